@@ -1,0 +1,36 @@
+/*
+ * buf.h: a growable, always NUL-terminated byte buffer.
+ *
+ * A zeroed struct ml_buf (ML_BUF_INIT) is an empty buffer; buf_release()
+ * frees it and leaves it empty again. Appends return 0 or -1 on allocation
+ * failure, after which the buffer is unchanged.
+ */
+#ifndef MERGELETTER_BUF_H
+#define MERGELETTER_BUF_H
+
+#include <stddef.h>
+
+struct ml_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+#define ML_BUF_INIT { NULL, 0, 0 }
+
+int buf_grow(struct ml_buf *b, size_t extra);
+int buf_add(struct ml_buf *b, const void *data, size_t len);
+int buf_puts(struct ml_buf *b, const char *s);
+int buf_printf(struct ml_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Hand the contents to the caller (who frees them); the buffer is reset. */
+char *buf_detach(struct ml_buf *b);
+void buf_reset(struct ml_buf *b);
+void buf_release(struct ml_buf *b);
+
+/* Small string helpers used across modules. */
+char *ml_strdup(const char *s);            /* NULL-safe strdup */
+char *ml_strndup(const char *s, size_t n);
+int ml_strcaseeq(const char *a, const char *b); /* ASCII case-insensitive equality */
+
+#endif

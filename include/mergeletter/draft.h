@@ -1,0 +1,62 @@
+/*
+ * draft.h: the model the emitters read: sections of repositories, each
+ * with the PRs merged in the range.
+ *
+ * A struct ml_draft owns copies of everything it holds; draft_free()
+ * releases it. Sources fill each repository's `prs`.
+ */
+#ifndef MERGELETTER_DRAFT_H
+#define MERGELETTER_DRAFT_H
+
+#include <stddef.h>
+#include "mergeletter/config.h"
+#include "mergeletter/pr.h"
+#include "mergeletter/range.h"
+
+struct ml_error;
+
+struct ml_draft_repo {
+	struct ml_repo_cfg info;
+	struct ml_pr_list prs;
+	char *description; /* from the API (org discovery), or NULL */
+	int fetched;       /* the source filled prs */
+};
+
+struct ml_draft_section {
+	char *heading;
+	char *intro;
+	char *org;
+	struct ml_draft_repo *repos;
+	size_t nrepos;
+};
+
+struct ml_draft {
+	char *title;   /* NULL for a single section */
+	struct ml_strv editors;
+	struct ml_range range;
+	int64_t date;  /* the day the draft is made */
+	enum ml_deps_mode deps_mode;
+	struct ml_draft_section *sections;
+	size_t nsections;
+};
+
+/* A draft with the config's sections and repositories, no PRs yet. */
+int draft_from_config(struct ml_draft *d, const struct ml_config *cfg,
+		      const struct ml_range *range, struct ml_error *err);
+/* A draft of one section holding one repository. */
+int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc,
+		 const struct ml_range *range, struct ml_error *err);
+/* Append a repository to a section (org discovery); returns it or NULL. */
+struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc);
+/* Find a repository anywhere in the draft (case-insensitive), or NULL. */
+struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo);
+void draft_free(struct ml_draft *d);
+
+/* The thanks list of one repository: non-maintainer, non-bot authors (and
+ * co-authors) of the listed PRs, in order of first appearance. Borrowed
+ * strings; free only the vector (free(out->v)). */
+int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct ml_strv *out);
+/* 1 when the PR is listed (not hidden in the bump comment or dropped). */
+int draft_pr_listed(const struct ml_pr *pr, enum ml_deps_mode mode);
+
+#endif

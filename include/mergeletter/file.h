@@ -1,0 +1,19 @@
+/*
+ * file.h: reading whole files and writing output atomically.
+ */
+#ifndef MERGELETTER_FILE_H
+#define MERGELETTER_FILE_H
+
+#include <stddef.h>
+
+struct ml_error;
+
+/* Write data to path through a temporary file in the same directory and
+ * rename(2); on failure the old file is left untouched. */
+int file_write_atomic(const char *path, const char *data, size_t len, struct ml_error *err);
+/* Write data to stdout and check the write and the flush. */
+int file_write_stdout(const char *data, size_t len, struct ml_error *err);
+/* Read a whole file; *out is NUL-terminated and owned by the caller. */
+int file_read(const char *path, char **out, size_t *len, struct ml_error *err);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * filter.h: which merged PRs are dependency bumps.
+ *
+ * Default rules: bot authors (type "Bot" or a "[bot]" login), the
+ * "dependencies" label, and the usual bump titles; a config's
+ * bump rules add to them.
+ */
+#ifndef MERGELETTER_FILTER_H
+#define MERGELETTER_FILTER_H
+
+#include "mergeletter/config.h"
+#include "mergeletter/pr.h"
+
+struct ml_error;
+struct ml_filter; /* opaque; owns compiled patterns */
+
+int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct ml_error *err);
+int filter_is_bump(const struct ml_filter *f, const struct ml_pr *pr);
+/* Set is_bump on every item. */
+void filter_apply(const struct ml_filter *f, struct ml_pr_list *l);
+void filter_free(struct ml_filter *f);
+
+#endif

@@ -1,0 +1,164 @@
+/* draft.c: the draft model: sections, repositories, thanks lists. */
+#include "mergeletter/draft.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mergeletter/buf.h"
+#include "mergeletter/error.h"
+
+struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc)
+{
+	struct ml_draft_repo *repos = realloc(s->repos, (s->nrepos + 1) * sizeof *repos), *r;
+
+	if (!repos)
+		return NULL;
+	s->repos = repos;
+	r = &repos[s->nrepos];
+	memset(r, 0, sizeof *r);
+	if (repo_cfg_copy(&r->info, rc) < 0)
+		return NULL;
+	s->nrepos++;
+	return r;
+}
+
+static struct ml_draft_section *add_section(struct ml_draft *d, const char *heading,
+					    const char *intro, const char *org)
+{
+	struct ml_draft_section *v = realloc(d->sections, (d->nsections + 1) * sizeof *v), *s;
+
+	if (!v)
+		return NULL;
+	d->sections = v;
+	s = &v[d->nsections++];
+	memset(s, 0, sizeof *s);
+	s->heading = ml_strdup(heading);
+	s->intro = ml_strdup(intro);
+	s->org = ml_strdup(org);
+	if ((heading && !s->heading) || (intro && !s->intro) || (org && !s->org))
+		return NULL;
+	return s;
+}
+
+int draft_from_config(struct ml_draft *d, const struct ml_config *cfg,
+		      const struct ml_range *range, struct ml_error *err)
+{
+	memset(d, 0, sizeof *d);
+	d->range = *range;
+	d->date = range_now();
+	d->deps_mode = cfg->deps_mode ? cfg->deps_mode : ML_DEPS_COMMENT;
+	if (cfg->title && !(d->title = ml_strdup(cfg->title)))
+		goto oom;
+	for (size_t i = 0; i < cfg->editors.n; i++)
+		if (strv_push(&d->editors, cfg->editors.v[i]) < 0)
+			goto oom;
+	for (size_t i = 0; i < cfg->nsections; i++) {
+		const struct ml_section_cfg *sc = &cfg->sections[i];
+		struct ml_draft_section *s = add_section(d, sc->heading, sc->intro, sc->org);
+
+		if (!s)
+			goto oom;
+		for (size_t j = 0; j < sc->nrepos; j++) {
+			struct ml_draft_repo *r = draft_add_repo(s, &sc->repos[j]);
+
+			if (!r)
+				goto oom;
+			repo_cfg_maintainers_during(&r->info, range->since, range->until);
+		}
+	}
+	return 0;
+oom:
+	draft_free(d);
+	return error_set(err, ML_EXIT_FAILURE, "out of memory");
+}
+
+int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc, const struct ml_range *range,
+		 struct ml_error *err)
+{
+	struct ml_draft_section *s;
+
+	memset(d, 0, sizeof *d);
+	d->range = *range;
+	d->date = range_now();
+	d->deps_mode = ML_DEPS_COMMENT;
+	s = add_section(d, NULL, NULL, NULL);
+	if (!s || !draft_add_repo(s, rc)) {
+		draft_free(d);
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	}
+	return 0;
+}
+
+struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo)
+{
+	for (size_t i = 0; i < d->nsections; i++)
+		for (size_t j = 0; j < d->sections[i].nrepos; j++)
+			if (ml_strcaseeq(d->sections[i].repos[j].info.repo, repo))
+				return &d->sections[i].repos[j];
+	return NULL;
+}
+
+void draft_free(struct ml_draft *d)
+{
+	if (!d)
+		return;
+	free(d->title);
+	strv_free(&d->editors);
+	for (size_t i = 0; i < d->nsections; i++) {
+		struct ml_draft_section *s = &d->sections[i];
+
+		for (size_t j = 0; j < s->nrepos; j++) {
+			repo_cfg_free(&s->repos[j].info);
+			pr_list_free(&s->repos[j].prs);
+			free(s->repos[j].description);
+		}
+		free(s->repos);
+		free(s->heading);
+		free(s->intro);
+		free(s->org);
+	}
+	free(d->sections);
+	memset(d, 0, sizeof *d);
+}
+
+int draft_pr_listed(const struct ml_pr *pr, enum ml_deps_mode mode)
+{
+	return !pr->is_bump || mode == ML_DEPS_KEEP;
+}
+
+static int thank(const struct ml_draft_repo *r, struct ml_strv *out, const char *login)
+{
+	const char **v;
+	size_t n = strlen(login);
+
+	if (!*login || (n > 5 && strcmp(login + n - 5, "[bot]") == 0) ||
+	    repo_cfg_is_maintainer(&r->info, login) || strv_contains_case(out, login))
+		return 0;
+	v = realloc(out->v, (out->n + 1) * sizeof *v);
+	if (!v)
+		return -1;
+	v[out->n++] = login;
+	out->v = (char **)v;
+	return 0;
+}
+
+int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct ml_strv *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < r->prs.len; i++) {
+		const struct ml_pr *pr = &r->prs.items[i];
+
+		if (!draft_pr_listed(pr, mode) || pr->author_is_bot)
+			continue;
+		if (pr->author && thank(r, out, pr->author) < 0)
+			goto oom;
+		for (size_t j = 0; j < pr->coauthors.n; j++)
+			if (thank(r, out, pr->coauthors.v[j]) < 0)
+				goto oom;
+	}
+	return 0;
+oom:
+	free(out->v);
+	memset(out, 0, sizeof *out);
+	return -1;
+}

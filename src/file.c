@@ -1,0 +1,107 @@
+/* file.c: whole-file reads and atomic writes. */
+#include "mergeletter/file.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mergeletter/buf.h"
+#include "mergeletter/error.h"
+
+int file_read(const char *path, char **out, size_t *len, struct ml_error *err)
+{
+	struct ml_buf b = ML_BUF_INIT;
+	char chunk[65536];
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+	int rc = -1;
+
+	*out = NULL;
+	*len = 0;
+	if (!fp)
+		return error_set(err, ML_EXIT_USAGE, "%s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (buf_add(&b, chunk, n) < 0) {
+			error_set(err, ML_EXIT_FAILURE, "%s: out of memory", path);
+			goto done;
+		}
+	if (ferror(fp)) {
+		error_set(err, ML_EXIT_USAGE, "%s: read error", path);
+		goto done;
+	}
+	*len = b.len;
+	*out = buf_detach(&b);
+	rc = 0;
+done:
+	buf_release(&b);
+	fclose(fp);
+	return rc;
+}
+
+int file_write_atomic(const char *path, const char *data, size_t len, struct ml_error *err)
+{
+	struct ml_buf tmp = ML_BUF_INIT;
+	struct stat st;
+	FILE *fp = NULL;
+	int fd = -1, rc = -1;
+
+	if (buf_printf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
+	}
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	/* Keep the mode of an existing file, else the usual 0644 under umask. */
+	if (stat(path, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	else {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	fp = fdopen(fd, "wb");
+	if (!fp) {
+		error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (fwrite(data, 1, len, fp) != len || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
+		error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	fp = NULL;
+	if (rename(tmp.data, path) != 0) {
+		error_set(err, ML_EXIT_FAILURE, "cannot replace '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (fp)
+		fclose(fp);
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0 && tmp.data)
+		unlink(tmp.data);
+	buf_release(&tmp);
+	return rc;
+}
+
+int file_write_stdout(const char *data, size_t len, struct ml_error *err)
+{
+	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+		return error_set(err, ML_EXIT_FAILURE, "cannot write to standard output: %s",
+				 strerror(errno));
+	return 0;
+}

@@ -1,0 +1,330 @@
+/* github.c: the pulls listing on top of the HTTP engine.
+ *
+ * jansson ownership: json_loadb() returns a new reference that this file
+ * releases with json_decref(); json_object_get()/json_array_get() borrow.
+ */
+#include "mergeletter/github.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mergeletter/buf.h"
+#include "mergeletter/error.h"
+
+#define ACCEPT_JSON "application/vnd.github+json"
+
+char *github_pulls_url(const char *api_url, const char *repo)
+{
+	static const char *const query[] = { "state=closed", "sort=updated", "direction=desc",
+					     "per_page=100" };
+	struct ml_buf path = ML_BUF_INIT;
+	CURLU *u = curl_url();
+	char *base_path = NULL, *url = NULL, *out = NULL;
+	size_t n;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, api_url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &base_path, 0) != CURLUE_OK)
+		goto done;
+	n = strlen(base_path);
+	while (n > 0 && base_path[n - 1] == '/')
+		n--;
+	if (buf_add(&path, base_path, n) < 0 || buf_printf(&path, "/repos/%s/pulls", repo) < 0 ||
+	    curl_url_set(u, CURLUPART_PATH, path.data, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_QUERY, NULL, 0) != CURLUE_OK)
+		goto done;
+	for (size_t i = 0; i < sizeof query / sizeof *query; i++)
+		if (curl_url_set(u, CURLUPART_QUERY, query[i], CURLU_APPENDQUERY) != CURLUE_OK)
+			goto done;
+	if (curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK)
+		goto done;
+	out = ml_strdup(url);
+done:
+	curl_free(url);
+	curl_free(base_path);
+	curl_url_cleanup(u);
+	buf_release(&path);
+	return out;
+}
+
+char *github_link_next(const char *link)
+{
+	/* Link: <url>; rel="next", <url>; rel="last"  (other rels and params skipped) */
+	const char *p = link;
+
+	while (p && *p) {
+		const char *lt = strchr(p, '<'), *gt, *end;
+
+		if (!lt || !(gt = strchr(lt, '>')))
+			return NULL;
+		end = strchr(gt, ',');
+		/* a comma may appear inside a quoted parameter; rel values have none */
+		if (!end)
+			end = gt + strlen(gt);
+		for (const char *q = gt + 1; q < end; q++) {
+			if (strncmp(q, "rel=", 4) != 0)
+				continue;
+			q += 4;
+			if (*q == '"')
+				q++;
+			/* rel may hold several space-separated values */
+			while (q < end && *q != '"' && *q != ';') {
+				size_t len = strcspn(q, " \";,");
+
+				if (len == 4 && strncmp(q, "next", 4) == 0)
+					return ml_strndup(lt + 1, (size_t)(gt - lt - 1));
+				q += len;
+				while (*q == ' ')
+					q++;
+			}
+			break;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return NULL;
+}
+
+static int field_error(struct ml_error *err, const char *repo, long number, const char *field)
+{
+	if (number > 0)
+		return error_set(err, ML_EXIT_NETWORK,
+				 "%s: pull request #%ld: field \"%s\" is missing, null or of the wrong type in GitHub's answer; retry, and report it if it persists",
+				 repo, number, field);
+	return error_set(err, ML_EXIT_NETWORK,
+			 "%s: a pull request in GitHub's answer has no valid \"%s\"; retry, and report it if it persists",
+			 repo, field);
+}
+
+static int parse_time_field(json_t *item, const char *key, int nullable, int64_t *out, int *present)
+{
+	json_t *v = json_object_get(item, key);
+
+	*present = 0;
+	if (nullable && json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || range_parse_time(json_string_value(v), out) < 0)
+		return -1;
+	*present = 1;
+	return 0;
+}
+
+static int parse_pr(json_t *item, const char *repo, const struct ml_range *range,
+		    struct ml_pr_list *out, int64_t *updated, struct ml_error *err)
+{
+	json_t *num = json_object_get(item, "number"), *user, *labels, *v;
+	long number;
+	int64_t merged_at;
+	int merged, have_updated;
+	struct ml_pr *pr;
+	size_t i;
+
+	if (!json_is_object(item))
+		return error_set(err, ML_EXIT_NETWORK,
+				 "%s: GitHub's answer holds a pull request that is not an object; retry, and report it if it persists",
+				 repo);
+	if (!json_is_integer(num) || json_integer_value(num) <= 0)
+		return field_error(err, repo, 0, "number");
+	number = (long)json_integer_value(num);
+	if (parse_time_field(item, "updated_at", 0, updated, &have_updated) < 0)
+		return field_error(err, repo, number, "updated_at");
+	if (parse_time_field(item, "merged_at", 1, &merged_at, &merged) < 0)
+		return field_error(err, repo, number, "merged_at");
+	if (!merged || !range_contains(range, merged_at))
+		return 0;
+	if (!json_is_string(json_object_get(item, "title")))
+		return field_error(err, repo, number, "title");
+	user = json_object_get(item, "user");
+	if (!json_is_object(user) || !json_is_string(json_object_get(user, "login")))
+		return field_error(err, repo, number, "user");
+	if (!(pr = pr_list_add(out)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	pr->number = number;
+	pr->merged_at = merged_at;
+	pr->repo = ml_strdup(repo);
+	pr->title = ml_strdup(json_string_value(json_object_get(item, "title")));
+	pr->author = ml_strdup(json_string_value(json_object_get(user, "login")));
+	v = json_object_get(user, "type");
+	pr->author_is_bot = json_is_string(v) && strcmp(json_string_value(v), "Bot") == 0;
+	v = json_object_get(item, "author_association");
+	if (json_is_string(v))
+		pr->association = ml_strdup(json_string_value(v));
+	if (!pr->repo || !pr->title || !pr->author || (json_is_string(v) && !pr->association))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	labels = json_object_get(item, "labels");
+	if (labels && !json_is_null(labels) && !json_is_array(labels))
+		return field_error(err, repo, number, "labels");
+	json_array_foreach(labels, i, v) {
+		json_t *name = json_object_get(v, "name");
+
+		if (!json_is_string(name))
+			return field_error(err, repo, number, "labels[].name");
+		if (strv_push(&pr->labels, json_string_value(name)) < 0)
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	}
+	return 0;
+}
+
+int github_parse_pulls(const char *body, size_t len, const char *repo,
+		       const struct ml_range *range, struct ml_pr_list *out, int *older,
+		       struct ml_error *err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(body, len, 0, &jerr), *item;
+	int64_t oldest = INT64_MAX;
+	size_t i;
+	int rc = -1;
+
+	*older = 0;
+	if (!root)
+		return error_set(err, ML_EXIT_NETWORK,
+				 "%s: GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
+				 repo, jerr.line, jerr.column, jerr.text);
+	if (!json_is_array(root)) {
+		error_set(err, ML_EXIT_NETWORK,
+			  "%s: GitHub's answer is not a list of pull requests; check --api-url", repo);
+		goto done;
+	}
+	json_array_foreach(root, i, item) {
+		int64_t updated = 0;
+
+		if (parse_pr(item, repo, range, out, &updated, err) < 0)
+			goto done;
+		if (updated < oldest)
+			oldest = updated;
+	}
+	*older = json_array_size(root) > 0 && oldest < range->since;
+	rc = 0;
+done:
+	json_decref(root);
+	return rc;
+}
+
+/* ---- fetching ---- */
+
+struct repo_fetch {
+	struct ml_github *gh;
+	struct ml_draft_repo *repo;
+	const struct ml_range *range;
+	int pages;
+};
+
+/* The "message" of a GitHub error body, or "" (borrowed from a static or the json). */
+static char *api_message(const char *body, size_t len)
+{
+	json_t *root = json_loadb(body, len, 0, NULL);
+	const char *msg = json_string_value(json_object_get(root, "message"));
+	char *out = ml_strdup(msg ? msg : "");
+
+	json_decref(root);
+	return out;
+}
+
+static int status_error(struct repo_fetch *f, const struct ml_http_response *r,
+			struct ml_error *err)
+{
+	const char *repo = f->repo->info.repo;
+	char *msg = api_message(r->body, r->len);
+	struct ml_buf where = ML_BUF_INIT;
+	int rc;
+
+	if (f->gh->config_path && f->repo->info.line)
+		buf_printf(&where, "check the name in %s line %d", f->gh->config_path,
+			   f->repo->info.line);
+	else
+		buf_printf(&where, "check the spelling of '%s'", repo);
+	if (r->status == 404)
+		rc = error_set(err, ML_EXIT_NETWORK,
+			       "%s: repository not found (HTTP 404); %s (a private repository needs a token that can read it)",
+			       repo, where.data ? where.data : "check the name");
+	else if (r->status == 401)
+		rc = error_set(err, ML_EXIT_NETWORK,
+			       "%s: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
+			       repo, msg && *msg ? ": " : "", msg ? msg : "");
+	else if ((r->status == 403 || r->status == 429) && r->rl_remaining == 0) {
+		char reset[32];
+
+		range_format_iso(r->rl_reset, reset, sizeof reset);
+		rc = error_set(err, ML_EXIT_NETWORK,
+			       "%s: GitHub API rate limit exhausted (HTTP %ld); it resets at %s; %s",
+			       repo, r->status, reset,
+			       !f->gh->authenticated
+				       ? "set GH_TOKEN for 5000 requests an hour"
+				       : "try again after the reset");
+	} else
+		rc = error_set(err, ML_EXIT_NETWORK, "%s: GitHub answered HTTP %ld%s%s for %s", repo,
+			       r->status, msg && *msg ? ": " : "", msg ? msg : "", r->url);
+	free(msg);
+	buf_release(&where);
+	return rc;
+}
+
+static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct repo_fetch *f = ud;
+	int older = 0;
+	char *next = NULL;
+	int rc;
+
+	if (r->status != 200)
+		return status_error(f, r, err);
+	f->pages++;
+	if (github_parse_pulls(r->body, r->len, f->repo->info.repo, f->range, &f->repo->prs, &older,
+			       err) < 0)
+		return -1;
+	if (older || !r->link || !(next = github_link_next(r->link))) {
+		f->repo->fetched = 1;
+		return 0;
+	}
+	rc = http_get(f->gh->http, next, ACCEPT_JSON, on_pulls_page, f, err);
+	free(next);
+	return rc;
+}
+
+int github_fetch_draft(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
+{
+	struct repo_fetch *fetches = NULL;
+	size_t n = 0, total = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < d->nsections; i++)
+		total += d->sections[i].nrepos;
+	fetches = calloc(total ? total : 1, sizeof *fetches);
+	if (!fetches)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < d->nsections; i++) {
+		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
+			struct ml_draft_repo *r = &d->sections[i].repos[j];
+			struct repo_fetch *f = &fetches[n++];
+			char *url;
+
+			if (r->info.git || r->fetched)
+				continue;
+			f->gh = gh;
+			f->repo = r;
+			f->range = &d->range;
+			url = github_pulls_url(gh->api_url, r->info.repo);
+			if (!url) {
+				error_set(err, ML_EXIT_USAGE,
+					  "invalid API URL '%s'; give --api-url as https://host[/path]",
+					  gh->api_url);
+				goto done;
+			}
+			rc = http_get(gh->http, url, ACCEPT_JSON, on_pulls_page, f, err);
+			free(url);
+			if (rc < 0)
+				goto done;
+			rc = -1;
+		}
+	}
+	if (http_run(gh->http, err) < 0)
+		goto done;
+	for (size_t i = 0; i < d->nsections; i++)
+		for (size_t j = 0; j < d->sections[i].nrepos; j++)
+			pr_list_sort(&d->sections[i].repos[j].prs);
+	rc = 0;
+done:
+	free(fetches);
+	return rc;
+}

@@ -1,0 +1,245 @@
+/* range.c: months, dates and ISO 8601 times to a UTC half-open range. */
+#include "mergeletter/range.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mergeletter/error.h"
+
+static const char *const month_names[] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+};
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 ? 28 + leap : dm[m - 1];
+}
+
+/* Read exactly n digits. */
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+static int64_t month_start(int y, int m)
+{
+	return days_from_civil(y, m, 1) * 86400;
+}
+
+static void set_month(struct ml_range *r, int y, int m)
+{
+	r->year = y;
+	r->month = m;
+	r->since = month_start(y, m);
+	r->until = m == 12 ? month_start(y + 1, 1) : month_start(y, m + 1);
+}
+
+int range_from_month(struct ml_range *r, const char *s, struct ml_error *err)
+{
+	const char *p = s;
+	int y, m;
+
+	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &m) < 0 || *p ||
+	    m < 1 || m > 12 || y < 1970)
+		return error_set(err, ML_EXIT_USAGE,
+				 "invalid --month '%s'; use YYYY-MM, e.g. --month 2023-08", s);
+	set_month(r, y, m);
+	return 0;
+}
+
+void range_previous_month(struct ml_range *r, int64_t now)
+{
+	int y, m, d;
+
+	civil_from_days(now / 86400, &y, &m, &d);
+	if (--m == 0) {
+		m = 12;
+		y--;
+	}
+	set_month(r, y, m);
+}
+
+int range_parse_time(const char *s, int64_t *out)
+{
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+
+	if (!s || digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 ||
+	    *p++ != '-' || digits(&p, 2, &d) < 0)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) < 0 || *p++ != ':' || digits(&p, 2, &mi) < 0)
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec) < 0)
+				return -1;
+			if (*p == '.' || *p == ',') {
+				p++;
+				if (!isdigit((unsigned char)*p))
+					return -1;
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 60)
+			return -1;
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p++ == '-' ? -1 : 1;
+			if (digits(&p, 2, &oh) < 0)
+				return -1;
+			if (*p == ':')
+				p++;
+			if (digits(&p, 2, &om) < 0 || oh > 23 || om > 59)
+				return -1;
+		} else {
+			return -1; /* a time without a zone is ambiguous */
+		}
+	}
+	if (*p)
+		return -1;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	       sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+int range_from_bounds(struct ml_range *r, const char *since, const char *until,
+		      struct ml_error *err)
+{
+	int64_t a, b;
+
+	if (!since || !until)
+		return error_set(err, ML_EXIT_USAGE,
+				 "--since and --until go together; give both, or use --month");
+	if (range_parse_time(since, &a) < 0)
+		return error_set(err, ML_EXIT_USAGE,
+				 "invalid --since '%s'; use YYYY-MM-DD or an ISO 8601 time such as 2023-08-01T00:00:00Z",
+				 since);
+	if (range_parse_time(until, &b) < 0)
+		return error_set(err, ML_EXIT_USAGE,
+				 "invalid --until '%s'; use YYYY-MM-DD or an ISO 8601 time such as 2023-09-01T00:00:00Z",
+				 until);
+	if (b <= a)
+		return error_set(err, ML_EXIT_USAGE,
+				 "--until '%s' is not after --since '%s'; --since is inclusive, --until exclusive",
+				 until, since);
+	r->since = a;
+	r->until = b;
+	r->year = r->month = 0;
+	/* A range that is exactly one calendar month counts as that month. */
+	{
+		int y, m, d;
+
+		civil_from_days(a / 86400, &y, &m, &d);
+		if (a % 86400 == 0 && d == 1 && b == (m == 12 ? month_start(y + 1, 1) : month_start(y, m + 1))) {
+			r->year = y;
+			r->month = m;
+		}
+	}
+	return 0;
+}
+
+int range_contains(const struct ml_range *r, int64_t t)
+{
+	return t >= r->since && t < r->until;
+}
+
+const char *range_month_label(const struct ml_range *r, char *out, size_t outlen)
+{
+	if (r->month >= 1 && r->month <= 12)
+		snprintf(out, outlen, "%s %d", month_names[r->month - 1], r->year);
+	else {
+		char a[16], b[16];
+
+		range_format_date(r->since, a, sizeof a);
+		range_format_date(r->until - 1, b, sizeof b);
+		snprintf(out, outlen, "%s to %s", a, b);
+	}
+	return out;
+}
+
+void range_format_iso(int64_t t, char *out, size_t outlen)
+{
+	int y, m, d;
+	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	int64_t secs = t - days * 86400;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(secs / 3600),
+		 (int)(secs / 60 % 60), (int)(secs % 60));
+}
+
+void range_format_date(int64_t t, char *out, size_t outlen)
+{
+	int y, m, d;
+	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, outlen, "%04d-%02d-%02d", y, m, d);
+}
+
+int64_t range_now(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+
+	if (s && *s) {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (!errno && !*end && v >= 0)
+			return (int64_t)v;
+	}
+	return (int64_t)time(NULL);
+}
