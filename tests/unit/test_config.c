@@ -1,0 +1,110 @@
+/* test_config.c: loading, validation and error positions. */
+#include <stdlib.h>
+
+#include "mergeletter/config.h"
+#include "mergeletter/draft.h"
+#include "mergeletter/error.h"
+#include "testutil.h"
+
+static int parse(struct ml_config *cfg, const char *text, struct ml_error *err)
+{
+	return config_parse(cfg, text, strlen(text), "c.json", err);
+}
+
+static void good(void)
+{
+	static const char text[] =
+		"{\n"
+		"  \"title\": \"This Month\",\n"
+		"  \"editors\": [\"ed\"],\n"
+		"  \"sections\": [ { \"heading\": \"H\", \"repos\": [\n"
+		"    { \"repo\": \"o/a\", \"maintainers\": [\"m1\", {\"login\": \"m2\", \"url\": \"https://x/m2\"}],\n"
+		"      \"intro\": \"Intro – dash\" },\n"
+		"    { \"repo\": \"o/b\", \"maintainers\": [{\"login\": \"old\", \"until\": \"2023-12\"}, {\"login\": \"new\", \"since\": \"2024-01\"}] }\n"
+		"  ] } ],\n"
+		"  \"dependency_bumps\": { \"mode\": \"drop\", \"title_patterns\": [\"^nix:\"] }\n"
+		"}\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	struct ml_range range;
+	struct ml_draft d;
+
+	CHECK(parse(&cfg, text, &err) == 0);
+	CHECK_STR(cfg.title, "This Month");
+	CHECK(cfg.nsections == 1 && cfg.sections[0].nrepos == 2);
+	CHECK_STR(cfg.sections[0].repos[0].repo, "o/a");
+	CHECK(cfg.sections[0].repos[0].line == 5);
+	CHECK_STR(cfg.sections[0].repos[0].maintainers[1].url, "https://x/m2");
+	CHECK_STR(cfg.sections[0].repos[0].intro, "Intro – dash");
+	CHECK(cfg.deps_mode == ML_DEPS_DROP);
+	CHECK(cfg.bumps.title_patterns.n == 1);
+	/* maintainers by term */
+	range_from_month(&range, "2023-08", &err);
+	CHECK(draft_from_config(&d, &cfg, &range, &err) == 0);
+	CHECK(d.sections[0].repos[1].info.nmaintainers == 1);
+	CHECK_STR(d.sections[0].repos[1].info.maintainers[0].login, "old");
+	draft_free(&d);
+	range_from_month(&range, "2024-01", &err);
+	CHECK(draft_from_config(&d, &cfg, &range, &err) == 0);
+	CHECK_STR(d.sections[0].repos[1].info.maintainers[0].login, "new");
+	draft_free(&d);
+	config_free(&cfg);
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+
+	CHECK(parse(&cfg, text, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE);
+	if (!err.msg || !strstr(err.msg, want))
+		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)", want),
+			t_failed_checks++;
+	error_clear(&err);
+}
+
+static void errors(void)
+{
+	expect_error("{\n  \"title\": \"x\"\n  \"sections\": []\n}", "c.json:3:");
+	expect_error("[]", "c.json:1:1: the config must be a JSON object");
+	expect_error("{\"sections\": []}", "non-empty \"sections\"");
+	expect_error("{\n\"sections\": [ {\n\"heading\": \"H\", \"repos\": [ {\"repo\": \"not a repo\"} ] } ] }",
+		     "c.json:3: invalid repository \"not a repo\"");
+	expect_error("{\"sections\": [ {\"heading\": \"H\", \"repos\": [ {\"intro\": \"x\"} ] } ] }",
+		     "no \"repo\"");
+	expect_error("{\"sections\": [ {\"heading\": \"H\", \"repos\": [ {\"repo\": \"o/r\", \"intro\": 5} ] } ] }",
+		     "\"intro\" must be a string");
+	expect_error("{\"sections\": [ {\"repos\": [] } ] }", "no \"heading\"");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"mode\": \"hide\"}}",
+		     "\"mode\" must be");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"(x\"]}}",
+		     "invalid title pattern \"(x\"");
+	expect_error("{\"sections\": [{\"heading\": \"H\", \"repos\": [{\"repo\": \"o/r\", \"maintainers\": [{\"login\": \"a\", \"since\": \"soon\"}]}]}]}",
+		     "must be months");
+	expect_error("{\"a\": 1, \"a\": 2}", "c.json:1:");
+}
+
+static void shipped_config(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	char path[4096];
+	const char *root = getenv("ML_SOURCE_DIR");
+
+	snprintf(path, sizeof path, "%s/config/rust-osdev.json", root ? root : ".");
+	CHECK(config_load(&cfg, path, &err) == 0);
+	if (err.msg)
+		fprintf(stderr, "%s\n", err.msg);
+	CHECK(cfg.nsections >= 1 && cfg.sections[0].nrepos >= 5);
+	config_free(&cfg);
+	error_clear(&err);
+}
+
+int main(void)
+{
+	RUN(good);
+	RUN(errors);
+	RUN(shipped_config);
+	return DONE();
+}

@@ -1,0 +1,81 @@
+/* test_filter.c: which PRs are dependency bumps. */
+#include <stdlib.h>
+
+#include "mergeletter/error.h"
+#include "mergeletter/filter.h"
+#include "testutil.h"
+
+static int bump(const struct ml_filter *f, const char *title, const char *author, int bot,
+		const char *label)
+{
+	struct ml_pr pr;
+	int r;
+
+	memset(&pr, 0, sizeof pr);
+	pr.title = (char *)title;
+	pr.author = (char *)author;
+	pr.author_is_bot = bot;
+	if (label)
+		strv_push(&pr.labels, label);
+	r = filter_is_bump(f, &pr);
+	strv_free(&pr.labels);
+	return r;
+}
+
+static void defaults(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_filter *f = NULL;
+
+	CHECK(filter_new(&f, NULL, &err) == 0);
+	CHECK(bump(f, "build(deps): bump crate-ci/typos from 1.16.1 to 1.16.2", "x", 0, NULL));
+	CHECK(bump(f, "chore(deps): update crate-ci/typos action to v1.47.2", "x", 0, NULL));
+	CHECK(bump(f, "chore(deps): lock file maintenance", "x", 0, NULL));
+	CHECK(bump(f, "Bump actions/checkout from 6 to 7", "x", 0, NULL));
+	CHECK(bump(f, "Update Rust crate serde to v1.0.188", "x", 0, NULL));
+	CHECK(bump(f, "fix(deps): update rust crate time to v0.3.47 [security]", "x", 0, NULL));
+	CHECK(bump(f, "deps: bump uart_16550 to 0.6.0", "phip1611", 0, NULL));
+	CHECK(bump(f, "Anything at all", "dependabot[bot]", 0, NULL));
+	CHECK(bump(f, "Anything at all", "some-app", 1, NULL));
+	CHECK(bump(f, "Anything at all", "human", 0, "dependencies"));
+	CHECK(bump(f, "Anything at all", "human", 0, "Dependencies"));
+	CHECK(!bump(f, "Drop `memmove` and `set_mem` from boot services", "nicholasbishop", 0, NULL));
+	CHECK(!bump(f, "uefi: bump from 0.20 to 0.38", "phip1611", 0, NULL));
+	CHECK(!bump(f, "Update license field following SPDX 2.1", "kuzeyardabulut", 0, NULL));
+	CHECK(!bump(f, "Bumpy road ahead", "x", 0, "enhancement"));
+	filter_free(f);
+}
+
+static void config_rules(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_bump_rules rules;
+	struct ml_filter *f = NULL;
+
+	memset(&rules, 0, sizeof rules);
+	strv_push(&rules.title_patterns, "^nix: (simplify|update)");
+	strv_push(&rules.labels, "chore");
+	strv_push(&rules.authors, "release-bot-human");
+	CHECK(filter_new(&f, &rules, &err) == 0);
+	CHECK(bump(f, "nix: simplify nix code & update", "x", 0, NULL));
+	CHECK(bump(f, "Something", "x", 0, "chore"));
+	CHECK(bump(f, "Something", "Release-Bot-Human", 0, NULL));
+	CHECK(!bump(f, "Something", "x", 0, NULL));
+	filter_free(f);
+	strv_free(&rules.title_patterns);
+	strv_push(&rules.title_patterns, "(unclosed");
+	CHECK(filter_new(&f, &rules, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE && strstr(err.msg, "(unclosed"));
+	CHECK(f == NULL);
+	error_clear(&err);
+	strv_free(&rules.title_patterns);
+	strv_free(&rules.labels);
+	strv_free(&rules.authors);
+}
+
+int main(void)
+{
+	RUN(defaults);
+	RUN(config_rules);
+	return DONE();
+}

@@ -1,0 +1,142 @@
+/* test_github.c: Link headers, URLs and parsing of the pulls listing. */
+#include <stdlib.h>
+
+#include "mergeletter/error.h"
+#include "mergeletter/github.h"
+#include "testutil.h"
+
+static void links(void)
+{
+	char *s;
+
+	s = github_link_next("<https://api.github.com/repositories/1/pulls?page=2>; rel=\"next\", "
+			     "<https://api.github.com/repositories/1/pulls?page=9>; rel=\"last\"");
+	CHECK_STR(s, "https://api.github.com/repositories/1/pulls?page=2");
+	free(s);
+	s = github_link_next("<https://a/x?page=1>; rel=\"prev\", <https://a/x?page=3>; rel=\"next\", "
+			     "<https://a/x?page=1>; rel=\"first\"");
+	CHECK_STR(s, "https://a/x?page=3");
+	free(s);
+	CHECK(github_link_next("<https://a/x?page=1>; rel=\"prev\", <https://a/x?page=1>; rel=\"first\"") == NULL);
+	s = github_link_next("<https://github.blog/changelog/2025-03-06-x>; rel=\"deprecation\"; type=\"text/html\", "
+			     "<https://a/search?page=2>; rel=\"next\"");
+	CHECK_STR(s, "https://a/search?page=2");
+	free(s);
+	CHECK(github_link_next("") == NULL);
+	CHECK(github_link_next("garbage <unterminated") == NULL);
+}
+
+static void urls(void)
+{
+	char *s = github_pulls_url("https://api.github.com", "rust-osdev/uefi-rs");
+
+	CHECK_STR(s, "https://api.github.com/repos/rust-osdev/uefi-rs/pulls?state=closed&sort=updated&direction=desc&per_page=100");
+	free(s);
+	s = github_pulls_url("https://ghe.example.com/api/v3/", "o/r");
+	CHECK_STR(s, "https://ghe.example.com/api/v3/repos/o/r/pulls?state=closed&sort=updated&direction=desc&per_page=100");
+	free(s);
+	s = github_pulls_url("http://127.0.0.1:8080", "o/r");
+	CHECK_STR(s, "http://127.0.0.1:8080/repos/o/r/pulls?state=closed&sort=updated&direction=desc&per_page=100");
+	free(s);
+	CHECK(github_pulls_url("not a url", "o/r") == NULL);
+}
+
+#define PR(num, merged, updated, title, user, extra)                                          \
+	"{\"number\": " #num ", \"title\": \"" title "\", \"user\": " user ", \"merged_at\": " merged \
+	", \"updated_at\": \"" updated "\"" extra "}"
+
+static void parse_page(void)
+{
+	const char body[] =
+		"[" PR(10, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "In range",
+		       "{\"login\": \"carol\", \"type\": \"User\"}",
+		       ", \"labels\": [{\"name\": \"bug\"}], \"author_association\": \"CONTRIBUTOR\"")
+		"," PR(11, "null", "2023-08-04T00:00:00Z", "Closed unmerged",
+		      "{\"login\": \"x\", \"type\": \"User\"}", "")
+		"," PR(12, "\"2023-07-31T23:59:59Z\"", "2023-08-03T00:00:00Z", "July",
+		      "{\"login\": \"x\", \"type\": \"User\"}", "")
+		"," PR(13, "\"2023-08-31T23:59:59Z\"", "2023-08-31T23:59:59Z", "Last second",
+		      "{\"login\": \"dependabot[bot]\", \"type\": \"Bot\"}", ", \"labels\": []")
+		"]";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_range r;
+	int older = -1;
+
+	range_from_month(&r, "2023-08", &err);
+	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) == 0);
+	CHECK(older == 0);
+	CHECK(l.len == 2);
+	if (l.len == 2) {
+		CHECK(l.items[0].number == 10);
+		CHECK_STR(l.items[0].author, "carol");
+		CHECK_STR(l.items[0].repo, "o/r");
+		CHECK(l.items[0].labels.n == 1);
+		CHECK_STR(l.items[0].association, "CONTRIBUTOR");
+		CHECK(l.items[1].number == 13 && l.items[1].author_is_bot);
+	}
+	pr_list_free(&l);
+}
+
+static void parse_older(void)
+{
+	const char body[] = "[" PR(1, "\"2023-07-01T00:00:00Z\"", "2023-07-31T23:59:59Z", "Old",
+				   "{\"login\": \"x\"}", "") "]";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_range r;
+	int older = 0;
+
+	range_from_month(&r, "2023-08", &err);
+	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) == 0);
+	CHECK(older == 1 && l.len == 0);
+	CHECK(github_parse_pulls("[]", 2, "o/r", &r, &l, &older, &err) == 0);
+	CHECK(older == 0);
+	pr_list_free(&l);
+}
+
+static void expect_parse_error(const char *body, const char *want)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_range r;
+	int older;
+
+	range_from_month(&r, "2023-08", &err);
+	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_NETWORK);
+	if (!err.msg || !strstr(err.msg, want))
+		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)", want),
+			t_failed_checks++;
+	error_clear(&err);
+	pr_list_free(&l);
+}
+
+static void parse_errors(void)
+{
+	expect_parse_error("[{\"number\": 1,", "not valid JSON (line 1");
+	expect_parse_error("{\"message\": \"x\"}", "not a list");
+	expect_parse_error("[5]", "not an object");
+	expect_parse_error("[{\"title\": \"t\"}]", "\"number\"");
+	expect_parse_error("[" PR(7, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "t", "null", "") "]",
+			   "o/r: pull request #7: field \"user\"");
+	expect_parse_error("[{\"number\": 8, \"title\": \"t\", \"user\": {\"login\": \"x\"}, \"merged_at\": \"2023-08-05T10:00:00Z\"}]",
+			   "#8: field \"updated_at\"");
+	expect_parse_error("[" PR(9, "\"yesterday\"", "2023-08-06T00:00:00Z", "t", "{\"login\": \"x\"}", "") "]",
+			   "#9: field \"merged_at\"");
+	expect_parse_error("[{\"number\": 10, \"user\": {\"login\": \"x\"}, \"merged_at\": \"2023-08-05T10:00:00Z\", \"updated_at\": \"2023-08-06T00:00:00Z\"}]",
+			   "#10: field \"title\"");
+	expect_parse_error("[" PR(11, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "t", "{\"login\": \"x\"}",
+			      ", \"labels\": [{\"nom\": 1}]") "]",
+			   "#11: field \"labels[].name\"");
+}
+
+int main(void)
+{
+	RUN(links);
+	RUN(urls);
+	RUN(parse_page);
+	RUN(parse_older);
+	RUN(parse_errors);
+	return DONE();
+}

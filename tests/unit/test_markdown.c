@@ -1,0 +1,225 @@
+/* test_markdown.c: title escaping, comments, and the section template. */
+#include <stdlib.h>
+
+#include "mergeletter/buf.h"
+#include "mergeletter/draft.h"
+#include "mergeletter/error.h"
+#include "mergeletter/markdown.h"
+#include "testutil.h"
+
+static char *link_text(const char *title)
+{
+	struct ml_buf b = ML_BUF_INIT;
+
+	markdown_link_text(&b, title);
+	return buf_detach(&b);
+}
+
+static char *comment_text(const char *text)
+{
+	struct ml_buf b = ML_BUF_INIT;
+
+	markdown_comment_text(&b, text);
+	return buf_detach(&b);
+}
+
+#define CHECK_LINK(title, want)                                                       \
+	do {                                                                          \
+		char *got_ = link_text(title);                                        \
+		CHECK_STR(got_, want);                                                \
+		free(got_);                                                           \
+	} while (0)
+
+static void escaping(void)
+{
+	CHECK_LINK("Drop `memmove` and `set_mem` from boot services",
+		   "Drop `memmove` and `set_mem` from boot services");
+	CHECK_LINK("`RacyCell<T>`: Data race allowed on T", "`RacyCell<T>`: Data race allowed on T");
+	CHECK_LINK("Fix [foo] and ]bar[", "Fix \\[foo\\] and \\]bar\\[");
+	CHECK_LINK("code `a]b` stays", "code `a]b` stays");
+	CHECK_LINK("``double `tick` span`` ok", "``double `tick` span`` ok");
+	CHECK_LINK("unclosed ` tick [x]", "unclosed \\` tick \\[x\\]");
+	CHECK_LINK("a < b and <script>", "a \\< b and \\<script>");
+	CHECK_LINK("Fix\nthings\r\n  here ", "Fix things here");
+	CHECK_LINK("C:\\path *stars*", "C:\\\\path *stars*");
+	CHECK_LINK("Überarbeitung – naïve café 日本", "Überarbeitung – naïve café 日本");
+	CHECK_LINK("bad \xC3\x28 byte", "bad \xEF\xBF\xBD( byte");
+	CHECK_LINK("bell\a char", "bell char");
+	CHECK_LINK("", "");
+}
+
+static void comments(void)
+{
+	char *s = comment_text("- [ends --> early](u) and --!> and <!-- nest");
+
+	CHECK_STR(s, "- [ends --&gt; early](u) and --!&gt; and &lt;!-- nest");
+	CHECK(strstr(s, "-->") == NULL);
+	free(s);
+	s = comment_text("a --- b -> c");
+	CHECK_STR(s, "a --- b -> c");
+	free(s);
+}
+
+static struct ml_pr *add(struct ml_draft_repo *r, long n, const char *title, const char *author,
+			 int bot, int bump)
+{
+	struct ml_pr *pr = pr_list_add(&r->prs);
+
+	pr->repo = ml_strdup(r->info.repo);
+	pr->number = n;
+	pr->title = ml_strdup(title);
+	pr->author = ml_strdup(author);
+	pr->author_is_bot = bot;
+	pr->is_bump = bump;
+	pr->merged_at = 1690848000 + n;
+	return pr;
+}
+
+static void section(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_maintainer m[2] = { { "alice", NULL, 0, 0 }, { "bob", "https://example.com/bob", 0, 0 } };
+	struct ml_repo_cfg rc;
+	struct ml_range range;
+	struct ml_draft d;
+	struct ml_buf out = ML_BUF_INIT;
+	struct ml_draft_repo *r;
+
+	memset(&rc, 0, sizeof rc);
+	rc.repo = "o/proj";
+	rc.intro = "The `proj` crate does things.";
+	rc.maintainers = m;
+	rc.nmaintainers = 2;
+	rc.maintainers_known = 1;
+	range_from_month(&range, "2023-08", &err);
+	CHECK(draft_single(&d, &rc, &range, &err) == 0);
+	r = &d.sections[0].repos[0];
+	add(r, 1, "First", "carol", 0, 0);
+	add(r, 2, "build(deps): bump x from 1 to 2", "dependabot[bot]", 1, 1);
+	add(r, 3, "Second", "Alice", 0, 0);
+	add(r, 4, "Third -->", "dave", 0, 0);
+	add(r, 5, "Fourth", "carol", 0, 0);
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK_STR(out.data,
+		  "### [`proj`](https://github.com/o/proj)\n"
+		  "<span class=\"maintainers\">Maintained by [@alice](https://github.com/alice) and [@bob](https://example.com/bob)</span>\n"
+		  "\n"
+		  "The `proj` crate does things. We merged the following PRs this month:\n"
+		  "\n"
+		  "- [First](https://github.com/o/proj/pull/1)\n"
+		  "- [Second](https://github.com/o/proj/pull/3)\n"
+		  "- [Third -->](https://github.com/o/proj/pull/4)\n"
+		  "- [Fourth](https://github.com/o/proj/pull/5)\n"
+		  "\n"
+		  "<!-- - [build(deps): bump x from 1 to 2](https://github.com/o/proj/pull/2) -->\n"
+		  "\n"
+		  "Thanks to [@carol](https://github.com/carol) and [@dave](https://github.com/dave) for their contributions!\n");
+	/* drop: no comment; keep: the bump is listed, but a bot is never thanked */
+	buf_reset(&out);
+	d.deps_mode = ML_DEPS_DROP;
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(strstr(out.data, "bump x") == NULL);
+	buf_reset(&out);
+	d.deps_mode = ML_DEPS_KEEP;
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(strstr(out.data, "- [build(deps): bump x from 1 to 2](") != NULL);
+	CHECK(strstr(out.data, "dependabot") == NULL || strstr(out.data, "[@dependabot") == NULL);
+	buf_release(&out);
+	draft_free(&d);
+}
+
+static void singular_and_lists(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_repo_cfg rc;
+	struct ml_range range;
+	struct ml_draft d;
+	struct ml_buf out = ML_BUF_INIT;
+	struct ml_draft_repo *r;
+
+	memset(&rc, 0, sizeof rc);
+	rc.repo = "o/one";
+	rc.maintainers_known = 1;
+	range_from_month(&range, "2023-08", &err);
+	draft_single(&d, &rc, &range, &err);
+	r = &d.sections[0].repos[0];
+	add(r, 7, "Only one", "erin", 0, 0);
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(strstr(out.data, "We merged the following PR this month:\n") != NULL);
+	CHECK(strstr(out.data, "Thanks to [@erin](https://github.com/erin) for their contribution!\n"));
+	CHECK(strstr(out.data, "maintainers") == NULL);
+	add(r, 8, "Two", "frank", 0, 0);
+	add(r, 9, "Three", "grace", 0, 0);
+	buf_reset(&out);
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(strstr(out.data, "[@erin](https://github.com/erin), [@frank](https://github.com/frank), and [@grace](https://github.com/grace) for their contributions!"));
+	buf_release(&out);
+	draft_free(&d);
+}
+
+static void only_bumps_and_empty(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_repo_cfg rc;
+	struct ml_range range;
+	struct ml_draft d;
+	struct ml_buf out = ML_BUF_INIT;
+	struct ml_draft_repo *r;
+
+	memset(&rc, 0, sizeof rc);
+	rc.repo = "o/quiet";
+	rc.maintainers_known = 1;
+	range_from_month(&range, "2023-08", &err);
+	draft_single(&d, &rc, &range, &err);
+	r = &d.sections[0].repos[0];
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(out.len == 0);
+	add(r, 3, "Bump y from 1 to 2 -->", "dependabot[bot]", 1, 1);
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK_STR(out.data, "<!--\n    quiet had only dependency updates this month:\n"
+			    "    - [Bump y from 1 to 2 --&gt;](https://github.com/o/quiet/pull/3)\n-->\n");
+	buf_reset(&out);
+	d.deps_mode = ML_DEPS_DROP;
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(out.len == 0);
+	buf_release(&out);
+	draft_free(&d);
+}
+
+static void unknown_author(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_repo_cfg rc;
+	struct ml_range range;
+	struct ml_draft d;
+	struct ml_buf out = ML_BUF_INIT;
+	struct ml_draft_repo *r;
+	struct ml_pr *pr;
+
+	memset(&rc, 0, sizeof rc);
+	rc.repo = "o/git";
+	rc.maintainers_known = 1;
+	range_from_month(&range, "2023-08", &err);
+	draft_single(&d, &rc, &range, &err);
+	r = &d.sections[0].repos[0];
+	add(r, 1, "Known", "heidi", 0, 0);
+	add(r, 2, "Unknown", NULL, 0, 0);
+	pr = add(r, 3, "Co-authored", "ivan", 0, 0);
+	strv_push(&pr->coauthors, "judy");
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(strstr(out.data, "Thanks to [@heidi](https://github.com/heidi), [@ivan](https://github.com/ivan), and [@judy](https://github.com/judy) for their contributions!\n"));
+	CHECK(strstr(out.data, "<!-- TODO: the authors of these PRs are unknown; add them to the thanks line: #2 -->"));
+	buf_release(&out);
+	draft_free(&d);
+}
+
+int main(void)
+{
+	RUN(escaping);
+	RUN(comments);
+	RUN(section);
+	RUN(singular_and_lists);
+	RUN(only_bumps_and_empty);
+	RUN(unknown_author);
+	return DONE();
+}
