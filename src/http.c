@@ -60,6 +60,8 @@ struct ml_http {
 	char *auth;            /* "Authorization: Bearer …" or NULL */
 	struct transfer *queue; /* not started yet, FIFO */
 	struct transfer *queue_tail;
+	struct transfer *urgent_tail; /* last follow-up queued by the running callback */
+	int in_callback;
 	struct transfer *active; /* in flight */
 	int nactive;
 	int64_t hold_until[RES_COUNT]; /* monotonic ms: a rate limit holds the resource */
@@ -180,7 +182,23 @@ int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_don
 	t->done = done;
 	t->ud = ud;
 	t->res = resource_of(url);
-	queue_append(h, t);
+	if (!h->in_callback) {
+		queue_append(h, t);
+		return 0;
+	}
+	/* A follow-up (the next page) goes before everything queued earlier,
+	 * in the order the callback queues them: chains of pages then proceed
+	 * at one round trip per page. */
+	if (h->urgent_tail) {
+		t->next = h->urgent_tail->next;
+		h->urgent_tail->next = t;
+	} else {
+		t->next = h->queue;
+		h->queue = t;
+	}
+	if (!t->next)
+		h->queue_tail = t;
+	h->urgent_tail = t;
 	return 0;
 }
 
@@ -396,8 +414,14 @@ static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_htt
 static int deliver(struct ml_http *h, struct transfer *t, struct ml_http_response *r,
 		   struct ml_error *err)
 {
-	(void)h;
-	return t->done(t->ud, r, err);
+	int rc;
+
+	h->in_callback = 1;
+	h->urgent_tail = NULL;
+	rc = t->done(t->ud, r, err);
+	h->in_callback = 0;
+	h->urgent_tail = NULL;
+	return rc;
 }
 
 /* 1: rescheduled (t now belongs to the queue); 0: done; -1: stop the run. */

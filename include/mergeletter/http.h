@@ -3,8 +3,11 @@
  *
  * Callers queue GET requests with a completion callback; http_run() drives
  * every transfer to its end, at most `max_parallel` at once, and a callback
- * may queue further requests (the next page). Response bodies are owned by
- * the engine and valid only during the callback.
+ * may queue further requests (the next page). Requests queued from a
+ * callback are follow-ups: they start before every request queued earlier,
+ * so a repository's next page goes out as soon as its previous page is
+ * parsed. Response bodies are owned by the engine and valid only during
+ * the callback.
  *
  * The engine, not its callers, deals with the transport's weather:
  *  - 5xx answers and connection failures are retried up to max_retries
