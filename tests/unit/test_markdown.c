@@ -52,7 +52,7 @@ static void comments(void)
 {
 	char *s = comment_text("- [ends --> early](u) and --!> and <!-- nest");
 
-	CHECK_STR(s, "- [ends --&gt; early](u) and --!&gt; and &lt;!-- nest");
+	CHECK_STR(s, "- [ends --&gt; early](u) and --!&gt; and <!-- nest");
 	CHECK(strstr(s, "-->") == NULL);
 	free(s);
 	s = comment_text("a --- b -> c");
