@@ -266,12 +266,25 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 
 	if (sq->dropped)
 		return 0;
-	if (r->status != 200)
+	if (r->status == 401 || ((r->status == 403 || r->status == 429) && r->rl_remaining == 0))
 		return status_error(sq, r, err);
-	f->pages++;
-	progress_page(f->gh->progress);
-	if (search_parse(r->body, r->len, f->range, &items, &total, &incomplete, err) < 0)
-		goto done;
+	if (r->status != 200) {
+		/* Search cannot answer this query (GitHub says 422 when a scope names
+		 * a repository it does not know; a server may not offer search at
+		 * all): list the scopes' pulls, whose errors name the repository. */
+		char *msg = github_api_message(r->body, r->len);
+
+		progress_warn(f->gh->progress,
+			      "search answered HTTP %ld%s%s; listing the pulls of its repositories instead",
+			      r->status, msg && *msg ? ": " : "", msg ? msg : "");
+		free(msg);
+		incomplete = 1;
+	} else {
+		f->pages++;
+		progress_page(f->gh->progress);
+		if (search_parse(r->body, r->len, f->range, &items, &total, &incomplete, err) < 0)
+			goto done;
+	}
 	if (incomplete) {
 		sq->dropped = 1;
 		for (size_t i = sq->first; i < sq->first + sq->nscopes; i++)

@@ -536,6 +536,12 @@ def search(store, q):
             f["full_name"].lower() == v if k == "repo" else f["owner"].lower() == v for k, v in scopes)
 
     scope = [f for f in store.repos.values() if in_scope(f)]
+    # GitHub refuses a query that names a repository or owner it does not know
+    for k, v in scopes:
+        if not any(f["full_name"].lower() == v if k == "repo" else f["owner"].lower() == v
+                   for f in store.repos.values()):
+            raise SearchError("The listed users and repositories cannot be searched either because "
+                              "the resources do not exist or you do not have permission to view them.")
     hits = []
     for f in scope:
         for p in f["pulls"]:
