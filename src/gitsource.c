@@ -550,16 +550,20 @@ done:
 	return rc;
 }
 
+/* The origin remote's repository, read from the config: git_remote_lookup()
+ * of libgit2 1.5 leaks PCRE2 match data (fixed by libgit2 PR #6382), and
+ * nothing here needs url.*.insteadOf rewriting. */
 static void origin_repo(struct walk *w)
 {
-	git_remote *remote = NULL;
+	git_config *cfg = NULL;
+	const char *url = NULL;
 
-	if (git_remote_lookup(&remote, w->git, "origin") < 0) {
+	if (git_repository_config_snapshot(&cfg, w->git) < 0 ||
+	    git_config_get_string(&url, cfg, "remote.origin.url") < 0)
 		git_error_clear();
-		return;
-	}
-	w->origin = gitsource_repo_from_url(git_remote_url(remote));
-	git_remote_free(remote);
+	else
+		w->origin = gitsource_repo_from_url(url);
+	git_config_free(cfg);
 }
 
 int gitsource_fetch(const char *path, const char *ref, const char *repo,

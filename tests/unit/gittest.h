@@ -152,12 +152,18 @@ static inline void gt_symref(git_repository *repo, const char *name, const char 
 	git_reference_free(ref);
 }
 
+/* Set the origin remote's URL (through the config: git_remote_create() of
+ * libgit2 1.5 leaks PCRE2 match data, libgit2 PR #6382). */
 static inline void gt_origin(git_repository *repo, const char *url)
 {
-	git_remote *remote = NULL;
+	git_config *cfg = NULL;
 
-	gt_check(git_remote_create(&remote, repo, "origin", url), "remote");
-	git_remote_free(remote);
+	gt_check(git_repository_config(&cfg, repo), "config");
+	gt_check(git_config_set_string(cfg, "remote.origin.url", url), "remote url");
+	gt_check(git_config_set_string(cfg, "remote.origin.fetch",
+				       "+refs/heads/*:refs/remotes/origin/*"),
+		 "remote fetch");
+	git_config_free(cfg);
 }
 
 /* Delete a loose object, as if it were never fetched. */
