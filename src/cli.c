@@ -169,8 +169,8 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		if (c == '?' || !spec)
 			return usage_error(cmdname, err, "unknown option '%s'", argv[optind - 1]);
 		if (!(spec->commands & o->command))
-			return usage_error(cmdname, err, "option '%s' does not apply to this command",
-					   argv[optind - 1]);
+			return usage_error(cmdname, err, "option '--%s' does not apply to this command",
+					   spec->lo.name);
 		switch (c) {
 		case OPT_HELP:
 			fputs(o->command == CMD_SECTION ? help_section : help_issue, stdout);

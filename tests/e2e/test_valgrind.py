@@ -1,0 +1,59 @@
+"""Run a whole-issue draft and a failing run under valgrind: no leaks, no invalid accesses.
+
+Run: python3 tests/e2e/test_valgrind.py --binary build/mergeletter
+A sanitizer build cannot run under valgrind; there the sanitizers do this job, and
+this script says so and checks nothing else.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import ROOT, FakeGitHub  # noqa: E402
+
+
+def sanitized(binary):
+    out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    return "libasan" in out or "libubsan" in out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    args = ap.parse_args()
+    if sanitized(args.binary):
+        print("sanitizer build: valgrind run left to ASan/UBSan")
+        print("1 passed, 0 failed")
+        return 0
+    if not shutil.which("valgrind"):
+        print("valgrind is not installed (tools/deps.sh installs it)")
+        print("0 passed, 1 failed")
+        return 1
+    vg = ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
+          "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect"]
+    env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN")}
+    env["SOURCE_DATE_EPOCH"] = "1693958400"
+    cases = [
+        (["issue", "--config", os.path.join(ROOT, "config", "rust-osdev.json"), "--month", "2023-08"], 0),
+        (["section", "rust-osdev/nope", "--month", "2023-08"], 3),
+    ]
+    passed = failed = 0
+    with FakeGitHub(os.path.join(ROOT, "tests", "data", "rust-osdev-2023-08")) as srv:
+        for argv, want in cases:
+            p = subprocess.run(vg + [args.binary] + argv + ["--api-url", srv.url], capture_output=True,
+                               text=True, env=env, timeout=300)
+            if p.returncode == want:
+                passed += 1
+                print(f"PASS {' '.join(argv[:2])}")
+            else:
+                failed += 1
+                print(f"FAIL {' '.join(argv[:2])}: exit {p.returncode}, wanted {want}\n{p.stderr}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

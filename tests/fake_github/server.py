@@ -1,0 +1,1116 @@
+#!/usr/bin/env python3
+"""A fake GitHub REST API for mergeletter's tests (Python 3 standard library only).
+
+Usage:
+  server.py --data DIR [--port 0] [--token T] [--latency-ms N] [--faults FILE]
+            [--log FILE] [--core-limit N] [--search-limit N] [--reset-in SECONDS]
+            [--max-seconds 600]
+
+Binds 127.0.0.1 only (port 0 = ephemeral), speaks HTTP/1.1 with keep-alive and prints
+the port alone on one line on stdout when ready.  It exits after --max-seconds, on
+SIGTERM/SIGINT, or when stdin (if it is a pipe or socket) reaches EOF, so a parent that
+dies never leaves it running.
+
+Data (compact facts written by hand; the server expands them to full-size objects):
+  DIR/repos/OWNER/REPO.json
+    {"id": 1234, "description": "...", "archived": false, "fork": false,
+     "created_at": "...Z" (optional), "pushed_at": "2023-08-30T10:00:00Z",
+     "default_branch": "main", "raw": {...} (optional, merged into the repo object),
+     "pulls": [{"number": 906, "title": "...", "user": "login",
+                "user_type": "User" | "Bot" (default User),
+                "created_at": "...Z", "updated_at": "...Z", "closed_at": "...Z" | null,
+                "merged_at": "...Z" | null, "labels": ["dependencies"],
+                "author_association": "MEMBER", "body": "..." | null, "draft": false,
+                "raw": {...}, "raw_issue": {...}}]}
+    Every OWNER directory is an organisation.  `raw` is merged last into the expanded
+    pull object (recursively for objects; the string "$delete" removes a key), so a test
+    can make a field null or missing, e.g. {"raw": {"user": null}}.  `raw_issue` does the
+    same for the issue-shaped search item (default: the keys of `raw` that an issue has).
+    Filtering, sorting and search always use the facts, never `raw`.
+  DIR/search.json (optional): {"incomplete_results_for": ["owner/repo", ...]}: a search
+    whose scope (its repo:/org: qualifiers, or everything) includes one of those repos
+    answers "incomplete_results": true.
+
+Endpoints (GET and HEAD; owner/repo/org names are case-insensitive):
+  /repos/O/R, /repositories/ID                 the repository object
+  /repos/O/R/pulls, /repositories/ID/pulls     state, sort, direction, per_page, page
+        (as GitHub: direction defaults to desc for sort=created, otherwise asc)
+  /repos/O/R/pulls/N                           one pull request
+  /orgs/O, /orgs/O/repos, /organizations/ID/repos   type, sort, direction, per_page, page
+  /search/issues                               q, sort, order, per_page, page
+        q understands is:pr|issue|merged|unmerged|open|closed, type:pr|issue,
+        merged:/closed:/created:/updated: with A..B (inclusive, * = open end), >=A, >A,
+        <=A, <A or A (dates YYYY-MM-DD are whole UTC days; ISO times are exact),
+        repo:, org:, user: (ORed together), author:/-author: (app/NAME = NAME[bot]),
+        label:/-label:; any other word is matched against title and body.
+        Only the first 1000 results are reachable; q over 256 characters is a 422.
+  /rate_limit                                  free of charge
+  Lists are paginated with absolute Link headers (rel next, last, first, prev).
+
+Behaviour shared by every response: JSON bodies (compact, UTF-8), x-ratelimit-* headers,
+x-github-api-version-selected, X-GitHub-Request-Id, gzip when Accept-Encoding allows it,
+weak ETags (W/"sha256 of the uncompressed body") on non-search 200s and 304 for a
+matching If-None-Match (free of charge when authenticated).  A missing User-Agent is a
+403, an unsupported X-GitHub-Api-Version a 400, as on GitHub.
+
+Authentication: with --token T, "Authorization: Bearer T" or "token T" is accepted and
+any other Authorization header is a 401 "Bad credentials"; without --token any bearer or
+token credential is accepted.  No Authorization header means unauthenticated limits.
+
+Rate limits: core 5000 authenticated / 60 unauthenticated (--core-limit N sets both),
+search 30 / 10 (--search-limit N sets both); separate buckets for authenticated and
+unauthenticated requests; all buckets reset --reset-in seconds (default 3600) after start
+and again every --reset-in seconds after each reset.  An empty bucket answers 403 with
+x-ratelimit-remaining: 0.  Error statuses are charged like GitHub does (404, 422 yes;
+401, injected faults no).
+
+Faults (--faults FILE, a JSON list; for each request the first rule, in file order,
+whose regex matches and which has uses left is used up and applied):
+  {"match": "<regex searched in the raw and in the percent-decoded path+query>",
+   "times": 1 (default; -1 = every matching request),
+   "status": 502, "body": "{\\"message\\":\\"Server Error\\"}", "headers": {...},
+   "delay_ms": 0, "kind": null, "retry_after": N, "reset_in": N}
+  kind null + status   answer status/body/headers (body default {"message":"Server Error"})
+  kind null, no status  only delay_ms / extra headers, then answer normally
+  "secondary"   403 secondary rate limit (status overridable, e.g. 429); Retry-After only
+                when the rule gives "retry_after"; remaining stays > 0
+  "primary"     403 primary rate limit: remaining 0, reset in "reset_in" seconds (default
+                60); the real counters are not touched (use --core-limit for that)
+  "truncate"    the normal response, declaring its full Content-Length but sending only
+                half of the body, then closing the connection
+  "invalid_json" 200 (or status) with a correct Content-Length but a body that is not
+                JSON (the first half of the normal body, or the rule's "body")
+  "close"       close the connection without sending anything
+  "not_modified_ignore"  ignore If-None-Match: answer 200 with the full body
+
+Log (--log FILE): one JSON line per request, appended when it completes:
+  {"method", "path" (path+query as sent), "status" (0 = closed without a response),
+   "bytes" (body bytes sent), "if_none_match", "auth" ("bearer"|"token"|"none"|"bad"),
+   "accept", "accept_encoding", "user_agent", "api_version", "inflight" (requests in
+   flight when this one started, itself included), "fault" (rule index or null),
+   "t_start", "t_end"}
+"""
+
+import argparse
+import base64
+import gzip
+import hashlib
+import json
+import math
+import os
+import re
+import signal
+import stat
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+API_VERSION = "2022-11-28"
+DOCS = "https://docs.github.com/rest"
+TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+KNOWN_IDS = {"dependabot[bot]": 49699333, "renovate[bot]": 29139614, "github-actions[bot]": 41898282}
+PR_KEYS = {"number", "title", "user", "user_type", "created_at", "updated_at", "closed_at",
+           "merged_at", "labels", "author_association", "body", "draft", "raw", "raw_issue"}
+REPO_KEYS = {"id", "description", "archived", "fork", "created_at", "pushed_at",
+             "default_branch", "pulls", "raw"}
+FAULT_KEYS = {"match", "times", "status", "body", "headers", "delay_ms", "kind",
+              "retry_after", "reset_in"}
+FAULT_KINDS = {None, "secondary", "primary", "truncate", "invalid_json", "close",
+               "not_modified_ignore"}
+LABEL_INFO = {"dependencies": ("0366d6", "Pull requests that update a dependency file"),
+              "bug": ("d73a4a", "Something isn't working"),
+              "enhancement": ("a2eeef", "New feature or request"),
+              "documentation": ("0075ca", "Improvements or additions to documentation")}
+
+
+class DataError(Exception):
+    pass
+
+
+def parse_ts(s):
+    return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def stable_int(*parts, lo=1_000_000, span=90_000_000):
+    h = hashlib.sha256("\0".join(str(p) for p in parts).encode()).digest()
+    return lo + int.from_bytes(h[:8], "big") % span
+
+
+def sha1(*parts):
+    return hashlib.sha1("\0".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def b64(s):
+    return base64.b64encode(s.encode()).decode()
+
+
+def dumps(obj):
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def merge_raw(obj, raw):
+    """Merge raw into obj recursively; "$delete" removes a key."""
+    for k, v in raw.items():
+        if v == "$delete":
+            obj.pop(k, None)
+        elif isinstance(v, dict) and isinstance(obj.get(k), dict):
+            merge_raw(obj[k], v)
+        else:
+            obj[k] = v
+    return obj
+
+
+def slug(text, n=40):
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:n].rstrip("-") or "patch"
+
+
+# ----------------------------------------------------------------------------- data
+
+class Store:
+    """The facts of DIR, and their expansion into GitHub objects for one base URL."""
+
+    def __init__(self, data_dir):
+        self.repos = {}      # "owner/repo" (lower) -> facts
+        self.by_id = {}      # repo id -> facts
+        self.orgs = {}       # org (lower) -> {"login", "id", "repos": [facts]}
+        self.incomplete_for = set()
+        root = os.path.join(data_dir, "repos")
+        if not os.path.isdir(root):
+            raise DataError(f"{root}: no such directory")
+        for owner in sorted(os.listdir(root)):
+            odir = os.path.join(root, owner)
+            if not os.path.isdir(odir):
+                continue
+            org = self.orgs.setdefault(owner.lower(), {
+                "login": owner, "id": stable_int("org", owner.lower()), "repos": []})
+            for fn in sorted(os.listdir(odir)):
+                if fn.endswith(".json"):
+                    facts = self._load_repo(os.path.join(odir, fn), owner, fn[:-5])
+                    org["repos"].append(facts)
+        sfile = os.path.join(data_dir, "search.json")
+        if os.path.exists(sfile):
+            with open(sfile, encoding="utf-8") as f:
+                self.incomplete_for = {r.lower() for r in json.load(f).get("incomplete_results_for", [])}
+
+    def _load_repo(self, path, owner, name):
+        try:
+            with open(path, encoding="utf-8") as f:
+                facts = json.load(f)
+        except (OSError, ValueError) as e:
+            raise DataError(f"{path}: {e}")
+
+        def bad(msg):
+            raise DataError(f"{path}: {msg}")
+
+        if set(facts) - REPO_KEYS:
+            bad(f"unknown keys {sorted(set(facts) - REPO_KEYS)}")
+        if not isinstance(facts.get("id"), int) or not isinstance(facts.get("pulls"), list):
+            bad("needs an integer id and a pulls list")
+        facts.update(owner=owner, name=name, full_name=f"{owner}/{name}")
+        if facts["id"] in self.by_id:
+            bad(f"duplicate repo id {facts['id']}")
+        for k in ("pushed_at", "created_at"):
+            if facts.get(k) is not None and not TS_RE.match(facts[k]):
+                bad(f"{k} is not YYYY-MM-DDTHH:MM:SSZ")
+        seen = set()
+        for pr in facts["pulls"]:
+            where = f"pull {pr.get('number')}"
+            if set(pr) - PR_KEYS:
+                bad(f"{where}: unknown keys {sorted(set(pr) - PR_KEYS)}")
+            for k in ("number", "title", "user", "created_at"):
+                if k not in pr:
+                    bad(f"{where}: missing {k}")
+            if pr["number"] in seen:
+                bad(f"{where}: duplicate number")
+            seen.add(pr["number"])
+            pr.setdefault("updated_at", pr.get("closed_at") or pr["created_at"])
+            pr.setdefault("closed_at", pr.get("merged_at"))
+            pr.setdefault("merged_at", None)
+            for k in ("created_at", "updated_at", "closed_at", "merged_at"):
+                v = pr[k]
+                if v is not None and not TS_RE.match(v):
+                    bad(f"{where}: {k} {v!r} is not YYYY-MM-DDTHH:MM:SSZ")
+            if pr["merged_at"] and not pr["closed_at"]:
+                bad(f"{where}: merged but not closed")
+            order = [pr["created_at"]] + ([pr["closed_at"]] if pr["closed_at"] else []) + [pr["updated_at"]]
+            if order != sorted(order) or (pr["merged_at"] and pr["merged_at"] > pr["closed_at"]):
+                bad(f"{where}: needs created_at <= merged_at <= closed_at <= updated_at")
+            pr["_created"] = parse_ts(pr["created_at"])
+            pr["_updated"] = parse_ts(pr["updated_at"])
+            pr["_closed"] = parse_ts(pr["closed_at"]) if pr["closed_at"] else None
+            pr["_merged"] = parse_ts(pr["merged_at"]) if pr["merged_at"] else None
+        self.repos[facts["full_name"].lower()] = facts
+        self.by_id[facts["id"]] = facts
+        return facts
+
+    # ---- expansion (done once, after the port is known)
+
+    def expand(self, api):
+        self.api = api
+        for org in self.orgs.values():
+            org["obj"] = self.org_obj(org)
+        for facts in self.repos.values():
+            facts["_full"] = merge_raw(self.repo_obj(facts, full=True), facts.get("raw", {}))
+            facts["_min"] = merge_raw(self.repo_obj(facts, full=False), facts.get("raw", {}))
+            facts["_min_json"] = dumps(facts["_min"])
+            for pr in facts["pulls"]:
+                pobj = merge_raw(self.pull_obj(facts, pr), pr.get("raw", {}))
+                pr["_pull"] = pobj
+                pr["_pull_json"] = dumps(pobj)
+                iobj = self.issue_obj(facts, pr)
+                raw_i = pr.get("raw_issue")
+                if raw_i is None:
+                    raw_i = {k: v for k, v in pr.get("raw", {}).items() if k in iobj}
+                pr["_issue"] = merge_raw(iobj, raw_i)
+
+    def user_obj(self, login, utype="User"):
+        if utype == "Organization":
+            uid = self.orgs[login.lower()]["id"]
+        else:
+            uid = KNOWN_IDS.get(login) or stable_int("user", login.lower())
+        u = f"{self.api}/users/{login}"
+        bot = utype == "Bot"
+        return {
+            "login": login, "id": uid,
+            "node_id": b64({"User": "04:User", "Bot": "03:Bot"}.get(utype, "012:Organization") + str(uid)),
+            "avatar_url": (f"https://avatars.githubusercontent.com/in/{uid % 100000}?v=4" if bot
+                           else f"https://avatars.githubusercontent.com/u/{uid}?v=4"),
+            "gravatar_id": "", "url": u,
+            "html_url": (f"https://github.com/apps/{login[:-5]}" if bot and login.endswith("[bot]")
+                         else f"https://github.com/{login}"),
+            "followers_url": f"{u}/followers", "following_url": f"{u}/following{{/other_user}}",
+            "gists_url": f"{u}/gists{{/gist_id}}", "starred_url": f"{u}/starred{{/owner}}{{/repo}}",
+            "subscriptions_url": f"{u}/subscriptions", "organizations_url": f"{u}/orgs",
+            "repos_url": f"{u}/repos", "events_url": f"{u}/events{{/privacy}}",
+            "received_events_url": f"{u}/received_events", "type": utype, "site_admin": False,
+        }
+
+    def org_obj(self, org):
+        u = f"{self.api}/orgs/{org['login']}"
+        return {"login": org["login"], "id": org["id"], "node_id": b64(f"012:Organization{org['id']}"),
+                "url": u, "repos_url": f"{u}/repos", "events_url": f"{u}/events",
+                "hooks_url": f"{u}/hooks", "issues_url": f"{u}/issues",
+                "members_url": f"{u}/members{{/member}}", "public_members_url": f"{u}/public_members{{/member}}",
+                "avatar_url": f"https://avatars.githubusercontent.com/u/{org['id']}?v=4",
+                "description": "", "name": org["login"], "html_url": f"https://github.com/{org['login']}",
+                "public_repos": len(org["repos"]), "type": "Organization"}
+
+    def repo_obj(self, facts, full=True, fork_of=None):
+        """A repository object; fork_of=(facts, login) builds the author's fork of facts."""
+        if fork_of:
+            owner, otype = fork_of, "User"
+            rid = stable_int("fork", fork_of.lower(), facts["full_name"].lower(), lo=100_000_000)
+            name, is_fork, archived = facts["name"], True, False
+        else:
+            owner, otype, rid = facts["owner"], "Organization", facts["id"]
+            name, is_fork, archived = facts["name"], facts.get("fork", False), facts.get("archived", False)
+        fn = f"{owner}/{name}"
+        u = f"{self.api}/repos/{fn}"
+        pushed = facts.get("pushed_at") or "2023-01-01T00:00:00Z"
+        created = facts.get("created_at") or "2019-0%d-1%dT12:00:00Z" % (1 + rid % 9, rid % 10)
+        o = {
+            "id": rid, "node_id": b64(f"010:Repository{rid}"), "name": name, "full_name": fn,
+            "private": False, "owner": self.user_obj(owner, otype),
+            "html_url": f"https://github.com/{fn}", "description": facts.get("description"),
+            "fork": is_fork, "url": u, "forks_url": f"{u}/forks",
+            "keys_url": f"{u}/keys{{/key_id}}", "collaborators_url": f"{u}/collaborators{{/collaborator}}",
+            "teams_url": f"{u}/teams", "hooks_url": f"{u}/hooks",
+            "issue_events_url": f"{u}/issues/events{{/number}}", "events_url": f"{u}/events",
+            "assignees_url": f"{u}/assignees{{/user}}", "branches_url": f"{u}/branches{{/branch}}",
+            "tags_url": f"{u}/tags", "blobs_url": f"{u}/git/blobs{{/sha}}",
+            "git_tags_url": f"{u}/git/tags{{/sha}}", "git_refs_url": f"{u}/git/refs{{/sha}}",
+            "trees_url": f"{u}/git/trees{{/sha}}", "statuses_url": f"{u}/statuses/{{sha}}",
+            "languages_url": f"{u}/languages", "stargazers_url": f"{u}/stargazers",
+            "contributors_url": f"{u}/contributors", "subscribers_url": f"{u}/subscribers",
+            "subscription_url": f"{u}/subscription", "commits_url": f"{u}/commits{{/sha}}",
+            "git_commits_url": f"{u}/git/commits{{/sha}}", "comments_url": f"{u}/comments{{/number}}",
+            "issue_comment_url": f"{u}/issues/comments{{/number}}", "contents_url": f"{u}/contents/{{+path}}",
+            "compare_url": f"{u}/compare/{{base}}...{{head}}", "merges_url": f"{u}/merges",
+            "archive_url": f"{u}/{{archive_format}}{{/ref}}", "downloads_url": f"{u}/downloads",
+            "issues_url": f"{u}/issues{{/number}}", "pulls_url": f"{u}/pulls{{/number}}",
+            "milestones_url": f"{u}/milestones{{/number}}",
+            "notifications_url": f"{u}/notifications{{?since,all,participating}}",
+            "labels_url": f"{u}/labels{{/name}}", "releases_url": f"{u}/releases{{/id}}",
+            "deployments_url": f"{u}/deployments", "created_at": created,
+            "updated_at": pushed, "pushed_at": pushed,
+            "git_url": f"git://github.com/{fn}.git", "ssh_url": f"git@github.com:{fn}.git",
+            "clone_url": f"https://github.com/{fn}.git", "svn_url": f"https://github.com/{fn}",
+            "homepage": None, "size": rid % 20000, "stargazers_count": rid % 1500,
+            "watchers_count": rid % 1500, "language": "Rust", "has_issues": True,
+            "has_projects": True, "has_downloads": True, "has_wiki": False, "has_pages": False,
+            "has_discussions": False, "forks_count": rid % 150, "mirror_url": None,
+            "archived": archived, "disabled": False, "open_issues_count": rid % 40,
+            "license": {"key": "apache-2.0", "name": "Apache License 2.0", "spdx_id": "Apache-2.0",
+                        "url": f"{self.api}/licenses/apache-2.0", "node_id": "MDc6TGljZW5zZTI="},
+            "allow_forking": True, "is_template": False, "web_commit_signoff_required": False,
+            "topics": [] if fork_of else ["rust", "osdev"], "visibility": "public",
+            "forks": rid % 150, "open_issues": rid % 40, "watchers": rid % 1500,
+            "default_branch": facts.get("default_branch", "main"),
+        }
+        if full and not fork_of:
+            o.update(temp_clone_token=None, organization=self.user_obj(owner, "Organization"),
+                     network_count=rid % 150, subscribers_count=rid % 30)
+        return o
+
+    def labels(self, facts, pr):
+        out = []
+        for name in pr.get("labels", []):
+            color, desc = LABEL_INFO.get(name, (sha1(name)[:6], None))
+            lid = stable_int("label", facts["full_name"], name, lo=1_000_000_000, span=900_000_000)
+            out.append({"id": lid, "node_id": b64(f"08:Label{lid}"),
+                        "url": f"{self.api}/repos/{facts['full_name']}/labels/{quote(name)}",
+                        "name": name, "color": color, "default": name in ("bug", "documentation", "enhancement"),
+                        "description": desc})
+        return out
+
+    def head_ref(self, pr):
+        t, login = pr["title"], pr["user"]
+        m = re.match(r"build\(deps\): bump (\S+) from \S+ to (\S+)", t)
+        if login.startswith("dependabot") and m:
+            eco = "github_actions" if "/" in m.group(1) else "cargo"
+            return f"dependabot/{eco}/{m.group(1)}-{m.group(2)}"
+        if login.startswith("renovate"):
+            return "renovate/" + slug(re.sub(r"^chore\(deps\): update ", "", t))
+        return slug(t)
+
+    def pull_obj(self, facts, pr):
+        n, fn = pr["number"], facts["full_name"]
+        u = f"{self.api}/repos/{fn}"
+        utype = pr.get("user_type", "User")
+        login = pr["user"]
+        head_sha = sha1(fn, n, "head")
+        base_repo = facts["_full"]
+        same_repo = utype == "Bot" or pr.get("author_association") in ("OWNER", "MEMBER", "COLLABORATOR")
+        head_repo = base_repo if same_repo else self.repo_obj(facts, fork_of=login)
+        ref = self.head_ref(pr)
+        pid = stable_int("pr", fn.lower(), n, lo=1_000_000_000, span=500_000_000)
+        return {
+            "url": f"{u}/pulls/{n}", "id": pid, "node_id": "PR_kwDO" + b64(f"{pid}")[:16],
+            "html_url": f"https://github.com/{fn}/pull/{n}",
+            "diff_url": f"https://github.com/{fn}/pull/{n}.diff",
+            "patch_url": f"https://github.com/{fn}/pull/{n}.patch",
+            "issue_url": f"{u}/issues/{n}", "number": n,
+            "state": "closed" if pr["closed_at"] else "open", "locked": False,
+            "title": pr["title"], "user": self.user_obj(login, utype), "body": pr.get("body"),
+            "created_at": pr["created_at"], "updated_at": pr["updated_at"],
+            "closed_at": pr["closed_at"], "merged_at": pr["merged_at"],
+            "merge_commit_sha": sha1(fn, n, "merge"), "assignee": None, "assignees": [],
+            "requested_reviewers": [], "requested_teams": [], "labels": self.labels(facts, pr),
+            "milestone": None, "draft": pr.get("draft", False),
+            "commits_url": f"{u}/pulls/{n}/commits", "review_comments_url": f"{u}/pulls/{n}/comments",
+            "review_comment_url": f"{u}/pulls/comments{{/number}}",
+            "comments_url": f"{u}/issues/{n}/comments", "statuses_url": f"{u}/statuses/{head_sha}",
+            "head": {"label": f"{head_repo['owner']['login']}:{ref}", "ref": ref, "sha": head_sha,
+                     "user": head_repo["owner"], "repo": head_repo},
+            "base": {"label": f"{facts['owner']}:{base_repo['default_branch']}",
+                     "ref": base_repo["default_branch"], "sha": sha1(fn, n, "base"),
+                     "user": base_repo["owner"], "repo": base_repo},
+            "_links": {"self": {"href": f"{u}/pulls/{n}"},
+                       "html": {"href": f"https://github.com/{fn}/pull/{n}"},
+                       "issue": {"href": f"{u}/issues/{n}"},
+                       "comments": {"href": f"{u}/issues/{n}/comments"},
+                       "review_comments": {"href": f"{u}/pulls/{n}/comments"},
+                       "review_comment": {"href": f"{u}/pulls/comments{{/number}}"},
+                       "commits": {"href": f"{u}/pulls/{n}/commits"},
+                       "statuses": {"href": f"{u}/statuses/{head_sha}"}},
+            "author_association": pr.get("author_association", "CONTRIBUTOR"),
+            "auto_merge": None, "active_lock_reason": None,
+        }
+
+    def issue_obj(self, facts, pr):
+        n, fn = pr["number"], facts["full_name"]
+        u = f"{self.api}/repos/{fn}"
+        iid = stable_int("issue", fn.lower(), n, lo=1_000_000_000, span=900_000_000)
+        return {
+            "url": f"{u}/issues/{n}", "repository_url": u,
+            "labels_url": f"{u}/issues/{n}/labels{{/name}}", "comments_url": f"{u}/issues/{n}/comments",
+            "events_url": f"{u}/issues/{n}/events", "html_url": f"https://github.com/{fn}/pull/{n}",
+            "id": iid, "node_id": "PR_kwDO" + b64(str(iid))[:16],
+            "number": n, "title": pr["title"],
+            "user": self.user_obj(pr["user"], pr.get("user_type", "User")),
+            "labels": self.labels(facts, pr), "state": "closed" if pr["closed_at"] else "open",
+            "locked": False, "assignee": None, "assignees": [], "milestone": None,
+            "comments": iid % 7, "created_at": pr["created_at"], "updated_at": pr["updated_at"],
+            "closed_at": pr["closed_at"], "author_association": pr.get("author_association", "CONTRIBUTOR"),
+            "type": None, "active_lock_reason": None, "draft": pr.get("draft", False),
+            "pull_request": {"url": f"{u}/pulls/{n}", "html_url": f"https://github.com/{fn}/pull/{n}",
+                             "diff_url": f"https://github.com/{fn}/pull/{n}.diff",
+                             "patch_url": f"https://github.com/{fn}/pull/{n}.patch",
+                             "merged_at": pr["merged_at"]},
+            "body": pr.get("body"),
+            "reactions": {"url": f"{u}/issues/{n}/reactions", "total_count": 0, "+1": 0, "-1": 0,
+                          "laugh": 0, "hooray": 0, "confused": 0, "heart": 0, "rocket": 0, "eyes": 0},
+            "timeline_url": f"{u}/issues/{n}/timeline", "performed_via_github_app": None,
+            "state_reason": "completed" if pr["merged_at"] else (None if not pr["closed_at"] else "not_planned"),
+            "score": 1.0,
+        }
+
+
+# ----------------------------------------------------------------------------- search
+
+class SearchError(Exception):
+    pass
+
+
+def _day_or_time(s, end):
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", s):
+        d = datetime.strptime(s, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        return d + timedelta(days=1, seconds=-1) if end else d
+    try:
+        t = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        raise SearchError(f"invalid date {s!r}")
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def parse_range(v):
+    """A qualifier value to a predicate on datetimes (GitHub's inclusive semantics)."""
+    if ".." in v:
+        a, b = v.split("..", 1)
+        lo = None if a in ("", "*") else _day_or_time(a, False)
+        hi = None if b in ("", "*") else _day_or_time(b, True)
+        return lambda t: (lo is None or t >= lo) and (hi is None or t <= hi)
+    for op in (">=", "<=", ">", "<"):
+        if v.startswith(op):
+            x = v[len(op):]
+            if op == ">=":
+                lo = _day_or_time(x, False)
+                return lambda t: t >= lo
+            if op == ">":
+                lo = _day_or_time(x, True)
+                return lambda t: t > lo
+            if op == "<=":
+                hi = _day_or_time(x, True)
+                return lambda t: t <= hi
+            hi = _day_or_time(x, False)
+            return lambda t: t < hi
+    lo, hi = _day_or_time(v, False), _day_or_time(v, True)
+    return lambda t: lo <= t <= hi
+
+
+def search(store, q):
+    """Return (matching (facts, pr) pairs, scope repo names) for query q."""
+    scopes, authors, not_authors, labels, not_labels, text, preds = [], [], [], [], [], [], []
+    for m in re.finditer(r'(-?)([A-Za-z_]+):("[^"]*"|\S+)|"([^"]*)"|(\S+)', q):
+        neg, key, val = m.group(1), (m.group(2) or "").lower(), (m.group(3) or "").strip('"')
+        if m.group(4) is not None or m.group(5) is not None:
+            text.append((m.group(4) if m.group(4) is not None else m.group(5)).lower())
+        elif key in ("is", "type") and not neg:
+            val = val.lower()
+            if val in ("pr", "pull-request"):
+                pass
+            elif val == "issue":
+                preds.append(lambda f, p: False)
+            elif val == "merged":
+                preds.append(lambda f, p: p["_merged"] is not None)
+            elif val == "unmerged":
+                preds.append(lambda f, p: p["_merged"] is None and p["_closed"] is not None)
+            elif val == "open":
+                preds.append(lambda f, p: p["_closed"] is None)
+            elif val == "closed":
+                preds.append(lambda f, p: p["_closed"] is not None)
+        elif key in ("merged", "closed", "created", "updated") and not neg:
+            field, pred = "_" + key, parse_range(val)
+            preds.append(lambda f, p, field=field, pred=pred: p[field] is not None and pred(p[field]))
+        elif key in ("repo", "org", "user") and not neg:
+            scopes.append((key, val.lower()))
+        elif key == "author":
+            login = val[4:] + "[bot]" if val.startswith("app/") else val
+            (not_authors if neg else authors).append(login.lower())
+        elif key == "label":
+            (not_labels if neg else labels).append(val.lower())
+        else:
+            text.append(m.group(0).lower())
+
+    def in_scope(f):
+        return not scopes or any(
+            f["full_name"].lower() == v if k == "repo" else f["owner"].lower() == v for k, v in scopes)
+
+    scope = [f for f in store.repos.values() if in_scope(f)]
+    hits = []
+    for f in scope:
+        for p in f["pulls"]:
+            login = p["user"].lower()
+            names = [x.lower() for x in p.get("labels", [])]
+            hay = (p["title"] + "\n" + (p.get("body") or "")).lower()
+            if ((not authors or login in authors) and login not in not_authors
+                    and all(x in names for x in labels) and not any(x in names for x in not_labels)
+                    and all(t in hay for t in text) and all(pred(f, p) for pred in preds)):
+                hits.append((f, p))
+    return hits, [f["full_name"].lower() for f in scope]
+
+
+# ----------------------------------------------------------------------------- state
+
+class Bucket:
+    def __init__(self, limit, reset_in, start):
+        self.limit, self.remaining, self.reset_in = limit, limit, reset_in
+        self.reset = int(math.ceil(start + reset_in))
+
+    def refresh(self, now):
+        if now >= self.reset:
+            self.remaining = self.limit
+            self.reset = int(math.ceil(now + self.reset_in))
+
+
+class Faults:
+    def __init__(self, path):
+        self.rules = []
+        if path:
+            with open(path, encoding="utf-8") as f:
+                rules = json.load(f)
+            if not isinstance(rules, list):
+                raise DataError(f"{path}: must be a JSON list")
+            for i, r in enumerate(rules):
+                if not isinstance(r, dict) or set(r) - FAULT_KEYS or "match" not in r:
+                    raise DataError(f"{path}: rule {i}: needs 'match', allowed keys {sorted(FAULT_KEYS)}")
+                if r.get("kind") not in FAULT_KINDS:
+                    raise DataError(f"{path}: rule {i}: unknown kind {r.get('kind')!r}")
+                r = dict(r, _re=re.compile(r["match"]), _left=r.get("times", 1), _index=i)
+                self.rules.append(r)
+        self.lock = threading.Lock()
+
+    def take(self, target):
+        decoded = unquote(target.replace("+", " "))
+        with self.lock:
+            for r in self.rules:
+                if r["_left"] != 0 and (r["_re"].search(target) or r["_re"].search(decoded)):
+                    if r["_left"] > 0:
+                        r["_left"] -= 1
+                    return r
+        return None
+
+
+class State:
+    def __init__(self, args):
+        self.args, self.start = args, time.time()
+        self.lock = threading.Lock()
+        self.inflight = 0
+        self.request_no = 0
+        self.buckets = {}
+        self.log_lock = threading.Lock()
+
+    def bucket(self, resource, authed):
+        key = (resource, authed)
+        if key not in self.buckets:
+            a = self.args
+            if resource == "core":
+                limit = a.core_limit if a.core_limit is not None else (5000 if authed else 60)
+            else:
+                limit = a.search_limit if a.search_limit is not None else (30 if authed else 10)
+            self.buckets[key] = Bucket(limit, a.reset_in, self.start)
+        b = self.buckets[key]
+        b.refresh(time.time())
+        return b
+
+    def log(self, entry):
+        if self.args.log:
+            with self.log_lock, open(self.args.log, "a", encoding="utf-8") as f:
+                f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+# ----------------------------------------------------------------------------- HTTP
+
+def page_args(params, default=30):
+    def num(name, dflt):
+        try:
+            v = int(params.get(name, ""))
+        except ValueError:
+            return dflt
+        return v if v > 0 else dflt
+    return min(num("per_page", default), 100), num("page", 1)
+
+
+def link_header(api, path, pairs, page, last):
+    """GitHub's Link header: next, last on the first page; prev, next, last, first in the
+    middle; prev, first on the last one."""
+    if last <= 1 and page <= 1:
+        return None
+    base = [(k, v) for k, v in pairs if k != "page"]
+
+    def url(p):
+        return f"<{api}{path}?{urlencode(base + [('page', str(p))])}>"
+    rels = []
+    if page > 1:
+        rels.append(f'{url(min(page - 1, max(last, 1)))}; rel="prev"')
+    if page < last:
+        rels += [f'{url(page + 1)}; rel="next"', f'{url(last)}; rel="last"']
+    if page > 1:
+        rels.append(f'{url(1)}; rel="first"')
+    return ", ".join(rels)
+
+
+class Resp:
+    def __init__(self, status, body, headers=None, etag=True, link=None):
+        self.status, self.headers, self.etag, self.link = status, list(headers or []), etag, link
+        self.etag_value = None
+        self.body = body if isinstance(body, bytes) else (body if isinstance(body, str) else dumps(body)).encode()
+
+
+def not_found(doc=DOCS):
+    return Resp(404, {"message": "Not Found", "documentation_url": doc, "status": "404"}, etag=False)
+
+
+def validation(errors, doc):
+    return Resp(422, {"message": "Validation Failed", "errors": errors, "documentation_url": doc,
+                      "status": "422"}, etag=False)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def version_string(self):
+        return "GitHub.com"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def do_GET(self):
+        self.serve("GET")
+
+    def do_HEAD(self):
+        self.serve("HEAD")
+
+    def do_POST(self):
+        self.serve("POST")
+
+    do_PUT = do_PATCH = do_DELETE = do_POST
+
+    # ---- the request's life
+
+    def serve(self, method):
+        st, store = self.server.state, self.server.store
+        t_start = time.time()
+        with st.lock:
+            st.inflight += 1
+            inflight = st.inflight
+            st.request_no += 1
+            self.req_id = "%04X:%04X:%06X:%07X:%08X" % (os.getpid() & 0xFFFF, st.request_no & 0xFFFF,
+                                                         st.request_no * 7919 & 0xFFFFFF, st.request_no, int(st.start))
+        self.sent_status, self.sent_bytes, self.fault_index = 0, 0, None
+        self.logged = False
+        self.t_start, self.inflight_at_start = t_start, inflight
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        h = self.headers.get("Authorization")
+        m = re.match(r"(?i)(bearer|token)\s+(\S+)\s*$", h or "")
+        if h is None:
+            self.auth = "none"
+        elif m and (st.args.token is None or m.group(2) == st.args.token):
+            self.auth = m.group(1).lower()
+        else:
+            self.auth = "bad"
+        try:
+            if st.args.latency_ms:
+                time.sleep(st.args.latency_ms / 1000)
+            self.handle_request(method, st, store)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        finally:
+            self.done()
+
+    def done(self):
+        """Count the request as finished and log it.  send() calls this just before the
+        response leaves, so a client never sees a response whose log line is missing."""
+        if self.logged:
+            return
+        self.logged = True
+        st, hd = self.server.state, self.headers
+        with st.lock:
+            st.inflight -= 1
+        st.log({"method": self.command, "path": self.path, "status": self.sent_status,
+                "bytes": self.sent_bytes, "if_none_match": hd.get("If-None-Match"),
+                "auth": self.auth, "accept": hd.get("Accept"),
+                "accept_encoding": hd.get("Accept-Encoding"), "user_agent": hd.get("User-Agent"),
+                "api_version": hd.get("X-GitHub-Api-Version"), "inflight": self.inflight_at_start,
+                "fault": self.fault_index, "t_start": self.t_start, "t_end": time.time()})
+
+    def handle_request(self, method, st, store):
+        target = self.path
+        if target.startswith("http://") or target.startswith("https://"):
+            parts = urlsplit(target)
+            target = parts.path + ("?" + parts.query if parts.query else "")
+        path, _, query = target.partition("?")
+        authed = self.auth in ("bearer", "token")
+        resource = None if path.rstrip("/") == "/rate_limit" else (
+            "search" if path.startswith("/search/") else "core")
+        rule = st.faults.take(target)
+        extra = []
+        ignore_inm = False
+        if rule:
+            self.fault_index = rule["_index"]
+            extra = list((rule.get("headers") or {}).items())
+            if rule.get("delay_ms"):
+                time.sleep(rule["delay_ms"] / 1000)
+            kind = rule.get("kind")
+            if kind == "close":
+                self.close_connection = True
+                return
+            if kind in ("secondary", "primary") or (kind is None and rule.get("status")):
+                self.send_fault(rule, kind, resource or "core", authed, extra)
+                return
+            ignore_inm = kind == "not_modified_ignore"
+
+        if not self.headers.get("User-Agent"):
+            return self.send(Resp(403, b"Request forbidden by administrative rules. Please make sure your "
+                                       b"request has a User-Agent header (https://docs.github.com/en/rest/"
+                                       b"overview/resources-in-the-rest-api#user-agent-required). Check "
+                                       b"https://developer.github.com for other possible causes.\n",
+                                  [("Content-Type", "text/plain; charset=utf-8")], etag=False), method)
+        if self.auth == "bad":
+            return self.send(Resp(401, {"message": "Bad credentials", "documentation_url": DOCS,
+                                        "status": "401"}, etag=False), method,
+                             rate=self.rate_headers(st, "core", False), extra=extra)
+        ver = self.headers.get("X-GitHub-Api-Version")
+        if ver is not None and ver != API_VERSION:
+            return self.send(Resp(400, {"message": f"API version {ver} is not supported.",
+                                        "documentation_url": f"{DOCS}/overview/api-versions",
+                                        "status": "400"}, etag=False), method, extra=extra)
+        if resource:
+            with st.lock:
+                b = st.bucket(resource, authed)
+                exhausted = b.remaining <= 0
+                if not exhausted:
+                    b.remaining -= 1
+            if exhausted:
+                return self.send(self.primary_resp(authed), method,
+                                 rate=self.rate_headers(st, resource, authed), extra=extra)
+        if method != "GET" and method != "HEAD":
+            resp = not_found()
+        else:
+            resp = self.route(store, path, query)
+        inm = None if ignore_inm else self.headers.get("If-None-Match")
+        if resp.status == 200 and resp.etag and resource == "core":
+            etag = '"%s"' % hashlib.sha256(resp.body).hexdigest()
+            if inm and (inm.strip() == "*" or etag in [x.strip().removeprefix("W/") for x in inm.split(",")]):
+                if authed:
+                    with st.lock:
+                        b = st.bucket(resource, authed)
+                        b.remaining = min(b.limit, b.remaining + 1)
+                resp = Resp(304, b"", [])
+            resp.etag_value = etag
+        kind = rule.get("kind") if rule else None
+        self.send(resp, method, rate=self.rate_headers(st, resource or "core", authed),
+                  extra=extra, kind=kind, rule=rule)
+
+    def route(self, store, path, query):
+        pairs = parse_qsl(query, keep_blank_values=True)
+        params = dict(pairs)
+        parts = [unquote(p) for p in path.strip("/").split("/")]
+        api = store.api
+        repo_doc = "https://docs.github.com/rest/repos/repos#get-a-repository"
+        pulls_doc = "https://docs.github.com/rest/pulls/pulls#list-pull-requests"
+        org_doc = "https://docs.github.com/rest/repos/repos#list-organization-repositories"
+        facts = None
+        rest = None
+        if len(parts) >= 3 and parts[0] == "repos":
+            facts, rest = store.repos.get(f"{parts[1]}/{parts[2]}".lower()), parts[3:]
+        elif len(parts) >= 2 and parts[0] == "repositories" and parts[1].isdigit():
+            facts, rest = store.by_id.get(int(parts[1])), parts[2:]
+        if rest is not None:
+            doc = pulls_doc if rest[:1] == ["pulls"] else repo_doc
+            if facts is None:
+                return not_found(doc)
+            if not rest:
+                return Resp(200, facts["_full"])
+            if rest == ["pulls"]:
+                return self.list_pulls(store, facts, pairs, params)
+            if len(rest) == 2 and rest[0] == "pulls" and rest[1].isdigit():
+                return self.one_pull(facts, int(rest[1]))
+            return not_found()
+        if parts[:1] == ["orgs"] and len(parts) in (2, 3) or parts[:1] == ["organizations"] and len(parts) == 3:
+            if parts[0] == "orgs":
+                org = store.orgs.get(parts[1].lower())
+            else:
+                org = next((o for o in store.orgs.values() if str(o["id"]) == parts[1]), None)
+            if org is None:
+                return not_found(org_doc if len(parts) == 3 else DOCS)
+            if len(parts) == 2:
+                return Resp(200, org["obj"])
+            if parts[2] == "repos":
+                return self.list_org_repos(store, org, pairs, params)
+            return not_found()
+        if parts == ["search", "issues"]:
+            return self.search_issues(store, pairs, params)
+        if parts == ["rate_limit"]:
+            return self.rate_limit_resp()
+        return not_found()
+
+    def list_pulls(self, store, facts, pairs, params):
+        state = params.get("state", "open")
+        sort = params.get("sort", "created")
+        direction = params.get("direction", "desc" if sort == "created" else "asc")
+        errs = []
+        if state not in ("open", "closed", "all"):
+            errs.append({"resource": "PullRequest", "field": "state", "code": "invalid"})
+        if sort not in ("created", "updated", "popularity", "long-running"):
+            errs.append({"resource": "PullRequest", "field": "sort", "code": "invalid"})
+        if direction not in ("asc", "desc"):
+            errs.append({"resource": "PullRequest", "field": "direction", "code": "invalid"})
+        if errs:
+            return validation(errs, "https://docs.github.com/rest/pulls/pulls#list-pull-requests")
+        prs = [p for p in facts["pulls"]
+               if state == "all" or (state == "open") == (p["_closed"] is None)]
+        key = "_updated" if sort == "updated" else "_created"
+        prs.sort(key=lambda p: (p[key], p["number"]), reverse=direction == "desc")
+        per_page, page = page_args(params)
+        last = max(1, math.ceil(len(prs) / per_page))
+        chunk = prs[(page - 1) * per_page: page * per_page]
+        body = "[" + ",".join(p["_pull_json"] for p in chunk) + "]"
+        link = link_header(store.api, f"/repositories/{facts['id']}/pulls", pairs, page, last)
+        return Resp(200, body, link=link)
+
+    def one_pull(self, facts, number):
+        pr = next((p for p in facts["pulls"] if p["number"] == number), None)
+        if pr is None:
+            return not_found("https://docs.github.com/rest/pulls/pulls#get-a-pull-request")
+        o = dict(pr["_pull"])
+        h = stable_int("stats", facts["full_name"], number, lo=0, span=1000)
+        o.update(merged=pr["merged_at"] is not None, mergeable=None, rebaseable=None,
+                 mergeable_state="unknown", merged_by=None, comments=h % 7, review_comments=h % 5,
+                 maintainer_can_modify=False, commits=1 + h % 6, additions=h, deletions=h // 3,
+                 changed_files=1 + h % 9)
+        return Resp(200, merge_raw(o, pr.get("raw", {})))
+
+    def list_org_repos(self, store, org, pairs, params):
+        rtype = params.get("type", "all")
+        sort = params.get("sort", "created")
+        direction = params.get("direction", "asc" if sort == "full_name" else "desc")
+        if (rtype not in ("all", "public", "private", "forks", "sources", "member")
+                or sort not in ("created", "updated", "pushed", "full_name")
+                or direction not in ("asc", "desc")):
+            return validation([{"resource": "Repository", "field": "type/sort/direction", "code": "invalid"}],
+                              "https://docs.github.com/rest/repos/repos#list-organization-repositories")
+        repos = [f for f in org["repos"]
+                 if not (rtype == "sources" and f.get("fork")) and not (rtype == "forks" and not f.get("fork"))
+                 and rtype != "private"]
+        keyname = {"created": "created_at", "updated": "updated_at", "pushed": "pushed_at"}.get(sort)
+        if keyname:
+            repos.sort(key=lambda f: (f["_min"][keyname] or "", f["id"]), reverse=direction == "desc")
+        else:
+            repos.sort(key=lambda f: f["full_name"].lower(), reverse=direction == "desc")
+        per_page, page = page_args(params)
+        last = max(1, math.ceil(len(repos) / per_page))
+        body = "[" + ",".join(f["_min_json"] for f in repos[(page - 1) * per_page: page * per_page]) + "]"
+        return Resp(200, body, link=link_header(store.api, f"/organizations/{org['id']}/repos", pairs, page, last))
+
+    def search_issues(self, store, pairs, params):
+        doc = "https://docs.github.com/v3/search/"
+        q = params.get("q")
+        if not q:
+            return validation([{"resource": "Search", "field": "q", "code": "missing"}], doc)
+        if len(q) > 256:
+            return validation([{"message": "The search is longer than 256 characters.",
+                                "resource": "Search", "field": "q", "code": "invalid"}], doc)
+        try:
+            hits, scope = search(store, q)
+        except SearchError as e:
+            return validation([{"message": str(e), "resource": "Search", "field": "q", "code": "invalid"}], doc)
+        sort, order = params.get("sort"), params.get("order", "desc")
+        key = {"created": "_created", "updated": "_updated"}.get(sort, "_created")
+        if sort == "comments":
+            hits.sort(key=lambda fp: (fp[1]["_issue"]["comments"], fp[1]["_created"]), reverse=order != "asc")
+        else:
+            hits.sort(key=lambda fp: (fp[1][key], fp[0]["full_name"], fp[1]["number"]),
+                      reverse=order != "asc" or sort is None)
+        per_page, page = page_args(params)
+        reachable = min(len(hits), 1000)
+        if (page - 1) * per_page >= 1000:
+            return Resp(422, {"message": "Only the first 1000 search results are available",
+                              "documentation_url": doc, "status": "422"}, etag=False)
+        chunk = hits[(page - 1) * per_page: min(page * per_page, reachable)]
+        body = {"total_count": len(hits),
+                "incomplete_results": any(r in store.incomplete_for for r in scope),
+                "items": [p["_issue"] for _, p in chunk]}
+        last = max(1, math.ceil(reachable / per_page))
+        return Resp(200, body, [("Cache-Control", "no-cache")], etag=False,
+                    link=link_header(store.api, "/search/issues", pairs, page, last))
+
+    def rate_limit_resp(self):
+        st = self.server.state
+        authed = self.auth in ("bearer", "token")
+        res = {}
+        with st.lock:
+            for r in ("core", "search"):
+                b = st.bucket(r, authed)
+                res[r] = {"limit": b.limit, "used": b.limit - b.remaining, "remaining": b.remaining,
+                          "reset": b.reset}
+        reset = res["core"]["reset"]
+        res["graphql"] = {"limit": 5000 if authed else 0, "used": 0, "remaining": 5000 if authed else 0,
+                          "reset": reset}
+        return Resp(200, {"resources": res, "rate": dict(res["core"])},
+                    [("Cache-Control", "no-cache")], etag=False)
+
+    # ---- writing
+
+    def rate_headers(self, st, resource, authed):
+        with st.lock:
+            b = st.bucket(resource, authed)
+            return [("X-RateLimit-Limit", str(b.limit)), ("X-RateLimit-Remaining", str(b.remaining)),
+                    ("X-RateLimit-Reset", str(b.reset)), ("X-RateLimit-Used", str(b.limit - b.remaining)),
+                    ("X-RateLimit-Resource", resource)]
+
+    def primary_resp(self, authed):
+        msg = ("API rate limit exceeded for user ID 1." if authed else
+               "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated "
+               "requests get a higher rate limit. Check out the documentation for more details.)")
+        return Resp(403, {"message": msg, "documentation_url":
+                          "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"},
+                    etag=False)
+
+    def send_fault(self, rule, kind, resource, authed, extra):
+        st = self.server.state
+        rate = self.rate_headers(st, resource, authed)
+        if kind == "secondary":
+            resp = Resp(rule.get("status") or 403, rule.get("body") or {
+                "message": "You have exceeded a secondary rate limit. Please wait a few minutes "
+                           "before you try again. If you reach out to GitHub Support for help, "
+                           f"please include the request ID {self.req_id}.",
+                "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api"
+                                     "#secondary-rate-limits"}, etag=False)
+            if rule.get("retry_after") is not None:
+                resp.headers.append(("Retry-After", str(rule["retry_after"])))
+        elif kind == "primary":
+            resp = self.primary_resp(authed)
+            if rule.get("status"):
+                resp.status = rule["status"]
+            if rule.get("body"):
+                resp.body = rule["body"].encode()
+            reset = int(math.ceil(time.time() + rule.get("reset_in", 60)))
+            limit = rate[0][1]
+            rate = [("X-RateLimit-Limit", limit), ("X-RateLimit-Remaining", "0"),
+                    ("X-RateLimit-Reset", str(reset)), ("X-RateLimit-Used", limit),
+                    ("X-RateLimit-Resource", resource)]
+        else:
+            resp = Resp(rule["status"], rule.get("body") or {"message": "Server Error"}, etag=False)
+        self.send(resp, self.command, rate=rate, extra=extra)
+
+    def send(self, resp, method, rate=(), extra=(), kind=None, rule=None):
+        body = resp.body
+        ae = self.headers.get("Accept-Encoding") or ""
+        use_gzip = resp.status != 304 and any(
+            t.split(";")[0].strip().lower() in ("gzip", "*") and "q=0" not in t.replace(" ", "")
+            for t in ae.split(","))
+        if kind == "invalid_json":
+            body = rule.get("body").encode() if rule.get("body") else (
+                body[:len(body) // 2] if len(body) > 8 else b'{"message": "Server Error"')
+            resp.status = rule.get("status") or 200
+        if use_gzip:
+            body = gzip.compress(body, mtime=0)
+        if resp.etag_value and kind != "invalid_json":
+            # As GitHub: weak when the body is gzipped, strong when it is sent as is.
+            resp.headers.append(("ETag", ("W/" if use_gzip or resp.status == 304 and "gzip" in ae
+                                          else "") + resp.etag_value))
+        auth_cc = "private" if self.auth in ("bearer", "token") else "public"
+        headers = [("Content-Type", "application/json; charset=utf-8")] if resp.status != 304 else []
+        headers += [("Cache-Control", f"{auth_cc}, max-age=60, s-maxage=60"),
+                    ("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP"),
+                    ("Vary", "Accept-Encoding, Accept, X-Requested-With"),
+                    ("X-GitHub-Media-Type", "github.v3; format=json"),
+                    ("x-github-api-version-selected", API_VERSION)]
+        headers += list(rate)
+        if resp.link:
+            headers.append(("Link", resp.link))
+        headers += [("Access-Control-Expose-Headers", "ETag, Link, Location, Retry-After, X-GitHub-OTP, "
+                     "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, "
+                     "X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, "
+                     "X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset"),
+                    ("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff")]
+        # Headers of the response itself override the defaults of the same name.
+        override = {k.lower() for k, _ in resp.headers if k.lower() != "vary"}
+        headers = [(k, v) for k, v in headers if k.lower() not in override] + resp.headers
+        if use_gzip:
+            headers.append(("Content-Encoding", "gzip"))
+        if resp.status != 304:
+            headers.append(("Content-Length", str(len(body))))
+        headers.append(("X-GitHub-Request-Id", self.req_id))
+        over = {k.lower() for k, _ in extra}
+        headers = [(k, v) for k, v in headers if k.lower() not in over] + list(extra)
+
+        self.send_response(resp.status)     # buffered until end_headers()
+        for k, v in headers:
+            self.send_header(k, v)
+        if method == "HEAD" or resp.status == 304:
+            body = b""
+        if kind == "truncate":
+            body = body[:len(body) // 2]
+            self.close_connection = True
+        self.sent_status, self.sent_bytes = resp.status, len(body)
+        self.done()
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Fake GitHub REST API (see the module docstring).")
+    ap.add_argument("--data", required=True, help="data directory (DIR/repos/OWNER/REPO.json)")
+    ap.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = ephemeral)")
+    ap.add_argument("--token", help="the only accepted token")
+    ap.add_argument("--latency-ms", type=int, default=0, help="delay before every answer")
+    ap.add_argument("--faults", help="JSON list of fault rules")
+    ap.add_argument("--log", help="append one JSON line per request to this file")
+    ap.add_argument("--core-limit", type=int, help="core rate limit (default 5000/60)")
+    ap.add_argument("--search-limit", type=int, help="search rate limit (default 30/10)")
+    ap.add_argument("--reset-in", type=float, default=3600, help="seconds until the limits reset")
+    ap.add_argument("--max-seconds", type=float, default=600, help="exit after this many seconds")
+    args = ap.parse_args(argv)
+    try:
+        store = Store(args.data)
+        faults = Faults(args.faults)
+    except (DataError, OSError, ValueError, re.error) as e:
+        print(f"server.py: error: {e}", file=sys.stderr)
+        return 2
+
+    httpd = Server(("127.0.0.1", args.port), Handler)
+    port = httpd.server_address[1]
+    store.expand(f"http://127.0.0.1:{port}")
+    httpd.store, httpd.state = store, State(args)
+    httpd.state.faults = faults
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        mode = os.fstat(0).st_mode
+        watch_stdin = stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+    except OSError:
+        watch_stdin = False
+    if watch_stdin:
+        def watch():
+            try:
+                while os.read(0, 4096):
+                    pass
+            except OSError:
+                pass
+            stop.set()
+        threading.Thread(target=watch, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    print(port, flush=True)
+    deadline = time.time() + args.max_seconds
+    while not stop.wait(0.2):
+        if time.time() >= deadline:
+            break
+    httpd.shutdown()
+    httpd.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
