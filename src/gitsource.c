@@ -1,7 +1,10 @@
 /* gitsource.c: merged PRs from a local clone's first-parent history (libgit2).
  *
- * The walk follows first parents from the tip by hand (git_commit_parent),
- * which lets it tell a shallow clone's boundary from a damaged repository.
+ * The walk follows first parents from the tip by hand, reading only the
+ * header of each raw commit (git_odb_read): that lets it tell a shallow
+ * clone's boundary from a damaged repository, and it is faster than both
+ * git_commit_lookup() for every commit and a git_revwalk (which would need
+ * that lookup anyway for the committer time); see bench/README.md.
  *
  * Where it stops: committer times along the first-parent chain are not
  * strictly monotonic (a pusher's skewed clock; a fast-forwarded branch
@@ -390,9 +393,6 @@ static int read_commit(struct walk *w, git_commit *c, struct ml_error *err)
 	rc = 0;
 	if (!is_pr)
 		goto done;
-	for (size_t i = w->start; i < w->out->len; i++)
-		if (w->out->items[i].number == f.number) /* the newest commit of a number wins */
-			goto done;
 	rc = -1;
 	if (!(pr = pr_list_add(w->out))) {
 		oom(err);
@@ -452,37 +452,91 @@ static int shallow_error(const struct walk *w, int64_t ends, struct ml_error *er
 			 w->path, since, end);
 }
 
+/* What the walk needs of a commit, read from its raw header: no full parse
+ * and no object cache for the thousands of commits outside the range. */
+struct commit_head {
+	int64_t time;      /* committer time */
+	git_oid parent;    /* the first parent, when nparents > 0 */
+	unsigned nparents;
+};
+
+static int read_head(git_odb *odb, const git_oid *id, struct commit_head *h)
+{
+	git_odb_object *obj = NULL;
+	const char *p, *end;
+	int have_time = 0, rc;
+
+	memset(h, 0, sizeof *h);
+	if ((rc = git_odb_read(&obj, odb, id)) < 0)
+		return rc;
+	rc = -1;
+	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT)
+		goto done;
+	p = git_odb_object_data(obj);
+	end = p + git_odb_object_size(obj);
+	while (p < end && *p != '\n') { /* header lines, up to the blank line */
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q;
+
+		if (!eol)
+			eol = end;
+		if (eol - p > 7 && memcmp(p, "parent ", 7) == 0) {
+			if (h->nparents++ == 0 &&
+			    git_oid_fromstrn(&h->parent, p + 7, (size_t)(eol - p - 7)) < 0)
+				goto done;
+		} else if (eol - p > 10 && memcmp(p, "committer ", 10) == 0) {
+			for (q = eol; q > p && q[-1] != '>'; q--)
+				;
+			while (q < eol && *q == ' ')
+				q++;
+			for (h->time = 0; q < eol && *q >= '0' && *q <= '9'; q++)
+				h->time = h->time * 10 + (*q - '0');
+			have_time = q < eol && *q == ' ';
+		}
+		p = eol + 1;
+	}
+	rc = have_time ? 0 : -1;
+done:
+	if (rc == -1)
+		git_error_set_str(GIT_ERROR_OBJECT, "malformed commit");
+	git_odb_object_free(obj);
+	return rc;
+}
+
+static int read_in_range(struct walk *w, const git_oid *id, struct ml_error *err)
+{
+	git_commit *c = NULL;
+	int rc;
+
+	if (git_commit_lookup(&c, w->git, id) < 0)
+		return git_fail(err, w->path, "cannot read a commit");
+	rc = read_commit(w, c, err);
+	git_commit_free(c);
+	return rc;
+}
+
 static int walk_first_parent(struct walk *w, const git_oid *tip, struct ml_error *err)
 {
 	const int shallow = git_repository_is_shallow(w->git) == 1;
-	const int64_t old = w->range->since - STOP_SLACK;
-	git_commit *c = NULL, *parent = NULL;
+	const int64_t since = w->range->since, old = since - STOP_SLACK;
+	struct commit_head h;
+	git_odb *odb = NULL;
+	git_oid id;
+	int64_t child = 0; /* committer time of the commit whose parent id is */
 	int run = 0, rc = -1, e;
 
-	if (git_commit_lookup(&c, w->git, tip) < 0) {
-		git_fail(err, w->path, "cannot read the tip commit");
+	/* each commit is read once: caching them only costs memory and time */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
+	if (git_repository_odb(&odb, w->git) < 0) {
+		git_fail(err, w->path, "cannot open the object database");
 		goto done;
 	}
+	git_oid_cpy(&id, tip);
 	for (;;) {
-		int64_t t = (int64_t)git_commit_time(c);
-
-		if (range_contains(w->range, t) && read_commit(w, c, err) < 0)
-			goto done;
-		run = t < old ? run + 1 : 0;
-		if (run >= STOP_RUN)
-			break;
-		if (git_commit_parentcount(c) == 0) {
-			if (shallow && t >= w->range->since && is_grafted(w->git, git_commit_id(c))) {
-				shallow_error(w, t, err);
-				goto done;
-			}
-			break; /* the root commit */
-		}
-		e = git_commit_parent(&parent, c, 0);
-		if (e == GIT_ENOTFOUND && shallow) { /* libgit2 < 1.7 keeps the grafted parent */
-			git_error_clear();
-			if (t >= w->range->since) {
-				shallow_error(w, t, err);
+		e = read_head(odb, &id, &h);
+		if (e == GIT_ENOTFOUND && shallow && !git_oid_equal(&id, tip)) {
+			git_error_clear(); /* beyond the boundary (libgit2 < 1.7 keeps its parent) */
+			if (child >= since) {
+				shallow_error(w, child, err);
 				goto done;
 			}
 			break;
@@ -491,14 +545,69 @@ static int walk_first_parent(struct walk *w, const git_oid *tip, struct ml_error
 			git_fail(err, w->path, "cannot read the history (damaged repository? try git fsck)");
 			goto done;
 		}
-		git_commit_free(c);
-		c = parent;
-		parent = NULL;
+		if (range_contains(w->range, h.time) && read_in_range(w, &id, err) < 0)
+			goto done;
+		run = h.time < old ? run + 1 : 0;
+		if (run >= STOP_RUN)
+			break;
+		if (h.nparents == 0) {
+			if (shallow && h.time >= since && is_grafted(w->git, &id)) {
+				shallow_error(w, h.time, err);
+				goto done;
+			}
+			break; /* the root commit */
+		}
+		child = h.time;
+		git_oid_cpy(&id, &h.parent);
 	}
 	rc = 0;
 done:
-	git_commit_free(c);
+	git_odb_free(odb);
 	return rc;
+}
+
+static int by_number(const void *a, const void *b)
+{
+	const struct ml_pr *const *x = a, *const *y = b;
+
+	if ((*x)->number != (*y)->number)
+		return (*x)->number < (*y)->number ? -1 : 1;
+	return *x < *y ? -1 : *x > *y; /* the earlier record (the newer commit) first */
+}
+
+/* The walk appends newest first: put the records in merge order (so that
+ * pr_list_sort() has nothing to do) and keep one record per number, the
+ * newest commit's (a number seen twice is a revert or a cherry-pick). */
+static int finish_records(struct walk *w)
+{
+	struct ml_pr *items = w->out->items + w->start, **order = NULL;
+	size_t n = w->out->len - w->start, kept = 0;
+
+	if (n < 2)
+		return 0;
+	if (!(order = malloc(n * sizeof *order)))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		order[i] = &items[i];
+	qsort(order, n, sizeof *order, by_number);
+	for (size_t i = 1; i < n; i++)
+		if (order[i]->number == order[i - 1]->number)
+			order[i]->number = 0; /* marked: PR numbers start at 1 */
+	free(order);
+	for (size_t i = 0; i < n; i++) { /* drop the marked */
+		if (items[i].number == 0)
+			pr_free(&items[i]);
+		else
+			items[kept++] = items[i];
+	}
+	for (size_t i = 0; i < kept / 2; i++) { /* newest first to oldest first */
+		struct ml_pr tmp = items[i];
+
+		items[i] = items[kept - 1 - i];
+		items[kept - 1 - i] = tmp;
+	}
+	w->out->len = w->start + kept;
+	return 0;
 }
 
 static int resolve_tip(struct walk *w, const char *ref, git_oid *tip, struct ml_error *err)
@@ -603,6 +712,10 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 	}
 	if (resolve_tip(&w, ref, &tip, err) < 0 || walk_first_parent(&w, &tip, err) < 0)
 		goto done;
+	if (finish_records(&w) < 0) {
+		oom(err);
+		goto done;
+	}
 	if (repo_out && !(*repo_out = ml_strdup(w.repo))) {
 		oom(err);
 		goto done;
