@@ -45,7 +45,10 @@ WORK = None  # temp dir: served data and clones, built once
 
 def git_env():
     e = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    e.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, HOME=WORK)
+    empty = os.path.join(WORK, "gitconfig")  # never /dev/null: a lockfile rename would replace it
+    if not os.path.exists(empty):
+        open(empty, "w").close()
+    e.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=empty, HOME=WORK)
     return e
 
 
