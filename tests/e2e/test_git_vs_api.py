@@ -190,7 +190,7 @@ def compare_sections(dataset, skip, months):
                     same(f"{repo} {' '.join(rng + deps)}", api, git)
                     assert api[0] == 0, api[2]
                     nonempty += api[1] != ""
-    assert nonempty >= 10, f"only {nonempty} non-empty sections compared"
+    assert nonempty >= 5, f"only {nonempty} non-empty sections compared"
 
 
 def test_sections_rust_osdev_2023_08():
@@ -233,6 +233,32 @@ def test_issue_with_git_entries():
     git = run(["issue", "--config", git_cfg, "--month", "2023-08"], cwd="/")
     same("issue 2023-08", api, git)
     assert api[0] == 0 and "### [`uefi-rs`]" in api[1], api[2]
+
+
+def test_errors_and_a_real_shallow_clone():
+    """Exit codes and messages; a shallow `git clone --depth` that does not
+    reach back to the range is an error that says how to fetch more."""
+    dataset = DATASETS[0][0]
+    base = os.path.join(WORK, dataset)
+    if not os.path.isdir(os.path.join(base, "git")):
+        build(dataset, ())
+    code, out, err = run(["section", "--git", os.path.join(WORK, "nowhere"), "--month", "2023-08"])
+    assert code == 4 and "not a git repository" in err and out == "", err
+    clone = os.path.join(base, "git", "rust-osdev", "uefi-rs")
+    code, out, err = run(["section", "--git", clone, "--ref", "nope", "--month", "2023-08"])
+    assert code == 4 and "ref 'nope' not found" in err, err
+    code, out, err = run(["section", "rust-osdev/uefi-rs", "--ref", "main", "--month", "2023-08"])
+    assert code == 2 and "--ref needs --git" in err, err
+    code, out, err = run(["section", "--month", "2023-08"])
+    assert code == 2 and "missing OWNER/REPO (or --git PATH)" in err, err
+    shallow = os.path.join(WORK, "shallow")
+    subprocess.run(["git", "clone", "-q", "--bare", "--depth", "5", "file://" + clone, shallow],
+                   check=True, env=git_env(), capture_output=True)
+    code, out, err = run(["section", "rust-osdev/uefi-rs", "--git", shallow, "--month", "2023-08"])
+    assert code == 4 and "history ends at 2023-08-" in err and "git fetch --deepen" in err, err
+    code, out, err = run(["section", "rust-osdev/uefi-rs", "--git", shallow,
+                          "--since", "2023-09-01", "--until", "2023-09-03"])
+    assert code == 0 and "/pull/932)" in out, out + err
 
 
 def main():
