@@ -8,17 +8,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mergeletter/buf.h"
+#include "mergeletter/cache.h"
 #include "mergeletter/config.h"
 #include "mergeletter/draft.h"
 #include "mergeletter/error.h"
+#include "mergeletter/fetch.h"
 #include "mergeletter/file.h"
 #include "mergeletter/filter.h"
 #include "mergeletter/github.h"
 #include "mergeletter/gitsource.h"
 #include "mergeletter/json_out.h"
 #include "mergeletter/markdown.h"
+#include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 
 #define DEFAULT_API_URL "https://api.github.com"
@@ -27,7 +31,9 @@ enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 
 enum opt_id {
 	OPT_MONTH = 256, OPT_SINCE, OPT_UNTIL, OPT_MAINTAINER, OPT_INTRO, OPT_DEPS, OPT_CONFIG,
-	OPT_API_URL, OPT_FORMAT, OPT_VERSION, OPT_GIT, OPT_REF, OPT_OUTPUT = 'o', OPT_HELP = 'h',
+	OPT_API_URL, OPT_FORMAT, OPT_VERSION, OPT_JOBS, OPT_VIA, OPT_CACHE_DIR, OPT_NO_CACHE,
+	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF,
+	OPT_OUTPUT = 'o', OPT_HELP = 'h',
 };
 
 struct opt_spec {
@@ -48,6 +54,14 @@ static const struct opt_spec opt_table[] = {
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, CMD_ALL },
 	{ { "api-url", required_argument, NULL, OPT_API_URL }, CMD_ALL },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, CMD_ALL },
+	{ { "jobs", required_argument, NULL, OPT_JOBS }, CMD_ALL },
+	{ { "via", required_argument, NULL, OPT_VIA }, CMD_ALL },
+	{ { "cache-dir", required_argument, NULL, OPT_CACHE_DIR }, CMD_ALL },
+	{ { "no-cache", no_argument, NULL, OPT_NO_CACHE }, CMD_ALL },
+	{ { "offline", no_argument, NULL, OPT_OFFLINE }, CMD_ALL },
+	{ { "max-wait", required_argument, NULL, OPT_MAX_WAIT }, CMD_ALL },
+	{ { "quiet", no_argument, NULL, OPT_QUIET }, CMD_ALL },
+	{ { "verbose", no_argument, NULL, OPT_VERBOSE }, CMD_ALL },
 	{ { "help", no_argument, NULL, OPT_HELP }, CMD_ALL },
 	{ { "version", no_argument, NULL, OPT_VERSION }, CMD_ALL },
 };
@@ -66,7 +80,16 @@ struct cli_opts {
 	const char *api_url;
 	const char *git, *ref; /* local clone and its ref, or NULL */
 	int json;
+	long jobs;          /* --jobs, 0: default */
+	int via;            /* enum ml_via + 1, 0: the command's default */
+	const char *cache_dir;
+	int no_cache, offline, quiet, verbose;
+	long max_wait;      /* --max-wait, -1: default */
 };
+
+#define DEFAULT_JOBS 8
+#define MAX_JOBS 64 /* GitHub asks clients to stay well under 100 */
+#define DEFAULT_MAX_WAIT 60
 
 static const char usage_text[] =
 	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE --until DATE]\n"
@@ -84,6 +107,20 @@ static const char help_common[] =
 	"  -o, --output FILE   write the draft to FILE (atomically) instead of stdout\n"
 	"  --api-url URL       GitHub API (default https://api.github.com; env GITHUB_API_URL)\n"
 	"  --format FORMAT     markdown (default) or json (the same data, machine-readable)\n"
+	"\n"
+	"Fetching:\n"
+	"  --via search|pulls  find merged PRs with one search for every repository and\n"
+	"                      org (default for issue), or each repository's pulls\n"
+	"                      listing (default for section)\n"
+	"  --jobs N            transfers in flight at most (default 8, at most 64)\n"
+	"  --cache-dir DIR     the response cache (default $XDG_CACHE_HOME/mergeletter,\n"
+	"                      else ~/.cache/mergeletter); re-runs send conditional\n"
+	"                      requests, and a 304 costs no rate limit\n"
+	"  --no-cache          neither read nor write the cache\n"
+	"  --offline           answer from the cache alone; fail on anything not cached\n"
+	"  --max-wait SECONDS  wait at most this long for a rate limit to reset (default 60)\n"
+	"  --quiet             no progress line (it is shown only when stderr is a terminal)\n"
+	"  --verbose           log each request: method, URL, status, bytes, ms, cache use\n"
 	"  -h, --help          show this help\n"
 	"  --version           show the version\n"
 	"\n"
@@ -188,6 +225,37 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		case OPT_API_URL: o->api_url = optarg; break;
 		case OPT_GIT: o->git = optarg; break;
 		case OPT_REF: o->ref = optarg; break;
+		case OPT_JOBS:
+		case OPT_MAX_WAIT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end || v < (c == OPT_JOBS ? 1 : 0) ||
+			    v > (c == OPT_JOBS ? MAX_JOBS : 86400))
+				return usage_error(cmdname, err,
+						   c == OPT_JOBS ? "invalid --jobs '%s'; give 1 to 64"
+								 : "invalid --max-wait '%s'; give seconds, 0 to 86400",
+						   optarg);
+			if (c == OPT_JOBS)
+				o->jobs = v;
+			else
+				o->max_wait = v;
+			break;
+		}
+		case OPT_VIA:
+			if (strcmp(optarg, "search") == 0)
+				o->via = ML_VIA_SEARCH + 1;
+			else if (strcmp(optarg, "pulls") == 0)
+				o->via = ML_VIA_PULLS + 1;
+			else
+				return usage_error(cmdname, err,
+						   "invalid --via '%s'; use search or pulls", optarg);
+			break;
+		case OPT_CACHE_DIR: o->cache_dir = optarg; break;
+		case OPT_NO_CACHE: o->no_cache = 1; break;
+		case OPT_OFFLINE: o->offline = 1; break;
+		case OPT_QUIET: o->quiet = 1; break;
+		case OPT_VERBOSE: o->verbose = 1; break;
 		case OPT_MAINTAINER:
 			if (strv_push(&o->maintainers, optarg) < 0)
 				return error_set(err, ML_EXIT_FAILURE, "out of memory");
@@ -223,6 +291,8 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		return usage_error(cmdname, err, "%s--ref needs --git PATH", "");
 	if (o->command == CMD_ISSUE && !o->config)
 		return usage_error(cmdname, err, "%smissing --config FILE", "");
+	if (o->offline && o->no_cache)
+		return usage_error(cmdname, err, "%s--offline needs the cache; drop --no-cache", "");
 	if (o->month && (o->since || o->until))
 		return usage_error(cmdname, err, "%s--month and --since/--until exclude each other",
 				   "");
@@ -246,6 +316,27 @@ static const char *env_nonempty(const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* The cache of --cache-dir (or the default), or none. */
+static int open_cache(struct ml_cache **cache, const struct cli_opts *o, const char *token,
+		      struct ml_progress *progress, struct ml_error *err)
+{
+	struct ml_error cerr = ML_ERROR_INIT;
+
+	*cache = NULL;
+	if (o->no_cache)
+		return 0;
+	if (cache_open(cache, o->cache_dir, token, progress, &cerr) == 0)
+		return 0;
+	if (o->offline || o->cache_dir) { /* asked for explicitly: a failure is an error */
+		error_set(err, cerr.exit_code, "%s", cerr.msg);
+		error_clear(&cerr);
+		return -1;
+	}
+	progress_warn(progress, "%s; going on without a cache", cerr.msg);
+	error_clear(&cerr);
+	return 0;
+}
+
 /* Fill the draft from its sources, then mark the bumps. */
 static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struct ml_config *cfg,
 		       struct ml_error *err)
@@ -253,12 +344,17 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	struct ml_http_opts hopts = ML_HTTP_OPTS_INIT;
 	struct ml_github gh;
 	struct ml_http *http = NULL;
+	struct ml_cache *cache = NULL;
 	struct ml_filter *filter = NULL;
+	struct ml_progress progress;
 	int need_api = 0, rc = -1;
 
-	for (size_t i = 0; i < d->nsections; i++)
+	progress_init(&progress, stderr, !o->quiet && isatty(STDERR_FILENO), o->verbose);
+	for (size_t i = 0; i < d->nsections; i++) {
+		need_api |= d->sections[i].org != NULL;
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
 			need_api |= d->sections[i].repos[j].info.git == NULL;
+	}
 	if (gitsource_fetch_draft(d, err) < 0)
 		goto done;
 	if (need_api) {
@@ -266,20 +362,34 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		hopts.token = env_nonempty("GH_TOKEN");
 		if (!hopts.token)
 			hopts.token = env_nonempty("GITHUB_TOKEN");
-		if (!hopts.token)
+		if (!hopts.token && !o->offline && !o->quiet)
 			fputs("note: no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)\n",
 			      stderr);
+		if (open_cache(&cache, o, hopts.token, &progress, err) < 0)
+			goto done;
+		hopts.max_parallel = o->jobs ? (int)o->jobs : DEFAULT_JOBS;
+		hopts.max_wait = o->max_wait >= 0 ? o->max_wait : DEFAULT_MAX_WAIT;
+		hopts.cache = cache;
+		hopts.offline = o->offline;
+		hopts.search_per_minute = hopts.token ? 30 : 10;
+		hopts.progress = &progress;
 		memset(&gh, 0, sizeof gh);
 		gh.api_url = o->api_url ? o->api_url : env_nonempty("GITHUB_API_URL");
 		if (!gh.api_url)
 			gh.api_url = DEFAULT_API_URL;
 		gh.config_path = cfg ? cfg->path : NULL;
 		gh.authenticated = hopts.token != NULL;
+		gh.progress = &progress;
+		gh.via = o->via ? (enum ml_via)(o->via - 1)
+				: o->command == CMD_ISSUE ? ML_VIA_SEARCH : ML_VIA_PULLS;
 		if (http_new(&http, &hopts, err) < 0)
 			goto done;
 		gh.http = http;
-		if (github_fetch_draft(&gh, d, err) < 0)
+		rc = fetch_run(&gh, d, err);
+		progress_finish(&progress);
+		if (rc < 0)
 			goto done;
+		rc = -1;
 	}
 	if (filter_new(&filter, cfg ? &cfg->bumps : NULL, err) < 0)
 		goto done;
@@ -290,6 +400,7 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 done:
 	filter_free(filter);
 	http_free(http);
+	cache_free(cache);
 	return rc;
 }
 
@@ -416,6 +527,7 @@ int cli_main(int argc, char **argv)
 	int code = ML_EXIT_OK, rc = -1;
 
 	memset(&o, 0, sizeof o);
+	o.max_wait = -1;
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return ML_EXIT_USAGE;

@@ -13,14 +13,13 @@
 
 #include "mergeletter/buf.h"
 #include "mergeletter/error.h"
+#include "mergeletter/progress.h"
 
-#define ACCEPT_JSON "application/vnd.github+json"
 
-char *github_pulls_url(const char *api_url, const char *repo)
+char *github_api_url(const char *api_url, const char *path, const char *const *query,
+		     size_t nquery)
 {
-	static const char *const query[] = { "state=closed", "sort=updated", "direction=desc",
-					     "per_page=100" };
-	struct ml_buf path = ML_BUF_INIT;
+	struct ml_buf full = ML_BUF_INIT;
 	CURLU *u = curl_url();
 	char *base_path = NULL, *url = NULL, *out = NULL;
 	size_t n;
@@ -31,11 +30,11 @@ char *github_pulls_url(const char *api_url, const char *repo)
 	n = strlen(base_path);
 	while (n > 0 && base_path[n - 1] == '/')
 		n--;
-	if (buf_add(&path, base_path, n) < 0 || buf_printf(&path, "/repos/%s/pulls", repo) < 0 ||
-	    curl_url_set(u, CURLUPART_PATH, path.data, 0) != CURLUE_OK ||
+	if (buf_add(&full, base_path, n) < 0 || buf_puts(&full, path) < 0 ||
+	    curl_url_set(u, CURLUPART_PATH, full.data, 0) != CURLUE_OK ||
 	    curl_url_set(u, CURLUPART_QUERY, NULL, 0) != CURLUE_OK)
 		goto done;
-	for (size_t i = 0; i < sizeof query / sizeof *query; i++)
+	for (size_t i = 0; i < nquery; i++)
 		if (curl_url_set(u, CURLUPART_QUERY, query[i], CURLU_APPENDQUERY) != CURLUE_OK)
 			goto done;
 	if (curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK)
@@ -45,6 +44,19 @@ done:
 	curl_free(url);
 	curl_free(base_path);
 	curl_url_cleanup(u);
+	buf_release(&full);
+	return out;
+}
+
+char *github_pulls_url(const char *api_url, const char *repo)
+{
+	static const char *const query[] = { "state=closed", "sort=updated", "direction=desc",
+					     "per_page=100" };
+	struct ml_buf path = ML_BUF_INIT;
+	char *out = NULL;
+
+	if (buf_printf(&path, "/repos/%s/pulls", repo) == 0)
+		out = github_api_url(api_url, path.data, query, sizeof query / sizeof *query);
 	buf_release(&path);
 	return out;
 }
@@ -203,15 +215,7 @@ done:
 
 /* ---- fetching ---- */
 
-struct repo_fetch {
-	struct ml_github *gh;
-	struct ml_draft_repo *repo;
-	const struct ml_range *range;
-	int pages;
-};
-
-/* The "message" of a GitHub error body, or "" (borrowed from a static or the json). */
-static char *api_message(const char *body, size_t len)
+char *github_api_message(const char *body, size_t len)
 {
 	json_t *root = json_loadb(body, len, 0, NULL);
 	const char *msg = json_string_value(json_object_get(root, "message"));
@@ -221,17 +225,15 @@ static char *api_message(const char *body, size_t len)
 	return out;
 }
 
-static int status_error(struct repo_fetch *f, const struct ml_http_response *r,
-			struct ml_error *err)
+int github_status_error(const struct ml_github *gh, const char *repo, int line,
+			const struct ml_http_response *r, struct ml_error *err)
 {
-	const char *repo = f->repo->info.repo;
-	char *msg = api_message(r->body, r->len);
+	char *msg = github_api_message(r->body, r->len);
 	struct ml_buf where = ML_BUF_INIT;
 	int rc;
 
-	if (f->gh->config_path && f->repo->info.line)
-		buf_printf(&where, "check the name in %s line %d", f->gh->config_path,
-			   f->repo->info.line);
+	if (gh->config_path && line)
+		buf_printf(&where, "check the name in %s line %d", gh->config_path, line);
 	else
 		buf_printf(&where, "check the spelling of '%s'", repo);
 	if (r->status == 404)
@@ -249,7 +251,7 @@ static int status_error(struct repo_fetch *f, const struct ml_http_response *r,
 		rc = error_set(err, ML_EXIT_NETWORK,
 			       "%s: GitHub API rate limit exhausted (HTTP %ld); it resets at %s; %s",
 			       repo, r->status, reset,
-			       !f->gh->authenticated
+			       !gh->authenticated
 				       ? "set GH_TOKEN for 5000 requests an hour"
 				       : "try again after the reset");
 	} else
@@ -262,69 +264,37 @@ static int status_error(struct repo_fetch *f, const struct ml_http_response *r,
 
 static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
-	struct repo_fetch *f = ud;
+	struct ml_pulls_fetch *f = ud;
 	int older = 0;
 	char *next = NULL;
 	int rc;
 
 	if (r->status != 200)
-		return status_error(f, r, err);
+		return github_status_error(f->gh, f->repo, f->line, r, err);
 	f->pages++;
-	if (github_parse_pulls(r->body, r->len, f->repo->info.repo, f->range, &f->repo->prs, &older,
-			       err) < 0)
+	progress_page(f->gh->progress);
+	if (github_parse_pulls(r->body, r->len, f->repo, f->range, f->out, &older, err) < 0)
 		return -1;
 	if (older || !r->link || !(next = github_link_next(r->link))) {
-		f->repo->fetched = 1;
+		if (f->finished)
+			f->finished(f->ud);
 		return 0;
 	}
-	rc = http_get(f->gh->http, next, ACCEPT_JSON, on_pulls_page, f, err);
+	rc = http_get(f->gh->http, next, GITHUB_ACCEPT, on_pulls_page, f, err);
 	free(next);
 	return rc;
 }
 
-int github_fetch_draft(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
+int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err)
 {
-	struct repo_fetch *fetches = NULL;
-	size_t n = 0, total = 0;
-	int rc = -1;
+	char *url = github_pulls_url(f->gh->api_url, f->repo);
+	int rc;
 
-	for (size_t i = 0; i < d->nsections; i++)
-		total += d->sections[i].nrepos;
-	fetches = calloc(total ? total : 1, sizeof *fetches);
-	if (!fetches)
-		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	for (size_t i = 0; i < d->nsections; i++) {
-		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
-			struct ml_draft_repo *r = &d->sections[i].repos[j];
-			struct repo_fetch *f = &fetches[n++];
-			char *url;
-
-			if (r->info.git || r->fetched)
-				continue;
-			f->gh = gh;
-			f->repo = r;
-			f->range = &d->range;
-			url = github_pulls_url(gh->api_url, r->info.repo);
-			if (!url) {
-				error_set(err, ML_EXIT_USAGE,
-					  "invalid API URL '%s'; give --api-url as https://host[/path]",
-					  gh->api_url);
-				goto done;
-			}
-			rc = http_get(gh->http, url, ACCEPT_JSON, on_pulls_page, f, err);
-			free(url);
-			if (rc < 0)
-				goto done;
-			rc = -1;
-		}
-	}
-	if (http_run(gh->http, err) < 0)
-		goto done;
-	for (size_t i = 0; i < d->nsections; i++)
-		for (size_t j = 0; j < d->sections[i].nrepos; j++)
-			pr_list_sort(&d->sections[i].repos[j].prs);
-	rc = 0;
-done:
-	free(fetches);
+	if (!url)
+		return error_set(err, ML_EXIT_USAGE,
+				 "invalid API URL '%s'; give --api-url as https://host[/path]",
+				 f->gh->api_url);
+	rc = http_get(f->gh->http, url, GITHUB_ACCEPT, on_pulls_page, f, err);
+	free(url);
 	return rc;
 }

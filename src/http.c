@@ -1,8 +1,14 @@
 /* http.c: the HTTP engine on libcurl's multi interface.
  *
- * One event loop drives every transfer; at most opts.max_parallel are in
- * flight. The multi handle keeps a connection cache, so transfers to the
- * same host reuse connections (and multiplex over HTTP/2 where offered).
+ * One event loop drives every transfer; at most `parallel` are in flight
+ * (opts.max_parallel, halved by secondary rate limits). The multi handle
+ * keeps a connection cache, so transfers to the same host reuse
+ * connections (and multiplex over HTTP/2 where offered).
+ *
+ * A transfer waiting for a retry or a rate-limit reset stays in the queue
+ * with the time before which it may not start; the loop polls with a
+ * timeout that ends at the earliest such time, so waits never block the
+ * transfers that can go on.
  */
 #include "mergeletter/http.h"
 
@@ -10,19 +16,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "mergeletter/buf.h"
+#include "mergeletter/cache.h"
 #include "mergeletter/error.h"
+#include "mergeletter/progress.h"
+#include "mergeletter/range.h"
+
+enum resource { RES_CORE = 0, RES_SEARCH = 1, RES_COUNT };
+
+#define SECONDARY_DEFAULT_WAIT 60 /* seconds, when a secondary limit gives no Retry-After */
+#define BACKOFF_CAP_MS 30000
+#define PRIMARY_WAITS_MAX 2       /* rate-limit resets one request may wait for */
+#define SEARCH_WINDOW_MS 60000
+#define POLL_MAX_MS 1000
 
 struct transfer {
 	struct ml_http *h;
 	CURL *easy;
 	char *url;
 	char *accept;
+	enum resource res;
 	struct ml_buf body;
 	struct curl_slist *headers;
+	struct ml_cache_entry cached; /* loaded at start when a cache is set */
 	ml_http_done_fn done;
 	void *ud;
+	int attempts;     /* sent so far */
+	int waits;        /* primary-limit waits so far */
+	int64_t not_before; /* monotonic ms */
+	int64_t started;
 	char errbuf[CURL_ERROR_SIZE];
 	struct transfer *next;
 };
@@ -30,29 +55,55 @@ struct transfer {
 struct ml_http {
 	CURLM *multi;
 	struct ml_http_opts opts;
+	int parallel;          /* current bound on transfers in flight */
 	char *user_agent;
 	char *auth;            /* "Authorization: Bearer …" or NULL */
 	struct transfer *queue; /* not started yet, FIFO */
 	struct transfer *queue_tail;
+	struct transfer *urgent_tail; /* last follow-up queued by the running callback */
+	int in_callback;
 	struct transfer *active; /* in flight */
 	int nactive;
-	unsigned long nrequests;
+	int64_t hold_until[RES_COUNT]; /* monotonic ms: a rate limit holds the resource */
+	int64_t *search_starts; /* ring of the last search_per_minute start times */
+	int search_next;
+	uint64_t rng;
+	struct ml_http_stats stats;
 };
+
+static void transfer_reset(struct transfer *t)
+{
+	if (t->easy) {
+		if (t->h && t->h->multi)
+			curl_multi_remove_handle(t->h->multi, t->easy);
+		curl_easy_cleanup(t->easy);
+		t->easy = NULL;
+	}
+	curl_slist_free_all(t->headers);
+	t->headers = NULL;
+	buf_release(&t->body);
+	cache_entry_release(&t->cached);
+	t->errbuf[0] = '\0';
+}
 
 static void transfer_free(struct transfer *t)
 {
 	if (!t)
 		return;
-	if (t->easy) {
-		if (t->h && t->h->multi)
-			curl_multi_remove_handle(t->h->multi, t->easy);
-		curl_easy_cleanup(t->easy);
-	}
-	curl_slist_free_all(t->headers);
-	buf_release(&t->body);
+	transfer_reset(t);
 	free(t->url);
 	free(t->accept);
 	free(t);
+}
+
+static void list_free(struct transfer **head)
+{
+	while (*head) {
+		struct transfer *t = *head;
+
+		*head = t->next;
+		transfer_free(t);
+	}
 }
 
 int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_error *err)
@@ -66,15 +117,26 @@ int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_er
 	h->opts = *opts;
 	if (h->opts.max_parallel < 1)
 		h->opts.max_parallel = 1;
+	if (h->opts.max_retries < 0)
+		h->opts.max_retries = 0;
+	h->parallel = h->opts.max_parallel;
+	h->stats.parallel = h->parallel;
 	h->multi = curl_multi_init();
 	h->user_agent = ml_strdup(opts->user_agent ? opts->user_agent : "mergeletter");
 	if (opts->token && buf_printf(&auth, "Authorization: Bearer %s", opts->token) == 0)
 		h->auth = buf_detach(&auth);
-	if (!h->multi || !h->user_agent || (opts->token && !h->auth)) {
+	if (h->opts.search_per_minute > 0)
+		h->search_starts = calloc((size_t)h->opts.search_per_minute, sizeof *h->search_starts);
+	if (!h->multi || !h->user_agent || (opts->token && !h->auth) ||
+	    (h->opts.search_per_minute > 0 && !h->search_starts)) {
 		http_free(h);
 		return error_set(err, ML_EXIT_FAILURE, "cannot start libcurl");
 	}
+	h->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)h;
+	if (!h->rng)
+		h->rng = 0x9e3779b97f4a7c15ULL;
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)h->opts.max_parallel);
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->opts.max_parallel);
 	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	*out = h;
 	return 0;
@@ -85,6 +147,26 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	struct transfer *t = ud;
 
 	return buf_add(&t->body, data, size * nmemb) < 0 ? 0 : size * nmemb;
+}
+
+static void queue_append(struct ml_http *h, struct transfer *t)
+{
+	t->next = NULL;
+	if (h->queue_tail)
+		h->queue_tail->next = t;
+	else
+		h->queue = t;
+	h->queue_tail = t;
+}
+
+static enum resource resource_of(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? strchr(p + 3, '/') : NULL;
+	return p && strstr(p, "/search/") && strstr(p, "/search/") < p + strcspn(p, "?")
+		       ? RES_SEARCH
+		       : RES_CORE;
 }
 
 int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
@@ -99,28 +181,47 @@ int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_don
 	t->h = h;
 	t->done = done;
 	t->ud = ud;
-	if (h->queue_tail)
-		h->queue_tail->next = t;
-	else
+	t->res = resource_of(url);
+	if (!h->in_callback) {
+		queue_append(h, t);
+		return 0;
+	}
+	/* A follow-up (the next page) goes before everything queued earlier,
+	 * in the order the callback queues them: chains of pages then proceed
+	 * at one round trip per page. */
+	if (h->urgent_tail) {
+		t->next = h->urgent_tail->next;
+		h->urgent_tail->next = t;
+	} else {
+		t->next = h->queue;
 		h->queue = t;
-	h->queue_tail = t;
+	}
+	if (!t->next)
+		h->queue_tail = t;
+	h->urgent_tail = t;
 	return 0;
 }
 
 static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error *err)
 {
-	struct ml_buf accept = ML_BUF_INIT;
+	struct ml_buf line = ML_BUF_INIT;
 	CURL *e = curl_easy_init();
 
 	if (!e)
 		goto oom;
 	t->easy = e;
-	if (buf_printf(&accept, "Accept: %s", t->accept) < 0 ||
-	    !(t->headers = curl_slist_append(NULL, accept.data)) ||
+	if (buf_printf(&line, "Accept: %s", t->accept) < 0 ||
+	    !(t->headers = curl_slist_append(NULL, line.data)) ||
 	    !curl_slist_append(t->headers, "X-GitHub-Api-Version: 2022-11-28") ||
 	    (h->auth && !curl_slist_append(t->headers, h->auth)))
 		goto oom;
-	buf_release(&accept);
+	if (t->cached.etag) {
+		buf_reset(&line);
+		if (buf_printf(&line, "If-None-Match: %s", t->cached.etag) < 0 ||
+		    !curl_slist_append(t->headers, line.data))
+			goto oom;
+	}
+	buf_release(&line);
 	curl_easy_setopt(e, CURLOPT_URL, t->url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, h->user_agent);
@@ -137,15 +238,26 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	/* Over TLS, wait for a connection that may multiplex rather than open another. */
+	if (strncmp(t->url, "https:", 6) == 0)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
 		return error_set(err, ML_EXIT_FAILURE, "cannot start a transfer of %s", t->url);
 	t->next = h->active;
 	h->active = t;
 	h->nactive++;
-	h->nrequests++;
+	if (h->nactive > h->stats.peak_parallel)
+		h->stats.peak_parallel = h->nactive;
+	h->stats.requests++;
+	t->attempts++;
+	t->started = progress_now_ms();
+	if (t->res == RES_SEARCH && h->search_starts) {
+		h->search_starts[h->search_next] = t->started;
+		h->search_next = (h->search_next + 1) % h->opts.search_per_minute;
+	}
 	return 0;
 oom:
-	buf_release(&accept);
+	buf_release(&line);
 	return error_set(err, ML_EXIT_FAILURE, "out of memory");
 }
 
@@ -177,27 +289,166 @@ static void unlink_active(struct ml_http *h, struct transfer *t)
 	for (struct transfer **p = &h->active; *p; p = &(*p)->next)
 		if (*p == t) {
 			*p = t->next;
+			t->next = NULL;
 			h->nactive--;
 			return;
 		}
 }
 
+static uint64_t rng_next(struct ml_http *h)
+{
+	h->rng ^= h->rng << 13;
+	h->rng ^= h->rng >> 7;
+	h->rng ^= h->rng << 17;
+	return h->rng;
+}
+
+/* Exponential backoff with jitter: a random delay in [d/2, d], d = base * 2^(n-1). */
+static long backoff_ms(struct ml_http *h, int attempt)
+{
+	long d = h->opts.retry_base_ms > 0 ? h->opts.retry_base_ms : 1;
+
+	for (int i = 1; i < attempt && d < BACKOFF_CAP_MS; i++)
+		d *= 2;
+	if (d > BACKOFF_CAP_MS)
+		d = BACKOFF_CAP_MS;
+	return d / 2 + (long)(rng_next(h) % (uint64_t)(d / 2 + 1));
+}
+
+/* Put t back in the queue, to start no earlier than delay_ms from now. */
+static void reschedule(struct ml_http *h, struct transfer *t, long delay_ms, const char *why)
+{
+	progress_retry(h->opts.progress, t->url, why, delay_ms);
+	transfer_reset(t);
+	t->not_before = progress_now_ms() + delay_ms;
+	queue_append(h, t);
+}
+
+static int retryable(CURLcode code)
+{
+	switch (code) {
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_OUT_OF_MEMORY:
+	case CURLE_WRITE_ERROR:
+	case CURLE_TOO_MANY_REDIRECTS:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static int is_secondary(const struct ml_http_response *r)
+{
+	if (r->status != 403 && r->status != 429)
+		return 0;
+	if (r->retry_after >= 0)
+		return 1;
+	return strstr(r->body, "secondary rate limit") != NULL ||
+	       strstr(r->body, "abuse detection") != NULL;
+}
+
+static const char *resource_name(enum resource res)
+{
+	return res == RES_SEARCH ? "search" : "core";
+}
+
+/* 1: the transfer was rescheduled (a wait or a retry); 0: deliver it; -1: stop. */
+static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_http_response *r,
+		      struct ml_error *err)
+{
+	int64_t now = progress_now_ms();
+
+	if (is_secondary(r)) {
+		long wait = r->retry_after >= 0 ? r->retry_after : SECONDARY_DEFAULT_WAIT;
+
+		if (wait > h->opts.max_wait)
+			return error_set(err, ML_EXIT_NETWORK,
+					 "GitHub's secondary rate limit stopped GET %s (HTTP %ld) and asks to wait %ld s, more than --max-wait %ld; try again in a few minutes, with fewer --jobs",
+					 t->url, r->status, wait, h->opts.max_wait);
+		if (t->attempts > h->opts.max_retries)
+			return error_set(err, ML_EXIT_NETWORK,
+					 "GitHub's secondary rate limit still stops GET %s after %d attempts; try again in a few minutes, with fewer --jobs",
+					 t->url, t->attempts);
+		if (h->parallel > 1)
+			h->parallel /= 2;
+		h->stats.parallel = h->parallel;
+		for (int i = 0; i < RES_COUNT; i++)
+			if (h->hold_until[i] < now + wait * 1000)
+				h->hold_until[i] = now + wait * 1000;
+		h->stats.retries++;
+		reschedule(h, t, wait * 1000, "secondary rate limit; concurrency lowered");
+		return 1;
+	}
+	if (r->rl_remaining == 0) {
+		int64_t wait = r->rl_reset - (int64_t)time(NULL) + 1;
+		char reset[32];
+
+		if (wait < 1)
+			wait = 1;
+		if (wait <= h->opts.max_wait && t->waits < PRIMARY_WAITS_MAX) {
+			enum resource res = r->rl_resource && strcmp(r->rl_resource, "search") == 0
+						    ? RES_SEARCH
+						    : t->res;
+
+			t->waits++;
+			h->stats.rate_waits++;
+			if (h->hold_until[res] < now + wait * 1000)
+				h->hold_until[res] = now + wait * 1000;
+			reschedule(h, t, (long)wait * 1000, "primary rate limit; waiting for the reset");
+			return 1;
+		}
+		range_format_iso(r->rl_reset, reset, sizeof reset);
+		return error_set(err, ML_EXIT_NETWORK,
+				 "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets at %s, in %lld s, beyond --max-wait %ld; %s",
+				 r->rl_resource ? r->rl_resource : resource_name(t->res), r->status, reset,
+				 (long long)wait, h->opts.max_wait,
+				 h->auth ? "try again after the reset, or raise --max-wait"
+					 : "set GH_TOKEN for 5000 requests an hour, or try again after the reset");
+	}
+	return 0;
+}
+
+static int deliver(struct ml_http *h, struct transfer *t, struct ml_http_response *r,
+		   struct ml_error *err)
+{
+	int rc;
+
+	h->in_callback = 1;
+	h->urgent_tail = NULL;
+	rc = t->done(t->ud, r, err);
+	h->in_callback = 0;
+	h->urgent_tail = NULL;
+	return rc;
+}
+
+/* 1: rescheduled (t now belongs to the queue); 0: done; -1: stop the run. */
 static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 			   struct ml_error *err)
 {
 	struct ml_http_response r;
 	char *link = NULL, *etag = NULL, *resource = NULL;
-	curl_off_t total_us = 0;
-	int rc;
+	long ms = (long)(progress_now_ms() - t->started);
+	int rc = -1;
 
-	if (code != CURLE_OK)
-		return error_set(err, ML_EXIT_NETWORK,
-				 "GET %s failed: %s; check --api-url and your network connection",
-				 t->url, t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
 	memset(&r, 0, sizeof r);
-	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
-	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &total_us);
 	r.url = t->url;
+	if (code != CURLE_OK) {
+		progress_request(h->opts.progress, "GET", t->url, 0, t->body.len, ms, ML_CACHE_NONE);
+		if (retryable(code) && t->attempts <= h->opts.max_retries) {
+			h->stats.retries++;
+			reschedule(h, t, backoff_ms(h, t->attempts),
+				   t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+			return 1;
+		}
+		return error_set(err, ML_EXIT_NETWORK,
+				 "GET %s failed after %d attempt%s: %s; check --api-url and your network connection",
+				 t->url, t->attempts, t->attempts == 1 ? "" : "s",
+				 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+	}
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
 	r.body = t->body.data ? t->body.data : "";
 	r.len = t->body.len;
 	r.link = link = header_copy(t->easy, "Link");
@@ -206,14 +457,132 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	r.rl_remaining = header_long(t->easy, "x-ratelimit-remaining", -1);
 	r.rl_reset = header_long(t->easy, "x-ratelimit-reset", 0);
 	r.retry_after = header_long(t->easy, "Retry-After", -1);
-	if (h->opts.verbose)
-		fprintf(stderr, "GET %s -> %ld (%zu bytes, %ld ms)\n", t->url, r.status, r.len,
-			(long)(total_us / 1000));
-	rc = t->done(t->ud, &r, err);
+	progress_request(h->opts.progress, "GET", t->url, r.status, r.len, ms,
+			 r.status == 304 && t->cached.body ? ML_CACHE_REVALIDATED : ML_CACHE_NONE);
+	if (r.status == 304 && t->cached.body) {
+		h->stats.not_modified++;
+		r.status = 200;
+		r.body = t->cached.body;
+		r.len = t->cached.len;
+		r.link = t->cached.link;
+		r.etag = t->cached.etag;
+		r.from_cache = 1;
+	} else if (r.status >= 500 && r.status <= 599 && t->attempts <= h->opts.max_retries) {
+		long delay = backoff_ms(h, t->attempts);
+
+		if (r.retry_after > 0 && r.retry_after <= h->opts.max_wait &&
+		    r.retry_after * 1000 > delay)
+			delay = r.retry_after * 1000;
+		h->stats.retries++;
+		reschedule(h, t, delay, "server error");
+		rc = 1;
+		goto done;
+	} else if (r.status == 403 || r.status == 429) {
+		rc = rate_limit(h, t, &r, err);
+		if (rc != 0)
+			goto done;
+	} else if (r.status == 200 && h->opts.cache) {
+		struct ml_cache_entry e = { r.status, etag, link, t->body.data, t->body.len };
+
+		cache_put(h->opts.cache, t->url, t->accept, &e);
+	}
+	rc = deliver(h, t, &r, err);
+done:
 	free(link);
 	free(etag);
 	free(resource);
 	return rc;
+}
+
+/* Offline: answer t from the cache alone. */
+static int answer_offline(struct ml_http *h, struct transfer *t, struct ml_error *err)
+{
+	struct ml_http_response r;
+
+	if (!cache_get(h->opts.cache, t->url, t->accept, &t->cached))
+		return error_set(err, ML_EXIT_NETWORK,
+				 "offline: no cached response for GET %s; run once without --offline to fill the cache",
+				 t->url);
+	memset(&r, 0, sizeof r);
+	r.status = t->cached.status;
+	r.url = t->url;
+	r.body = t->cached.body;
+	r.len = t->cached.len;
+	r.link = t->cached.link;
+	r.etag = t->cached.etag;
+	r.rl_remaining = -1;
+	r.retry_after = -1;
+	r.from_cache = 1;
+	h->stats.offline_hits++;
+	progress_request(h->opts.progress, "GET", t->url, r.status, r.len, 0, ML_CACHE_OFFLINE);
+	return deliver(h, t, &r, err);
+}
+
+/* The time from which t may start (monotonic ms). */
+static int64_t ready_at(const struct ml_http *h, const struct transfer *t)
+{
+	int64_t at = t->not_before;
+
+	if (h->hold_until[t->res] > at)
+		at = h->hold_until[t->res];
+	if (t->res == RES_SEARCH && h->search_starts) {
+		/* the oldest of the last N starts must be a minute old */
+		int64_t oldest = h->search_starts[h->search_next];
+
+		if (oldest && oldest + SEARCH_WINDOW_MS > at)
+			at = oldest + SEARCH_WINDOW_MS;
+	}
+	return at;
+}
+
+/* Start every queued transfer that may start now, within the bound.
+ * *wake is set to the earliest time a waiting one may start (or -1). */
+static int start_ready(struct ml_http *h, int64_t *wake, struct ml_error *err)
+{
+	struct transfer *prev = NULL, *t = h->queue;
+
+	*wake = -1;
+	while (t) {
+		struct transfer *next = t->next;
+		int64_t now = progress_now_ms(), at;
+
+		if (!h->opts.offline && h->nactive >= h->parallel)
+			break;
+		at = h->opts.offline ? 0 : ready_at(h, t);
+		if (at > now) {
+			if (*wake < 0 || at < *wake)
+				*wake = at;
+			prev = t;
+			t = next;
+			continue;
+		}
+		if (prev)
+			prev->next = next;
+		else
+			h->queue = next;
+		if (h->queue_tail == t)
+			h->queue_tail = prev;
+		t->next = NULL;
+		if (h->opts.offline) {
+			int rc = answer_offline(h, t, err);
+
+			transfer_free(t);
+			if (rc < 0)
+				return -1;
+			/* the callback may have queued more after prev */
+			t = prev ? prev->next : h->queue;
+			continue;
+		}
+		if (h->opts.cache && cache_get(h->opts.cache, t->url, t->accept, &t->cached) &&
+		    t->cached.status != 200)
+			cache_entry_release(&t->cached);
+		if (transfer_start(h, t, err) < 0) {
+			transfer_free(t);
+			return -1;
+		}
+		t = next;
+	}
+	return 0;
 }
 
 int http_run(struct ml_http *h, struct ml_error *err)
@@ -222,21 +591,13 @@ int http_run(struct ml_http *h, struct ml_error *err)
 
 	for (;;) {
 		int still = 0, left;
+		int64_t wake;
+		long timeout = POLL_MAX_MS;
 		CURLMsg *msg;
 
-		while (h->queue && h->nactive < h->opts.max_parallel) {
-			struct transfer *t = h->queue;
-
-			h->queue = t->next;
-			if (!h->queue)
-				h->queue_tail = NULL;
-			t->next = NULL;
-			if (transfer_start(h, t, err) < 0) {
-				transfer_free(t);
-				goto done;
-			}
-		}
-		if (h->nactive == 0)
+		if (start_ready(h, &wake, err) < 0)
+			goto done;
+		if (h->nactive == 0 && !h->queue)
 			break;
 		if (curl_multi_perform(h->multi, &still) != CURLM_OK) {
 			error_set(err, ML_EXIT_NETWORK, "libcurl failed to drive the transfers");
@@ -251,29 +612,31 @@ int http_run(struct ml_http *h, struct ml_error *err)
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
 			unlink_active(h, t);
 			frc = transfer_finish(h, t, msg->data.result, err);
-			transfer_free(t);
-			if (frc < 0)
+			if (frc < 0) {
+				transfer_free(t);
 				goto done;
+			}
+			if (frc == 0)
+				transfer_free(t);
+			timeout = 0; /* callbacks may have queued more: start them first */
 		}
-		if (h->nactive > 0 && !(h->queue && h->nactive < h->opts.max_parallel))
-			curl_multi_poll(h->multi, NULL, 0, 1000, NULL);
+		if (timeout && wake >= 0) {
+			int64_t until = wake - progress_now_ms();
+
+			if (until < timeout)
+				timeout = until < 0 ? 0 : (long)until;
+		}
+		if (timeout && h->queue && h->nactive < h->parallel && wake < 0)
+			timeout = 0;
+		if (timeout)
+			curl_multi_poll(h->multi, NULL, 0, (int)timeout, NULL);
 	}
 	rc = 0;
 done:
 	if (rc < 0) { /* abandon everything still queued or in flight */
-		while (h->active) {
-			struct transfer *t = h->active;
-
-			h->active = t->next;
-			transfer_free(t);
-		}
+		list_free(&h->active);
 		h->nactive = 0;
-		while (h->queue) {
-			struct transfer *t = h->queue;
-
-			h->queue = t->next;
-			transfer_free(t);
-		}
+		list_free(&h->queue);
 		h->queue_tail = NULL;
 	}
 	return rc;
@@ -281,27 +644,23 @@ done:
 
 unsigned long http_request_count(const struct ml_http *h)
 {
-	return h->nrequests;
+	return h->stats.requests;
+}
+
+void http_stats(const struct ml_http *h, struct ml_http_stats *out)
+{
+	*out = h->stats;
 }
 
 void http_free(struct ml_http *h)
 {
 	if (!h)
 		return;
-	while (h->active) {
-		struct transfer *t = h->active;
-
-		h->active = t->next;
-		transfer_free(t);
-	}
-	while (h->queue) {
-		struct transfer *t = h->queue;
-
-		h->queue = t->next;
-		transfer_free(t);
-	}
+	list_free(&h->active);
+	list_free(&h->queue);
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
+	free(h->search_starts);
 	free(h->user_agent);
 	free(h->auth);
 	free(h);

@@ -144,17 +144,14 @@ done:
 int markdown_comment_text(struct ml_buf *out, const char *text)
 {
 	for (const char *p = text; *p; p++) {
-		/* "-->" and "--!>" would end the comment early; "<!--" would nest. */
+		/* "-->" and "--!>" would end the comment early (a nested "<!--" is
+		 * harmless: CommonMark and browsers end a comment at the first "-->"). */
 		if (p[0] == '-' && p[1] == '-' && p[2] == '>') {
 			if (buf_puts(out, "--&gt;") < 0)
 				return -1;
 			p += 2;
 		} else if (p[0] == '-' && p[1] == '-' && p[2] == '!' && p[3] == '>') {
 			if (buf_puts(out, "--!&gt;") < 0)
-				return -1;
-			p += 3;
-		} else if (p[0] == '<' && p[1] == '!' && p[2] == '-' && p[3] == '-') {
-			if (buf_puts(out, "&lt;!--") < 0)
 				return -1;
 			p += 3;
 		} else if (buf_add(out, p, 1) < 0) {

@@ -11,17 +11,48 @@
 #include "mergeletter/range.h"
 
 struct ml_error;
+struct ml_progress;
+
+#define GITHUB_ACCEPT "application/vnd.github+json"
+
+/* How merged PRs are found: one search for every scope, or each
+ * repository's pulls listing. */
+enum ml_via { ML_VIA_PULLS = 0, ML_VIA_SEARCH };
 
 struct ml_github {
 	struct ml_http *http; /* borrowed */
 	const char *api_url;  /* "https://api.github.com" or a test server */
 	const char *config_path; /* for messages, or NULL */
 	int authenticated;    /* a token is sent */
+	enum ml_via via;
+	struct ml_progress *progress; /* borrowed, may be NULL */
 };
 
-/* Fill every repository of the draft that has no local clone configured
- * with its PRs merged in the draft's range, fetching concurrently. */
-int github_fetch_draft(struct ml_github *gh, struct ml_draft *d, struct ml_error *err);
+/* One repository's pulls listing, page after page, as far as the range
+ * reaches. The caller owns the struct and keeps it alive until http_run()
+ * returns; repo, range and out are borrowed. */
+struct ml_pulls_fetch {
+	struct ml_github *gh;
+	const char *repo;
+	int line;                     /* its config line for messages, 0: none */
+	const struct ml_range *range;
+	struct ml_pr_list *out;       /* PRs merged in the range are appended */
+	void (*finished)(void *ud);   /* after the last page, or NULL */
+	void *ud;
+	int pages;                    /* pages parsed */
+};
+
+/* Queue the first page; the rest follow as pages are parsed. */
+int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err);
+/* An error for a non-200 answer about repo (line: its config line or 0). */
+int github_status_error(const struct ml_github *gh, const char *repo, int line,
+			const struct ml_http_response *r, struct ml_error *err);
+/* The "message" of a GitHub error body, newly allocated ("" when none). */
+char *github_api_message(const char *body, size_t len);
+/* api_url + path + "?" + the query parts (each "k=v", already encoded),
+ * newly allocated, or NULL when api_url is not a URL. */
+char *github_api_url(const char *api_url, const char *path, const char *const *query,
+		     size_t nquery);
 
 /* Parse one page of GET /repos/{o}/{r}/pulls, appending the PRs merged in
  * the range to out. *older is set to 1 when the page's oldest updated_at

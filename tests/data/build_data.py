@@ -475,6 +475,9 @@ def messy():
                 assoc="CONTRIBUTOR") for i, (title, user) in enumerate(MESSY_TITLES)]
     pulls.append(pr(20, "Plain maintainer change", "messy-maint", "2023-08-20T08:00:00Z",
                     merged="2023-08-21T08:00:00Z"))
+    # a bump whose title would end the bump comment early, and one that would open another
+    pulls.append(pr(21, "chore(deps): update rust crate evil --> v2 --!> <!-- [x]", "renovate[bot]",
+                    "2023-08-22T08:00:00Z", merged="2023-08-23T08:00:00Z"))
     return {"id": 500003, "description": "Titles that need escaping <b>&</b> [x] --> done", "archived": False,
             "fork": False, "created_at": "2020-01-03T00:00:00Z", "pushed_at": "2023-08-21T08:00:00Z",
             "default_branch": "main", "pulls": pulls}

@@ -256,6 +256,22 @@ def test_raw_override_user_null():
 
 
 @test
+def test_raw_override_is_deep_and_private():
+    pulls = many_prs(3)
+    pulls[0]["raw"] = {"base": {"repo": {"description": "changed"}}, "body": "$delete",
+                       "head": {"repo": None}}
+    with temp_data({"o/r": {"id": 7, "description": "orig", "pulls": pulls}}) as d:
+        with FakeGitHub(d) as gh:
+            by = {x["number"]: x for x in get(gh.url + "/repos/o/r/pulls?state=all").json()}
+            eq(by[1]["base"]["repo"]["description"], "changed", "nested override")
+            assert "body" not in by[1], "$delete removes the key"
+            eq(by[1]["head"]["repo"], None, "null override")
+            eq(by[2]["base"]["repo"]["description"], "orig", "other PRs untouched")
+            eq(by[2]["head"]["repo"]["full_name"], "user1/r", "other PRs untouched")
+            eq(get(gh.url + "/repos/o/r").json()["description"], "orig", "repo object untouched")
+
+
+@test
 def test_messy_titles_round_trip():
     with FakeGitHub(PAGINATED, token=TOKEN) as gh:
         titles = {x["title"] for x in get(gh.url + "/repos/example/messy/pulls?state=all", AUTH).json()}

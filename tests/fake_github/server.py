@@ -93,6 +93,7 @@ Log (--log FILE): one JSON line per request, appended when it completes:
 
 import argparse
 import base64
+import copy
 import gzip
 import hashlib
 import json
@@ -151,15 +152,19 @@ def dumps(obj):
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def merge_raw(obj, raw):
-    """Merge raw into obj recursively; "$delete" removes a key."""
+def merge_raw(obj, raw, _copied=False):
+    """A copy of obj with raw merged in recursively; "$delete" removes a key."""
+    if not raw:
+        return obj
+    if not _copied:
+        obj = copy.deepcopy(obj)   # nested objects (repos, owners) are shared between PRs
     for k, v in raw.items():
         if v == "$delete":
             obj.pop(k, None)
         elif isinstance(v, dict) and isinstance(obj.get(k), dict):
-            merge_raw(obj[k], v)
+            merge_raw(obj[k], v, True)
         else:
-            obj[k] = v
+            obj[k] = copy.deepcopy(v)
     return obj
 
 
@@ -869,7 +874,7 @@ class Handler(BaseHTTPRequestHandler):
         pr = next((p for p in facts["pulls"] if p["number"] == number), None)
         if pr is None:
             return not_found("https://docs.github.com/rest/pulls/pulls#get-a-pull-request")
-        o = dict(pr["_pull"])
+        o = copy.deepcopy(pr["_pull"])
         h = stable_int("stats", facts["full_name"], number, lo=0, span=1000)
         o.update(merged=pr["merged_at"] is not None, mergeable=None, rebaseable=None,
                  mergeable_state="unknown", merged_by=None, comments=h % 7, review_comments=h % 5,

@@ -52,7 +52,7 @@ static void comments(void)
 {
 	char *s = comment_text("- [ends --> early](u) and --!> and <!-- nest");
 
-	CHECK_STR(s, "- [ends --&gt; early](u) and --!&gt; and &lt;!-- nest");
+	CHECK_STR(s, "- [ends --&gt; early](u) and --!&gt; and <!-- nest");
 	CHECK(strstr(s, "-->") == NULL);
 	free(s);
 	s = comment_text("a --- b -> c");
@@ -128,21 +128,29 @@ static void section(void)
 	draft_free(&d);
 }
 
-static void singular_and_lists(void)
+/* A month's draft of one repository without maintainers. */
+static struct ml_draft_repo *one_repo(struct ml_draft *d, const char *repo)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_repo_cfg rc;
 	struct ml_range range;
-	struct ml_draft d;
-	struct ml_buf out = ML_BUF_INIT;
-	struct ml_draft_repo *r;
 
 	memset(&rc, 0, sizeof rc);
-	rc.repo = "o/one";
+	rc.repo = (char *)repo;
 	rc.maintainers_known = 1;
 	range_from_month(&range, "2023-08", &err);
-	draft_single(&d, &rc, &range, &err);
-	r = &d.sections[0].repos[0];
+	if (draft_single(d, &rc, &range, &err) < 0)
+		return NULL;
+	return &d->sections[0].repos[0];
+}
+
+static void singular_and_lists(void)
+{
+	struct ml_draft d;
+	struct ml_buf out = ML_BUF_INIT;
+	struct ml_draft_repo *r = one_repo(&d, "o/one");
+
+	CHECK(r != NULL);
 	add(r, 7, "Only one", "erin", 0, 0);
 	CHECK(markdown_section(&out, &d, r) == 0);
 	CHECK(strstr(out.data, "We merged the following PR this month:\n") != NULL);
@@ -159,19 +167,11 @@ static void singular_and_lists(void)
 
 static void only_bumps_and_empty(void)
 {
-	struct ml_error err = ML_ERROR_INIT;
-	struct ml_repo_cfg rc;
-	struct ml_range range;
 	struct ml_draft d;
 	struct ml_buf out = ML_BUF_INIT;
-	struct ml_draft_repo *r;
+	struct ml_draft_repo *r = one_repo(&d, "o/quiet");
 
-	memset(&rc, 0, sizeof rc);
-	rc.repo = "o/quiet";
-	rc.maintainers_known = 1;
-	range_from_month(&range, "2023-08", &err);
-	draft_single(&d, &rc, &range, &err);
-	r = &d.sections[0].repos[0];
+	CHECK(r != NULL);
 	CHECK(markdown_section(&out, &d, r) == 0);
 	CHECK(out.len == 0);
 	add(r, 3, "Bump y from 1 to 2 -->", "dependabot[bot]", 1, 1);
@@ -188,20 +188,12 @@ static void only_bumps_and_empty(void)
 
 static void unknown_author(void)
 {
-	struct ml_error err = ML_ERROR_INIT;
-	struct ml_repo_cfg rc;
-	struct ml_range range;
 	struct ml_draft d;
 	struct ml_buf out = ML_BUF_INIT;
-	struct ml_draft_repo *r;
+	struct ml_draft_repo *r = one_repo(&d, "o/git");
 	struct ml_pr *pr;
 
-	memset(&rc, 0, sizeof rc);
-	rc.repo = "o/git";
-	rc.maintainers_known = 1;
-	range_from_month(&range, "2023-08", &err);
-	draft_single(&d, &rc, &range, &err);
-	r = &d.sections[0].repos[0];
+	CHECK(r != NULL);
 	add(r, 1, "Known", "heidi", 0, 0);
 	add(r, 2, "Unknown", NULL, 0, 0);
 	pr = add(r, 3, "Co-authored", "ivan", 0, 0);

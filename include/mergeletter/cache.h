@@ -1,0 +1,50 @@
+/*
+ * cache.h: the on-disk response cache for conditional requests.
+ *
+ * One file per response, named by the SHA-256 of (URL, Accept, SHA-256 of
+ * the token): the token itself is never stored, and a different token
+ * never sees another's entries. An entry holds the status, ETag, Link and
+ * body, with the body's length and checksum; it is written to a temporary
+ * file and renamed into place, so a killed run leaves either the old
+ * entry or the new one. A corrupt entry is reported through the progress
+ * facility, removed, and treated as a miss.
+ *
+ * cache_open() returns a struct ml_cache that cache_free() releases.
+ * cache_get() fills a caller-owned entry whose strings cache_entry_release()
+ * frees; cache_put() copies what it needs.
+ */
+#ifndef MERGELETTER_CACHE_H
+#define MERGELETTER_CACHE_H
+
+#include <stddef.h>
+
+struct ml_error;
+struct ml_progress;
+struct ml_cache;
+
+struct ml_cache_entry {
+	long status;
+	char *etag; /* NULL when the response had none */
+	char *link; /* NULL when the response had none */
+	char *body; /* NUL-terminated */
+	size_t len;
+};
+
+#define ML_CACHE_ENTRY_INIT { 0, NULL, NULL, NULL, 0 }
+
+/* dir NULL: $XDG_CACHE_HOME/mergeletter, else $HOME/.cache/mergeletter.
+ * The directory is created (mode 0700) when missing. token may be NULL.
+ * progress (borrowed, may be NULL) receives the warnings. */
+int cache_open(struct ml_cache **out, const char *dir, const char *token,
+	       struct ml_progress *progress, struct ml_error *err);
+const char *cache_path(const struct ml_cache *c);
+/* 1 and *e filled on a hit; 0 on a miss (or a corrupt entry, removed). */
+int cache_get(struct ml_cache *c, const char *url, const char *accept,
+	      struct ml_cache_entry *e);
+/* Store a response; 0, or -1 after a warning (the run goes on). */
+int cache_put(struct ml_cache *c, const char *url, const char *accept,
+	      const struct ml_cache_entry *e);
+void cache_entry_release(struct ml_cache_entry *e);
+void cache_free(struct ml_cache *c);
+
+#endif

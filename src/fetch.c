@@ -1,0 +1,336 @@
+/* fetch.c: the plan of a run against the GitHub API: targets, org
+ * discovery, search or pulls, and the hand-over into the draft.
+ *
+ * Draft repositories are never added while transfers run (that would move
+ * them under the callbacks' feet): every target collects its PRs in its
+ * own list, and fetch_run() hands them over at the end.
+ */
+#include "mergeletter/fetch.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mergeletter/buf.h"
+#include "mergeletter/error.h"
+#include "mergeletter/http.h"
+#include "mergeletter/orgs.h"
+#include "mergeletter/progress.h"
+#include "mergeletter/search.h"
+
+struct fetch;
+
+struct target {
+	struct fetch *f;
+	char *repo;                  /* as configured, or as the org listing spells it */
+	struct ml_draft_repo *draft; /* configured; NULL when discovered */
+	size_t section;              /* a discovered repository's section */
+	char *description;
+	int pulls;                   /* its pulls listing was started */
+	struct ml_pulls_fetch pf;
+	struct ml_pr_list prs;
+};
+
+struct org {
+	struct fetch *f;
+	size_t section;
+	int want_pulls;              /* search was incomplete: list pulls instead */
+	struct ml_org_fetch of;
+};
+
+struct fetch {
+	struct ml_github *gh;
+	struct ml_draft *d;
+	struct target **targets;
+	size_t ntargets;
+	struct org *orgs;
+	size_t norgs;
+	struct ml_strv scopes;
+	struct ml_search_fetch sf;
+	struct ml_pr_list found;     /* search items, before they go to targets */
+	size_t done;
+};
+
+static struct target *target_find(struct fetch *f, const char *repo)
+{
+	for (size_t i = 0; i < f->ntargets; i++)
+		if (ml_strcaseeq(f->targets[i]->repo, repo))
+			return f->targets[i];
+	return NULL;
+}
+
+static int same_owner(const char *repo, const char *org)
+{
+	size_t n = strlen(org);
+
+	return strncasecmp(repo, org, n) == 0 && repo[n] == '/';
+}
+
+static struct target *target_add(struct fetch *f, const char *repo, struct ml_error *err)
+{
+	struct target **v = realloc(f->targets, (f->ntargets + 1) * sizeof *v), *t;
+
+	if (!v) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		return NULL;
+	}
+	f->targets = v;
+	if (!(t = calloc(1, sizeof *t)) || !(t->repo = ml_strdup(repo))) {
+		free(t);
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		return NULL;
+	}
+	t->f = f;
+	f->targets[f->ntargets++] = t;
+	progress_repos(f->gh->progress, f->done, f->ntargets);
+	return t;
+}
+
+static void target_finished(void *ud)
+{
+	struct target *t = ud;
+
+	t->f->done++;
+	progress_repos(t->f->gh->progress, t->f->done, t->f->ntargets);
+}
+
+static int pulls_start(struct target *t, struct ml_error *err)
+{
+	if (t->pulls)
+		return 0;
+	t->pulls = 1;
+	t->pf.gh = t->f->gh;
+	t->pf.repo = t->repo;
+	t->pf.line = t->draft ? t->draft->info.line : 0;
+	t->pf.range = &t->f->d->range;
+	t->pf.out = &t->prs;
+	t->pf.finished = target_finished;
+	t->pf.ud = t;
+	return github_pulls_start(&t->pf, err);
+}
+
+static int org_found(void *ud, const struct ml_org_repo *r, struct ml_error *err)
+{
+	struct org *o = ud;
+	struct fetch *f = o->f;
+	struct target *t = target_find(f, r->repo);
+
+	if (!t) {
+		if (draft_find_repo(f->d, r->repo))
+			return 0; /* configured with a local clone */
+		if (!(t = target_add(f, r->repo, err)))
+			return -1;
+		t->section = o->section;
+		if (r->description && !(t->description = ml_strdup(r->description)))
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	}
+	if (f->gh->via == ML_VIA_PULLS || o->want_pulls)
+		return pulls_start(t, err);
+	return 0;
+}
+
+/* Search could not answer a scope completely: list its pulls instead. */
+static int scope_incomplete(void *ud, const char *scope, struct ml_error *err)
+{
+	struct fetch *f = ud;
+
+	if (strncmp(scope, "repo:", 5) == 0) {
+		struct target *t = target_find(f, scope + 5);
+
+		return t ? pulls_start(t, err) : 0;
+	}
+	for (size_t i = 0; i < f->norgs; i++) {
+		struct org *o = &f->orgs[i];
+
+		if (!ml_strcaseeq(o->of.org, scope + 4))
+			continue;
+		o->want_pulls = 1;
+	}
+	for (size_t i = 0; i < f->ntargets; i++)
+		if (same_owner(f->targets[i]->repo, scope + 4) && pulls_start(f->targets[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static int plan(struct fetch *f, struct ml_error *err)
+{
+	struct ml_draft *d = f->d;
+	size_t norgs = 0;
+
+	for (size_t i = 0; i < d->nsections; i++)
+		norgs += d->sections[i].org != NULL;
+	if (norgs && !(f->orgs = calloc(norgs, sizeof *f->orgs)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < d->nsections; i++) {
+		struct ml_draft_section *s = &d->sections[i];
+
+		for (size_t j = 0; j < s->nrepos; j++) {
+			struct target *t;
+
+			if (s->repos[j].info.git || s->repos[j].fetched ||
+			    target_find(f, s->repos[j].info.repo))
+				continue;
+			if (!(t = target_add(f, s->repos[j].info.repo, err)))
+				return -1;
+			t->draft = &s->repos[j];
+		}
+		if (s->org) {
+			struct org *o = &f->orgs[f->norgs++];
+			struct ml_buf scope = ML_BUF_INIT;
+			int dup = 0;
+
+			o->f = f;
+			o->section = i;
+			o->of.gh = f->gh;
+			o->of.org = s->org;
+			o->of.since = d->range.since;
+			o->of.found = org_found;
+			o->of.ud = o;
+			for (size_t k = 0; k < f->scopes.n; k++)
+				dup |= ml_strcaseeq(f->scopes.v[k] + 4, s->org);
+			if (!dup && (buf_printf(&scope, "org:%s", s->org) < 0 ||
+				     strv_push(&f->scopes, scope.data) < 0)) {
+				buf_release(&scope);
+				return error_set(err, ML_EXIT_FAILURE, "out of memory");
+			}
+			buf_release(&scope);
+		}
+	}
+	/* repo: scopes for configured repositories that no org: scope covers */
+	for (size_t i = 0; i < f->ntargets; i++) {
+		struct ml_buf scope = ML_BUF_INIT;
+		int covered = 0;
+
+		for (size_t k = 0; k < f->norgs; k++)
+			covered |= same_owner(f->targets[i]->repo, f->orgs[k].of.org);
+		if (covered)
+			continue;
+		if (buf_printf(&scope, "repo:%s", f->targets[i]->repo) < 0 ||
+		    strv_push(&f->scopes, scope.data) < 0) {
+			buf_release(&scope);
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
+		}
+		buf_release(&scope);
+	}
+	return 0;
+}
+
+static int start(struct fetch *f, struct ml_error *err)
+{
+	for (size_t i = 0; i < f->norgs; i++)
+		if (orgs_fetch_start(&f->orgs[i].of, err) < 0)
+			return -1;
+	if (f->gh->via == ML_VIA_PULLS) {
+		for (size_t i = 0; i < f->ntargets; i++)
+			if (pulls_start(f->targets[i], err) < 0)
+				return -1;
+		return 0;
+	}
+	if (f->scopes.n == 0)
+		return 0;
+	f->sf.gh = f->gh;
+	f->sf.scopes = (const char *const *)f->scopes.v;
+	f->sf.nscopes = f->scopes.n;
+	f->sf.range = &f->d->range;
+	f->sf.out = &f->found;
+	f->sf.incomplete = scope_incomplete;
+	f->sf.ud = f;
+	return search_fetch_start(&f->sf, err);
+}
+
+static int has_number(const struct ml_pr_list *l, long number)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (l->items[i].number == number)
+			return 1;
+	return 0;
+}
+
+/* Search items to their targets, under the targets' names. */
+static int distribute(struct fetch *f, struct ml_error *err)
+{
+	for (size_t i = 0; i < f->found.len; i++) {
+		struct ml_pr *src = &f->found.items[i], *dst;
+		struct target *t = target_find(f, src->repo);
+
+		/* not listed (archived, a fork), or listed by pulls instead */
+		if (!t || t->pulls || has_number(&t->prs, src->number))
+			continue;
+		if (!(dst = pr_list_add(&t->prs)))
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
+		*dst = *src;
+		memset(src, 0, sizeof *src);
+		free(dst->repo);
+		if (!(dst->repo = ml_strdup(t->repo)))
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	}
+	return 0;
+}
+
+static int cmp_target(const void *a, const void *b)
+{
+	const struct target *x = *(const struct target *const *)a;
+	const struct target *y = *(const struct target *const *)b;
+
+	return strcasecmp(x->repo, y->repo);
+}
+
+/* Every target's PRs into the draft; discovered repositories that merged
+ * something get their place in their org's section. */
+static int hand_over(struct fetch *f, struct ml_error *err)
+{
+	qsort(f->targets, f->ntargets, sizeof *f->targets, cmp_target);
+	/* configured ones first: adding a discovered one moves its section's repos */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < f->ntargets; i++) {
+			struct target *t = f->targets[i];
+			struct ml_draft_repo *r = t->draft;
+			struct ml_repo_cfg rc;
+
+			if ((pass == 0) != (r != NULL) || (!r && t->prs.len == 0))
+				continue;
+			if (!r) {
+				memset(&rc, 0, sizeof rc);
+				rc.repo = t->repo;
+				rc.intro = t->description;
+				rc.maintainers_known = 0;
+				if (!(r = draft_add_repo(&f->d->sections[t->section], &rc)) ||
+				    (t->description && !(r->description = ml_strdup(t->description))))
+					return error_set(err, ML_EXIT_FAILURE, "out of memory");
+			}
+			if (pr_list_take(&r->prs, &t->prs) < 0)
+				return error_set(err, ML_EXIT_FAILURE, "out of memory");
+			pr_list_sort(&r->prs);
+			r->fetched = 1;
+		}
+	}
+	return 0;
+}
+
+int fetch_run(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
+{
+	struct fetch f;
+	int rc = -1;
+
+	memset(&f, 0, sizeof f);
+	f.gh = gh;
+	f.d = d;
+	if (plan(&f, err) < 0 || start(&f, err) < 0 || http_run(gh->http, err) < 0 ||
+	    distribute(&f, err) < 0 || hand_over(&f, err) < 0)
+		goto done;
+	progress_repos(gh->progress, f.ntargets, f.ntargets);
+	rc = 0;
+done:
+	for (size_t i = 0; i < f.ntargets; i++) {
+		pr_list_free(&f.targets[i]->prs);
+		free(f.targets[i]->repo);
+		free(f.targets[i]->description);
+		free(f.targets[i]);
+	}
+	free(f.targets);
+	free(f.orgs);
+	strv_free(&f.scopes);
+	search_fetch_release(&f.sf);
+	pr_list_free(&f.found);
+	return rc;
+}

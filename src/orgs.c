@@ -1,0 +1,176 @@
+/* orgs.c: listing an organisation's source repositories for discovery.
+ *
+ * jansson ownership: json_loadb() returns a new reference released here
+ * with json_decref(); json_object_get()/json_array_get() borrow.
+ */
+#include "mergeletter/orgs.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mergeletter/buf.h"
+#include "mergeletter/config.h"
+#include "mergeletter/error.h"
+#include "mergeletter/http.h"
+#include "mergeletter/progress.h"
+#include "mergeletter/range.h"
+
+char *orgs_repos_url(const char *api_url, const char *org)
+{
+	static const char *const query[] = { "type=sources", "sort=pushed", "direction=desc",
+					     "per_page=100" };
+	struct ml_buf path = ML_BUF_INIT;
+	char *out = NULL;
+
+	if (buf_printf(&path, "/orgs/%s/repos", org) == 0)
+		out = github_api_url(api_url, path.data, query, sizeof query / sizeof *query);
+	buf_release(&path);
+	return out;
+}
+
+void orgs_repos_free(struct ml_org_repos *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].repo);
+		free(l->v[i].description);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int field_error(struct ml_error *err, const char *org, const char *field)
+{
+	return error_set(err, ML_EXIT_NETWORK,
+			 "org '%s': a repository in GitHub's answer has no valid \"%s\"; retry, and report it if it persists",
+			 org, field);
+}
+
+int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
+		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(body, len, 0, &jerr), *item;
+	size_t i;
+	int rc = -1;
+
+	*older = 0;
+	if (!root)
+		return error_set(err, ML_EXIT_NETWORK,
+				 "org '%s': GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
+				 org, jerr.line, jerr.column, jerr.text);
+	if (!json_is_array(root)) {
+		error_set(err, ML_EXIT_NETWORK,
+			  "org '%s': GitHub's answer is not a list of repositories; check --api-url", org);
+		goto done;
+	}
+	json_array_foreach(root, i, item) {
+		json_t *name = json_object_get(item, "full_name"), *pushed, *desc;
+		struct ml_org_repo *v, *r;
+		int64_t pushed_at = 0;
+
+		if (!json_is_string(name) || !repo_name_valid(json_string_value(name))) {
+			field_error(err, org, "full_name");
+			goto done;
+		}
+		pushed = json_object_get(item, "pushed_at");
+		if (json_is_string(pushed) &&
+		    range_parse_time(json_string_value(pushed), &pushed_at) < 0) {
+			field_error(err, org, "pushed_at");
+			goto done;
+		}
+		if (!json_is_string(pushed) || pushed_at < since) {
+			*older = 1; /* never pushed, or before the range: nothing merged since */
+			break;
+		}
+		if (json_is_true(json_object_get(item, "archived")) ||
+		    json_is_true(json_object_get(item, "fork"))) {
+			++*skipped;
+			continue;
+		}
+		if (!(v = realloc(out->v, (out->n + 1) * sizeof *v))) {
+			error_set(err, ML_EXIT_FAILURE, "out of memory");
+			goto done;
+		}
+		out->v = v;
+		r = &v[out->n];
+		memset(r, 0, sizeof *r);
+		desc = json_object_get(item, "description");
+		r->repo = ml_strdup(json_string_value(name));
+		r->description = json_is_string(desc) && *json_string_value(desc)
+					 ? ml_strdup(json_string_value(desc))
+					 : NULL;
+		r->pushed_at = pushed_at;
+		out->n++;
+		if (!r->repo || (json_is_string(desc) && *json_string_value(desc) && !r->description)) {
+			error_set(err, ML_EXIT_FAILURE, "out of memory");
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	json_decref(root);
+	return rc;
+}
+
+static int org_error(struct ml_org_fetch *f, const struct ml_http_response *r,
+		     struct ml_error *err)
+{
+	char *msg = github_api_message(r->body, r->len);
+	struct ml_buf where = ML_BUF_INIT;
+	int rc;
+
+	if (f->gh->config_path && f->line)
+		buf_printf(&where, "; check the \"org\" in %s line %d", f->gh->config_path, f->line);
+	if (r->status == 404)
+		rc = error_set(err, ML_EXIT_NETWORK, "org '%s': not found (HTTP 404)%s", f->org,
+			       where.data ? where.data : "");
+	else
+		rc = error_set(err, ML_EXIT_NETWORK, "org '%s': GitHub answered HTTP %ld%s%s for %s",
+			       f->org, r->status, msg && *msg ? ": " : "", msg ? msg : "", r->url);
+	free(msg);
+	buf_release(&where);
+	return rc;
+}
+
+static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct ml_org_fetch *f = ud;
+	struct ml_org_repos page = { 0 };
+	char *next = NULL;
+	int older = 0, rc = -1;
+
+	if (r->status != 200)
+		return org_error(f, r, err);
+	f->pages++;
+	progress_page(f->gh->progress);
+	if (orgs_parse_repos(r->body, r->len, f->org, f->since, &page, &older, &f->skipped, err) < 0)
+		goto done;
+	for (size_t i = 0; i < page.n; i++)
+		if (f->found(f->ud, &page.v[i], err) < 0)
+			goto done;
+	if (older || !r->link || !(next = github_link_next(r->link)))
+		f->done = 1;
+	else if (http_get(f->gh->http, next, GITHUB_ACCEPT, on_repos_page, f, err) < 0)
+		goto done;
+	rc = 0;
+done:
+	free(next);
+	orgs_repos_free(&page);
+	return rc;
+}
+
+int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err)
+{
+	char *url = orgs_repos_url(f->gh->api_url, f->org);
+	int rc;
+
+	if (!url)
+		return error_set(err, ML_EXIT_USAGE,
+				 "invalid API URL '%s'; give --api-url as https://host[/path]",
+				 f->gh->api_url);
+	rc = http_get(f->gh->http, url, GITHUB_ACCEPT, on_repos_page, f, err);
+	free(url);
+	return rc;
+}

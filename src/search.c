@@ -1,0 +1,354 @@
+/* search.c: the search query builder, splitter, page fetcher and parser.
+ *
+ * jansson ownership: json_loadb() returns a new reference released here
+ * with json_decref(); json_object_get()/json_array_get() borrow.
+ */
+#include "mergeletter/search.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mergeletter/buf.h"
+#include "mergeletter/config.h"
+#include "mergeletter/error.h"
+#include "mergeletter/http.h"
+#include "mergeletter/progress.h"
+
+#define DAY 86400
+
+struct search_query {
+	struct ml_search_fetch *f;
+	size_t first, nscopes;  /* its scopes in f->scopes */
+	int64_t since, until;
+	char *q;
+	int dropped;            /* split or incomplete: ignore its pages */
+};
+
+static void bound(struct ml_buf *b, int64_t t, int whole_days)
+{
+	char s[32];
+
+	if (whole_days)
+		range_format_date(t, s, sizeof s);
+	else
+		range_format_iso(t, s, sizeof s);
+	buf_puts(b, s);
+}
+
+char *search_query_string(const char *const *scopes, size_t first, size_t n, int64_t since,
+			  int64_t until)
+{
+	struct ml_buf b = ML_BUF_INIT;
+	int days = since % DAY == 0 && until % DAY == 0;
+
+	/* merged:A..B is inclusive at both ends */
+	buf_puts(&b, "is:pr is:merged merged:");
+	bound(&b, since, days);
+	buf_puts(&b, "..");
+	bound(&b, days ? until - DAY : until - 1, days);
+	for (size_t i = first; i < first + n; i++)
+		buf_printf(&b, " %s", scopes[i]);
+	if (!b.data) /* an allocation failed on the way */
+		return NULL;
+	return buf_detach(&b);
+}
+
+size_t search_query_fit(const char *const *scopes, size_t first, size_t nscopes, int64_t since,
+			int64_t until)
+{
+	char *base = search_query_string(scopes, first, 0, since, until);
+	size_t len = base ? strlen(base) : 0, n = 0;
+
+	free(base);
+	while (first + n < nscopes && len + 1 + strlen(scopes[first + n]) <= SEARCH_QUERY_MAX) {
+		len += 1 + strlen(scopes[first + n]);
+		n++;
+	}
+	return n ? n : 1;
+}
+
+char *search_url(const char *api_url, const char *q, int page)
+{
+	struct ml_buf qs = ML_BUF_INIT, pg = ML_BUF_INIT;
+	char *enc = curl_easy_escape(NULL, q, 0), *out = NULL;
+	const char *parts[3];
+
+	if (!enc || buf_printf(&qs, "q=%s", enc) < 0 || buf_printf(&pg, "page=%d", page) < 0)
+		goto done;
+	parts[0] = qs.data;
+	parts[1] = "per_page=100";
+	parts[2] = pg.data;
+	out = github_api_url(api_url, "/search/issues", parts, 3);
+done:
+	curl_free(enc);
+	buf_release(&qs);
+	buf_release(&pg);
+	return out;
+}
+
+int64_t search_split_point(int64_t since, int64_t until)
+{
+	int64_t mid = since + (until - since) / 2, day = mid - mid % DAY;
+
+	if (until - since >= 2 * DAY && day > since)
+		return day;
+	return until - since >= 2 ? mid : since;
+}
+
+static int item_error(struct ml_error *err, long number, const char *field)
+{
+	return error_set(err, ML_EXIT_NETWORK,
+			 "search: item #%ld: field \"%s\" is missing, null or of the wrong type in GitHub's answer; retry, or use --via pulls",
+			 number, field);
+}
+
+/* "https://api.github.com/repos/OWNER/NAME" -> "OWNER/NAME" */
+static char *repo_from_url(const char *url)
+{
+	const char *p = strstr(url, "/repos/");
+	const char *last = NULL;
+
+	while (p) { /* the last "/repos/" (an API path prefix may hold one) */
+		last = p;
+		p = strstr(p + 1, "/repos/");
+	}
+	if (!last)
+		return NULL;
+	last += strlen("/repos/");
+	return repo_name_valid(last) ? ml_strdup(last) : NULL;
+}
+
+static int parse_item(json_t *item, const struct ml_range *range, struct ml_pr_list *out,
+		      struct ml_error *err)
+{
+	json_t *num = json_object_get(item, "number"), *pull, *user, *labels, *v;
+	long number;
+	int64_t merged_at;
+	struct ml_pr *pr;
+	size_t i;
+
+	if (!json_is_integer(num) || json_integer_value(num) <= 0)
+		return item_error(err, 0, "number");
+	number = (long)json_integer_value(num);
+	pull = json_object_get(item, "pull_request");
+	if (!json_is_object(pull))
+		return 0; /* an issue, not a pull request */
+	v = json_object_get(pull, "merged_at");
+	if (json_is_null(v) || !v)
+		return 0;
+	if (!json_is_string(v) || range_parse_time(json_string_value(v), &merged_at) < 0)
+		return item_error(err, number, "pull_request.merged_at");
+	if (!range_contains(range, merged_at))
+		return 0;
+	if (!json_is_string(json_object_get(item, "title")))
+		return item_error(err, number, "title");
+	user = json_object_get(item, "user");
+	if (!json_is_object(user) || !json_is_string(json_object_get(user, "login")))
+		return item_error(err, number, "user");
+	v = json_object_get(item, "repository_url");
+	if (!json_is_string(v))
+		return item_error(err, number, "repository_url");
+	if (!(pr = pr_list_add(out)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	pr->number = number;
+	pr->merged_at = merged_at;
+	if (!(pr->repo = repo_from_url(json_string_value(v))))
+		return item_error(err, number, "repository_url");
+	pr->title = ml_strdup(json_string_value(json_object_get(item, "title")));
+	pr->author = ml_strdup(json_string_value(json_object_get(user, "login")));
+	v = json_object_get(user, "type");
+	pr->author_is_bot = json_is_string(v) && strcmp(json_string_value(v), "Bot") == 0;
+	v = json_object_get(item, "author_association");
+	if (json_is_string(v))
+		pr->association = ml_strdup(json_string_value(v));
+	if (!pr->title || !pr->author || (json_is_string(v) && !pr->association))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	labels = json_object_get(item, "labels");
+	if (labels && !json_is_null(labels) && !json_is_array(labels))
+		return item_error(err, number, "labels");
+	json_array_foreach(labels, i, v) {
+		json_t *name = json_object_get(v, "name");
+
+		if (!json_is_string(name))
+			return item_error(err, number, "labels[].name");
+		if (strv_push(&pr->labels, json_string_value(name)) < 0)
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	}
+	return 0;
+}
+
+int search_parse(const char *body, size_t len, const struct ml_range *range,
+		 struct ml_pr_list *out, long *total, int *incomplete, struct ml_error *err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(body, len, 0, &jerr), *items, *item;
+	size_t i;
+	int rc = -1;
+
+	*total = 0;
+	*incomplete = 0;
+	if (!root)
+		return error_set(err, ML_EXIT_NETWORK,
+				 "search: GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
+				 jerr.line, jerr.column, jerr.text);
+	items = json_object_get(root, "items");
+	if (!json_is_integer(json_object_get(root, "total_count")) || !json_is_array(items)) {
+		error_set(err, ML_EXIT_NETWORK,
+			  "search: GitHub's answer has no total_count and items; check --api-url, or use --via pulls");
+		goto done;
+	}
+	*total = (long)json_integer_value(json_object_get(root, "total_count"));
+	*incomplete = json_is_true(json_object_get(root, "incomplete_results"));
+	json_array_foreach(items, i, item) {
+		if (!json_is_object(item)) {
+			error_set(err, ML_EXIT_NETWORK,
+				  "search: GitHub's answer holds an item that is not an object; retry, or use --via pulls");
+			goto done;
+		}
+		if (parse_item(item, range, out, err) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	json_decref(root);
+	return rc;
+}
+
+/* ---- fetching ---- */
+
+static int query_add(struct ml_search_fetch *f, size_t first, size_t n, int64_t since,
+		     int64_t until, struct ml_error *err);
+
+static int status_error(const struct search_query *sq, const struct ml_http_response *r,
+			struct ml_error *err)
+{
+	char *msg = github_api_message(r->body, r->len);
+	int rc = error_set(err, ML_EXIT_NETWORK,
+			   "search: GitHub answered HTTP %ld%s%s for the query '%s'; retry, or use --via pulls",
+			   r->status, msg && *msg ? ": " : "", msg ? msg : "", sq->q);
+
+	free(msg);
+	return rc;
+}
+
+static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *err);
+
+static int queue_page(struct search_query *sq, int page, struct ml_error *err)
+{
+	char *url = search_url(sq->f->gh->api_url, sq->q, page);
+	int rc;
+
+	if (!url)
+		return error_set(err, ML_EXIT_USAGE,
+				 "invalid API URL '%s'; give --api-url as https://host[/path]",
+				 sq->f->gh->api_url);
+	rc = http_get(sq->f->gh->http, url, GITHUB_ACCEPT, on_page, sq, err);
+	free(url);
+	return rc;
+}
+
+static int is_first_page(const char *url)
+{
+	const char *p = strstr(url, "&page=");
+
+	return p && strcmp(p, "&page=1") == 0;
+}
+
+static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct search_query *sq = ud;
+	struct ml_search_fetch *f = sq->f;
+	struct ml_pr_list items = { 0 };
+	long total = 0;
+	int incomplete = 0, rc = -1;
+
+	if (sq->dropped)
+		return 0;
+	if (r->status != 200)
+		return status_error(sq, r, err);
+	f->pages++;
+	progress_page(f->gh->progress);
+	if (search_parse(r->body, r->len, f->range, &items, &total, &incomplete, err) < 0)
+		goto done;
+	if (incomplete) {
+		sq->dropped = 1;
+		for (size_t i = sq->first; i < sq->first + sq->nscopes; i++)
+			if (f->incomplete && f->incomplete(f->ud, f->scopes[i], err) < 0)
+				goto done;
+		rc = 0;
+		goto done;
+	}
+	if (is_first_page(r->url)) {
+		int64_t mid = search_split_point(sq->since, sq->until);
+
+		if (total > SEARCH_RESULTS_MAX && mid > sq->since) {
+			sq->dropped = 1;
+			f->splits++;
+			rc = query_add(f, sq->first, sq->nscopes, sq->since, mid, err) < 0 ||
+					     query_add(f, sq->first, sq->nscopes, mid, sq->until, err) < 0
+				     ? -1
+				     : 0;
+			goto done;
+		}
+		if (total > SEARCH_RESULTS_MAX)
+			total = SEARCH_RESULTS_MAX; /* one second holds more: keep what is reachable */
+		for (int p = 2; (long)(p - 1) * SEARCH_PER_PAGE < total; p++)
+			if (queue_page(sq, p, err) < 0)
+				goto done;
+	}
+	rc = pr_list_take(f->out, &items) < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
+done:
+	pr_list_free(&items);
+	return rc;
+}
+
+static int query_add(struct ml_search_fetch *f, size_t first, size_t n, int64_t since,
+		     int64_t until, struct ml_error *err)
+{
+	struct search_query **v = realloc(f->queries, (f->nqueries + 1) * sizeof *v), *sq;
+
+	if (!v)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	f->queries = v;
+	if (!(sq = calloc(1, sizeof *sq)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	f->queries[f->nqueries++] = sq;
+	sq->f = f;
+	sq->first = first;
+	sq->nscopes = n;
+	sq->since = since;
+	sq->until = until;
+	if (!(sq->q = search_query_string(f->scopes, first, n, since, until)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	if (strlen(sq->q) > SEARCH_QUERY_MAX)
+		return error_set(err, ML_EXIT_USAGE,
+				 "search: the query '%s' is longer than GitHub's %d characters; use --via pulls",
+				 sq->q, SEARCH_QUERY_MAX);
+	return queue_page(sq, 1, err);
+}
+
+int search_fetch_start(struct ml_search_fetch *f, struct ml_error *err)
+{
+	for (size_t i = 0; i < f->nscopes;) {
+		size_t n = search_query_fit(f->scopes, i, f->nscopes, f->range->since,
+					    f->range->until);
+
+		if (query_add(f, i, n, f->range->since, f->range->until, err) < 0)
+			return -1;
+		i += n;
+	}
+	return 0;
+}
+
+void search_fetch_release(struct ml_search_fetch *f)
+{
+	for (size_t i = 0; i < f->nqueries; i++) {
+		free(f->queries[i]->q);
+		free(f->queries[i]);
+	}
+	free(f->queries);
+	f->queries = NULL;
+	f->nqueries = 0;
+}

@@ -1,0 +1,262 @@
+/* test_cache.c: SHA-256 vectors and the on-disk ETag cache. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mergeletter/buf.h"
+#include "mergeletter/cache.h"
+#include "mergeletter/error.h"
+#include "mergeletter/file.h"
+#include "mergeletter/progress.h"
+#include "mergeletter/sha256.h"
+#include "testutil.h"
+
+static char dir[] = "/tmp/ml-cache-test-XXXXXX";
+static struct ml_progress progress;
+
+static void vectors(void)
+{
+	char hex[65], *big = malloc(1000000);
+	struct ml_sha256 s;
+	unsigned char d[32];
+
+	sha256_hex("", 0, hex);
+	CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, hex);
+	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	memset(big, 'a', 1000000);
+	sha256_hex(big, 1000000, hex);
+	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	/* in uneven pieces: the same digest */
+	sha256_init(&s);
+	for (size_t i = 0; i < 1000000;) {
+		size_t n = (i * 7 + 13) % 131 + 1;
+
+		n = n > 1000000 - i ? 1000000 - i : n;
+		sha256_update(&s, big + i, n);
+		i += n;
+	}
+	sha256_final(&s, d);
+	CHECK(d[0] == 0xcd && d[31] == 0xd0);
+	free(big);
+}
+
+static size_t count_files(void)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (dp && (e = readdir(dp)))
+		n += e->d_name[0] != '.';
+	if (dp)
+		closedir(dp);
+	return n;
+}
+
+static void clear_dir(void)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char path[512];
+
+	while (dp && (e = readdir(dp)))
+		if (e->d_name[0] != '.') {
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	if (dp)
+		closedir(dp);
+}
+
+/* The one entry file in dir (the test keeps only one), or "" */
+static void only_file(char *out, size_t n)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	out[0] = '\0';
+	while (dp && (e = readdir(dp)))
+		if (e->d_name[0] != '.')
+			snprintf(out, n, "%s/%s", dir, e->d_name);
+	if (dp)
+		closedir(dp);
+}
+
+static void roundtrip(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL, *other = NULL;
+	struct ml_cache_entry in = { 200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]", 7 };
+	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
+	const char *url = "http://127.0.0.1:1/repos/o/r/pulls?per_page=100";
+
+	clear_dir();
+
+	CHECK(cache_open(&c, dir, "secret-token", &progress, &err) == 0);
+	CHECK(cache_get(c, url, "application/json", &out) == 0);
+	CHECK(cache_put(c, url, "application/json", &in) == 0);
+	CHECK(count_files() == 1);
+	CHECK(cache_get(c, url, "application/json", &out) == 1);
+	CHECK(out.status == 200 && out.len == 7);
+	CHECK_STR(out.etag, "W/\"abc\"");
+	CHECK_STR(out.link, "<http://x/?page=2>; rel=\"next\"");
+	CHECK_STR(out.body, "[1,2,3]");
+	cache_entry_release(&out);
+	/* another Accept, another token: other keys */
+	CHECK(cache_get(c, url, "text/plain", &out) == 0);
+	CHECK(cache_open(&other, dir, "another-token", &progress, &err) == 0);
+	CHECK(cache_get(other, url, "application/json", &out) == 0);
+	cache_free(other);
+	CHECK(cache_open(&other, dir, NULL, &progress, &err) == 0);
+	CHECK(cache_get(other, url, "application/json", &out) == 0);
+	cache_free(other);
+	/* no etag, no link: still stored (for --offline) */
+	in.etag = NULL;
+	in.link = NULL;
+	CHECK(cache_put(c, url, "application/json", &in) == 0);
+	CHECK(cache_get(c, url, "application/json", &out) == 1);
+	CHECK(out.etag == NULL && out.link == NULL);
+	cache_entry_release(&out);
+	CHECK(count_files() == 1); /* replaced, and no temporary file left */
+	cache_free(c);
+	error_clear(&err);
+}
+
+static void token_never_stored(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	struct ml_cache_entry in = { 200, NULL, NULL, "{}", 2 };
+	char path[512], *data = NULL;
+	size_t len = 0;
+
+	clear_dir();
+
+	CHECK(cache_open(&c, dir, "ghp_SuperSecret123", &progress, &err) == 0);
+	CHECK(cache_put(c, "http://h/x", "a", &in) == 0);
+	only_file(path, sizeof path);
+	CHECK(strstr(path, "SuperSecret") == NULL);
+	CHECK(file_read(path, &data, &len, &err) == 0);
+	CHECK(data && strstr(data, "SuperSecret") == NULL);
+	free(data);
+	cache_free(c);
+	error_clear(&err);
+}
+
+/* Damage the entry in every way a killed run or a disk could; each read
+ * must be a miss that removes the file, never a wrong body. */
+static void corrupt_entries(void)
+{
+	static const char *const how[] = { "truncate", "flip", "magic", "length", "append", "empty" };
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	struct ml_cache_entry in = { 200, "\"e\"", NULL, "{\"a\":1}", 7 };
+	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
+	char path[512];
+	FILE *log = tmpfile();
+	struct ml_progress p;
+
+	clear_dir();
+
+	progress_init(&p, log, 0, 0);
+	CHECK(cache_open(&c, dir, "t", &p, &err) == 0);
+	for (size_t i = 0; i < sizeof how / sizeof *how; i++) {
+		char *data = NULL;
+		size_t len = 0;
+		FILE *fp;
+
+		CHECK(cache_put(c, "http://h/y", "a", &in) == 0);
+		only_file(path, sizeof path);
+		CHECK(file_read(path, &data, &len, &err) == 0);
+		fp = fopen(path, "wb");
+		if (strcmp(how[i], "truncate") == 0)
+			fwrite(data, 1, len - 3, fp);
+		else if (strcmp(how[i], "flip") == 0) {
+			data[len - 2] ^= 0x20;
+			fwrite(data, 1, len, fp);
+		} else if (strcmp(how[i], "magic") == 0) {
+			data[0] = 'X';
+			fwrite(data, 1, len, fp);
+		} else if (strcmp(how[i], "length") == 0) {
+			char *l = strstr(data, "length 7");
+
+			l[7] = '6';
+			fwrite(data, 1, len - 1, fp);
+		} else if (strcmp(how[i], "append") == 0) {
+			fwrite(data, 1, len, fp);
+			fputs("junk", fp);
+		}
+		fclose(fp);
+		free(data);
+		CHECK(cache_get(c, "http://h/y", "a", &out) == 0);
+		CHECK(out.body == NULL);
+		CHECK(count_files() == 0);
+	}
+	{
+		char text[4096];
+		size_t n;
+
+		rewind(log);
+		n = fread(text, 1, sizeof text - 1, log);
+		text[n] = '\0';
+		CHECK(strstr(text, "warning: cache: entry") != NULL);
+		CHECK(strstr(text, "corrupt; discarded it") != NULL);
+	}
+	fclose(log);
+	cache_free(c);
+	error_clear(&err);
+}
+
+static void default_dir(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	struct ml_buf want = ML_BUF_INIT;
+
+	buf_printf(&want, "%s/xdg/mergeletter", dir);
+	{
+		struct ml_buf xdg = ML_BUF_INIT;
+
+		buf_printf(&xdg, "%s/xdg", dir);
+		setenv("XDG_CACHE_HOME", xdg.data, 1);
+		buf_release(&xdg);
+	}
+	CHECK(cache_open(&c, NULL, NULL, &progress, &err) == 0);
+	CHECK_STR(cache_path(c), want.data);
+	cache_free(c);
+	buf_reset(&want);
+	setenv("XDG_CACHE_HOME", "relative/ignored", 1);
+	setenv("HOME", dir, 1);
+	buf_printf(&want, "%s/.cache/mergeletter", dir);
+	CHECK(cache_open(&c, NULL, NULL, &progress, &err) == 0);
+	CHECK_STR(cache_path(c), want.data);
+	cache_free(c);
+	buf_release(&want);
+	error_clear(&err);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 1;
+	progress_init(&progress, stderr, 0, 0);
+	RUN(vectors);
+	RUN(roundtrip);
+	RUN(token_never_stored);
+	RUN(corrupt_entries);
+	RUN(default_dir);
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", dir);
+	}
+	return DONE();
+}
