@@ -32,7 +32,8 @@ enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 enum opt_id {
 	OPT_MONTH = 256, OPT_SINCE, OPT_UNTIL, OPT_MAINTAINER, OPT_INTRO, OPT_DEPS, OPT_CONFIG,
 	OPT_API_URL, OPT_FORMAT, OPT_VERSION, OPT_JOBS, OPT_VIA, OPT_CACHE_DIR, OPT_NO_CACHE,
-	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_OUTPUT = 'o', OPT_HELP = 'h',
+	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF,
+	OPT_OUTPUT = 'o', OPT_HELP = 'h',
 };
 
 struct opt_spec {
@@ -46,6 +47,8 @@ static const struct opt_spec opt_table[] = {
 	{ { "until", required_argument, NULL, OPT_UNTIL }, CMD_SECTION },
 	{ { "maintainer", required_argument, NULL, OPT_MAINTAINER }, CMD_SECTION },
 	{ { "intro", required_argument, NULL, OPT_INTRO }, CMD_SECTION },
+	{ { "git", required_argument, NULL, OPT_GIT }, CMD_SECTION },
+	{ { "ref", required_argument, NULL, OPT_REF }, CMD_SECTION },
 	{ { "deps", required_argument, NULL, OPT_DEPS }, CMD_ALL },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, CMD_ISSUE },
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, CMD_ALL },
@@ -75,6 +78,7 @@ struct cli_opts {
 	const char *config;
 	const char *output;
 	const char *api_url;
+	const char *git, *ref; /* local clone and its ref, or NULL */
 	int json;
 	long jobs;          /* --jobs, 0: default */
 	int via;            /* enum ml_via + 1, 0: the command's default */
@@ -90,6 +94,7 @@ struct cli_opts {
 static const char usage_text[] =
 	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE --until DATE]\n"
 	"                           [--maintainer LOGIN]... [--intro TEXT] [--deps comment|drop|keep]\n"
+	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
 	"       mergeletter issue   --config FILE [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
 	"       mergeletter --help | --version\n";
 
@@ -134,12 +139,19 @@ static const char help_section[] =
 	"mergeletter section: draft one repository's section of the newsletter\n"
 	"\n"
 	"usage: mergeletter section OWNER/REPO [options]\n"
+	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
 	"\n"
 	"Options:\n"
 	"  --since DATE        start of the range, inclusive (YYYY-MM-DD or ISO 8601 time)\n"
 	"  --until DATE        end of the range, exclusive\n"
 	"  --maintainer LOGIN  a maintainer (repeatable): left out of the thanks line\n"
-	"  --intro TEXT        the repository's introduction sentence\n";
+	"  --intro TEXT        the repository's introduction sentence\n"
+	"  --git PATH          read the merged PRs from the local clone at PATH (a work tree\n"
+	"                      or a bare repository) instead of the GitHub API: merge commits\n"
+	"                      and squash commits \"Title (#N)\" on the first-parent history,\n"
+	"                      no network; OWNER/REPO defaults to the origin remote's\n"
+	"  --ref REF           with --git: the branch, tag or commit to read (default: the\n"
+	"                      origin remote's default branch, else HEAD)\n";
 
 static const char help_issue[] =
 	"mergeletter issue: draft a whole issue of the newsletter from a config\n"
@@ -211,6 +223,8 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		case OPT_CONFIG: o->config = optarg; break;
 		case OPT_OUTPUT: o->output = optarg; break;
 		case OPT_API_URL: o->api_url = optarg; break;
+		case OPT_GIT: o->git = optarg; break;
+		case OPT_REF: o->ref = optarg; break;
 		case OPT_JOBS:
 		case OPT_MAX_WAIT: {
 			char *end;
@@ -263,9 +277,9 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 			return usage_error(cmdname, err, "unhandled option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->command == CMD_SECTION) {
+	if (o->command == CMD_SECTION && (optind < argc || !o->git)) {
 		if (optind >= argc)
-			return usage_error(cmdname, err, "%smissing OWNER/REPO", "");
+			return usage_error(cmdname, err, "%smissing OWNER/REPO (or --git PATH)", "");
 		o->repo = argv[optind++];
 		if (!repo_name_valid(o->repo))
 			return usage_error(cmdname, err,
@@ -273,6 +287,8 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 	}
 	if (optind < argc)
 		return usage_error(cmdname, err, "unexpected argument '%s'", argv[optind]);
+	if (o->ref && !o->git)
+		return usage_error(cmdname, err, "%s--ref needs --git PATH", "");
 	if (o->command == CMD_ISSUE && !o->config)
 		return usage_error(cmdname, err, "%smissing --config FILE", "");
 	if (o->offline && o->no_cache)
@@ -448,6 +464,8 @@ static int run_section(struct cli_opts *o, struct ml_error *err)
 		return -1;
 	rc.repo = (char *)o->repo;
 	rc.intro = (char *)o->intro;
+	rc.git = (char *)o->git;
+	rc.ref = (char *)o->ref;
 	rc.maintainers_known = 1;
 	rc.nmaintainers = o->maintainers.n;
 	rc.maintainers = calloc(o->maintainers.n ? o->maintainers.n : 1, sizeof *rc.maintainers);

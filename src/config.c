@@ -189,6 +189,24 @@ static int load_maintainers(struct loader *ld, json_t *arr, struct ml_repo_cfg *
 	return 0;
 }
 
+/* A relative "git" path is relative to the config file's directory. */
+static int git_path_from_config(struct loader *ld, struct ml_repo_cfg *rc)
+{
+	const char *slash = strrchr(ld->path, '/');
+	struct ml_buf full = ML_BUF_INIT;
+
+	if (!rc->git || rc->git[0] == '/' || !slash)
+		return 0;
+	if (buf_add(&full, ld->path, (size_t)(slash - ld->path) + 1) < 0 ||
+	    buf_puts(&full, rc->git) < 0) {
+		buf_release(&full);
+		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
+	}
+	free(rc->git);
+	rc->git = buf_detach(&full);
+	return 0;
+}
+
 static int load_repo(struct loader *ld, json_t *obj, struct ml_repo_cfg *rc)
 {
 	static const char *const known[] = { "repo", "name", "intro", "maintainers", "git",
@@ -214,7 +232,7 @@ named:
 	    get_string(ld, obj, "name", &rc->name) < 0 ||
 	    get_string(ld, obj, "intro", &rc->intro) < 0 ||
 	    get_string(ld, obj, "git", &rc->git) < 0 || get_string(ld, obj, "ref", &rc->ref) < 0 ||
-	    load_maintainers(ld, json_object_get(obj, "maintainers"), rc) < 0)
+	    git_path_from_config(ld, rc) < 0 || load_maintainers(ld, json_object_get(obj, "maintainers"), rc) < 0)
 		return -1;
 	rc->maintainers_known = json_object_get(obj, "maintainers") != NULL;
 	return 0;

@@ -1,19 +1,733 @@
-/* gitsource.c: merged PRs from a local clone's history (libgit2). */
+/* gitsource.c: merged PRs from a local clone's first-parent history (libgit2).
+ *
+ * The walk follows first parents from the tip by hand, reading only the
+ * header of each raw commit (git_odb_read): that lets it tell a shallow
+ * clone's boundary from a damaged repository, and it is faster than both
+ * git_commit_lookup() for every commit and a git_revwalk (which would need
+ * that lookup anyway for the committer time); see bench/README.md.
+ *
+ * Where it stops: committer times along the first-parent chain are not
+ * strictly monotonic (a pusher's skewed clock; a fast-forwarded branch
+ * that brings older commits along). So the walk goes on past the start of
+ * the range and stops only after STOP_RUN consecutive first-parent commits
+ * that are all older than since - STOP_SLACK. A PR commit of the range
+ * behind a longer run of older commits would be missed; on repositories
+ * that merge through GitHub every merge and squash commit carries the
+ * time of the merge, so there is none.
+ */
 #include "mergeletter/gitsource.h"
 
+#include <ctype.h>
 #include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
+#include "mergeletter/buf.h"
+#include "mergeletter/config.h"
 #include "mergeletter/error.h"
 
-int gitsource_fetch(const char *path, const char *ref, const char *repo,
-		    const struct ml_range *range, struct ml_pr_list *out, struct ml_error *err)
+#define STOP_SLACK (24 * 60 * 60) /* one day of clock skew */
+#define STOP_RUN 32               /* consecutive commits that old */
+#define NOREPLY_DOMAIN "users.noreply.github.com"
+#define MERGE_PREFIX "Merge pull request #"
+
+struct walk {
+	git_repository *git;
+	const char *path;   /* as given, for messages */
+	const char *repo;   /* "owner/name" for the records */
+	char *origin;       /* "owner/name" of the origin remote, or NULL */
+	const struct ml_range *range;
+	struct ml_pr_list *out; /* records are appended here */
+	size_t start;           /* out->len before the walk */
+};
+
+/* The facts of one PR commit, before they become a record. */
+struct pr_facts {
+	long number;
+	char *title;
+	char *author;
+	int bot;
+	struct ml_strv coauthors;
+};
+
+static int git_fail(struct ml_error *err, const char *path, const char *what)
 {
-	(void)ref;
-	(void)repo;
-	(void)range;
-	(void)out;
-	return error_set(err, ML_EXIT_SOURCE, "%s: reading a local clone is not implemented yet",
-			 path);
+	const git_error *e = git_error_last();
+
+	return error_set(err, ML_EXIT_SOURCE, "'%s': %s: %s", path, what,
+			 e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static int oom(struct ml_error *err)
+{
+	return error_set(err, ML_EXIT_FAILURE, "out of memory");
+}
+
+/* ---- names and addresses ---- */
+
+/* A GitHub login: letters, digits and inner hyphens, at most 39, and
+ * "[bot]" after an app's name. */
+static int login_valid(const char *s, size_t n)
+{
+	size_t core = n;
+
+	if (n > 5 && memcmp(s + n - 5, "[bot]", 5) == 0)
+		core = n - 5;
+	if (core == 0 || core > 39 || s[0] == '-')
+		return 0;
+	for (size_t i = 0; i < core; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+static int is_bot_login(const char *login)
+{
+	size_t n = login ? strlen(login) : 0;
+
+	return n > 5 && strcmp(login + n - 5, "[bot]") == 0;
+}
+
+char *gitsource_noreply_login(const char *email)
+{
+	const char *at = email ? strrchr(email, '@') : NULL, *start = email, *plus;
+
+	if (!at || !ml_strcaseeq(at + 1, NOREPLY_DOMAIN))
+		return NULL;
+	plus = memchr(email, '+', (size_t)(at - email));
+	if (plus) { /* "ID+login": the ID is digits */
+		if (plus == email)
+			return NULL;
+		for (const char *p = email; p < plus; p++)
+			if (!isdigit((unsigned char)*p))
+				return NULL;
+		start = plus + 1;
+	}
+	if (!login_valid(start, (size_t)(at - start)))
+		return NULL;
+	return ml_strndup(start, (size_t)(at - start));
+}
+
+static int host_is_github(const char *host, size_t n)
+{
+	static const char *const names[] = { "github.com", "www.github.com" };
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		size_t m = strlen(names[i]);
+		size_t j = 0;
+
+		while (j < m && j < n && tolower((unsigned char)host[j]) == names[i][j])
+			j++;
+		if (j == m && n == m)
+			return 1;
+	}
+	return 0;
+}
+
+char *gitsource_repo_from_url(const char *url)
+{
+	const char *scheme, *host, *host_end, *path;
+	char *out;
+	size_t n;
+
+	if (!url)
+		return NULL;
+	scheme = strstr(url, "://");
+	if (scheme) { /* scheme://[user[:pass]@]host[:port]/owner/name */
+		const char *auth = scheme + 3, *slash = strchr(auth, '/'), *at;
+
+		if (!slash)
+			return NULL;
+		host = auth;
+		for (at = auth; at < slash; at++)
+			if (*at == '@')
+				host = at + 1;
+		host_end = memchr(host, ':', (size_t)(slash - host));
+		if (!host_end)
+			host_end = slash;
+		path = slash + 1;
+	} else { /* scp-like: [user@]host:owner/name */
+		const char *colon = strchr(url, ':'), *at;
+
+		if (!colon)
+			return NULL;
+		host = url;
+		for (at = url; at < colon; at++)
+			if (*at == '@')
+				host = at + 1;
+		host_end = colon;
+		path = colon + 1;
+		while (*path == '/')
+			path++;
+	}
+	if (!host_is_github(host, (size_t)(host_end - host)))
+		return NULL;
+	n = strlen(path);
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	if (n > 4 && memcmp(path + n - 4, ".git", 4) == 0)
+		n -= 4;
+	out = ml_strndup(path, n);
+	if (out && !repo_name_valid(out)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* 1 when login is the owner of the configured or the origin repository. */
+static int is_owner(const struct walk *w, const char *login, size_t n)
+{
+	const char *names[] = { w->repo, w->origin };
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *slash = names[i] ? strchr(names[i], '/') : NULL;
+
+		if (!slash || (size_t)(slash - names[i]) != n)
+			continue;
+		for (size_t j = 0; j < n; j++)
+			if (tolower((unsigned char)login[j]) != tolower((unsigned char)names[i][j]))
+				goto next;
+		return 1;
+next:;
+	}
+	return 0;
+}
+
+/* ---- commit messages ---- */
+
+static size_t line_len(const char *s)
+{
+	size_t n = strcspn(s, "\n");
+
+	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+static const char *next_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+
+	return nl ? nl + 1 : s + strlen(s);
+}
+
+/* "Merge pull request #906 from LOGIN/BRANCH": 1 and the parts, else 0. */
+static int parse_merge_subject(const char *s, size_t n, long *number, const char **from,
+			       size_t *fromlen)
+{
+	size_t i = sizeof MERGE_PREFIX - 1;
+	long num = 0;
+
+	if (n <= i || memcmp(s, MERGE_PREFIX, i) != 0 || !isdigit((unsigned char)s[i]))
+		return 0;
+	for (; i < n && isdigit((unsigned char)s[i]); i++) {
+		num = num * 10 + (s[i] - '0');
+		if (num > 1000000000L)
+			return 0;
+	}
+	if (n - i < 7 || memcmp(s + i, " from ", 6) != 0)
+		return 0;
+	i += 6;
+	*from = s + i;
+	*fromlen = 0;
+	while (i + *fromlen < n && s[i + *fromlen] != ' ')
+		(*fromlen)++;
+	*number = num;
+	return num > 0;
+}
+
+/* "TITLE (#906)": 1 with the number and the title's length, else 0. */
+static int parse_squash_subject(const char *s, size_t n, long *number, size_t *titlelen)
+{
+	size_t i = n, digits_end;
+	long num = 0, scale = 1;
+
+	if (n < 5 || s[n - 1] != ')')
+		return 0;
+	digits_end = --i;
+	while (i > 0 && isdigit((unsigned char)s[i - 1]) && digits_end - i < 9)
+		i--;
+	if (i == digits_end || i < 3 || s[i - 1] != '#' || s[i - 2] != '(')
+		return 0;
+	for (size_t j = digits_end; j > i; j--, scale *= 10)
+		num += (s[j - 1] - '0') * scale;
+	i -= 2;
+	while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+		i--;
+	*number = num;
+	*titlelen = i;
+	return num > 0 && i > 0;
+}
+
+/* The first non-blank line after the subject: a merge commit's PR title. */
+static char *merge_title(const char *msg)
+{
+	for (const char *p = next_line(msg); *p; p = next_line(p)) {
+		const char *q = p;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (line_len(q) > 0)
+			return ml_strndup(q, line_len(q));
+	}
+	return NULL;
+}
+
+static int add_coauthor(struct pr_facts *f, const char *email)
+{
+	char *login = gitsource_noreply_login(email);
+	int rc = 0;
+
+	if (login && !(f->author && ml_strcaseeq(f->author, login)) &&
+	    !strv_contains_case(&f->coauthors, login))
+		rc = strv_push(&f->coauthors, login);
+	free(login);
+	return rc;
+}
+
+/* Every "Co-authored-by: Name <email>" line whose address names a login. */
+static int scan_coauthors(struct pr_facts *f, const char *msg)
+{
+	static const char key[] = "co-authored-by:";
+
+	for (const char *p = msg; *p; p = next_line(p)) {
+		size_t n = line_len(p);
+		const char *lt, *gt;
+		char *email;
+		int rc;
+
+		if (n < sizeof key || strncasecmp(p, key, sizeof key - 1) != 0)
+			continue;
+		lt = memchr(p, '<', n);
+		gt = lt ? memchr(lt, '>', n - (size_t)(lt - p)) : NULL;
+		if (!gt)
+			continue;
+		if (!(email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))))
+			return -1;
+		rc = add_coauthor(f, email);
+		free(email);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The author of a merge commit's PR: LOGIN of "from LOGIN/BRANCH", unless
+ * that is the repository's owner (a same-repository branch): then the
+ * merged branch's author, from a noreply address. The tip of the merged
+ * branch also lends its co-authors. */
+static int merge_author(struct walk *w, git_commit *c, const char *from, size_t fromlen,
+			struct pr_facts *f, struct ml_error *err)
+{
+	const char *slash = memchr(from, '/', fromlen);
+	size_t loginlen = slash ? (size_t)(slash - from) : 0;
+	git_commit *tip = NULL;
+	int rc = -1;
+
+	if (slash) {
+		const char *branch = slash + 1;
+		size_t blen = fromlen - loginlen - 1;
+
+		f->bot = (blen > 11 && strncmp(branch, "dependabot/", 11) == 0) ||
+			 (blen > 9 && strncmp(branch, "renovate/", 9) == 0);
+	}
+	if (slash && login_valid(from, loginlen) && !is_owner(w, from, loginlen) &&
+	    !(f->author = ml_strndup(from, loginlen)))
+		return oom(err);
+	if (git_commit_parentcount(c) < 2 || git_commit_parent(&tip, c, 1) < 0) {
+		git_error_clear(); /* e.g. beyond a shallow boundary: the author stays unknown */
+		return 0;
+	}
+	if (!f->author)
+		f->author = gitsource_noreply_login(git_commit_author(tip)->email);
+	if (scan_coauthors(f, git_commit_message(tip)) < 0) {
+		oom(err);
+		goto done;
+	}
+	rc = 0;
+done:
+	git_commit_free(tip);
+	return rc;
+}
+
+/* Turn one commit into facts; *is_pr is 0 when it is not a PR commit. */
+static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is_pr,
+		      struct ml_error *err)
+{
+	const char *msg = git_commit_message(c), *from;
+	size_t n = line_len(msg), fromlen, titlelen;
+
+	*is_pr = 1;
+	if (parse_merge_subject(msg, n, &f->number, &from, &fromlen)) {
+		f->title = merge_title(msg);
+		if (!f->title && !(f->title = ml_strndup(msg, n))) /* no body: keep the subject */
+			return oom(err);
+		if (merge_author(w, c, from, fromlen, f, err) < 0)
+			return -1;
+	} else if (parse_squash_subject(msg, n, &f->number, &titlelen)) {
+		if (!(f->title = ml_strndup(msg, titlelen)))
+			return oom(err);
+		f->author = gitsource_noreply_login(git_commit_author(c)->email);
+	} else {
+		*is_pr = 0;
+		return 0;
+	}
+	f->bot |= is_bot_login(f->author);
+	if (scan_coauthors(f, msg) < 0)
+		return oom(err);
+	return 0;
+}
+
+static int read_commit(struct walk *w, git_commit *c, struct ml_error *err)
+{
+	struct pr_facts f;
+	struct ml_pr *pr;
+	int is_pr, rc = -1;
+
+	memset(&f, 0, sizeof f);
+	if (read_facts(w, c, &f, &is_pr, err) < 0)
+		goto done;
+	rc = 0;
+	if (!is_pr)
+		goto done;
+	rc = -1;
+	if (!(pr = pr_list_add(w->out))) {
+		oom(err);
+		goto done;
+	}
+	pr->repo = ml_strdup(w->repo);
+	pr->number = f.number;
+	pr->merged_at = (int64_t)git_commit_time(c);
+	pr->title = f.title;
+	pr->author = f.author;
+	pr->author_is_bot = f.bot;
+	pr->coauthors = f.coauthors;
+	memset(&f, 0, sizeof f);
+	if (!pr->repo) {
+		oom(err);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(f.title);
+	free(f.author);
+	strv_free(&f.coauthors);
+	return rc;
+}
+
+/* ---- the walk ---- */
+
+/* 1 when id is listed in the repository's "shallow" file (a grafted root). */
+static int is_grafted(git_repository *git, const git_oid *id)
+{
+	struct ml_buf path = ML_BUF_INIT;
+	char line[128], hex[GIT_OID_HEXSZ + 1];
+	FILE *fp = NULL;
+	int found = 0;
+
+	git_oid_tostr(hex, sizeof hex, id);
+	if (buf_printf(&path, "%sshallow", git_repository_commondir(git)) < 0 ||
+	    !(fp = fopen(path.data, "r")))
+		goto done;
+	while (!found && fgets(line, sizeof line, fp))
+		found = strncmp(line, hex, GIT_OID_HEXSZ) == 0;
+done:
+	if (fp)
+		fclose(fp);
+	buf_release(&path);
+	return found;
+}
+
+static int shallow_error(const struct walk *w, int64_t ends, struct ml_error *err)
+{
+	char end[16], since[16];
+
+	range_format_date(ends, end, sizeof end);
+	range_format_date(w->range->since, since, sizeof since);
+	return error_set(err, ML_EXIT_SOURCE,
+			 "'%s': the shallow clone does not reach back to %s: history ends at %s; fetch more with git fetch --deepen (or --unshallow)",
+			 w->path, since, end);
+}
+
+/* What the walk needs of a commit, read from its raw header: no full parse
+ * and no object cache for the thousands of commits outside the range. */
+struct commit_head {
+	int64_t time;      /* committer time */
+	git_oid parent;    /* the first parent, when nparents > 0 */
+	unsigned nparents;
+};
+
+static int read_head(git_odb *odb, const git_oid *id, struct commit_head *h)
+{
+	git_odb_object *obj = NULL;
+	const char *p, *end;
+	int have_time = 0, rc;
+
+	memset(h, 0, sizeof *h);
+	if ((rc = git_odb_read(&obj, odb, id)) < 0)
+		return rc;
+	rc = -1;
+	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT)
+		goto done;
+	p = git_odb_object_data(obj);
+	end = p + git_odb_object_size(obj);
+	while (p < end && *p != '\n') { /* header lines, up to the blank line */
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q;
+
+		if (!eol)
+			eol = end;
+		if (eol - p > 7 && memcmp(p, "parent ", 7) == 0) {
+			if (h->nparents++ == 0 &&
+			    git_oid_fromstrn(&h->parent, p + 7, (size_t)(eol - p - 7)) < 0)
+				goto done;
+		} else if (eol - p > 10 && memcmp(p, "committer ", 10) == 0) {
+			for (q = eol; q > p && q[-1] != '>'; q--)
+				;
+			while (q < eol && *q == ' ')
+				q++;
+			for (h->time = 0; q < eol && *q >= '0' && *q <= '9'; q++)
+				h->time = h->time * 10 + (*q - '0');
+			have_time = q < eol && *q == ' ';
+		}
+		p = eol + 1;
+	}
+	rc = have_time ? 0 : -1;
+done:
+	if (rc == -1)
+		git_error_set_str(GIT_ERROR_OBJECT, "malformed commit");
+	git_odb_object_free(obj);
+	return rc;
+}
+
+static int read_in_range(struct walk *w, const git_oid *id, struct ml_error *err)
+{
+	git_commit *c = NULL;
+	int rc;
+
+	if (git_commit_lookup(&c, w->git, id) < 0)
+		return git_fail(err, w->path, "cannot read a commit");
+	rc = read_commit(w, c, err);
+	git_commit_free(c);
+	return rc;
+}
+
+static int walk_first_parent(struct walk *w, const git_oid *tip, struct ml_error *err)
+{
+	const int shallow = git_repository_is_shallow(w->git) == 1;
+	const int64_t since = w->range->since, old = since - STOP_SLACK;
+	struct commit_head h;
+	git_odb *odb = NULL;
+	git_oid id;
+	int64_t child = 0; /* committer time of the commit whose parent id is */
+	int run = 0, rc = -1, e;
+
+	/* each commit is read once: caching them only costs memory and time */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)0);
+	if (git_repository_odb(&odb, w->git) < 0) {
+		git_fail(err, w->path, "cannot open the object database");
+		goto done;
+	}
+	git_oid_cpy(&id, tip);
+	for (;;) {
+		e = read_head(odb, &id, &h);
+		if (e == GIT_ENOTFOUND && shallow && !git_oid_equal(&id, tip)) {
+			git_error_clear(); /* beyond the boundary (libgit2 < 1.7 keeps its parent) */
+			if (child >= since) {
+				shallow_error(w, child, err);
+				goto done;
+			}
+			break;
+		}
+		if (e < 0) {
+			git_fail(err, w->path, "cannot read the history (damaged repository? try git fsck)");
+			goto done;
+		}
+		if (range_contains(w->range, h.time) && read_in_range(w, &id, err) < 0)
+			goto done;
+		run = h.time < old ? run + 1 : 0;
+		if (run >= STOP_RUN)
+			break;
+		if (h.nparents == 0) {
+			if (shallow && h.time >= since && is_grafted(w->git, &id)) {
+				shallow_error(w, h.time, err);
+				goto done;
+			}
+			break; /* the root commit */
+		}
+		child = h.time;
+		git_oid_cpy(&id, &h.parent);
+	}
+	rc = 0;
+done:
+	git_odb_free(odb);
+	return rc;
+}
+
+static int by_number(const void *a, const void *b)
+{
+	const struct ml_pr *const *x = a, *const *y = b;
+
+	if ((*x)->number != (*y)->number)
+		return (*x)->number < (*y)->number ? -1 : 1;
+	return *x < *y ? -1 : *x > *y; /* the earlier record (the newer commit) first */
+}
+
+/* The walk appends newest first: put the records in merge order (so that
+ * pr_list_sort() has nothing to do) and keep one record per number, the
+ * newest commit's (a number seen twice is a revert or a cherry-pick). */
+static int finish_records(struct walk *w)
+{
+	struct ml_pr *items = w->out->items + w->start, **order = NULL;
+	size_t n = w->out->len - w->start, kept = 0;
+
+	if (n < 2)
+		return 0;
+	if (!(order = malloc(n * sizeof *order)))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		order[i] = &items[i];
+	qsort(order, n, sizeof *order, by_number);
+	for (size_t i = 1; i < n; i++)
+		if (order[i]->number == order[i - 1]->number)
+			order[i]->number = 0; /* marked: PR numbers start at 1 */
+	free(order);
+	for (size_t i = 0; i < n; i++) { /* drop the marked */
+		if (items[i].number == 0)
+			pr_free(&items[i]);
+		else
+			items[kept++] = items[i];
+	}
+	for (size_t i = 0; i < kept / 2; i++) { /* newest first to oldest first */
+		struct ml_pr tmp = items[i];
+
+		items[i] = items[kept - 1 - i];
+		items[kept - 1 - i] = tmp;
+	}
+	w->out->len = w->start + kept;
+	return 0;
+}
+
+static int resolve_tip(struct walk *w, const char *ref, git_oid *tip, struct ml_error *err)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	struct ml_buf remote_ref = ML_BUF_INIT;
+	int rc = -1, e;
+
+	if (ref) {
+		e = git_revparse_single(&obj, w->git, ref);
+		if (e == GIT_ENOTFOUND && buf_printf(&remote_ref, "refs/remotes/origin/%s", ref) == 0) {
+			git_error_clear(); /* a branch only known as origin/REF */
+			e = git_revparse_single(&obj, w->git, remote_ref.data);
+		}
+		if (e == GIT_ENOTFOUND || e == GIT_EINVALIDSPEC || e == GIT_EAMBIGUOUS) {
+			error_set(err, ML_EXIT_SOURCE,
+				  "'%s': ref '%s' not found; list the refs with git -C '%s' show-ref, or fetch it",
+				  w->path, ref, w->path);
+			goto done;
+		}
+	} else {
+		e = git_revparse_single(&obj, w->git, "refs/remotes/origin/HEAD");
+		if (e == GIT_ENOTFOUND) {
+			git_error_clear();
+			e = git_revparse_single(&obj, w->git, "HEAD");
+		}
+		if (e == GIT_ENOTFOUND || e == GIT_EUNBORNBRANCH) {
+			error_set(err, ML_EXIT_SOURCE,
+				  "'%s': the repository has no commits on HEAD; fetch it, or name a ref with --ref (\"ref\" in the config)",
+				  w->path);
+			goto done;
+		}
+	}
+	if (e < 0) {
+		git_fail(err, w->path, "cannot resolve the ref");
+		goto done;
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		error_set(err, ML_EXIT_SOURCE, "'%s': ref '%s' does not point to a commit; name a branch",
+			  w->path, ref ? ref : "HEAD");
+		goto done;
+	}
+	git_oid_cpy(tip, git_object_id(peeled));
+	rc = 0;
+done:
+	git_object_free(peeled);
+	git_object_free(obj);
+	buf_release(&remote_ref);
+	return rc;
+}
+
+/* The origin remote's repository, read from the config: git_remote_lookup()
+ * of libgit2 1.5 leaks PCRE2 match data (fixed by libgit2 PR #6382), and
+ * nothing here needs url.*.insteadOf rewriting. */
+static void origin_repo(struct walk *w)
+{
+	git_config *cfg = NULL;
+	const char *url = NULL;
+
+	if (git_repository_config_snapshot(&cfg, w->git) < 0 ||
+	    git_config_get_string(&url, cfg, "remote.origin.url") < 0)
+		git_error_clear();
+	else
+		w->origin = gitsource_repo_from_url(url);
+	git_config_free(cfg);
+}
+
+int gitsource_fetch(const char *path, const char *ref, const char *repo,
+		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
+		    struct ml_error *err)
+{
+	struct walk w;
+	git_oid tip;
+	int rc = -1, e;
+
+	memset(&w, 0, sizeof w);
+	w.path = path;
+	w.range = range;
+	w.out = out;
+	w.start = out->len;
+	if (repo_out)
+		*repo_out = NULL;
+	e = git_repository_open_ext(&w.git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (e == GIT_ENOTFOUND) {
+		git_error_clear();
+		error_set(err, ML_EXIT_SOURCE,
+			  "'%s': not a git repository; give the path of a clone (its work tree or a bare repository)",
+			  path);
+		goto done;
+	}
+	if (e < 0) {
+		git_fail(err, path, "cannot open the repository");
+		goto done;
+	}
+	origin_repo(&w);
+	w.repo = repo ? repo : w.origin;
+	if (!w.repo) {
+		error_set(err, ML_EXIT_SOURCE,
+			  "'%s': cannot tell which GitHub repository this is (no origin remote on github.com); give OWNER/REPO (\"repo\" in the config)",
+			  path);
+		goto done;
+	}
+	if (resolve_tip(&w, ref, &tip, err) < 0 || walk_first_parent(&w, &tip, err) < 0)
+		goto done;
+	if (finish_records(&w) < 0) {
+		oom(err);
+		goto done;
+	}
+	if (repo_out && !(*repo_out = ml_strdup(w.repo))) {
+		oom(err);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc < 0) /* leave out as it was */
+		while (out->len > w.start)
+			pr_free(&out->items[--out->len]);
+	free(w.origin);
+	git_repository_free(w.git);
+	return rc;
 }
 
 int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
@@ -21,12 +735,15 @@ int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			struct ml_draft_repo *r = &d->sections[i].repos[j];
+			char *used = NULL;
 
 			if (!r->info.git)
 				continue;
 			if (gitsource_fetch(r->info.git, r->info.ref, r->info.repo, &d->range, &r->prs,
-					    err) < 0)
+					    r->info.repo ? NULL : &used, err) < 0)
 				return -1;
+			if (used)
+				r->info.repo = used;
 			pr_list_sort(&r->prs);
 			r->fetched = 1;
 		}

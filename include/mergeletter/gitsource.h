@@ -1,5 +1,20 @@
 /*
  * gitsource.h: merged PRs from a local clone's history, with libgit2.
+ *
+ * The clone is read, never written, and nothing goes over the network.
+ * Only the first-parent history of one ref is walked, from its tip back
+ * to a little before the range (see gitsource.c for the stop rule). Two
+ * kinds of commits are PRs:
+ *   "Merge pull request #906 from LOGIN/BRANCH" + a body whose first line
+ *   is the title (GitHub's merge commit), and
+ *   "TITLE (#906)" (GitHub's squash commit).
+ * A PR's merged_at is the commit's committer time. Its author login comes
+ * from LOGIN, or from a users.noreply.github.com address; when it cannot
+ * be known it stays NULL (the emitter says so), never guessed.
+ *
+ * Ownership: every string stored in the appended records is owned by
+ * them (pr_list_free() releases it); *repo_out and the results of the
+ * helpers below are newly allocated and freed by the caller.
  */
 #ifndef MERGELETTER_GITSOURCE_H
 #define MERGELETTER_GITSOURCE_H
@@ -10,14 +25,26 @@
 
 struct ml_error;
 
-/* Read the PRs merged in range from the clone at path (ref may be NULL:
- * the remote's default branch, else HEAD), appending them to out with
- * pr->repo set to repo (NULL: derived from the origin remote). */
+/* Read the PRs merged in range from the clone at path (a work tree, its
+ * .git directory, or a bare repository; ref may be NULL: the origin
+ * remote's default branch, else HEAD), appending them to out with
+ * pr->repo set to repo (NULL: derived from the origin remote). When
+ * repo_out is not NULL it receives the "owner/name" used. libgit2 must be
+ * initialised (git_libgit2_init()). Errors: ML_EXIT_SOURCE. */
 int gitsource_fetch(const char *path, const char *ref, const char *repo,
-		    const struct ml_range *range, struct ml_pr_list *out,
+		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
 		    struct ml_error *err);
 
-/* Fill every repository of the draft that has a clone configured. */
+/* Fill every repository of the draft that has a clone configured; a
+ * repository without "repo" gets the one its origin remote names. */
 int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err);
+
+/* "owner/name" of a github.com remote URL (https://github.com/o/r(.git),
+ * git@github.com:o/r.git, ssh://git@github.com/o/r, git://...), or NULL. */
+char *gitsource_repo_from_url(const char *url);
+
+/* The login of a GitHub noreply address ("12345+login@users.noreply.github.com"
+ * or "login@users.noreply.github.com"), or NULL for any other address. */
+char *gitsource_noreply_login(const char *email);
 
 #endif

@@ -1,0 +1,502 @@
+/* test_gitsource.c: the git source on repositories built here with libgit2. */
+#define _XOPEN_SOURCE 700
+
+#include <stdlib.h>
+
+#include "gittest.h"
+#include "mergeletter/buf.h"
+#include "mergeletter/draft.h"
+#include "mergeletter/error.h"
+#include "mergeletter/filter.h"
+#include "mergeletter/gitsource.h"
+#include "mergeletter/markdown.h"
+#include "testutil.h"
+
+#define NOREPLY "@users.noreply.github.com"
+#define COMMIT(msg, email, when, tz) (&(struct gt_commit){ (msg), (email), (when), (tz), NULL })
+
+/* A side-branch commit and the merge of it into tip. */
+static git_oid merge(git_repository *r, git_oid tip, const char *side_email, const char *side_msg,
+		     const char *msg, const char *when, int tz)
+{
+	git_oid side = gt_commit(r, COMMIT(side_msg, side_email, when, tz), &tip, NULL);
+
+	return gt_commit(r, COMMIT(msg, NULL, when, tz), &tip, &side);
+}
+
+/* The history every test reads: PRs on both sides of August 2023 in UTC,
+ * committed at +02:00 (and one at -07:00). Returns the tip. */
+static git_oid build_history(git_repository *r)
+{
+	git_oid t;
+
+	t = gt_commit(r, COMMIT("Initial commit\n", NULL, "2023-06-15T12:00:00+02:00", 120), NULL,
+		      NULL);
+	t = gt_commit(r, COMMIT("Old thing (#1)\n", "5+old" NOREPLY, "2023-07-20T12:00:00+02:00", 120),
+		      &t, NULL);
+	t = merge(r, t, "2+alice" NOREPLY, "boundary work\n",
+		  "Merge pull request #2 from alice/boundary\n\nJust before August\n",
+		  "2023-08-01T01:30:00+02:00", 120); /* 2023-07-31T23:30Z */
+	t = gt_commit(r, COMMIT("First in range (#3)\n", "1234+bob" NOREPLY,
+				"2023-08-01T02:30:00+02:00", 120), /* 00:30Z */
+		      &t, NULL);
+	t = merge(r, t, "carol.real@example.com",
+		  "Add Foo\n\nCo-authored-by: Gina <88+gina" NOREPLY ">\n",
+		  "Merge pull request #4 from carol/feature\n\nAdd `Foo` support\n\nLonger text.\n",
+		  "2023-08-05T10:00:00-07:00", -420);
+	t = merge(r, t, "49699333+dependabot[bot]" NOREPLY, "Bump log from 0.4.19 to 0.4.20\n",
+		  "Merge pull request #5 from rust-osdev/dependabot/cargo/log-0.4.20\n\nBump log from 0.4.19 to 0.4.20\n",
+		  "2023-08-10T10:00:00+02:00", 120);
+	t = merge(r, t, "999+phip1611" NOREPLY, "change\n",
+		  "Merge pull request #6 from rust-osdev/phip-branch\n\nMaintainer change\n",
+		  "2023-08-12T10:00:00+02:00", 120);
+	t = merge(r, t, "real@example.com", "change\n",
+		  "Merge pull request #7 from rust-osdev/some-branch\n\nUnknown merge author\n",
+		  "2023-08-14T10:00:00+02:00", 120);
+	t = gt_commit(r, COMMIT("Improve docs (#8)\n\n* docs\n\nCo-authored-by: Eve <77+eve" NOREPLY
+				">\nCo-authored-by: Frank <frank@example.com>\n",
+				"dave@example.com", "2023-08-15T10:00:00+02:00", 120),
+		      &t, NULL);
+	t = merge(r, t, NULL, "wip\n", "Merge branch 'main' into x\n", "2023-08-16T10:00:00+02:00",
+		  120);
+	t = gt_commit(r, COMMIT("Fix typo\n", NULL, "2023-08-17T10:00:00+02:00", 120), &t, NULL);
+	t = merge(r, t, "29139614+renovate[bot]" NOREPLY, "Update serde\n",
+		  "Merge pull request #10 from rust-osdev/renovate/serde\n\nUpdate serde\n",
+		  "2023-08-18T10:00:00+02:00", 120);
+	t = gt_commit(r, COMMIT("Last in range (#11)\n", "1234+bob" NOREPLY,
+				"2023-09-01T01:59:59+02:00", 120), /* 2023-08-31T23:59:59Z */
+		      &t, NULL);
+	t = gt_commit(r, COMMIT("After range (#12)\n", "1234+bob" NOREPLY,
+				"2023-09-01T02:00:00+02:00", 120),
+		      &t, NULL);
+	t = gt_commit(r, COMMIT("Later (#13)\n", "1234+bob" NOREPLY, "2023-09-10T10:00:00+02:00", 120),
+		      &t, NULL);
+	return t;
+}
+
+/* A clone of rust-osdev/uefi-rs on branch main; *tip_out gets the tip. */
+static char *make_repo(int bare, const char *origin_url, git_oid *tip_out)
+{
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, bare);
+	git_oid tip;
+
+	if (origin_url)
+		gt_origin(r, origin_url);
+	tip = build_history(r);
+	gt_ref(r, "refs/heads/main", &tip);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	if (tip_out)
+		*tip_out = tip;
+	git_repository_free(r);
+	return dir;
+}
+
+static struct ml_range august(void)
+{
+	struct ml_range range;
+	struct ml_error err = ML_ERROR_INIT;
+
+	range_from_month(&range, "2023-08", &err);
+	return range;
+}
+
+static const struct ml_pr *find(const struct ml_pr_list *l, long number)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (l->items[i].number == number)
+			return &l->items[i];
+	return NULL;
+}
+
+static void check_error(int rc, struct ml_error *err, const char *needle)
+{
+	CHECK(rc == -1);
+	CHECK(err->exit_code == ML_EXIT_SOURCE);
+	CHECK(err->msg && strstr(err->msg, needle));
+	if (!err->msg || !strstr(err->msg, needle))
+		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err->msg ? err->msg : "(none)",
+			needle);
+	error_clear(err);
+}
+
+static char *numbers(const struct ml_pr_list *l)
+{
+	struct ml_buf b = ML_BUF_INIT;
+
+	for (size_t i = 0; i < l->len; i++)
+		buf_printf(&b, "%s%ld", i ? "," : "", l->items[i].number);
+	return b.data ? buf_detach(&b) : ml_strdup("");
+}
+
+#define CHECK_NUMBERS(list, want)                                                     \
+	do {                                                                          \
+		char *got_ = numbers(list);                                           \
+		CHECK_STR(got_, want);                                                \
+		free(got_);                                                           \
+	} while (0)
+
+static void merges_and_squashes(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = make_repo(0, "https://github.com/rust-osdev/uefi-rs.git", NULL), *used = NULL;
+	const struct ml_pr *pr;
+
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, &used, &err) == 0);
+	CHECK_STR(used, "rust-osdev/uefi-rs");
+	pr_list_sort(&l);
+	CHECK_NUMBERS(&l, "3,4,5,6,7,8,10,11");
+	if ((pr = find(&l, 3))) {
+		CHECK_STR(pr->repo, "rust-osdev/uefi-rs");
+		CHECK_STR(pr->title, "First in range");
+		CHECK_STR(pr->author, "bob");
+		CHECK(pr->merged_at == gt_time("2023-08-01T00:30:00Z"));
+		CHECK(!pr->author_is_bot && pr->coauthors.n == 0);
+	}
+	if ((pr = find(&l, 4))) {
+		CHECK_STR(pr->title, "Add `Foo` support");
+		CHECK_STR(pr->author, "carol"); /* from "from carol/feature" */
+		CHECK(pr->coauthors.n == 1 && strcmp(pr->coauthors.v[0], "gina") == 0);
+		CHECK(pr->merged_at == gt_time("2023-08-05T17:00:00Z"));
+	}
+	if ((pr = find(&l, 5))) { /* same-repo dependabot branch */
+		CHECK_STR(pr->title, "Bump log from 0.4.19 to 0.4.20");
+		CHECK_STR(pr->author, "dependabot[bot]");
+		CHECK(pr->author_is_bot);
+	}
+	if ((pr = find(&l, 6))) { /* a maintainer's same-repo branch */
+		CHECK_STR(pr->author, "phip1611");
+		CHECK(!pr->author_is_bot);
+	}
+	if ((pr = find(&l, 7))) { /* same-repo branch, no noreply address */
+		CHECK_STR(pr->title, "Unknown merge author");
+		CHECK(pr->author == NULL && !pr->author_is_bot);
+	}
+	if ((pr = find(&l, 8))) { /* squash without noreply, with co-authors */
+		CHECK_STR(pr->title, "Improve docs");
+		CHECK(pr->author == NULL);
+		CHECK(pr->coauthors.n == 1 && strcmp(pr->coauthors.v[0], "eve") == 0);
+	}
+	if ((pr = find(&l, 10))) {
+		CHECK_STR(pr->author, "renovate[bot]");
+		CHECK(pr->author_is_bot);
+	}
+	if ((pr = find(&l, 11)))
+		CHECK(pr->merged_at == gt_time("2023-08-31T23:59:59Z"));
+	free(used);
+	pr_list_free(&l);
+	gt_rmtree(dir);
+}
+
+static void draft_and_markdown(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_repo_cfg rc;
+	struct ml_draft d;
+	struct ml_filter *f = NULL;
+	struct ml_buf out = ML_BUF_INIT;
+	char *dir = make_repo(0, "git@github.com:rust-osdev/uefi-rs.git", NULL);
+
+	memset(&rc, 0, sizeof rc);
+	rc.git = dir; /* no "repo": the origin names it */
+	rc.maintainers_known = 1;
+	CHECK(draft_single(&d, &rc, &range, &err) == 0);
+	CHECK(gitsource_fetch_draft(&d, &err) == 0);
+	CHECK(filter_new(&f, NULL, &err) == 0);
+	filter_apply(f, &d.sections[0].repos[0].prs);
+	CHECK_STR(d.sections[0].repos[0].info.repo, "rust-osdev/uefi-rs");
+	CHECK(markdown_section(&out, &d, &d.sections[0].repos[0]) == 0);
+	CHECK(out.data && strstr(out.data, "### [`uefi-rs`](https://github.com/rust-osdev/uefi-rs)\n"));
+	CHECK(out.data && strstr(out.data, "- [First in range](https://github.com/rust-osdev/uefi-rs/pull/3)\n"
+					   "- [Add `Foo` support](https://github.com/rust-osdev/uefi-rs/pull/4)\n"));
+	CHECK(out.data && strstr(out.data, "<!-- - [Bump log from 0.4.19 to 0.4.20](https://github.com/rust-osdev/uefi-rs/pull/5) -->\n"));
+	CHECK(out.data && strstr(out.data, "Thanks to [@bob](https://github.com/bob), [@carol](https://github.com/carol), [@gina](https://github.com/gina), [@phip1611](https://github.com/phip1611), and [@eve](https://github.com/eve) for their contributions!\n"));
+	CHECK(out.data && strstr(out.data, "<!-- TODO: the authors of these PRs are unknown; add them to the thanks line: #7, #8 -->\n"));
+	CHECK(err.msg == NULL);
+	buf_release(&out);
+	filter_free(f);
+	draft_free(&d);
+	gt_rmtree(dir);
+}
+
+static void bare_refs_and_tags(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = make_repo(1, "ssh://git@github.com/rust-osdev/uefi-rs", NULL);
+	git_repository *r = NULL;
+	git_oid root, rel;
+	git_object *target = NULL;
+	git_signature *sig = NULL;
+
+	gt_check(git_repository_open(&r, dir), "open");
+	root = gt_commit(r, COMMIT("Initial\n", NULL, "2023-06-01T00:00:00Z", 0), NULL, NULL);
+	rel = gt_commit(r, COMMIT("Release fix (#20)\n", "3+rel" NOREPLY, "2023-08-20T00:00:00Z", 0),
+			&root, NULL);
+	gt_ref(r, "refs/heads/release", &rel);
+	gt_check(git_object_lookup(&target, r, &rel, GIT_OBJECT_COMMIT), "lookup");
+	gt_check(git_signature_new(&sig, "T", "t@example.com", 1700000000, 0), "sig");
+	{
+		git_oid tag;
+
+		gt_check(git_tag_create(&tag, r, "v1.0", target, sig, "v1.0\n", 0), "tag");
+	}
+	git_signature_free(sig);
+	git_object_free(target);
+	git_repository_free(r);
+
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK(l.len == 8); /* HEAD of the bare repository: main */
+	pr_list_free(&l);
+	CHECK(gitsource_fetch(dir, "release", NULL, &range, &l, NULL, &err) == 0);
+	CHECK_NUMBERS(&l, "20");
+	CHECK(l.len == 1 && strcmp(l.items[0].author, "rel") == 0);
+	pr_list_free(&l);
+	CHECK(gitsource_fetch(dir, "v1.0", NULL, &range, &l, NULL, &err) == 0); /* annotated tag */
+	CHECK_NUMBERS(&l, "20");
+	pr_list_free(&l);
+	check_error(gitsource_fetch(dir, "nope", NULL, &range, &l, NULL, &err), &err,
+		    "ref 'nope' not found");
+	CHECK(l.len == 0);
+	gt_rmtree(dir);
+}
+
+static void origin_default_branch(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	git_oid tip, topic;
+	char *dir = make_repo(0, "https://github.com/rust-osdev/uefi-rs", &tip);
+	git_repository *r = NULL;
+
+	/* main only as origin/main; HEAD on a topic branch without PRs */
+	gt_check(git_repository_open(&r, dir), "open");
+	topic = gt_commit(r, COMMIT("topic\n", NULL, "2023-08-20T00:00:00Z", 0), NULL, NULL);
+	gt_ref(r, "refs/heads/topic", &topic);
+	gt_symref(r, "HEAD", "refs/heads/topic");
+	gt_ref(r, "refs/remotes/origin/main", &tip);
+	{
+		git_reference *main_ref = NULL;
+
+		gt_check(git_reference_lookup(&main_ref, r, "refs/heads/main"), "lookup");
+		gt_check(git_reference_delete(main_ref), "delete");
+		git_reference_free(main_ref);
+	}
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK(l.len == 0); /* no origin/HEAD yet: HEAD */
+	gt_symref(r, "refs/remotes/origin/HEAD", "refs/remotes/origin/main");
+	git_repository_free(r);
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK(l.len == 8);
+	pr_list_free(&l);
+	CHECK(gitsource_fetch(dir, "main", NULL, &range, &l, NULL, &err) == 0); /* origin/main */
+	CHECK(l.len == 8);
+	pr_list_free(&l);
+	CHECK(gitsource_fetch(dir, "topic", NULL, &range, &l, NULL, &err) == 0);
+	CHECK(l.len == 0);
+	CHECK(err.msg == NULL);
+	gt_rmtree(dir);
+}
+
+static void configured_repo_wins(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = make_repo(0, "https://github.com/rust-osdev/uefi-rs.git", NULL), *used = NULL;
+	const struct ml_pr *pr;
+
+	CHECK(gitsource_fetch(dir, NULL, "someone/fork", &range, &l, &used, &err) == 0);
+	CHECK_STR(used, "someone/fork");
+	CHECK(l.len == 8 && strcmp(l.items[0].repo, "someone/fork") == 0);
+	if ((pr = find(&l, 6))) /* rust-osdev is still the origin's owner */
+		CHECK_STR(pr->author, "phip1611");
+	free(used);
+	pr_list_free(&l);
+	gt_rmtree(dir);
+
+	/* no origin: the repository must be named */
+	dir = make_repo(0, NULL, NULL);
+	check_error(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err), &err,
+		    "(no origin remote on github.com); give OWNER/REPO");
+	CHECK(gitsource_fetch(dir, NULL, "rust-osdev/uefi-rs", &range, &l, NULL, &err) == 0);
+	if ((pr = find(&l, 5)))
+		CHECK_STR(pr->author, "dependabot[bot]");
+	pr_list_free(&l);
+	gt_rmtree(dir);
+
+	/* a remote elsewhere than GitHub names no repository either */
+	dir = make_repo(0, "https://gitlab.com/rust-osdev/uefi-rs.git", NULL);
+	check_error(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err), &err,
+		    "no origin remote on github.com");
+	gt_rmtree(dir);
+}
+
+static void not_a_repository(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = gt_tmpdir();
+	git_repository *r;
+
+	check_error(gitsource_fetch(dir, NULL, "o/r", &range, &l, NULL, &err), &err,
+		    "not a git repository");
+	check_error(gitsource_fetch("/nonexistent/ml-test", NULL, "o/r", &range, &l, NULL, &err),
+		    &err, "not a git repository");
+	r = gt_init(dir, 0); /* a repository without commits */
+	git_repository_free(r);
+	check_error(gitsource_fetch(dir, NULL, "o/r", &range, &l, NULL, &err), &err,
+		    "has no commits on HEAD");
+	CHECK(l.len == 0);
+	gt_rmtree(dir);
+}
+
+/* A shallow clone whose history starts at 2023-08-14 (its grafted root). */
+static void shallow_clone(void)
+{
+	struct ml_range range = august(), late;
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	git_oid old, edge, t;
+
+	gt_origin(r, "https://github.com/o/r");
+	old = gt_commit(r, COMMIT("Old (#1)\n", NULL, "2023-07-10T12:00:00+02:00", 120), NULL, NULL);
+	edge = gt_commit(r, COMMIT("Edge (#2)\n", NULL, "2023-08-14T12:00:00+02:00", 120), &old,
+			 NULL);
+	t = gt_commit(r, COMMIT("New (#3)\n", NULL, "2023-08-20T12:00:00+02:00", 120), &edge, NULL);
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	gt_drop_object(r, &old);
+	gt_shallow(r, &edge);
+	git_repository_free(r);
+
+	check_error(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err), &err,
+		    "history ends at 2023-08-14; fetch more with git fetch --deepen");
+	CHECK(l.len == 0);
+	/* a range that the history does reach */
+	CHECK(range_from_bounds(&late, "2023-08-15", "2023-09-01", &err) == 0);
+	CHECK(gitsource_fetch(dir, NULL, NULL, &late, &l, NULL, &err) == 0);
+	CHECK_NUMBERS(&l, "3");
+	pr_list_free(&l);
+	CHECK(err.msg == NULL);
+	gt_rmtree(dir);
+}
+
+/* Non-monotonic committer times are walked through; a run of old commits
+ * ends the walk before the whole history is read. */
+static void stop_rule(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	git_oid t, lost;
+
+	gt_origin(r, "https://github.com/o/r");
+	lost = gt_commit(r, COMMIT("Lost (#1)\n", NULL, "2023-08-02T00:00:00Z", 0), NULL, NULL);
+	t = gt_commit(r, COMMIT("Hidden (#2)\n", NULL, "2023-08-03T00:00:00Z", 0), &lost, NULL);
+	/* 40 commits from July: more than the stop rule's run */
+	for (int i = 0; i < 40; i++)
+		t = gt_commit(r, COMMIT("old\n", NULL, "2023-07-01T00:00:00Z", 0), &t, NULL);
+	t = gt_commit(r, COMMIT("In range (#3)\n", NULL, "2023-08-04T00:00:00Z", 0), &t, NULL);
+	/* a few skewed commits from before the range, then more of the range */
+	for (int i = 0; i < 5; i++)
+		t = gt_commit(r, COMMIT("skewed\n", NULL, "2023-07-15T00:00:00Z", 0), &t, NULL);
+	t = gt_commit(r, COMMIT("Also in range (#4)\n", NULL, "2023-08-05T00:00:00Z", 0), &t, NULL);
+	/* a cherry-pick that repeats a number: one record, the newest commit's */
+	t = gt_commit(r, COMMIT("In range again (#3)\n", NULL, "2023-08-06T00:00:00Z", 0), &t, NULL);
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	gt_drop_object(r, &lost); /* reading it would fail: the walk must stop before */
+	git_repository_free(r);
+
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK_NUMBERS(&l, "4,3"); /* in merge order already */
+	CHECK(l.len == 2 && strcmp(l.items[1].title, "In range again") == 0);
+	pr_list_free(&l);
+	CHECK(err.msg == NULL);
+	/* a range that needs the missing commit: a damaged repository */
+	{
+		struct ml_range july;
+
+		range_from_month(&july, "2023-07", &err);
+		CHECK(gitsource_fetch(dir, NULL, NULL, &july, &l, NULL, &err) == -1);
+		CHECK(err.exit_code == ML_EXIT_SOURCE && err.msg && strstr(err.msg, "git fsck"));
+		error_clear(&err);
+	}
+	gt_rmtree(dir);
+}
+
+static void urls_and_addresses(void)
+{
+	static const char *const good[] = {
+		"https://github.com/o/r.git", "https://github.com/o/r", "https://github.com/o/r/",
+		"http://GitHub.com/o/r.git", "git@github.com:o/r.git", "git@github.com:o/r",
+		"ssh://git@github.com/o/r", "ssh://git@github.com:22/o/r.git", "git://github.com/o/r.git",
+		"https://x-access-token:abc@github.com/o/r.git", "github.com:o/r",
+	};
+	static const char *const bad[] = {
+		"https://gitlab.com/o/r.git", "/home/me/r", "../r", "https://github.com/o",
+		"https://github.com/o/r/tree/main", "git@github.com:o", "https://github.com.evil.org/o/r",
+		"", "file:///srv/o/r.git",
+	};
+	char *s;
+
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		s = gitsource_repo_from_url(good[i]);
+		CHECK_STR(s, "o/r");
+		free(s);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		s = gitsource_repo_from_url(bad[i]);
+		CHECK(s == NULL);
+		if (s)
+			fprintf(stderr, "  %s gave %s\n", bad[i], s);
+		free(s);
+	}
+	s = gitsource_repo_from_url("https://github.com/rust-osdev/uefi-rs.git");
+	CHECK_STR(s, "rust-osdev/uefi-rs");
+	free(s);
+
+	s = gitsource_noreply_login("12345+nicholasbishop@users.noreply.github.com");
+	CHECK_STR(s, "nicholasbishop");
+	free(s);
+	s = gitsource_noreply_login("phil-opp@Users.NoReply.GitHub.com");
+	CHECK_STR(s, "phil-opp");
+	free(s);
+	s = gitsource_noreply_login("49699333+dependabot[bot]@users.noreply.github.com");
+	CHECK_STR(s, "dependabot[bot]");
+	free(s);
+	CHECK(gitsource_noreply_login("phil@example.com") == NULL);
+	CHECK(gitsource_noreply_login("noreply@github.com") == NULL);
+	CHECK(gitsource_noreply_login("x12+login@users.noreply.github.com") == NULL);
+	CHECK(gitsource_noreply_login("+login@users.noreply.github.com") == NULL);
+	CHECK(gitsource_noreply_login("bad_name@users.noreply.github.com") == NULL);
+	CHECK(gitsource_noreply_login("@users.noreply.github.com") == NULL);
+	CHECK(gitsource_noreply_login(NULL) == NULL);
+}
+
+int main(void)
+{
+	git_libgit2_init();
+	RUN(merges_and_squashes);
+	RUN(draft_and_markdown);
+	RUN(bare_refs_and_tags);
+	RUN(origin_default_branch);
+	RUN(configured_repo_wins);
+	RUN(not_a_repository);
+	RUN(shallow_clone);
+	RUN(stop_rule);
+	RUN(urls_and_addresses);
+	git_libgit2_shutdown();
+	return DONE();
+}
