@@ -122,15 +122,47 @@ static int parse_time_field(json_t *item, const char *key, int nullable, int64_t
 	return 0;
 }
 
+const char *github_item_fill(struct ml_pr *pr, json_t *item)
+{
+	json_t *user = json_object_get(item, "user"), *labels, *v;
+	size_t i;
+
+	if (!json_is_string(json_object_get(item, "title")))
+		return "title";
+	if (!json_is_object(user) || !json_is_string(json_object_get(user, "login")))
+		return "user";
+	labels = json_object_get(item, "labels");
+	if (labels && !json_is_null(labels) && !json_is_array(labels))
+		return "labels";
+	pr->title = ml_strdup(json_string_value(json_object_get(item, "title")));
+	pr->author = ml_strdup(json_string_value(json_object_get(user, "login")));
+	if (!pr->title || !pr->author)
+		return "";
+	v = json_object_get(user, "type");
+	pr->author_is_bot = json_is_string(v) && strcmp(json_string_value(v), "Bot") == 0;
+	v = json_object_get(item, "author_association");
+	if (json_is_string(v) && !(pr->association = ml_strdup(json_string_value(v))))
+		return "";
+	json_array_foreach(labels, i, v) {
+		json_t *name = json_object_get(v, "name");
+
+		if (!json_is_string(name))
+			return "labels[].name";
+		if (strv_push(&pr->labels, json_string_value(name)) < 0)
+			return "";
+	}
+	return NULL;
+}
+
 static int parse_pr(json_t *item, const char *repo, const struct ml_range *range,
 		    struct ml_pr_list *out, int64_t *updated, struct ml_error *err)
 {
-	json_t *num = json_object_get(item, "number"), *user, *labels, *v;
+	json_t *num = json_object_get(item, "number");
+	const char *bad;
 	long number;
 	int64_t merged_at;
 	int merged, have_updated;
 	struct ml_pr *pr;
-	size_t i;
 
 	if (!json_is_object(item))
 		return error_set(err, ML_EXIT_NETWORK,
@@ -145,37 +177,16 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
 		return field_error(err, repo, number, "merged_at");
 	if (!merged || !range_contains(range, merged_at))
 		return 0;
-	if (!json_is_string(json_object_get(item, "title")))
-		return field_error(err, repo, number, "title");
-	user = json_object_get(item, "user");
-	if (!json_is_object(user) || !json_is_string(json_object_get(user, "login")))
-		return field_error(err, repo, number, "user");
 	if (!(pr = pr_list_add(out)))
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	pr->number = number;
 	pr->merged_at = merged_at;
-	pr->repo = ml_strdup(repo);
-	pr->title = ml_strdup(json_string_value(json_object_get(item, "title")));
-	pr->author = ml_strdup(json_string_value(json_object_get(user, "login")));
-	v = json_object_get(user, "type");
-	pr->author_is_bot = json_is_string(v) && strcmp(json_string_value(v), "Bot") == 0;
-	v = json_object_get(item, "author_association");
-	if (json_is_string(v))
-		pr->association = ml_strdup(json_string_value(v));
-	if (!pr->repo || !pr->title || !pr->author || (json_is_string(v) && !pr->association))
+	if (!(pr->repo = ml_strdup(repo)))
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	labels = json_object_get(item, "labels");
-	if (labels && !json_is_null(labels) && !json_is_array(labels))
-		return field_error(err, repo, number, "labels");
-	json_array_foreach(labels, i, v) {
-		json_t *name = json_object_get(v, "name");
-
-		if (!json_is_string(name))
-			return field_error(err, repo, number, "labels[].name");
-		if (strv_push(&pr->labels, json_string_value(name)) < 0)
-			return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	}
-	return 0;
+	bad = github_item_fill(pr, item);
+	if (bad && !*bad)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	return bad ? field_error(err, repo, number, bad) : 0;
 }
 
 int github_parse_pulls(const char *body, size_t len, const char *repo,

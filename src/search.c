@@ -123,11 +123,11 @@ static char *repo_from_url(const char *url)
 static int parse_item(json_t *item, const struct ml_range *range, struct ml_pr_list *out,
 		      struct ml_error *err)
 {
-	json_t *num = json_object_get(item, "number"), *pull, *user, *labels, *v;
+	json_t *num = json_object_get(item, "number"), *pull, *v;
+	const char *bad;
 	long number;
 	int64_t merged_at;
 	struct ml_pr *pr;
-	size_t i;
 
 	if (!json_is_integer(num) || json_integer_value(num) <= 0)
 		return item_error(err, 0, "number");
@@ -142,40 +142,18 @@ static int parse_item(json_t *item, const struct ml_range *range, struct ml_pr_l
 		return item_error(err, number, "pull_request.merged_at");
 	if (!range_contains(range, merged_at))
 		return 0;
-	if (!json_is_string(json_object_get(item, "title")))
-		return item_error(err, number, "title");
-	user = json_object_get(item, "user");
-	if (!json_is_object(user) || !json_is_string(json_object_get(user, "login")))
-		return item_error(err, number, "user");
-	v = json_object_get(item, "repository_url");
-	if (!json_is_string(v))
-		return item_error(err, number, "repository_url");
 	if (!(pr = pr_list_add(out)))
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	pr->number = number;
 	pr->merged_at = merged_at;
-	if (!(pr->repo = repo_from_url(json_string_value(v))))
-		return item_error(err, number, "repository_url");
-	pr->title = ml_strdup(json_string_value(json_object_get(item, "title")));
-	pr->author = ml_strdup(json_string_value(json_object_get(user, "login")));
-	v = json_object_get(user, "type");
-	pr->author_is_bot = json_is_string(v) && strcmp(json_string_value(v), "Bot") == 0;
-	v = json_object_get(item, "author_association");
-	if (json_is_string(v))
-		pr->association = ml_strdup(json_string_value(v));
-	if (!pr->title || !pr->author || (json_is_string(v) && !pr->association))
+	bad = github_item_fill(pr, item);
+	if (bad && !*bad)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	labels = json_object_get(item, "labels");
-	if (labels && !json_is_null(labels) && !json_is_array(labels))
-		return item_error(err, number, "labels");
-	json_array_foreach(labels, i, v) {
-		json_t *name = json_object_get(v, "name");
-
-		if (!json_is_string(name))
-			return item_error(err, number, "labels[].name");
-		if (strv_push(&pr->labels, json_string_value(name)) < 0)
-			return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	}
+	if (bad)
+		return item_error(err, number, bad);
+	v = json_object_get(item, "repository_url");
+	if (!json_is_string(v) || !(pr->repo = repo_from_url(json_string_value(v))))
+		return item_error(err, number, "repository_url");
 	return 0;
 }
 

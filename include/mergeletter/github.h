@@ -4,6 +4,7 @@
 #ifndef MERGELETTER_GITHUB_H
 #define MERGELETTER_GITHUB_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include "mergeletter/draft.h"
 #include "mergeletter/http.h"
@@ -60,6 +61,10 @@ char *github_api_url(const char *api_url, const char *path, const char *const *q
 int github_parse_pulls(const char *body, size_t len, const char *repo,
 		       const struct ml_range *range, struct ml_pr_list *out, int *older,
 		       struct ml_error *err);
+/* Fill pr's title, author, bot flag, association and labels from a pulls
+ * listing or search item (borrowed). NULL on success; else the name of the
+ * field that is missing or of the wrong type, or "" when out of memory. */
+const char *github_item_fill(struct ml_pr *pr, json_t *item);
 /* The rel="next" URL of a Link header, newly allocated, or NULL. */
 char *github_link_next(const char *link);
 /* Build "{api}/repos/{repo}/pulls?..." (newly allocated) or NULL. */
