@@ -598,6 +598,7 @@ static void graph_walk(void)
 	gt_config_bool(r, "core.commitGraph", 0);
 	check_error(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err), &err, "git fsck");
 	CHECK(l.len == 0);
+	pr_list_free(&l); /* the records made before the error are gone, not the list's memory */
 	gt_config_bool(r, "core.commitGraph", 1);
 	fetch_august(dir, SKEWED_WANT);
 	git_repository_free(r);
