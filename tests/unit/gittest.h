@@ -11,6 +11,7 @@
 
 #include <ftw.h>
 #include <git2.h>
+#include <git2/sys/commit_graph.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +192,37 @@ static inline void gt_shallow(git_repository *repo, const git_oid *id)
 		fprintf(stderr, "fixture: cannot write %s\n", path);
 		abort();
 	}
+}
+
+/* Write objects/info/commit-graph covering every commit reachable from the
+ * branches (as `git commit-graph write --reachable` would). */
+static inline void gt_commit_graph(git_repository *repo)
+{
+	git_commit_graph_writer *w = NULL;
+	git_commit_graph_writer_options opts;
+	git_revwalk *walk = NULL;
+	char dir[4096];
+
+	gt_check(git_commit_graph_writer_options_init(&opts, GIT_COMMIT_GRAPH_WRITER_OPTIONS_VERSION),
+		 "graph options");
+	snprintf(dir, sizeof dir, "%sobjects/info", git_repository_path(repo));
+	gt_check(git_commit_graph_writer_new(&w, dir), "graph writer");
+	gt_check(git_revwalk_new(&walk, repo), "revwalk");
+	gt_check(git_revwalk_push_glob(walk, "refs/heads/*"), "revwalk push");
+	gt_check(git_commit_graph_writer_add_revwalk(w, walk), "graph add");
+	gt_check(git_commit_graph_writer_commit(w, &opts), "graph write");
+	git_revwalk_free(walk);
+	git_commit_graph_writer_free(w);
+}
+
+/* Set a boolean in the repository's config. */
+static inline void gt_config_bool(git_repository *repo, const char *name, int value)
+{
+	git_config *cfg = NULL;
+
+	gt_check(git_repository_config(&cfg, repo), "config");
+	gt_check(git_config_set_bool(cfg, name, value), "config set");
+	git_config_free(cfg);
 }
 
 #endif

@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "gittest.h"
 #include "mergeletter/buf.h"
@@ -436,6 +437,215 @@ static void stop_rule(void)
 	gt_rmtree(dir);
 }
 
+/* ---- the commit-graph ---- */
+
+static uint32_t be32_at(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* Change the graph's entry of commit id: its first parent becomes
+ * parent (when not NULL), or its time becomes time. */
+static void patch_graph(const char *dir, const git_oid *id, const git_oid *parent, int64_t time)
+{
+	char path[4096];
+	unsigned char *m;
+	long size;
+	size_t oidl = 0, cdat = 0, n, pos = SIZE_MAX, ppos = SIZE_MAX;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/.git/objects/info/commit-graph", dir);
+	fp = fopen(path, "rb");
+	if (!fp || fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET))
+		abort();
+	if (!(m = malloc((size_t)size)) || fread(m, 1, (size_t)size, fp) != (size_t)size)
+		abort();
+	fclose(fp);
+	for (unsigned i = 0; i < m[6]; i++) {
+		const unsigned char *e = m + 8 + 12 * i;
+
+		if (memcmp(e, "OIDL", 4) == 0)
+			oidl = be32_at(e + 8);
+		if (memcmp(e, "CDAT", 4) == 0)
+			cdat = be32_at(e + 8);
+	}
+	n = (cdat - oidl) / 20; /* OIDL comes right before CDAT */
+	for (size_t i = 0; i < n; i++) {
+		if (memcmp(m + oidl + 20 * i, id->id, 20) == 0)
+			pos = i;
+		if (parent && memcmp(m + oidl + 20 * i, parent->id, 20) == 0)
+			ppos = i;
+	}
+	if (!oidl || !cdat || pos == SIZE_MAX || (parent && ppos == SIZE_MAX))
+		abort();
+	if (parent)
+		put_be32(m + cdat + 36 * pos + 20, (uint32_t)ppos);
+	else {
+		put_be32(m + cdat + 36 * pos + 28,
+			 (be32_at(m + cdat + 36 * pos + 28) & ~3u) | (uint32_t)(time >> 32));
+		put_be32(m + cdat + 36 * pos + 32, (uint32_t)time);
+	}
+	chmod(path, 0644);
+	if (!(fp = fopen(path, "wb")) || fwrite(m, 1, (size_t)size, fp) != (size_t)size ||
+	    fclose(fp) != 0)
+		abort();
+	free(m);
+}
+
+struct skewed {
+	git_oid tip, pr4, pr2, root, old, mid; /* old: one of the commits the walk
+						* passes after the range; mid: the
+						* tip when the stale graph is written */
+};
+
+/* Committer times that go back and forth around the start of August 2023
+ * (since - one day = 2023-07-31T00:00:00Z is the stop rule's "old"):
+ * from the root up, PR #1 in range behind 32 old commits (both walks stop
+ * before it), PR #2 at exactly the start of the range behind 31 old
+ * commits (one fewer than the stop rule's run), #3 a second before the
+ * range, #4, 20 skewed commits, one exactly at since - one day (not old:
+ * the run starts again), 20 more, #5, a merge #8, then (after mid) #7 at
+ * the last second of August and #6 at the first of September. */
+static struct skewed skewed_history(git_repository *r, int graph_at_mid)
+{
+	struct skewed s;
+	git_oid t, side;
+
+	gt_origin(r, "https://github.com/o/r");
+	s.root = t = gt_commit(r, COMMIT("root\n", NULL, "2023-06-01T00:00:00Z", 0), NULL, NULL);
+	t = gt_commit(r, COMMIT("Behind the run (#1)\n", NULL, "2023-08-02T00:00:00Z", 0), &t, NULL);
+	for (int i = 0; i < 32; i++) {
+		t = gt_commit(r, COMMIT("old\n", NULL, "2023-07-30T23:59:59Z", 0), &t, NULL);
+		if (i == 16)
+			s.old = t;
+	}
+	s.pr2 = t = gt_commit(r, COMMIT("At the start (#2)\n", NULL, "2023-08-01T00:00:00Z", 0), &t,
+			      NULL);
+	for (int i = 0; i < 31; i++)
+		t = gt_commit(r, COMMIT("old\n", NULL, "2023-07-30T23:59:59Z", 0), &t, NULL);
+	t = gt_commit(r, COMMIT("A second before (#3)\n", NULL, "2023-07-31T23:59:59Z", 0), &t, NULL);
+	s.pr4 = t = gt_commit(r, COMMIT("Fourth (#4)\n", NULL, "2023-08-03T00:00:00Z", 0), &t, NULL);
+	for (int i = 0; i < 41; i++)
+		t = gt_commit(r, COMMIT("skewed\n", NULL,
+					i == 20 ? "2023-07-31T00:00:00Z" : "2023-07-15T00:00:00Z", 0),
+			      &t, NULL);
+	t = gt_commit(r, COMMIT("Fifth (#5)\n", NULL, "2023-08-10T00:00:00Z", 0), &t, NULL);
+	side = gt_commit(r, COMMIT("side\n", "9+alice" NOREPLY, "2023-08-11T00:00:00Z", 0), &t, NULL);
+	s.mid = t = gt_commit(r, COMMIT("Merge pull request #8 from alice/x\n\nEighth\n", NULL,
+					"2023-08-12T00:00:00Z", 0),
+			      &t, &side);
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	if (graph_at_mid)
+		gt_commit_graph(r);
+	t = gt_commit(r, COMMIT("Last second (#7)\n", NULL, "2023-08-31T23:59:59Z", 0), &t, NULL);
+	s.tip = gt_commit(r, COMMIT("September (#6)\n", NULL, "2023-09-01T00:00:00Z", 0), &t, NULL);
+	gt_ref(r, "refs/heads/main", &s.tip);
+	return s;
+}
+
+static void fetch_august(const char *dir, const char *want)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	const struct ml_pr *pr;
+
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK(err.msg == NULL);
+	if (err.msg)
+		fprintf(stderr, "  error: %s\n", err.msg);
+	error_clear(&err);
+	CHECK_NUMBERS(&l, want);
+	if ((pr = find(&l, 8))) {
+		CHECK_STR(pr->author, "alice");
+		CHECK_STR(pr->title, "Eighth");
+		CHECK(pr->merged_at == gt_time("2023-08-12T00:00:00Z"));
+	}
+	if ((pr = find(&l, 2)))
+		CHECK(pr->merged_at == gt_time("2023-08-01T00:00:00Z"));
+	pr_list_free(&l);
+}
+
+#define SKEWED_WANT "2,4,5,8,7"
+
+/* The walk with a commit-graph finds what the walk without finds, on
+ * times skewed at the boundary, and it reads no object outside the range. */
+static void graph_walk(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	struct skewed s = skewed_history(r, 0);
+
+	fetch_august(dir, SKEWED_WANT); /* no graph */
+	gt_commit_graph(r);
+	fetch_august(dir, SKEWED_WANT);
+	/* an object the walk passes but does not need: the graph answers for it */
+	gt_drop_object(r, &s.old);
+	fetch_august(dir, SKEWED_WANT);
+	/* unless core.commitGraph is false, as in git */
+	gt_config_bool(r, "core.commitGraph", 0);
+	check_error(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err), &err, "git fsck");
+	CHECK(l.len == 0);
+	pr_list_free(&l); /* the records made before the error are gone, not the list's memory */
+	gt_config_bool(r, "core.commitGraph", 1);
+	fetch_august(dir, SKEWED_WANT);
+	git_repository_free(r);
+	gt_rmtree(dir);
+}
+
+/* A graph older than the tip: the newer commits are read from objects. */
+static void graph_stale(void)
+{
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	struct skewed s = skewed_history(r, 1);
+
+	gt_drop_object(r, &s.old); /* the graph covers it */
+	fetch_august(dir, SKEWED_WANT);
+	git_repository_free(r);
+	gt_rmtree(dir);
+}
+
+/* A graph that disagrees with the objects is dropped and the walk done
+ * again without it; a graph that is not one is ignored. */
+static void graph_damaged(void)
+{
+	char *dir = gt_tmpdir(), path[4096];
+	git_repository *r = gt_init(dir, 0);
+	struct skewed s = skewed_history(r, 0);
+	FILE *fp;
+
+	gt_commit_graph(r);
+	/* the tip's time moved into the range: caught by the first check */
+	patch_graph(dir, &s.tip, NULL, gt_time("2023-08-20T00:00:00Z"));
+	fetch_august(dir, SKEWED_WANT);
+	/* an in-range commit whose first parent would be the root (a walk
+	 * that believed it would miss #2): caught when the commit is read */
+	gt_commit_graph(r);
+	patch_graph(dir, &s.pr4, &s.root, 0);
+	fetch_august(dir, SKEWED_WANT);
+	/* not a commit-graph at all */
+	snprintf(path, sizeof path, "%s/.git/objects/info/commit-graph", dir);
+	chmod(path, 0644);
+	if (!(fp = fopen(path, "r+b")) || fputs("JUNK", fp) < 0 || fclose(fp) != 0)
+		abort();
+	fetch_august(dir, SKEWED_WANT);
+	git_repository_free(r);
+	gt_rmtree(dir);
+}
+
 static void urls_and_addresses(void)
 {
 	static const char *const good[] = {
@@ -496,6 +706,9 @@ int main(void)
 	RUN(not_a_repository);
 	RUN(shallow_clone);
 	RUN(stop_rule);
+	RUN(graph_walk);
+	RUN(graph_stale);
+	RUN(graph_damaged);
 	RUN(urls_and_addresses);
 	git_libgit2_shutdown();
 	return DONE();
