@@ -4,7 +4,6 @@
 
 #include <curl/curl.h>
 #include <getopt.h>
-#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -549,9 +548,7 @@ int cli_main(int argc, char **argv)
 		rc = parse_opts(&o, commands[i].name, argc - 1, argv + 1, &err);
 		if (rc == 0) {
 			curl_global_init(CURL_GLOBAL_DEFAULT);
-			git_libgit2_init();
 			rc = commands[i].run(&o, &err);
-			git_libgit2_shutdown();
 			curl_global_cleanup();
 		}
 		break;

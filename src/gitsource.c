@@ -836,6 +836,9 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 	w.start = out->len;
 	if (repo_out)
 		*repo_out = NULL;
+	/* libgit2 is started here, not by main: its TLS setup parses every CA
+	 * certificate, which API-only runs need not pay for. */
+	git_libgit2_init();
 	e = git_repository_open_ext(&w.git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (e == GIT_ENOTFOUND) {
 		git_error_clear();
@@ -880,6 +883,7 @@ done:
 	commit_graph_free(graph);
 	free(w.origin);
 	git_repository_free(w.git);
+	git_libgit2_shutdown();
 	return rc;
 }
 
