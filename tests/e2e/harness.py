@@ -126,3 +126,36 @@ class FakeGitHub:
 def opener():
     """A urllib opener that never uses a proxy (the environment may name one)."""
     return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def parse_args():
+    """The scripts' common command line: --binary PATH [-k SUBSTRING]."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("-k", help="run only tests whose name contains this")
+    args = ap.parse_args()
+    args.binary = os.path.abspath(args.binary)
+    return args
+
+
+def run_tests(namespace, only=None):
+    """Run every callable test_* in namespace (a module's globals()), in order of
+    definition; print PASS/FAIL per test and "N passed, N failed" last. Returns the
+    exit code: 0 only when something ran and nothing failed."""
+    import traceback
+    passed = failed = 0
+    for name, fn in list(namespace.items()):
+        if not name.startswith("test_") or not callable(fn) or (only and only not in name):
+            continue
+        t0 = time.time()
+        try:
+            fn()
+            passed += 1
+            print(f"PASS {name} ({time.time() - t0:.1f} s)")
+        except Exception:
+            failed += 1
+            print(f"FAIL {name}")
+            traceback.print_exc()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0

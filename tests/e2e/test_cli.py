@@ -4,18 +4,16 @@ Run: python3 tests/e2e/test_cli.py --binary build/mergeletter
 Each check starts the real binary; the last line is "N passed, N failed".
 """
 
-import argparse
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import traceback
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, FakeGitHub, opener  # noqa: E402
+from harness import ROOT, FakeGitHub, opener, parse_args, run_tests  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
 AUG = os.path.join(DATA, "rust-osdev-2023-08")
@@ -265,26 +263,9 @@ def test_help_and_version():
 
 def main():
     global BINARY
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("-k", help="run only tests whose name contains this")
-    args = ap.parse_args()
-    BINARY = os.path.abspath(args.binary)
-    tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f)]
-    passed = failed = 0
-    for name, fn in tests:
-        if args.k and args.k not in name:
-            continue
-        try:
-            fn()
-            passed += 1
-            print(f"PASS {name}")
-        except Exception:
-            failed += 1
-            print(f"FAIL {name}")
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    args = parse_args()
+    BINARY = args.binary
+    return run_tests(globals(), args.k)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ Run: python3 tests/e2e/test_git_vs_api.py --binary build/mergeletter
 The last line is "N passed, N failed".
 """
 
-import argparse
 import calendar
 import json
 import os
@@ -25,11 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, FakeGitHub  # noqa: E402
+from harness import ROOT, FakeGitHub, parse_args, run_tests  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
 CONFIG = os.path.join(ROOT, "config", "rust-osdev.json")
@@ -263,33 +261,16 @@ def test_errors_and_a_real_shallow_clone():
 
 def main():
     global BINARY, WORK
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("-k", help="run only tests whose name contains this")
-    args = ap.parse_args()
-    BINARY = os.path.abspath(args.binary)
+    args = parse_args()
+    BINARY = args.binary
     if not shutil.which("git"):
         print("git is not installed\n0 passed, 1 failed")
         return 1
     WORK = tempfile.mkdtemp(prefix="ml-git-vs-api-")
-    tests = [(n, f) for n, f in globals().items() if n.startswith("test_") and callable(f)]
-    passed = failed = 0
     try:
-        for name, fn in tests:
-            if args.k and args.k not in name:
-                continue
-            try:
-                fn()
-                passed += 1
-                print(f"PASS {name}")
-            except Exception:
-                failed += 1
-                print(f"FAIL {name}")
-                traceback.print_exc()
+        return run_tests(globals(), args.k)
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
 
 
 if __name__ == "__main__":

@@ -6,16 +6,14 @@ and org discovery.
 Usage: test_org_fetch.py --binary PATH    (prints "N passed, N failed")
 """
 
-import argparse
 import json
 import os
 import sys
 import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeGitHub  # noqa: E402
+from harness import FakeGitHub, parse_args, run_tests  # noqa: E402
 from orgdata import make_org, write_config  # noqa: E402
 
 BINARY = None
@@ -290,26 +288,9 @@ def test_progress_only_on_a_terminal():
 
 def main():
     global BINARY
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("-k", help="run only tests whose name contains this")
-    args = ap.parse_args()
-    BINARY = os.path.abspath(args.binary)
-    passed = failed = 0
-    for name, fn in sorted(globals().items()):
-        if not name.startswith("test_") or not callable(fn) or (args.k and args.k not in name):
-            continue
-        t0 = time.time()
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {name} ({time.time() - t0:.1f} s)")
-        except Exception:
-            failed += 1
-            print(f"FAIL {name}")
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    args = parse_args()
+    BINARY = args.binary
+    return run_tests(globals(), args.k)
 
 
 if __name__ == "__main__":
