@@ -296,16 +296,21 @@ static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_e
 	return rc;
 }
 
-int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err)
+int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
+	       struct ml_error *err)
 {
-	char *url = github_pulls_url(f->gh->api_url, f->repo);
 	int rc;
 
 	if (!url)
 		return error_set(err, ML_EXIT_USAGE,
 				 "invalid API URL '%s'; give --api-url as https://host[/path]",
-				 f->gh->api_url);
-	rc = http_get(f->gh->http, url, GITHUB_ACCEPT, on_pulls_page, f, err);
+				 gh->api_url);
+	rc = http_get(gh->http, url, GITHUB_ACCEPT, done, ud, err);
 	free(url);
 	return rc;
+}
+
+int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err)
+{
+	return github_get(f->gh, github_pulls_url(f->gh->api_url, f->repo), on_pulls_page, f, err);
 }

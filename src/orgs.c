@@ -163,14 +163,5 @@ done:
 
 int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err)
 {
-	char *url = orgs_repos_url(f->gh->api_url, f->org);
-	int rc;
-
-	if (!url)
-		return error_set(err, ML_EXIT_USAGE,
-				 "invalid API URL '%s'; give --api-url as https://host[/path]",
-				 f->gh->api_url);
-	rc = http_get(f->gh->http, url, GITHUB_ACCEPT, on_repos_page, f, err);
-	free(url);
-	return rc;
+	return github_get(f->gh, orgs_repos_url(f->gh->api_url, f->org), on_repos_page, f, err);
 }

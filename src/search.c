@@ -215,16 +215,7 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 
 static int queue_page(struct search_query *sq, int page, struct ml_error *err)
 {
-	char *url = search_url(sq->f->gh->api_url, sq->q, page);
-	int rc;
-
-	if (!url)
-		return error_set(err, ML_EXIT_USAGE,
-				 "invalid API URL '%s'; give --api-url as https://host[/path]",
-				 sq->f->gh->api_url);
-	rc = http_get(sq->f->gh->http, url, GITHUB_ACCEPT, on_page, sq, err);
-	free(url);
-	return rc;
+	return github_get(sq->f->gh, search_url(sq->f->gh->api_url, sq->q, page), on_page, sq, err);
 }
 
 static int is_first_page(const char *url)

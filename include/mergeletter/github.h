@@ -45,6 +45,10 @@ struct ml_pulls_fetch {
 
 /* Queue the first page; the rest follow as pages are parsed. */
 int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err);
+/* Queue a GET of url (taken over and freed; NULL means the API URL could
+ * not be joined, which is reported as a usage error). */
+int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
+	       struct ml_error *err);
 /* An error for a non-200 answer about repo (line: its config line or 0). */
 int github_status_error(const struct ml_github *gh, const char *repo, int line,
 			const struct ml_http_response *r, struct ml_error *err);
