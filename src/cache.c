@@ -247,11 +247,11 @@ static int put_line(struct ml_buf *b, const char *name, const char *value)
 int cache_put(struct ml_cache *c, const char *url, const char *accept,
 	      const struct ml_cache_entry *e)
 {
-	struct ml_buf entry = ML_BUF_INIT, tmp = ML_BUF_INIT;
+	struct ml_buf entry = ML_BUF_INIT;
+	struct ml_error err = ML_ERROR_INIT;
 	char hex[ML_SHA256_HEX_LEN + 1];
 	char *path = NULL;
-	FILE *fp = NULL;
-	int fd = -1, created = 0, rc = -1;
+	int rc = -1;
 
 	if (!c)
 		return 0;
@@ -260,38 +260,20 @@ int cache_put(struct ml_cache *c, const char *url, const char *accept,
 	    put_line(&entry, "url", url) < 0 || buf_printf(&entry, "status %ld\n", e->status) < 0 ||
 	    put_line(&entry, "etag", e->etag) < 0 || put_line(&entry, "link", e->link) < 0 ||
 	    buf_printf(&entry, "length %zu\nsha256 %s\n\n", e->len, hex) < 0 ||
-	    buf_add(&entry, e->body ? e->body : "", e->len) < 0 ||
-	    buf_printf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
+	    buf_add(&entry, e->body ? e->body : "", e->len) < 0) {
 		progress_warn(c->progress, "cache: cannot store %s (out of memory or a bad header)", url);
 		goto done;
 	}
-	created = (fd = mkstemp(tmp.data)) >= 0;
-	if (fd < 0 || !(fp = fdopen(fd, "wb"))) {
-		progress_warn(c->progress, "cache: cannot write in '%s': %s; the run goes on uncached",
-			      c->dir, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (fwrite(entry.data, 1, entry.len, fp) != entry.len || fclose(fp) != 0) {
-		fp = NULL;
-		progress_warn(c->progress, "cache: cannot write '%s': %s", tmp.data, strerror(errno));
-		goto done;
-	}
-	fp = NULL;
-	if (rename(tmp.data, path) < 0) {
-		progress_warn(c->progress, "cache: cannot rename '%s' into place: %s", tmp.data,
-			      strerror(errno));
+	/* entries may hold private repositories' data: 0600; no fsync, as a
+	 * lost entry only costs a request */
+	if (file_write_atomic_flags(path, entry.data, entry.len, ML_FILE_PRIVATE | ML_FILE_NOSYNC,
+				    &err) < 0) {
+		progress_warn(c->progress, "cache: %s; the run goes on uncached", err.msg);
 		goto done;
 	}
 	rc = 0;
 done:
-	if (fp)
-		fclose(fp);
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0 && created)
-		unlink(tmp.data);
-	buf_release(&tmp);
+	error_clear(&err);
 	buf_release(&entry);
 	free(path);
 	return rc;

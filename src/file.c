@@ -43,6 +43,12 @@ done:
 
 int file_write_atomic(const char *path, const char *data, size_t len, struct ml_error *err)
 {
+	return file_write_atomic_flags(path, data, len, 0, err);
+}
+
+int file_write_atomic_flags(const char *path, const char *data, size_t len, int flags,
+			    struct ml_error *err)
+{
 	struct ml_buf tmp = ML_BUF_INIT;
 	struct stat st;
 	FILE *fp = NULL;
@@ -57,14 +63,17 @@ int file_write_atomic(const char *path, const char *data, size_t len, struct ml_
 		error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path, strerror(errno));
 		goto done;
 	}
-	/* Keep the mode of an existing file, else the usual 0644 under umask. */
-	if (stat(path, &st) == 0)
-		fchmod(fd, st.st_mode & 07777);
-	else {
-		mode_t mask = umask(0);
+	/* mkstemp made it 0600; unless private, keep the mode of an existing
+	 * file, or give the usual 0644 under umask. */
+	if (!(flags & ML_FILE_PRIVATE)) {
+		if (stat(path, &st) == 0) {
+			fchmod(fd, st.st_mode & 07777);
+		} else {
+			mode_t mask = umask(0);
 
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
+			umask(mask);
+			fchmod(fd, 0666 & ~mask);
+		}
 	}
 	fp = fdopen(fd, "wb");
 	if (!fp) {
@@ -72,7 +81,8 @@ int file_write_atomic(const char *path, const char *data, size_t len, struct ml_
 		goto done;
 	}
 	fd = -1;
-	if (fwrite(data, 1, len, fp) != len || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
+	if (fwrite(data, 1, len, fp) != len || fflush(fp) != 0 ||
+	    (!(flags & ML_FILE_NOSYNC) && fsync(fileno(fp)) != 0)) {
 		error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path, strerror(errno));
 		goto done;
 	}

@@ -8,9 +8,17 @@
 
 struct ml_error;
 
+enum ml_file_flags {
+	ML_FILE_PRIVATE = 1, /* mode 0600 (else an existing file's mode, or 0666 & ~umask) */
+	ML_FILE_NOSYNC = 2,  /* no fsync: atomic against a killed run, not a power cut */
+};
+
 /* Write data to path through a temporary file in the same directory and
  * rename(2); on failure the old file is left untouched. */
 int file_write_atomic(const char *path, const char *data, size_t len, struct ml_error *err);
+/* The same with enum ml_file_flags. */
+int file_write_atomic_flags(const char *path, const char *data, size_t len, int flags,
+			    struct ml_error *err);
 /* Write data to stdout and check the write and the flush. */
 int file_write_stdout(const char *data, size_t len, struct ml_error *err);
 /* Read a whole file; *out is NUL-terminated and owned by the caller. */
