@@ -85,32 +85,3 @@ void buf_release(struct ml_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
-
-char *ml_strdup(const char *s)
-{
-	return s ? ml_strndup(s, strlen(s)) : NULL;
-}
-
-char *ml_strndup(const char *s, size_t n)
-{
-	char *p;
-
-	if (!s)
-		return NULL;
-	p = malloc(n + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-int ml_strcaseeq(const char *a, const char *b)
-{
-	if (!a || !b)
-		return 0;
-	for (; *a && *b; a++, b++)
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return 0;
-	return *a == *b;
-}

@@ -24,6 +24,7 @@
 #include "mergeletter/error.h"
 #include "mergeletter/file.h"
 #include "mergeletter/progress.h"
+#include "mergeletter/str.h"
 #include "mergeletter/sha256.h"
 
 #define MAGIC "mergeletter-cache 1\n"

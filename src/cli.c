@@ -23,6 +23,7 @@
 #include "mergeletter/markdown.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
+#include "mergeletter/str.h"
 
 #define DEFAULT_API_URL "https://api.github.com"
 
@@ -481,7 +482,7 @@ static int run_section(struct cli_opts *o, struct ml_error *err)
 	ret = 0;
 done:
 	free(rc.maintainers);
-	draft_free(&d);
+	draft_release(&d);
 	return ret;
 }
 
@@ -505,8 +506,8 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		goto done;
 	ret = 0;
 done:
-	draft_free(&d);
-	config_free(&cfg);
+	draft_release(&d);
+	config_release(&cfg);
 	return ret;
 }
 
@@ -560,7 +561,7 @@ int cli_main(int argc, char **argv)
 		fprintf(stderr, "error: %s\n", err.msg);
 		code = err.exit_code;
 	}
-	strv_free(&o.maintainers);
+	strv_release(&o.maintainers);
 	error_clear(&err);
 	if (fclose(stdout) != 0 && code == ML_EXIT_OK) {
 		fputs("error: cannot write to standard output\n", stderr);

@@ -17,6 +17,7 @@
 #include "mergeletter/error.h"
 #include "mergeletter/file.h"
 #include "mergeletter/range.h"
+#include "mergeletter/str.h"
 
 struct loader {
 	const char *text;
@@ -362,7 +363,7 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 done:
 	json_decref(root);
 	if (rc < 0)
-		config_free(cfg);
+		config_release(cfg);
 	return rc;
 }
 
@@ -382,7 +383,7 @@ int config_load(struct ml_config *cfg, const char *path, struct ml_error *err)
 	return rc;
 }
 
-void repo_cfg_free(struct ml_repo_cfg *rc)
+void repo_cfg_release(struct ml_repo_cfg *rc)
 {
 	if (!rc)
 		return;
@@ -427,7 +428,7 @@ int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
 	}
 	return 0;
 oom:
-	repo_cfg_free(dst);
+	repo_cfg_release(dst);
 	return -1;
 }
 
@@ -488,13 +489,13 @@ enum ml_deps_mode deps_mode_parse(const char *s)
 	return ML_DEPS_UNSET;
 }
 
-void config_free(struct ml_config *cfg)
+void config_release(struct ml_config *cfg)
 {
 	if (!cfg)
 		return;
 	free(cfg->path);
 	free(cfg->title);
-	strv_free(&cfg->editors);
+	strv_release(&cfg->editors);
 	for (size_t i = 0; i < cfg->nsections; i++) {
 		struct ml_section_cfg *s = &cfg->sections[i];
 
@@ -502,12 +503,12 @@ void config_free(struct ml_config *cfg)
 		free(s->intro);
 		free(s->org);
 		for (size_t j = 0; j < s->nrepos; j++)
-			repo_cfg_free(&s->repos[j]);
+			repo_cfg_release(&s->repos[j]);
 		free(s->repos);
 	}
 	free(cfg->sections);
-	strv_free(&cfg->bumps.title_patterns);
-	strv_free(&cfg->bumps.labels);
-	strv_free(&cfg->bumps.authors);
+	strv_release(&cfg->bumps.title_patterns);
+	strv_release(&cfg->bumps.labels);
+	strv_release(&cfg->bumps.authors);
 	memset(cfg, 0, sizeof *cfg);
 }

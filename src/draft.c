@@ -6,6 +6,7 @@
 
 #include "mergeletter/buf.h"
 #include "mergeletter/error.h"
+#include "mergeletter/str.h"
 
 struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc)
 {
@@ -68,7 +69,7 @@ int draft_from_config(struct ml_draft *d, const struct ml_config *cfg,
 	}
 	return 0;
 oom:
-	draft_free(d);
+	draft_release(d);
 	return error_set(err, ML_EXIT_FAILURE, "out of memory");
 }
 
@@ -83,7 +84,7 @@ int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc, const struct 
 	d->deps_mode = ML_DEPS_COMMENT;
 	s = add_section(d, NULL, NULL, NULL);
 	if (!s || !draft_add_repo(s, rc)) {
-		draft_free(d);
+		draft_release(d);
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	}
 	return 0;
@@ -98,18 +99,18 @@ struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo)
 	return NULL;
 }
 
-void draft_free(struct ml_draft *d)
+void draft_release(struct ml_draft *d)
 {
 	if (!d)
 		return;
 	free(d->title);
-	strv_free(&d->editors);
+	strv_release(&d->editors);
 	for (size_t i = 0; i < d->nsections; i++) {
 		struct ml_draft_section *s = &d->sections[i];
 
 		for (size_t j = 0; j < s->nrepos; j++) {
-			repo_cfg_free(&s->repos[j].info);
-			pr_list_free(&s->repos[j].prs);
+			repo_cfg_release(&s->repos[j].info);
+			pr_list_release(&s->repos[j].prs);
 			free(s->repos[j].description);
 		}
 		free(s->repos);
@@ -126,23 +127,15 @@ int draft_pr_listed(const struct ml_pr *pr, enum ml_deps_mode mode)
 	return !pr->is_bump || mode == ML_DEPS_KEEP;
 }
 
-static int thank(const struct ml_draft_repo *r, struct ml_strv *out, const char *login)
+static int thank(const struct ml_draft_repo *r, struct ml_strref *out, const char *login)
 {
-	const char **v;
-	size_t n = strlen(login);
-
-	if (!*login || (n > 5 && strcmp(login + n - 5, "[bot]") == 0) ||
-	    repo_cfg_is_maintainer(&r->info, login) || strv_contains_case(out, login))
+	if (!*login || pr_login_is_bot(login) || repo_cfg_is_maintainer(&r->info, login) ||
+	    strref_contains_case(out, login))
 		return 0;
-	v = realloc(out->v, (out->n + 1) * sizeof *v);
-	if (!v)
-		return -1;
-	v[out->n++] = login;
-	out->v = (char **)v;
-	return 0;
+	return strref_push(out, login);
 }
 
-int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct ml_strv *out)
+int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct ml_strref *out)
 {
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < r->prs.len; i++) {
@@ -158,7 +151,6 @@ int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct m
 	}
 	return 0;
 oom:
-	free(out->v);
-	memset(out, 0, sizeof *out);
+	strref_release(out);
 	return -1;
 }

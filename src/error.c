@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "mergeletter/buf.h"
+#include "mergeletter/str.h"
 
 int error_set(struct ml_error *err, int exit_code, const char *fmt, ...)
 {

@@ -17,6 +17,7 @@
 #include "mergeletter/orgs.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/search.h"
+#include "mergeletter/str.h"
 
 struct fetch;
 
@@ -322,15 +323,15 @@ int fetch_run(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
 	rc = 0;
 done:
 	for (size_t i = 0; i < f.ntargets; i++) {
-		pr_list_free(&f.targets[i]->prs);
+		pr_list_release(&f.targets[i]->prs);
 		free(f.targets[i]->repo);
 		free(f.targets[i]->description);
 		free(f.targets[i]);
 	}
 	free(f.targets);
 	free(f.orgs);
-	strv_free(&f.scopes);
+	strv_release(&f.scopes);
 	search_fetch_release(&f.sf);
-	pr_list_free(&f.found);
+	pr_list_release(&f.found);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "mergeletter/buf.h"
 #include "mergeletter/error.h"
+#include "mergeletter/str.h"
 
 /* POSIX extended, matched case-insensitively against the whole title. */
 static const char *const default_title_patterns[] = {
@@ -76,16 +77,9 @@ done:
 	return rc;
 }
 
-static int is_bot_login(const char *login)
-{
-	size_t n = login ? strlen(login) : 0;
-
-	return n > 5 && strcmp(login + n - 5, "[bot]") == 0;
-}
-
 int filter_is_bump(const struct ml_filter *f, const struct ml_pr *pr)
 {
-	if (pr->author_is_bot || is_bot_login(pr->author))
+	if (pr->author_is_bot || pr_login_is_bot(pr->author))
 		return 1;
 	if (pr->author && strv_contains_case(&f->authors, pr->author))
 		return 1;
@@ -111,7 +105,7 @@ void filter_free(struct ml_filter *f)
 	for (size_t i = 0; i < f->nres; i++)
 		regfree(&f->res[i]);
 	free(f->res);
-	strv_free(&f->labels);
-	strv_free(&f->authors);
+	strv_release(&f->labels);
+	strv_release(&f->authors);
 	free(f);
 }

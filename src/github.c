@@ -14,6 +14,7 @@
 #include "mergeletter/buf.h"
 #include "mergeletter/error.h"
 #include "mergeletter/progress.h"
+#include "mergeletter/str.h"
 
 
 char *github_api_url(const char *api_url, const char *path, const char *const *query,

@@ -43,6 +43,7 @@
 #include "mergeletter/commitgraph.h"
 #include "mergeletter/config.h"
 #include "mergeletter/error.h"
+#include "mergeletter/str.h"
 
 #define STOP_SLACK (24 * 60 * 60) /* one day of clock skew */
 #define STOP_RUN 32               /* consecutive commits that old */
@@ -84,29 +85,6 @@ static int oom(struct ml_error *err)
 
 /* ---- names and addresses ---- */
 
-/* A GitHub login: letters, digits and inner hyphens, at most 39, and
- * "[bot]" after an app's name. */
-static int login_valid(const char *s, size_t n)
-{
-	size_t core = n;
-
-	if (n > 5 && memcmp(s + n - 5, "[bot]", 5) == 0)
-		core = n - 5;
-	if (core == 0 || core > 39 || s[0] == '-')
-		return 0;
-	for (size_t i = 0; i < core; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
-			return 0;
-	return 1;
-}
-
-static int is_bot_login(const char *login)
-{
-	size_t n = login ? strlen(login) : 0;
-
-	return n > 5 && strcmp(login + n - 5, "[bot]") == 0;
-}
-
 char *gitsource_noreply_login(const char *email)
 {
 	const char *at = email ? strrchr(email, '@') : NULL, *start = email, *plus;
@@ -122,7 +100,7 @@ char *gitsource_noreply_login(const char *email)
 				return NULL;
 		start = plus + 1;
 	}
-	if (!login_valid(start, (size_t)(at - start)))
+	if (!pr_login_valid(start, (size_t)(at - start)))
 		return NULL;
 	return ml_strndup(start, (size_t)(at - start));
 }
@@ -351,7 +329,7 @@ static int merge_author(struct walk *w, git_commit *c, const char *from, size_t 
 		f->bot = (blen > 11 && strncmp(branch, "dependabot/", 11) == 0) ||
 			 (blen > 9 && strncmp(branch, "renovate/", 9) == 0);
 	}
-	if (slash && login_valid(from, loginlen) && !is_owner(w, from, loginlen) &&
+	if (slash && pr_login_valid(from, loginlen) && !is_owner(w, from, loginlen) &&
 	    !(f->author = ml_strndup(from, loginlen)))
 		return oom(err);
 	if (git_commit_parentcount(c) < 2 || git_commit_parent(&tip, c, 1) < 0) {
@@ -392,7 +370,7 @@ static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is
 		*is_pr = 0;
 		return 0;
 	}
-	f->bot |= is_bot_login(f->author);
+	f->bot |= pr_login_is_bot(f->author);
 	if (scan_coauthors(f, msg) < 0)
 		return oom(err);
 	return 0;
@@ -431,7 +409,7 @@ static int read_commit(struct walk *w, git_commit *c, struct ml_error *err)
 done:
 	free(f.title);
 	free(f.author);
-	strv_free(&f.coauthors);
+	strv_release(&f.coauthors);
 	return rc;
 }
 
@@ -705,7 +683,7 @@ static int finish_records(struct walk *w)
 	free(order);
 	for (size_t i = 0; i < n; i++) { /* drop the marked */
 		if (items[i].number == 0)
-			pr_free(&items[i]);
+			pr_release(&items[i]);
 		else
 			items[kept++] = items[i];
 	}
@@ -817,7 +795,7 @@ static int open_graph(struct walk *w, struct ml_commit_graph **g, struct ml_erro
 static void drop_records(struct walk *w)
 {
 	while (w->out->len > w->start)
-		pr_free(&w->out->items[--w->out->len]);
+		pr_release(&w->out->items[--w->out->len]);
 }
 
 int gitsource_fetch(const char *path, const char *ref, const char *repo,

@@ -24,6 +24,7 @@
 #include "mergeletter/error.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
+#include "mergeletter/str.h"
 
 enum resource { RES_CORE = 0, RES_SEARCH = 1, RES_COUNT };
 

@@ -4,6 +4,7 @@
  * the new reference they are given; the root is released here.
  */
 #include "mergeletter/json_out.h"
+#include "mergeletter/str.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ static json_t *pr_json(const struct ml_pr *pr, enum ml_deps_mode mode)
 static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r)
 {
 	json_t *o = json_object(), *m = json_array(), *prs = json_array(), *thanks = json_array();
-	struct ml_strv who;
+	struct ml_strref who;
 
 	json_object_set_new(o, "repo", json_string(r->info.repo));
 	json_object_set_new(o, "name", r->info.name ? json_string(r->info.name) : json_null());
@@ -71,7 +72,7 @@ static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r
 	if (draft_thanks(r, d->deps_mode, &who) == 0) {
 		for (size_t i = 0; i < who.n; i++)
 			json_array_append_new(thanks, json_string(who.v[i]));
-		free(who.v);
+		strref_release(&who);
 	}
 	json_object_set_new(o, "thanks", thanks);
 	return o;

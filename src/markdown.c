@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mergeletter/range.h"
+#include "mergeletter/str.h"
 
 #define GITHUB_WEB "https://github.com"
 
@@ -249,7 +250,7 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 
 static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
-	struct ml_strv who;
+	struct ml_strref who;
 	size_t contributions = 0;
 	int rc = -1;
 
@@ -279,7 +280,7 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 	rc = buf_printf(out, " for their %s!\n",
 			contributions == 1 ? "contribution" : "contributions");
 done:
-	free(who.v);
+	strref_release(&who);
 	return rc;
 }
 

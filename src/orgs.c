@@ -15,6 +15,7 @@
 #include "mergeletter/http.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
+#include "mergeletter/str.h"
 
 char *orgs_repos_url(const char *api_url, const char *org)
 {
@@ -29,7 +30,7 @@ char *orgs_repos_url(const char *api_url, const char *org)
 	return out;
 }
 
-void orgs_repos_free(struct ml_org_repos *l)
+void orgs_repos_release(struct ml_org_repos *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].repo);
@@ -157,7 +158,7 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 	rc = 0;
 done:
 	free(next);
-	orgs_repos_free(&page);
+	orgs_repos_release(&page);
 	return rc;
 }
 

@@ -1,43 +1,34 @@
 /* pr.c: the PR record and its list. */
 #include "mergeletter/pr.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mergeletter/buf.h"
 
-int strv_push(struct ml_strv *sv, const char *s)
+int pr_login_is_bot(const char *login)
 {
-	char **v;
-	char *copy = ml_strdup(s);
+	size_t n = login ? strlen(login) : 0;
 
-	if (!copy)
-		return -1;
-	v = realloc(sv->v, (sv->n + 1) * sizeof *v);
-	if (!v) {
-		free(copy);
-		return -1;
+	return n > 5 && strcmp(login + n - 5, "[bot]") == 0;
+}
+
+int pr_login_valid(const char *s, size_t n)
+{
+	size_t core = n;
+
+	if (n > 5 && memcmp(s + n - 5, "[bot]", 5) == 0)
+		core = n - 5;
+	if (core == 0 || core > 39 || s[0] == '-' || s[core - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < core; i++) {
+		if (s[i] == '-' && i + 1 < core && s[i + 1] == '-')
+			return 0;
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+			return 0;
 	}
-	v[sv->n++] = copy;
-	sv->v = v;
-	return 0;
-}
-
-int strv_contains_case(const struct ml_strv *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (ml_strcaseeq(sv->v[i], s))
-			return 1;
-	return 0;
-}
-
-void strv_free(struct ml_strv *sv)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		free(sv->v[i]);
-	free(sv->v);
-	sv->v = NULL;
-	sv->n = 0;
+	return 1;
 }
 
 struct ml_pr *pr_list_add(struct ml_pr_list *l)
@@ -93,7 +84,7 @@ int pr_list_take(struct ml_pr_list *dst, struct ml_pr_list *src)
 	return 0;
 }
 
-void pr_free(struct ml_pr *pr)
+void pr_release(struct ml_pr *pr)
 {
 	if (!pr)
 		return;
@@ -101,17 +92,17 @@ void pr_free(struct ml_pr *pr)
 	free(pr->title);
 	free(pr->author);
 	free(pr->association);
-	strv_free(&pr->labels);
-	strv_free(&pr->coauthors);
+	strv_release(&pr->labels);
+	strv_release(&pr->coauthors);
 	memset(pr, 0, sizeof *pr);
 }
 
-void pr_list_free(struct ml_pr_list *l)
+void pr_list_release(struct ml_pr_list *l)
 {
 	if (!l)
 		return;
 	for (size_t i = 0; i < l->len; i++)
-		pr_free(&l->items[i]);
+		pr_release(&l->items[i]);
 	free(l->items);
 	memset(l, 0, sizeof *l);
 }

@@ -15,6 +15,7 @@
 #include "mergeletter/error.h"
 #include "mergeletter/http.h"
 #include "mergeletter/progress.h"
+#include "mergeletter/str.h"
 
 #define DAY 86400
 
@@ -282,7 +283,7 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 	}
 	rc = pr_list_take(f->out, &items) < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
 done:
-	pr_list_free(&items);
+	pr_list_release(&items);
 	return rc;
 }
 

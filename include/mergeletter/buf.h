@@ -28,9 +28,4 @@ char *buf_detach(struct ml_buf *b);
 void buf_reset(struct ml_buf *b);
 void buf_release(struct ml_buf *b);
 
-/* Small string helpers used across modules. */
-char *ml_strdup(const char *s);            /* NULL-safe strdup */
-char *ml_strndup(const char *s, size_t n);
-int ml_strcaseeq(const char *a, const char *b); /* ASCII case-insensitive equality */
-
 #endif

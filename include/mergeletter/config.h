@@ -2,7 +2,7 @@
  * config.h: the JSON config of a newsletter (read with jansson).
  *
  * config_load() fills a struct ml_config that owns every string in it;
- * config_free() releases it. Errors name the file with line:column.
+ * config_release() releases it. Errors name the file with line:column.
  */
 #ifndef MERGELETTER_CONFIG_H
 #define MERGELETTER_CONFIG_H
@@ -68,11 +68,11 @@ int config_load(struct ml_config *cfg, const char *path, struct ml_error *err);
 /* Parse a config from memory; `path` names it in messages. */
 int config_parse(struct ml_config *cfg, const char *text, size_t len, const char *path,
 		 struct ml_error *err);
-void config_free(struct ml_config *cfg);
+void config_release(struct ml_config *cfg);
 
 /* Copy src into dst (dst owns its copies). */
 int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src);
-void repo_cfg_free(struct ml_repo_cfg *rc);
+void repo_cfg_release(struct ml_repo_cfg *rc);
 /* Keep only the maintainers active at some time in [since, until). */
 void repo_cfg_maintainers_during(struct ml_repo_cfg *rc, int64_t since, int64_t until);
 /* 1 when login is one of rc's maintainers (case-insensitive). */

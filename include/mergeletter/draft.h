@@ -2,7 +2,7 @@
  * draft.h: the model the emitters read: sections of repositories, each
  * with the PRs merged in the range.
  *
- * A struct ml_draft owns copies of everything it holds; draft_free()
+ * A struct ml_draft owns copies of everything it holds; draft_release()
  * releases it. Sources fill each repository's `prs`.
  */
 #ifndef MERGELETTER_DRAFT_H
@@ -50,12 +50,12 @@ int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc,
 struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc);
 /* Find a repository anywhere in the draft (case-insensitive), or NULL. */
 struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo);
-void draft_free(struct ml_draft *d);
+void draft_release(struct ml_draft *d);
 
 /* The thanks list of one repository: non-maintainer, non-bot authors (and
- * co-authors) of the listed PRs, in order of first appearance. Borrowed
- * strings; free only the vector (free(out->v)). */
-int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct ml_strv *out);
+ * co-authors) of the listed PRs, in order of first appearance. The strings
+ * are borrowed from r; strref_release() frees the vector. */
+int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct ml_strref *out);
 /* 1 when the PR is listed (not hidden in the bump comment or dropped). */
 int draft_pr_listed(const struct ml_pr *pr, enum ml_deps_mode mode);
 

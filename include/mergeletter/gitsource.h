@@ -13,7 +13,7 @@
  * be known it stays NULL (the emitter says so), never guessed.
  *
  * Ownership: every string stored in the appended records is owned by
- * them (pr_list_free() releases it); *repo_out and the results of the
+ * them (pr_list_release() releases it); *repo_out and the results of the
  * helpers below are newly allocated and freed by the caller.
  */
 #ifndef MERGELETTER_GITSOURCE_H

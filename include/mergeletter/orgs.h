@@ -21,7 +21,7 @@ struct ml_org_repo {
 	int64_t pushed_at;
 };
 
-/* A list that owns its items; orgs_repos_free() releases them. */
+/* A list that owns its items; orgs_repos_release() releases them. */
 struct ml_org_repos {
 	struct ml_org_repo *v;
 	size_t n;
@@ -32,7 +32,7 @@ struct ml_org_repos {
  * counts archived repositories and forks left out. */
 int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
 		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err);
-void orgs_repos_free(struct ml_org_repos *l);
+void orgs_repos_release(struct ml_org_repos *l);
 /* "{api}/orgs/{org}/repos?type=sources&sort=pushed&direction=desc&per_page=100" or NULL. */
 char *orgs_repos_url(const char *api_url, const char *org);
 

@@ -2,7 +2,7 @@
  * pr.h: the one record every source fills and every later stage reads.
  *
  * A struct ml_pr owns all its strings. A struct ml_pr_list owns its
- * items; pr_list_free() releases them. Nothing after a source knows
+ * items; pr_list_release() releases them. Nothing after a source knows
  * whether the record came from the GitHub API or a local clone.
  */
 #ifndef MERGELETTER_PR_H
@@ -10,11 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-struct ml_strv {
-	char **v;
-	size_t n;
-};
+#include "mergeletter/str.h"
 
 struct ml_pr {
 	char *repo;        /* "owner/name" as configured */
@@ -35,9 +31,11 @@ struct ml_pr_list {
 	size_t cap;
 };
 
-int strv_push(struct ml_strv *sv, const char *s); /* copies s */
-int strv_contains_case(const struct ml_strv *sv, const char *s);
-void strv_free(struct ml_strv *sv);
+/* 1 when the login (NULL allowed) names a GitHub App: "NAME[bot]". */
+int pr_login_is_bot(const char *login);
+/* 1 when s[0..n) is a valid GitHub login: letters, digits and single
+ * inner hyphens, at most 39 characters, optionally followed by "[bot]". */
+int pr_login_valid(const char *s, size_t n);
 
 /* Append a zeroed record and return it, or NULL when out of memory. */
 struct ml_pr *pr_list_add(struct ml_pr_list *l);
@@ -45,7 +43,7 @@ struct ml_pr *pr_list_add(struct ml_pr_list *l);
 void pr_list_sort(struct ml_pr_list *l);
 /* Move every item of src to the end of dst; src ends empty. */
 int pr_list_take(struct ml_pr_list *dst, struct ml_pr_list *src);
-void pr_free(struct ml_pr *pr);
-void pr_list_free(struct ml_pr_list *l);
+void pr_release(struct ml_pr *pr);
+void pr_list_release(struct ml_pr_list *l);
 
 #endif

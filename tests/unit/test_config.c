@@ -43,12 +43,12 @@ static void good(void)
 	CHECK(draft_from_config(&d, &cfg, &range, &err) == 0);
 	CHECK(d.sections[0].repos[1].info.nmaintainers == 1);
 	CHECK_STR(d.sections[0].repos[1].info.maintainers[0].login, "old");
-	draft_free(&d);
+	draft_release(&d);
 	range_from_month(&range, "2024-01", &err);
 	CHECK(draft_from_config(&d, &cfg, &range, &err) == 0);
 	CHECK_STR(d.sections[0].repos[1].info.maintainers[0].login, "new");
-	draft_free(&d);
-	config_free(&cfg);
+	draft_release(&d);
+	config_release(&cfg);
 }
 
 static void expect_error(const char *text, const char *want)
@@ -97,7 +97,7 @@ static void shipped_config(void)
 	if (err.msg)
 		fprintf(stderr, "%s\n", err.msg);
 	CHECK(cfg.nsections >= 1 && cfg.sections[0].nrepos >= 5);
-	config_free(&cfg);
+	config_release(&cfg);
 	error_clear(&err);
 }
 

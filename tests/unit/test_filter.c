@@ -18,7 +18,7 @@ static int bump(const struct ml_filter *f, const char *title, const char *author
 	if (label)
 		strv_push(&pr.labels, label);
 	r = filter_is_bump(f, &pr);
-	strv_free(&pr.labels);
+	strv_release(&pr.labels);
 	return r;
 }
 
@@ -62,15 +62,15 @@ static void config_rules(void)
 	CHECK(bump(f, "Something", "Release-Bot-Human", 0, NULL));
 	CHECK(!bump(f, "Something", "x", 0, NULL));
 	filter_free(f);
-	strv_free(&rules.title_patterns);
+	strv_release(&rules.title_patterns);
 	strv_push(&rules.title_patterns, "(unclosed");
 	CHECK(filter_new(&f, &rules, &err) < 0);
 	CHECK(err.exit_code == ML_EXIT_USAGE && strstr(err.msg, "(unclosed"));
 	CHECK(f == NULL);
 	error_clear(&err);
-	strv_free(&rules.title_patterns);
-	strv_free(&rules.labels);
-	strv_free(&rules.authors);
+	strv_release(&rules.title_patterns);
+	strv_release(&rules.labels);
+	strv_release(&rules.authors);
 }
 
 int main(void)

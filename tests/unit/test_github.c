@@ -75,7 +75,7 @@ static void parse_page(void)
 		CHECK_STR(l.items[0].association, "CONTRIBUTOR");
 		CHECK(l.items[1].number == 13 && l.items[1].author_is_bot);
 	}
-	pr_list_free(&l);
+	pr_list_release(&l);
 }
 
 static void parse_older(void)
@@ -92,7 +92,7 @@ static void parse_older(void)
 	CHECK(older == 1 && l.len == 0);
 	CHECK(github_parse_pulls("[]", 2, "o/r", &r, &l, &older, &err) == 0);
 	CHECK(older == 0);
-	pr_list_free(&l);
+	pr_list_release(&l);
 }
 
 static void expect_parse_error(const char *body, const char *want)
@@ -109,7 +109,7 @@ static void expect_parse_error(const char *body, const char *want)
 		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)", want),
 			t_failed_checks++;
 	error_clear(&err);
-	pr_list_free(&l);
+	pr_list_release(&l);
 }
 
 static void parse_errors(void)

@@ -11,6 +11,7 @@
 #include "mergeletter/filter.h"
 #include "mergeletter/gitsource.h"
 #include "mergeletter/markdown.h"
+#include "mergeletter/str.h"
 #include "testutil.h"
 
 #define NOREPLY "@users.noreply.github.com"
@@ -187,7 +188,7 @@ static void merges_and_squashes(void)
 	if ((pr = find(&l, 11)))
 		CHECK(pr->merged_at == gt_time("2023-08-31T23:59:59Z"));
 	free(used);
-	pr_list_free(&l);
+	pr_list_release(&l);
 	gt_rmtree(dir);
 }
 
@@ -219,7 +220,7 @@ static void draft_and_markdown(void)
 	CHECK(err.msg == NULL);
 	buf_release(&out);
 	filter_free(f);
-	draft_free(&d);
+	draft_release(&d);
 	gt_rmtree(dir);
 }
 
@@ -252,14 +253,14 @@ static void bare_refs_and_tags(void)
 
 	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
 	CHECK(l.len == 8); /* HEAD of the bare repository: main */
-	pr_list_free(&l);
+	pr_list_release(&l);
 	CHECK(gitsource_fetch(dir, "release", NULL, &range, &l, NULL, &err) == 0);
 	CHECK_NUMBERS(&l, "20");
 	CHECK(l.len == 1 && strcmp(l.items[0].author, "rel") == 0);
-	pr_list_free(&l);
+	pr_list_release(&l);
 	CHECK(gitsource_fetch(dir, "v1.0", NULL, &range, &l, NULL, &err) == 0); /* annotated tag */
 	CHECK_NUMBERS(&l, "20");
-	pr_list_free(&l);
+	pr_list_release(&l);
 	check_error(gitsource_fetch(dir, "nope", NULL, &range, &l, NULL, &err), &err,
 		    "ref 'nope' not found");
 	CHECK(l.len == 0);
@@ -294,10 +295,10 @@ static void origin_default_branch(void)
 	git_repository_free(r);
 	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
 	CHECK(l.len == 8);
-	pr_list_free(&l);
+	pr_list_release(&l);
 	CHECK(gitsource_fetch(dir, "main", NULL, &range, &l, NULL, &err) == 0); /* origin/main */
 	CHECK(l.len == 8);
-	pr_list_free(&l);
+	pr_list_release(&l);
 	CHECK(gitsource_fetch(dir, "topic", NULL, &range, &l, NULL, &err) == 0);
 	CHECK(l.len == 0);
 	CHECK(err.msg == NULL);
@@ -318,7 +319,7 @@ static void configured_repo_wins(void)
 	if ((pr = find(&l, 6))) /* rust-osdev is still the origin's owner */
 		CHECK_STR(pr->author, "phip1611");
 	free(used);
-	pr_list_free(&l);
+	pr_list_release(&l);
 	gt_rmtree(dir);
 
 	/* no origin: the repository must be named */
@@ -328,7 +329,7 @@ static void configured_repo_wins(void)
 	CHECK(gitsource_fetch(dir, NULL, "rust-osdev/uefi-rs", &range, &l, NULL, &err) == 0);
 	if ((pr = find(&l, 5)))
 		CHECK_STR(pr->author, "dependabot[bot]");
-	pr_list_free(&l);
+	pr_list_release(&l);
 	gt_rmtree(dir);
 
 	/* a remote elsewhere than GitHub names no repository either */
@@ -386,7 +387,7 @@ static void shallow_clone(void)
 	CHECK(range_from_bounds(&late, "2023-08-15", "2023-09-01", &err) == 0);
 	CHECK(gitsource_fetch(dir, NULL, NULL, &late, &l, NULL, &err) == 0);
 	CHECK_NUMBERS(&l, "3");
-	pr_list_free(&l);
+	pr_list_release(&l);
 	CHECK(err.msg == NULL);
 	gt_rmtree(dir);
 }
@@ -423,7 +424,7 @@ static void stop_rule(void)
 	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
 	CHECK_NUMBERS(&l, "4,3"); /* in merge order already */
 	CHECK(l.len == 2 && strcmp(l.items[1].title, "In range again") == 0);
-	pr_list_free(&l);
+	pr_list_release(&l);
 	CHECK(err.msg == NULL);
 	/* a range that needs the missing commit: a damaged repository */
 	{
@@ -572,7 +573,7 @@ static void fetch_august(const char *dir, const char *want)
 	}
 	if ((pr = find(&l, 2)))
 		CHECK(pr->merged_at == gt_time("2023-08-01T00:00:00Z"));
-	pr_list_free(&l);
+	pr_list_release(&l);
 }
 
 #define SKEWED_WANT "2,4,5,8,7"
@@ -598,7 +599,7 @@ static void graph_walk(void)
 	gt_config_bool(r, "core.commitGraph", 0);
 	check_error(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err), &err, "git fsck");
 	CHECK(l.len == 0);
-	pr_list_free(&l); /* the records made before the error are gone, not the list's memory */
+	pr_list_release(&l); /* the records made before the error are gone, not the list's memory */
 	gt_config_bool(r, "core.commitGraph", 1);
 	fetch_august(dir, SKEWED_WANT);
 	git_repository_free(r);

@@ -5,6 +5,7 @@
 #include "mergeletter/draft.h"
 #include "mergeletter/error.h"
 #include "mergeletter/markdown.h"
+#include "mergeletter/str.h"
 #include "testutil.h"
 
 static char *link_text(const char *title)
@@ -125,7 +126,7 @@ static void section(void)
 	CHECK(strstr(out.data, "- [build(deps): bump x from 1 to 2](") != NULL);
 	CHECK(strstr(out.data, "dependabot") == NULL || strstr(out.data, "[@dependabot") == NULL);
 	buf_release(&out);
-	draft_free(&d);
+	draft_release(&d);
 }
 
 /* A month's draft of one repository without maintainers. */
@@ -162,7 +163,7 @@ static void singular_and_lists(void)
 	CHECK(markdown_section(&out, &d, r) == 0);
 	CHECK(strstr(out.data, "[@erin](https://github.com/erin), [@frank](https://github.com/frank), and [@grace](https://github.com/grace) for their contributions!"));
 	buf_release(&out);
-	draft_free(&d);
+	draft_release(&d);
 }
 
 static void only_bumps_and_empty(void)
@@ -183,7 +184,7 @@ static void only_bumps_and_empty(void)
 	CHECK(markdown_section(&out, &d, r) == 0);
 	CHECK(out.len == 0);
 	buf_release(&out);
-	draft_free(&d);
+	draft_release(&d);
 }
 
 static void unknown_author(void)
@@ -202,7 +203,7 @@ static void unknown_author(void)
 	CHECK(strstr(out.data, "Thanks to [@heidi](https://github.com/heidi), [@ivan](https://github.com/ivan), and [@judy](https://github.com/judy) for their contributions!\n"));
 	CHECK(strstr(out.data, "<!-- TODO: the authors of these PRs are unknown; add them to the thanks line: #2 -->"));
 	buf_release(&out);
-	draft_free(&d);
+	draft_release(&d);
 }
 
 int main(void)

@@ -106,7 +106,7 @@ static void parsing(void)
 		CHECK_STR(l.items[1].repo, "o/r"); /* an API URL with a path prefix */
 		CHECK(l.items[1].author_is_bot);
 	}
-	pr_list_free(&l);
+	pr_list_release(&l);
 	{
 		const char *inc = "{\"total_count\":0,\"incomplete_results\":true,\"items\":[]}";
 
@@ -124,7 +124,7 @@ static void parsing(void)
 	}
 	CHECK(err.msg && strstr(err.msg, "\"user\""));
 	error_clear(&err);
-	pr_list_free(&l);
+	pr_list_release(&l);
 }
 
 static const char org_page[] =
@@ -157,7 +157,7 @@ static void org_listing(void)
 		CHECK_STR(l.v[1].repo, "rust-osdev/vga");
 		CHECK(l.v[1].description == NULL);
 	}
-	orgs_repos_free(&l);
+	orgs_repos_release(&l);
 	CHECK(orgs_parse_repos("{}", 2, "o", AUG1, &l, &older, &skipped, &err) < 0);
 	CHECK(err.msg && strstr(err.msg, "org 'o'"));
 	error_clear(&err);
