@@ -4,13 +4,14 @@
 
 #include <curl/curl.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "mergeletter/buf.h"
-#include "mergeletter/cache.h"
 #include "mergeletter/config.h"
 #include "mergeletter/draft.h"
 #include "mergeletter/error.h"
@@ -25,48 +26,7 @@
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
 
-#define DEFAULT_API_URL "https://api.github.com"
-
 enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
-
-enum opt_id {
-	OPT_MONTH = 256, OPT_SINCE, OPT_UNTIL, OPT_MAINTAINER, OPT_INTRO, OPT_DEPS, OPT_CONFIG,
-	OPT_API_URL, OPT_FORMAT, OPT_VERSION, OPT_JOBS, OPT_VIA, OPT_CACHE_DIR, OPT_NO_CACHE,
-	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF,
-	OPT_OUTPUT = 'o', OPT_HELP = 'h',
-};
-
-struct opt_spec {
-	struct option lo;
-	int commands; /* CMD_* mask of the commands that take it */
-};
-
-static const struct opt_spec opt_table[] = {
-	{ { "month", required_argument, NULL, OPT_MONTH }, CMD_ALL },
-	{ { "since", required_argument, NULL, OPT_SINCE }, CMD_SECTION },
-	{ { "until", required_argument, NULL, OPT_UNTIL }, CMD_SECTION },
-	{ { "maintainer", required_argument, NULL, OPT_MAINTAINER }, CMD_SECTION },
-	{ { "intro", required_argument, NULL, OPT_INTRO }, CMD_SECTION },
-	{ { "git", required_argument, NULL, OPT_GIT }, CMD_SECTION },
-	{ { "ref", required_argument, NULL, OPT_REF }, CMD_SECTION },
-	{ { "deps", required_argument, NULL, OPT_DEPS }, CMD_ALL },
-	{ { "config", required_argument, NULL, OPT_CONFIG }, CMD_ISSUE },
-	{ { "output", required_argument, NULL, OPT_OUTPUT }, CMD_ALL },
-	{ { "api-url", required_argument, NULL, OPT_API_URL }, CMD_ALL },
-	{ { "format", required_argument, NULL, OPT_FORMAT }, CMD_ALL },
-	{ { "jobs", required_argument, NULL, OPT_JOBS }, CMD_ALL },
-	{ { "via", required_argument, NULL, OPT_VIA }, CMD_ALL },
-	{ { "cache-dir", required_argument, NULL, OPT_CACHE_DIR }, CMD_ALL },
-	{ { "no-cache", no_argument, NULL, OPT_NO_CACHE }, CMD_ALL },
-	{ { "offline", no_argument, NULL, OPT_OFFLINE }, CMD_ALL },
-	{ { "max-wait", required_argument, NULL, OPT_MAX_WAIT }, CMD_ALL },
-	{ { "quiet", no_argument, NULL, OPT_QUIET }, CMD_ALL },
-	{ { "verbose", no_argument, NULL, OPT_VERBOSE }, CMD_ALL },
-	{ { "help", no_argument, NULL, OPT_HELP }, CMD_ALL },
-	{ { "version", no_argument, NULL, OPT_VERSION }, CMD_ALL },
-};
-
-#define NOPTS (sizeof opt_table / sizeof *opt_table)
 
 struct cli_opts {
 	int command;
@@ -74,22 +34,127 @@ struct cli_opts {
 	const char *month, *since, *until;
 	const char *intro;
 	struct ml_strv maintainers;
-	enum ml_deps_mode deps;
+	int deps;          /* enum ml_deps_mode; ML_DEPS_UNSET: the config's */
 	const char *config;
 	const char *output;
 	const char *api_url;
 	const char *git, *ref; /* local clone and its ref, or NULL */
-	int json;
-	long jobs;          /* --jobs, 0: default */
-	int via;            /* enum ml_via + 1, 0: the command's default */
+	int format;        /* enum cli_format */
+	long jobs;         /* --jobs, 0: default */
+	int via;           /* enum ml_via; ML_VIA_DEFAULT: the command's */
 	const char *cache_dir;
 	int no_cache, offline, quiet, verbose;
-	long max_wait;      /* --max-wait, -1: default */
+	long max_wait;     /* --max-wait, -1: default */
+	int help, version;
 };
 
-#define DEFAULT_JOBS 8
-#define MAX_JOBS 64 /* GitHub asks clients to stay well under 100 */
-#define DEFAULT_MAX_WAIT 60
+enum cli_format { FORMAT_MARKDOWN = 0, FORMAT_JSON };
+
+/* What an option's argument is and where it goes. */
+enum opt_kind {
+	OPT_STRING, /* const char *: the argument */
+	OPT_FLAG,   /* int: set to 1 */
+	OPT_LIST,   /* struct ml_strv: the argument appended */
+	OPT_LONG,   /* long: a whole number in [min, max] */
+	OPT_CHOICE, /* int: the value of the named choice */
+};
+
+/* The help groups, in the order --help prints them. */
+enum opt_group { GROUP_COMMAND, GROUP_COMMON, GROUP_FETCH };
+
+struct opt_choice {
+	const char *name;
+	int value;
+};
+
+static const struct opt_choice deps_choices[] = {
+	{ "comment", ML_DEPS_COMMENT }, { "drop", ML_DEPS_DROP }, { "keep", ML_DEPS_KEEP }, { NULL, 0 }
+};
+static const struct opt_choice via_choices[] = {
+	{ "search", ML_VIA_SEARCH }, { "pulls", ML_VIA_PULLS }, { NULL, 0 }
+};
+static const struct opt_choice format_choices[] = {
+	{ "markdown", FORMAT_MARKDOWN }, { "json", FORMAT_JSON }, { NULL, 0 }
+};
+
+/* One row per option: it drives getopt, the command masks and --help. */
+struct cli_option {
+	const char *name;
+	char short_name; /* 0: none */
+	enum opt_kind kind;
+	size_t offset;   /* of the field in struct cli_opts */
+	int commands;    /* CMD_* mask of the commands that take it */
+	enum opt_group group;
+	const char *arg; /* the argument's name in --help, NULL for a flag */
+	const char *help; /* lines separated by '\n' */
+	long min, max;   /* OPT_LONG */
+	const struct opt_choice *choices; /* OPT_CHOICE */
+};
+
+#define FIELD(f) offsetof(struct cli_opts, f)
+
+static const struct cli_option options[] = {
+	{ "since", 0, OPT_STRING, FIELD(since), CMD_SECTION, GROUP_COMMAND, "DATE",
+	  "start of the range, inclusive (YYYY-MM-DD or ISO 8601 time)", 0, 0, NULL },
+	{ "until", 0, OPT_STRING, FIELD(until), CMD_SECTION, GROUP_COMMAND, "DATE",
+	  "end of the range, exclusive", 0, 0, NULL },
+	{ "maintainer", 0, OPT_LIST, FIELD(maintainers), CMD_SECTION, GROUP_COMMAND, "LOGIN",
+	  "a maintainer (repeatable): left out of the thanks line", 0, 0, NULL },
+	{ "intro", 0, OPT_STRING, FIELD(intro), CMD_SECTION, GROUP_COMMAND, "TEXT",
+	  "the repository's introduction sentence", 0, 0, NULL },
+	{ "git", 0, OPT_STRING, FIELD(git), CMD_SECTION, GROUP_COMMAND, "PATH",
+	  "read the merged PRs from the local clone at PATH (a work tree\n"
+	  "or a bare repository) instead of the GitHub API: merge commits\n"
+	  "and squash commits \"Title (#N)\" on the first-parent history,\n"
+	  "no network; OWNER/REPO defaults to the origin remote's",
+	  0, 0, NULL },
+	{ "ref", 0, OPT_STRING, FIELD(ref), CMD_SECTION, GROUP_COMMAND, "REF",
+	  "with --git: the branch, tag or commit to read (default: the\n"
+	  "origin remote's default branch, else HEAD)",
+	  0, 0, NULL },
+	{ "config", 0, OPT_STRING, FIELD(config), CMD_ISSUE, GROUP_COMMAND, "FILE",
+	  "the newsletter's JSON config (see config/rust-osdev.json)", 0, 0, NULL },
+	{ "month", 0, OPT_STRING, FIELD(month), CMD_ALL, GROUP_COMMON, "YYYY-MM",
+	  "the month to draft (UTC; default: the previous month)", 0, 0, NULL },
+	{ "deps", 0, OPT_CHOICE, FIELD(deps), CMD_ALL, GROUP_COMMON, "MODE",
+	  "dependency bumps: comment (default: an HTML comment after\n"
+	  "the list), drop (left out) or keep (listed)",
+	  0, 0, deps_choices },
+	{ "output", 'o', OPT_STRING, FIELD(output), CMD_ALL, GROUP_COMMON, "FILE",
+	  "write the draft to FILE (atomically) instead of stdout", 0, 0, NULL },
+	{ "api-url", 0, OPT_STRING, FIELD(api_url), CMD_ALL, GROUP_COMMON, "URL",
+	  "GitHub API (default " GITHUB_API_URL "; env GITHUB_API_URL)", 0, 0, NULL },
+	{ "format", 0, OPT_CHOICE, FIELD(format), CMD_ALL, GROUP_COMMON, "FORMAT",
+	  "markdown (default) or json (the same data, machine-readable)", 0, 0, format_choices },
+	{ "via", 0, OPT_CHOICE, FIELD(via), CMD_ALL, GROUP_FETCH, "search|pulls",
+	  "find merged PRs with one search for every repository and\n"
+	  "org (default for issue), or each repository's pulls\n"
+	  "listing (default for section)",
+	  0, 0, via_choices },
+	{ "jobs", 0, OPT_LONG, FIELD(jobs), CMD_ALL, GROUP_FETCH, "N",
+	  "transfers in flight at most (default 8, at most 64)", 1, GITHUB_MAX_JOBS, NULL },
+	{ "cache-dir", 0, OPT_STRING, FIELD(cache_dir), CMD_ALL, GROUP_FETCH, "DIR",
+	  "the response cache (default $XDG_CACHE_HOME/mergeletter,\n"
+	  "else ~/.cache/mergeletter); re-runs send conditional\n"
+	  "requests, and a 304 costs no rate limit",
+	  0, 0, NULL },
+	{ "no-cache", 0, OPT_FLAG, FIELD(no_cache), CMD_ALL, GROUP_FETCH, NULL,
+	  "neither read nor write the cache", 0, 0, NULL },
+	{ "offline", 0, OPT_FLAG, FIELD(offline), CMD_ALL, GROUP_FETCH, NULL,
+	  "answer from the cache alone; fail on anything not cached", 0, 0, NULL },
+	{ "max-wait", 0, OPT_LONG, FIELD(max_wait), CMD_ALL, GROUP_FETCH, "SECONDS",
+	  "wait at most this long for a rate limit to reset (default 60)", 0, 86400, NULL },
+	{ "quiet", 0, OPT_FLAG, FIELD(quiet), CMD_ALL, GROUP_FETCH, NULL,
+	  "no progress line (it is shown only when stderr is a terminal)", 0, 0, NULL },
+	{ "verbose", 0, OPT_FLAG, FIELD(verbose), CMD_ALL, GROUP_FETCH, NULL,
+	  "log each request: method, URL, status, bytes, ms, cache use", 0, 0, NULL },
+	{ "help", 'h', OPT_FLAG, FIELD(help), CMD_ALL, GROUP_FETCH, NULL, "show this help", 0, 0,
+	  NULL },
+	{ "version", 0, OPT_FLAG, FIELD(version), CMD_ALL, GROUP_FETCH, NULL, "show the version", 0,
+	  0, NULL },
+};
+
+#define NOPTS (sizeof options / sizeof *options)
 
 static const char usage_text[] =
 	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE --until DATE]\n"
@@ -98,31 +163,7 @@ static const char usage_text[] =
 	"       mergeletter issue   --config FILE [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
 	"       mergeletter --help | --version\n";
 
-static const char help_common[] =
-	"\n"
-	"Common options:\n"
-	"  --month YYYY-MM     the month to draft (UTC; default: the previous month)\n"
-	"  --deps MODE         dependency bumps: comment (default: an HTML comment after\n"
-	"                      the list), drop (left out) or keep (listed)\n"
-	"  -o, --output FILE   write the draft to FILE (atomically) instead of stdout\n"
-	"  --api-url URL       GitHub API (default https://api.github.com; env GITHUB_API_URL)\n"
-	"  --format FORMAT     markdown (default) or json (the same data, machine-readable)\n"
-	"\n"
-	"Fetching:\n"
-	"  --via search|pulls  find merged PRs with one search for every repository and\n"
-	"                      org (default for issue), or each repository's pulls\n"
-	"                      listing (default for section)\n"
-	"  --jobs N            transfers in flight at most (default 8, at most 64)\n"
-	"  --cache-dir DIR     the response cache (default $XDG_CACHE_HOME/mergeletter,\n"
-	"                      else ~/.cache/mergeletter); re-runs send conditional\n"
-	"                      requests, and a 304 costs no rate limit\n"
-	"  --no-cache          neither read nor write the cache\n"
-	"  --offline           answer from the cache alone; fail on anything not cached\n"
-	"  --max-wait SECONDS  wait at most this long for a rate limit to reset (default 60)\n"
-	"  --quiet             no progress line (it is shown only when stderr is a terminal)\n"
-	"  --verbose           log each request: method, URL, status, bytes, ms, cache use\n"
-	"  -h, --help          show this help\n"
-	"  --version           show the version\n"
+static const char help_tail[] =
 	"\n"
 	"Environment:\n"
 	"  GH_TOKEN, GITHUB_TOKEN   API token (without one: unauthenticated, 60 requests an hour)\n"
@@ -139,27 +180,12 @@ static const char help_section[] =
 	"mergeletter section: draft one repository's section of the newsletter\n"
 	"\n"
 	"usage: mergeletter section OWNER/REPO [options]\n"
-	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
-	"\n"
-	"Options:\n"
-	"  --since DATE        start of the range, inclusive (YYYY-MM-DD or ISO 8601 time)\n"
-	"  --until DATE        end of the range, exclusive\n"
-	"  --maintainer LOGIN  a maintainer (repeatable): left out of the thanks line\n"
-	"  --intro TEXT        the repository's introduction sentence\n"
-	"  --git PATH          read the merged PRs from the local clone at PATH (a work tree\n"
-	"                      or a bare repository) instead of the GitHub API: merge commits\n"
-	"                      and squash commits \"Title (#N)\" on the first-parent history,\n"
-	"                      no network; OWNER/REPO defaults to the origin remote's\n"
-	"  --ref REF           with --git: the branch, tag or commit to read (default: the\n"
-	"                      origin remote's default branch, else HEAD)\n";
+	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n";
 
 static const char help_issue[] =
 	"mergeletter issue: draft a whole issue of the newsletter from a config\n"
 	"\n"
-	"usage: mergeletter issue --config FILE [options]\n"
-	"\n"
-	"Options:\n"
-	"  --config FILE       the newsletter's JSON config (see config/rust-osdev.json)\n";
+	"usage: mergeletter issue --config FILE [options]\n";
 
 static const char help_main[] =
 	"mergeletter: draft newsletter posts and release notes from merged pull requests\n"
@@ -170,16 +196,152 @@ static const char help_main[] =
 	"\n"
 	"Run 'mergeletter COMMAND --help' for a command's options.\n";
 
-static int usage_error(const char *cmd, struct ml_error *err, const char *fmt, const char *arg)
+#define HELP_COLUMN 22
+
+/* The option rows of one group that apply to the commands in mask. */
+static void help_group(struct ml_buf *out, enum opt_group group, int mask, const char *title)
 {
-	struct ml_buf m = ML_BUF_INIT;
+	int any = 0;
+
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct cli_option *op = &options[i];
+		const char *h = op->help;
+		size_t start, col;
+
+		if (op->group != group || !(op->commands & mask))
+			continue;
+		if (!any++)
+			buf_printf(out, "\n%s:\n", title);
+		start = out->len;
+		if (op->short_name)
+			buf_printf(out, "  -%c, --%s", op->short_name, op->name);
+		else
+			buf_printf(out, "  --%s", op->name);
+		if (op->arg)
+			buf_printf(out, " %s", op->arg);
+		col = out->len - start;
+		for (;;) {
+			size_t n = strcspn(h, "\n");
+
+			buf_printf(out, "%*s%.*s\n", col < HELP_COLUMN ? (int)(HELP_COLUMN - col) : 1, "",
+				   (int)n, h);
+			if (!h[n])
+				break;
+			h += n + 1;
+			col = 0;
+		}
+	}
+}
+
+/* The --help text of a command (0: the program's). */
+static void help_text(struct ml_buf *out, int command)
+{
+	if (command == CMD_SECTION)
+		buf_puts(out, help_section);
+	else if (command == CMD_ISSUE)
+		buf_puts(out, help_issue);
+	else {
+		buf_puts(out, help_main);
+		buf_puts(out, usage_text);
+	}
+	if (command)
+		help_group(out, GROUP_COMMAND, command, "Options");
+	help_group(out, GROUP_COMMON, command ? command : CMD_ALL, "Common options");
+	help_group(out, GROUP_FETCH, command ? command : CMD_ALL, "Fetching");
+	buf_puts(out, help_tail);
+}
+
+/* Print --help or --version to stdout. */
+static int print_info(int command, int version, struct ml_error *err)
+{
+	struct ml_buf out = ML_BUF_INIT;
 	int rc;
 
-	buf_printf(&m, fmt, arg);
+	if (version)
+		rc = buf_puts(&out, "mergeletter " ML_VERSION "\n");
+	else
+		help_text(&out, command), rc = out.data ? 0 : -1;
+	if (rc < 0)
+		rc = error_set(err, ML_EXIT_FAILURE, "out of memory");
+	else
+		rc = file_write_stdout(out.data, out.len, err);
+	buf_release(&out);
+	return rc;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int usage_error(const char *cmd, struct ml_error *err, const char *fmt, ...)
+{
+	struct ml_buf m = ML_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	buf_vprintf(&m, fmt, ap);
+	va_end(ap);
 	rc = error_set(err, ML_EXIT_USAGE, "%s; see 'mergeletter %s%s--help'",
 		       m.data ? m.data : "usage error", cmd ? cmd : "", cmd ? " " : "");
 	buf_release(&m);
 	return rc;
+}
+
+/* Store one option's argument where its row says. */
+static int opt_set(struct cli_opts *o, const struct cli_option *op, const char *arg,
+		   const char *cmdname, struct ml_error *err)
+{
+	void *field = (char *)o + op->offset;
+
+	switch (op->kind) {
+	case OPT_STRING:
+		*(const char **)field = arg;
+		return 0;
+	case OPT_FLAG:
+		*(int *)field = 1;
+		return 0;
+	case OPT_LIST:
+		if (strv_push(field, arg) < 0)
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
+		return 0;
+	case OPT_LONG: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+
+		if (*arg == '\0' || *end || v < op->min || v > op->max)
+			return usage_error(cmdname, err, "invalid --%s '%s'; give a whole number from %ld to %ld",
+					   op->name, arg, op->min, op->max);
+		*(long *)field = v;
+		return 0;
+	}
+	case OPT_CHOICE: {
+		struct ml_buf names = ML_BUF_INIT;
+		int rc;
+
+		for (const struct opt_choice *c = op->choices; c->name; c++)
+			if (strcmp(arg, c->name) == 0) {
+				*(int *)field = c->value;
+				return 0;
+			}
+		for (const struct opt_choice *c = op->choices; c->name; c++)
+			buf_printf(&names, "%s%s", c == op->choices ? "" : c[1].name ? ", " : " or ",
+				   c->name);
+		rc = usage_error(cmdname, err, "invalid --%s '%s'; use %s", op->name, arg,
+				 names.data ? names.data : "");
+		buf_release(&names);
+		return rc;
+	}
+	}
+	return usage_error(cmdname, err, "unhandled option '--%s'", op->name);
+}
+
+/* The row of getopt's answer c, or NULL. */
+static const struct cli_option *opt_find(int c)
+{
+	if (c >= 256 && (size_t)(c - 256) < NOPTS)
+		return &options[c - 256];
+	for (size_t i = 0; i < NOPTS; i++)
+		if (options[i].short_name && options[i].short_name == c)
+			return &options[i];
+	return NULL;
 }
 
 /* Parse argv (after the command name). Returns 0, 1 when help/version was
@@ -188,98 +350,42 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		      struct ml_error *err)
 {
 	struct option longopts[NOPTS + 1];
+	char shortopts[2 * NOPTS + 2] = ":";
+	size_t ns = 1;
 	int c;
 
 	memset(longopts, 0, sizeof longopts);
-	for (size_t i = 0; i < NOPTS; i++)
-		longopts[i] = opt_table[i].lo;
+	for (size_t i = 0; i < NOPTS; i++) {
+		longopts[i].name = options[i].name;
+		longopts[i].has_arg = options[i].kind == OPT_FLAG ? no_argument : required_argument;
+		longopts[i].val = 256 + (int)i;
+		if (options[i].short_name) {
+			shortopts[ns++] = options[i].short_name;
+			if (options[i].kind != OPT_FLAG)
+				shortopts[ns++] = ':';
+		}
+	}
+	shortopts[ns] = '\0';
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-		const struct opt_spec *spec = NULL;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct cli_option *op = opt_find(c);
 
-		for (size_t i = 0; i < NOPTS; i++)
-			if (opt_table[i].lo.val == c)
-				spec = &opt_table[i];
 		if (c == ':')
 			return usage_error(cmdname, err, "option '%s' needs a value", argv[optind - 1]);
-		if (c == '?' || !spec)
+		if (c == '?' || !op)
 			return usage_error(cmdname, err, "unknown option '%s'", argv[optind - 1]);
-		if (!(spec->commands & o->command))
+		if (!(op->commands & o->command))
 			return usage_error(cmdname, err, "option '--%s' does not apply to this command",
-					   spec->lo.name);
-		switch (c) {
-		case OPT_HELP:
-			fputs(o->command == CMD_SECTION ? help_section : help_issue, stdout);
-			fputs(help_common, stdout);
-			return 1;
-		case OPT_VERSION:
-			printf("mergeletter %s\n", ML_VERSION);
-			return 1;
-		case OPT_MONTH: o->month = optarg; break;
-		case OPT_SINCE: o->since = optarg; break;
-		case OPT_UNTIL: o->until = optarg; break;
-		case OPT_INTRO: o->intro = optarg; break;
-		case OPT_CONFIG: o->config = optarg; break;
-		case OPT_OUTPUT: o->output = optarg; break;
-		case OPT_API_URL: o->api_url = optarg; break;
-		case OPT_GIT: o->git = optarg; break;
-		case OPT_REF: o->ref = optarg; break;
-		case OPT_JOBS:
-		case OPT_MAX_WAIT: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (*optarg == '\0' || *end || v < (c == OPT_JOBS ? 1 : 0) ||
-			    v > (c == OPT_JOBS ? MAX_JOBS : 86400))
-				return usage_error(cmdname, err,
-						   c == OPT_JOBS ? "invalid --jobs '%s'; give 1 to 64"
-								 : "invalid --max-wait '%s'; give seconds, 0 to 86400",
-						   optarg);
-			if (c == OPT_JOBS)
-				o->jobs = v;
-			else
-				o->max_wait = v;
-			break;
-		}
-		case OPT_VIA:
-			if (strcmp(optarg, "search") == 0)
-				o->via = ML_VIA_SEARCH + 1;
-			else if (strcmp(optarg, "pulls") == 0)
-				o->via = ML_VIA_PULLS + 1;
-			else
-				return usage_error(cmdname, err,
-						   "invalid --via '%s'; use search or pulls", optarg);
-			break;
-		case OPT_CACHE_DIR: o->cache_dir = optarg; break;
-		case OPT_NO_CACHE: o->no_cache = 1; break;
-		case OPT_OFFLINE: o->offline = 1; break;
-		case OPT_QUIET: o->quiet = 1; break;
-		case OPT_VERBOSE: o->verbose = 1; break;
-		case OPT_MAINTAINER:
-			if (strv_push(&o->maintainers, optarg) < 0)
-				return error_set(err, ML_EXIT_FAILURE, "out of memory");
-			break;
-		case OPT_DEPS:
-			o->deps = deps_mode_parse(optarg);
-			if (o->deps == ML_DEPS_UNSET)
-				return usage_error(cmdname, err,
-						   "invalid --deps '%s'; use comment, drop or keep", optarg);
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				o->json = 1;
-			else if (strcmp(optarg, "markdown") != 0)
-				return usage_error(cmdname, err,
-						   "invalid --format '%s'; use markdown or json", optarg);
-			break;
-		default:
-			return usage_error(cmdname, err, "unhandled option '%s'", argv[optind - 1]);
-		}
+					   op->name);
+		if (opt_set(o, op, optarg, cmdname, err) < 0)
+			return -1;
+		if (o->help || o->version)
+			return print_info(o->version ? 0 : o->command, o->version, err) < 0 ? -1 : 1;
 	}
 	if (o->command == CMD_SECTION && (optind < argc || !o->git)) {
 		if (optind >= argc)
-			return usage_error(cmdname, err, "%smissing OWNER/REPO (or --git PATH)", "");
+			return usage_error(cmdname, err, "missing OWNER/REPO (or --git PATH)");
 		o->repo = argv[optind++];
 		if (!repo_name_valid(o->repo))
 			return usage_error(cmdname, err,
@@ -288,14 +394,13 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 	if (optind < argc)
 		return usage_error(cmdname, err, "unexpected argument '%s'", argv[optind]);
 	if (o->ref && !o->git)
-		return usage_error(cmdname, err, "%s--ref needs --git PATH", "");
+		return usage_error(cmdname, err, "--ref needs --git PATH");
 	if (o->command == CMD_ISSUE && !o->config)
-		return usage_error(cmdname, err, "%smissing --config FILE", "");
+		return usage_error(cmdname, err, "missing --config FILE");
 	if (o->offline && o->no_cache)
-		return usage_error(cmdname, err, "%s--offline needs the cache; drop --no-cache", "");
+		return usage_error(cmdname, err, "--offline needs the cache; drop --no-cache");
 	if (o->month && (o->since || o->until))
-		return usage_error(cmdname, err, "%s--month and --since/--until exclude each other",
-				   "");
+		return usage_error(cmdname, err, "--month and --since/--until exclude each other");
 	return 0;
 }
 
@@ -309,42 +414,12 @@ static int resolve_range(const struct cli_opts *o, struct ml_range *r, struct ml
 	return 0;
 }
 
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
-/* The cache of --cache-dir (or the default), or none. */
-static int open_cache(struct ml_cache **cache, const struct cli_opts *o, const char *token,
-		      struct ml_progress *progress, struct ml_error *err)
-{
-	struct ml_error cerr = ML_ERROR_INIT;
-
-	*cache = NULL;
-	if (o->no_cache)
-		return 0;
-	if (cache_open(cache, o->cache_dir, token, progress, &cerr) == 0)
-		return 0;
-	if (o->offline || o->cache_dir) { /* asked for explicitly: a failure is an error */
-		error_set(err, cerr.exit_code, "%s", cerr.msg);
-		error_clear(&cerr);
-		return -1;
-	}
-	progress_warn(progress, "%s; going on without a cache", cerr.msg);
-	error_clear(&cerr);
-	return 0;
-}
-
 /* Fill the draft from its sources, then mark the bumps. */
 static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struct ml_config *cfg,
 		       struct ml_error *err)
 {
-	struct ml_http_opts hopts = ML_HTTP_OPTS_INIT;
-	struct ml_github gh;
-	struct ml_http *http = NULL;
-	struct ml_cache *cache = NULL;
+	struct ml_github_opts gopts = ML_GITHUB_OPTS_INIT;
+	struct ml_github gh = { 0 };
 	struct ml_filter *filter = NULL;
 	struct ml_progress progress;
 	int need_api = 0, rc = -1;
@@ -358,33 +433,19 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	if (gitsource_fetch_draft(d, err) < 0)
 		goto done;
 	if (need_api) {
-		hopts.user_agent = "mergeletter/" ML_VERSION;
-		hopts.token = env_nonempty("GH_TOKEN");
-		if (!hopts.token)
-			hopts.token = env_nonempty("GITHUB_TOKEN");
-		if (!hopts.token && !o->offline && !o->quiet)
-			fputs("note: no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)\n",
-			      stderr);
-		if (open_cache(&cache, o, hopts.token, &progress, err) < 0)
+		gopts.api_url = o->api_url;
+		gopts.config_path = cfg ? cfg->path : NULL;
+		gopts.via = o->via;
+		gopts.default_via = o->command == CMD_ISSUE ? ML_VIA_SEARCH : ML_VIA_PULLS;
+		gopts.jobs = (int)o->jobs;
+		gopts.max_wait = o->max_wait;
+		gopts.cache_dir = o->cache_dir;
+		gopts.no_cache = o->no_cache;
+		gopts.offline = o->offline;
+		gopts.quiet = o->quiet;
+		gopts.progress = &progress;
+		if (github_open(&gh, &gopts, err) < 0)
 			goto done;
-		hopts.max_parallel = o->jobs ? (int)o->jobs : DEFAULT_JOBS;
-		hopts.max_wait = o->max_wait >= 0 ? o->max_wait : DEFAULT_MAX_WAIT;
-		hopts.cache = cache;
-		hopts.offline = o->offline;
-		hopts.search_per_minute = hopts.token ? 30 : 10;
-		hopts.progress = &progress;
-		memset(&gh, 0, sizeof gh);
-		gh.api_url = o->api_url ? o->api_url : env_nonempty("GITHUB_API_URL");
-		if (!gh.api_url)
-			gh.api_url = DEFAULT_API_URL;
-		gh.config_path = cfg ? cfg->path : NULL;
-		gh.authenticated = hopts.token != NULL;
-		gh.progress = &progress;
-		gh.via = o->via ? (enum ml_via)(o->via - 1)
-				: o->command == CMD_ISSUE ? ML_VIA_SEARCH : ML_VIA_PULLS;
-		if (http_new(&http, &hopts, err) < 0)
-			goto done;
-		gh.http = http;
 		rc = fetch_run(&gh, d, err);
 		progress_finish(&progress);
 		if (rc < 0)
@@ -399,8 +460,7 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	rc = 0;
 done:
 	filter_free(filter);
-	http_free(http);
-	cache_free(cache);
+	github_close(&gh);
 	return rc;
 }
 
@@ -432,7 +492,7 @@ static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_er
 	int rc = -1;
 
 	note_empty(d);
-	if (o->json)
+	if (o->format == FORMAT_JSON)
 		rc = json_out_draft(&out, d);
 	else if (o->command == CMD_ISSUE)
 		rc = markdown_issue(&out, d);
@@ -532,31 +592,26 @@ int cli_main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return ML_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		fputs(help_main, stdout);
-		fputs(usage_text, stdout);
-		fputs(help_common, stdout);
-		return ML_EXIT_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("mergeletter %s\n", ML_VERSION);
-		return ML_EXIT_OK;
-	}
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-		if (strcmp(argv[1], commands[i].name) != 0)
-			continue;
-		o.command = commands[i].id;
-		rc = parse_opts(&o, commands[i].name, argc - 1, argv + 1, &err);
-		if (rc == 0) {
-			curl_global_init(CURL_GLOBAL_DEFAULT);
-			rc = commands[i].run(&o, &err);
-			curl_global_cleanup();
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "--version") == 0) {
+		print_info(0, argv[1][2] == 'v', &err);
+	} else {
+		for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+			if (strcmp(argv[1], commands[i].name) != 0)
+				continue;
+			o.command = commands[i].id;
+			rc = parse_opts(&o, commands[i].name, argc - 1, argv + 1, &err);
+			if (rc == 0) {
+				curl_global_init(CURL_GLOBAL_DEFAULT);
+				rc = commands[i].run(&o, &err);
+				curl_global_cleanup();
+			}
+			break;
 		}
-		break;
+		if (!o.command)
+			error_set(&err, ML_EXIT_USAGE,
+				  "unknown command '%s'; see 'mergeletter --help'", argv[1]);
 	}
-	if (!o.command)
-		error_set(&err, ML_EXIT_USAGE, "unknown command '%s'; see 'mergeletter --help'",
-			  argv[1]);
 	if (err.msg) {
 		fprintf(stderr, "error: %s\n", err.msg);
 		code = err.exit_code;

@@ -12,10 +12,79 @@
 #include <string.h>
 
 #include "mergeletter/buf.h"
+#include "mergeletter/cache.h"
 #include "mergeletter/error.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/str.h"
 
+static const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* The cache of opts->cache_dir (or the default), or none. */
+static int cache_start(struct ml_github *gh, const struct ml_github_opts *opts,
+		       const char *token, struct ml_error *err)
+{
+	struct ml_error cerr = ML_ERROR_INIT;
+
+	if (opts->no_cache)
+		return 0;
+	if (cache_open(&gh->cache, opts->cache_dir, token, opts->progress, &cerr) == 0)
+		return 0;
+	if (opts->offline || opts->cache_dir) { /* asked for explicitly: a failure is an error */
+		error_set(err, cerr.exit_code, "%s", cerr.msg);
+		error_clear(&cerr);
+		return -1;
+	}
+	progress_warn(opts->progress, "%s; going on without a cache", cerr.msg);
+	error_clear(&cerr);
+	return 0;
+}
+
+int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct ml_error *err)
+{
+	struct ml_http_opts hopts = ML_HTTP_OPTS_INIT;
+
+	memset(gh, 0, sizeof *gh);
+	gh->api_url = opts->api_url ? opts->api_url : env_nonempty("GITHUB_API_URL");
+	if (!gh->api_url)
+		gh->api_url = GITHUB_API_URL;
+	gh->config_path = opts->config_path;
+	gh->via = opts->via != ML_VIA_DEFAULT ? opts->via : opts->default_via;
+	gh->progress = opts->progress;
+	hopts.user_agent = "mergeletter/" ML_VERSION;
+	hopts.token = env_nonempty("GH_TOKEN");
+	if (!hopts.token)
+		hopts.token = env_nonempty("GITHUB_TOKEN");
+	gh->authenticated = hopts.token != NULL;
+	if (!hopts.token && !opts->offline && !opts->quiet)
+		progress_note(opts->progress,
+			      "no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)");
+	if (cache_start(gh, opts, hopts.token, err) < 0)
+		return -1;
+	hopts.max_parallel = opts->jobs > 0 ? opts->jobs : GITHUB_DEFAULT_JOBS;
+	hopts.max_wait = opts->max_wait >= 0 ? opts->max_wait : GITHUB_DEFAULT_MAX_WAIT;
+	hopts.cache = gh->cache;
+	hopts.offline = opts->offline;
+	hopts.search_per_minute = hopts.token ? 30 : 10;
+	hopts.progress = opts->progress;
+	if (http_new(&gh->http, &hopts, err) < 0) {
+		github_close(gh);
+		return -1;
+	}
+	return 0;
+}
+
+void github_close(struct ml_github *gh)
+{
+	http_free(gh->http);
+	cache_free(gh->cache);
+	gh->http = NULL;
+	gh->cache = NULL;
+}
 
 char *github_api_url(const char *api_url, const char *path, const char *const *query,
 		     size_t nquery)

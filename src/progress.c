@@ -91,19 +91,36 @@ void progress_page(struct ml_progress *p)
 	draw(p, 0);
 }
 
+__attribute__((format(printf, 3, 0)))
+static void say(struct ml_progress *p, const char *what, const char *fmt, va_list ap)
+{
+	erase(p);
+	fputs(what, p->out);
+	vfprintf(p->out, fmt, ap);
+	fputc('\n', p->out);
+	draw(p, 1);
+}
+
 void progress_warn(struct ml_progress *p, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!p)
 		return;
-	erase(p);
-	fputs("warning: ", p->out);
 	va_start(ap, fmt);
-	vfprintf(p->out, fmt, ap);
+	say(p, "warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', p->out);
-	draw(p, 1);
+}
+
+void progress_note(struct ml_progress *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p)
+		return;
+	va_start(ap, fmt);
+	say(p, "note: ", fmt, ap);
+	va_end(ap);
 }
 
 void progress_finish(struct ml_progress *p)

@@ -4,8 +4,6 @@
 #ifndef MERGELETTER_CLI_H
 #define MERGELETTER_CLI_H
 
-#define ML_VERSION "0.1.0"
-
 /* Run the program; returns the process exit code (enum ml_exit). */
 int cli_main(int argc, char **argv);
 

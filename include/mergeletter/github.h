@@ -16,18 +16,48 @@ struct ml_progress;
 
 #define GITHUB_ACCEPT "application/vnd.github+json"
 
-/* How merged PRs are found: one search for every scope, or each
- * repository's pulls listing. */
-enum ml_via { ML_VIA_PULLS = 0, ML_VIA_SEARCH };
+#define GITHUB_API_URL "https://api.github.com"
 
-struct ml_github {
-	struct ml_http *http; /* borrowed */
-	const char *api_url;  /* "https://api.github.com" or a test server */
+/* How merged PRs are found: one search for every scope, or each
+ * repository's pulls listing; ML_VIA_DEFAULT lets the command choose. */
+enum ml_via { ML_VIA_DEFAULT = 0, ML_VIA_PULLS, ML_VIA_SEARCH };
+
+/* What a run asks of the client; zeroed fields take the defaults. */
+struct ml_github_opts {
+	const char *api_url;     /* NULL: $GITHUB_API_URL, else GITHUB_API_URL */
 	const char *config_path; /* for messages, or NULL */
-	int authenticated;    /* a token is sent */
+	enum ml_via via;         /* ML_VIA_DEFAULT: default_via */
+	enum ml_via default_via;
+	int jobs;                /* transfers in flight at most; 0: GITHUB_DEFAULT_JOBS */
+	long max_wait;           /* seconds a rate-limit wait may last; -1: the default */
+	const char *cache_dir;   /* NULL: the XDG default */
+	int no_cache, offline, quiet;
+	struct ml_progress *progress; /* borrowed, may be NULL */
+};
+
+#define ML_GITHUB_OPTS_INIT { NULL, NULL, ML_VIA_DEFAULT, ML_VIA_PULLS, 0, -1, NULL, 0, 0, 0, NULL }
+#define GITHUB_DEFAULT_JOBS 8
+#define GITHUB_MAX_JOBS 64 /* GitHub asks clients to stay well under 100 */
+#define GITHUB_DEFAULT_MAX_WAIT 60
+
+/* A client: the HTTP engine, its cache and what every request needs.
+ * github_open() fills it; github_close() releases what it owns. */
+struct ml_github {
+	struct ml_http *http;    /* owned (NULL in unit tests that parse only) */
+	struct ml_cache *cache;  /* owned, or NULL */
+	const char *api_url;     /* borrowed: the options' or the environment's */
+	const char *config_path; /* borrowed, for messages, or NULL */
+	int authenticated;       /* a token is sent */
 	enum ml_via via;
 	struct ml_progress *progress; /* borrowed, may be NULL */
 };
+
+/* Open a client: the token from $GH_TOKEN, else $GITHUB_TOKEN (without one
+ * a note says requests are unauthenticated), the API URL, the response
+ * cache (a failure to open the default cache is a warning; an explicit
+ * --cache-dir or --offline makes it an error) and the HTTP engine. */
+int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct ml_error *err);
+void github_close(struct ml_github *gh);
 
 /* One repository's pulls listing, page after page, as far as the range
  * reaches. The caller owns the struct and keeps it alive until http_run()
