@@ -476,17 +476,23 @@ int repo_name_valid(const char *s)
 	return strcmp(slash + 1, ".") != 0 && strcmp(slash + 1, "..") != 0;
 }
 
+static const char *const deps_mode_names[] = {
+	[ML_DEPS_COMMENT] = "comment",
+	[ML_DEPS_DROP] = "drop",
+	[ML_DEPS_KEEP] = "keep",
+};
+
 enum ml_deps_mode deps_mode_parse(const char *s)
 {
-	if (!s)
-		return ML_DEPS_UNSET;
-	if (strcmp(s, "comment") == 0)
-		return ML_DEPS_COMMENT;
-	if (strcmp(s, "drop") == 0)
-		return ML_DEPS_DROP;
-	if (strcmp(s, "keep") == 0)
-		return ML_DEPS_KEEP;
+	for (int m = ML_DEPS_COMMENT; s && m <= ML_DEPS_KEEP; m++)
+		if (strcmp(s, deps_mode_names[m]) == 0)
+			return (enum ml_deps_mode)m;
 	return ML_DEPS_UNSET;
+}
+
+const char *deps_mode_name(enum ml_deps_mode m)
+{
+	return m >= ML_DEPS_COMMENT && m <= ML_DEPS_KEEP ? deps_mode_names[m] : "comment";
 }
 
 void config_release(struct ml_config *cfg)

@@ -10,12 +10,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *strv_json(const struct ml_strv *sv)
+/* Building a document: every helper takes the new value (NULL when its
+ * allocation failed), steals it, and clears *ok on any failure, so one
+ * check at the end covers every allocation. */
+static void put(json_t *o, const char *key, json_t *v, int *ok)
+{
+	if (json_object_set_new(o, key, v) < 0)
+		*ok = 0;
+}
+
+static void push(json_t *a, json_t *v, int *ok)
+{
+	if (json_array_append_new(a, v) < 0)
+		*ok = 0;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *strv_json(const struct ml_strv *sv, int *ok)
 {
 	json_t *a = json_array();
 
-	for (size_t i = 0; a && i < sv->n; i++)
-		json_array_append_new(a, json_string(sv->v[i]));
+	for (size_t i = 0; i < sv->n; i++)
+		push(a, json_string(sv->v[i]), ok);
 	return a;
 }
 
@@ -27,86 +47,83 @@ static json_t *time_json(int64_t t)
 	return json_string(iso);
 }
 
-static json_t *pr_json(const struct ml_pr *pr, enum ml_deps_mode mode)
+static json_t *pr_json(const struct ml_pr *pr, enum ml_deps_mode mode, int *ok)
 {
 	json_t *o = json_object();
 	char url[512];
 
 	snprintf(url, sizeof url, "https://github.com/%s/pull/%ld", pr->repo, pr->number);
-	json_object_set_new(o, "number", json_integer(pr->number));
-	json_object_set_new(o, "title", json_string(pr->title ? pr->title : ""));
-	json_object_set_new(o, "url", json_string(url));
-	json_object_set_new(o, "author", pr->author ? json_string(pr->author) : json_null());
-	json_object_set_new(o, "author_is_bot", json_boolean(pr->author_is_bot));
-	json_object_set_new(o, "merged_at", time_json(pr->merged_at));
-	json_object_set_new(o, "labels", strv_json(&pr->labels));
-	json_object_set_new(o, "author_association",
-			    pr->association ? json_string(pr->association) : json_null());
-	json_object_set_new(o, "coauthors", strv_json(&pr->coauthors));
-	json_object_set_new(o, "bump", json_boolean(pr->is_bump));
-	json_object_set_new(o, "listed", json_boolean(draft_pr_listed(pr, mode)));
+	put(o, "number", json_integer(pr->number), ok);
+	put(o, "title", json_string(pr->title ? pr->title : ""), ok);
+	put(o, "url", json_string(url), ok);
+	put(o, "author", str_or_null(pr->author), ok);
+	put(o, "author_is_bot", json_boolean(pr->author_is_bot), ok);
+	put(o, "merged_at", time_json(pr->merged_at), ok);
+	put(o, "labels", strv_json(&pr->labels, ok), ok);
+	put(o, "author_association", str_or_null(pr->association), ok);
+	put(o, "coauthors", strv_json(&pr->coauthors, ok), ok);
+	put(o, "bump", json_boolean(pr->is_bump), ok);
+	put(o, "listed", json_boolean(draft_pr_listed(pr, mode)), ok);
 	return o;
 }
 
-static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r)
+static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r, int *ok)
 {
 	json_t *o = json_object(), *m = json_array(), *prs = json_array(), *thanks = json_array();
-	struct ml_strref who;
+	struct ml_strref who = { 0 };
 
-	json_object_set_new(o, "repo", json_string(r->info.repo));
-	json_object_set_new(o, "name", r->info.name ? json_string(r->info.name) : json_null());
-	json_object_set_new(o, "intro", r->info.intro ? json_string(r->info.intro) : json_null());
+	put(o, "repo", json_string(r->info.repo), ok);
+	put(o, "name", str_or_null(r->info.name), ok);
+	put(o, "intro", str_or_null(r->info.intro), ok);
 	for (size_t i = 0; i < r->info.nmaintainers; i++) {
 		json_t *mm = json_object();
 
-		json_object_set_new(mm, "login", json_string(r->info.maintainers[i].login));
-		json_object_set_new(mm, "url", r->info.maintainers[i].url
-						       ? json_string(r->info.maintainers[i].url)
-						       : json_null());
-		json_array_append_new(m, mm);
+		put(mm, "login", json_string(r->info.maintainers[i].login), ok);
+		put(mm, "url", str_or_null(r->info.maintainers[i].url), ok);
+		push(m, mm, ok);
 	}
-	json_object_set_new(o, "maintainers", m);
+	put(o, "maintainers", m, ok);
 	for (size_t i = 0; i < r->prs.len; i++)
-		json_array_append_new(prs, pr_json(&r->prs.items[i], d->deps_mode));
-	json_object_set_new(o, "prs", prs);
-	if (draft_thanks(r, d->deps_mode, &who) == 0) {
-		for (size_t i = 0; i < who.n; i++)
-			json_array_append_new(thanks, json_string(who.v[i]));
-		strref_release(&who);
-	}
-	json_object_set_new(o, "thanks", thanks);
+		push(prs, pr_json(&r->prs.items[i], d->deps_mode, ok), ok);
+	put(o, "prs", prs, ok);
+	if (draft_thanks(r, d->deps_mode, &who) < 0)
+		*ok = 0;
+	for (size_t i = 0; i < who.n; i++)
+		push(thanks, json_string(who.v[i]), ok);
+	strref_release(&who);
+	put(o, "thanks", thanks, ok);
 	return o;
 }
 
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
-	static const char *const modes[] = { "comment", "comment", "drop", "keep" };
 	json_t *root = json_object(), *range = json_object(), *secs = json_array();
 	char label[64], date[16];
 	char *text = NULL;
-	int rc = -1;
+	int ok = 1, rc = -1;
 
 	range_format_date(d->date, date, sizeof date);
-	json_object_set_new(root, "title", d->title ? json_string(d->title) : json_null());
-	json_object_set_new(root, "date", json_string(date));
-	json_object_set_new(root, "editors", strv_json(&d->editors));
-	json_object_set_new(range, "since", time_json(d->range.since));
-	json_object_set_new(range, "until", time_json(d->range.until));
-	json_object_set_new(range, "label", json_string(range_month_label(&d->range, label, sizeof label)));
-	json_object_set_new(root, "range", range);
-	json_object_set_new(root, "deps", json_string(modes[d->deps_mode]));
+	put(root, "title", str_or_null(d->title), &ok);
+	put(root, "date", json_string(date), &ok);
+	put(root, "editors", strv_json(&d->editors, &ok), &ok);
+	put(range, "since", time_json(d->range.since), &ok);
+	put(range, "until", time_json(d->range.until), &ok);
+	put(range, "label", json_string(range_month_label(&d->range, label, sizeof label)), &ok);
+	put(root, "range", range, &ok);
+	put(root, "deps", json_string(deps_mode_name(d->deps_mode)), &ok);
 	for (size_t i = 0; i < d->nsections; i++) {
 		const struct ml_draft_section *s = &d->sections[i];
 		json_t *so = json_object(), *repos = json_array();
 
-		json_object_set_new(so, "heading", s->heading ? json_string(s->heading) : json_null());
+		put(so, "heading", str_or_null(s->heading), &ok);
 		for (size_t j = 0; j < s->nrepos; j++)
-			json_array_append_new(repos, repo_json(d, &s->repos[j]));
-		json_object_set_new(so, "repos", repos);
-		json_array_append_new(secs, so);
+			push(repos, repo_json(d, &s->repos[j], &ok), &ok);
+		put(so, "repos", repos, &ok);
+		push(secs, so, &ok);
 	}
-	json_object_set_new(root, "sections", secs);
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	put(root, "sections", secs, &ok);
+	if (ok)
+		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (text && buf_puts(out, text) == 0 && buf_puts(out, "\n") == 0)
 		rc = 0;
 	free(text);

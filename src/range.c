@@ -15,32 +15,27 @@ static const char *const month_names[] = {
 	"August", "September", "October", "November", "December",
 };
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* Seconds since the epoch of a UTC calendar time (fields may overflow:
+ * timegm() normalises them, so a 60th second is the next minute's first). */
+static int64_t utc_time(int y, int mo, int d, int h, int mi, int sec)
 {
-	int64_t era, yoe, doy, doe;
+	struct tm tm = { 0 };
 
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	return (int64_t)timegm(&tm);
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+/* The UTC calendar time of t; 0, or -1 when it cannot be represented. */
+static int utc_fields(int64_t t, struct tm *tm)
 {
-	int64_t era, doe, yoe, doy, mp;
+	time_t tt = (time_t)t;
 
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
+	return gmtime_r(&tt, tm) ? 0 : -1;
 }
 
 static int days_in_month(int y, int m)
@@ -68,7 +63,7 @@ static int digits(const char **p, int n, int *out)
 
 static int64_t month_start(int y, int m)
 {
-	return days_from_civil(y, m, 1) * 86400;
+	return utc_time(y, m, 1, 0, 0, 0);
 }
 
 static void set_month(struct ml_range *r, int y, int m)
@@ -94,9 +89,13 @@ int range_from_month(struct ml_range *r, const char *s, struct ml_error *err)
 
 void range_previous_month(struct ml_range *r, int64_t now)
 {
-	int y, m, d;
+	struct tm tm;
+	int y, m;
 
-	civil_from_days(now / 86400, &y, &m, &d);
+	if (utc_fields(now, &tm) < 0)
+		utc_fields(0, &tm);
+	y = tm.tm_year + 1900;
+	m = tm.tm_mon + 1;
 	if (--m == 0) {
 		m = 12;
 		y--;
@@ -148,8 +147,7 @@ int range_parse_time(const char *s, int64_t *out)
 	}
 	if (*p)
 		return -1;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-	       sign * (oh * 3600 + om * 60);
+	*out = utc_time(y, mo, d, h, mi, sec) - sign * (oh * 3600 + om * 60);
 	return 0;
 }
 
@@ -178,12 +176,16 @@ int range_from_bounds(struct ml_range *r, const char *since, const char *until,
 	r->year = r->month = 0;
 	/* A range that is exactly one calendar month counts as that month. */
 	{
-		int y, m, d;
+		struct tm tm;
+		int y, m;
 
-		civil_from_days(a / 86400, &y, &m, &d);
-		if (a % 86400 == 0 && d == 1 && b == (m == 12 ? month_start(y + 1, 1) : month_start(y, m + 1))) {
-			r->year = y;
-			r->month = m;
+		if (utc_fields(a, &tm) == 0 && a % 86400 == 0 && tm.tm_mday == 1) {
+			y = tm.tm_year + 1900;
+			m = tm.tm_mon + 1;
+			if (b == (m == 12 ? month_start(y + 1, 1) : month_start(y, m + 1))) {
+				r->year = y;
+				r->month = m;
+			}
 		}
 	}
 	return 0;
@@ -208,24 +210,27 @@ const char *range_month_label(const struct ml_range *r, char *out, size_t outlen
 	return out;
 }
 
+/* t as an ISO date (and time), or zeros when t is out of the calendar. */
+static void format_utc(int64_t t, int with_time, char *out, size_t outlen)
+{
+	struct tm tm;
+	size_t n = 0;
+
+	if (utc_fields(t, &tm) == 0 && tm.tm_year + 1900 >= 0 && tm.tm_year + 1900 <= 9999)
+		n = with_time ? strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm)
+			      : strftime(out, outlen, "%Y-%m-%d", &tm);
+	if (n == 0)
+		snprintf(out, outlen, "%s", with_time ? "0000-00-00T00:00:00Z" : "0000-00-00");
+}
+
 void range_format_iso(int64_t t, char *out, size_t outlen)
 {
-	int y, m, d;
-	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-	int64_t secs = t - days * 86400;
-
-	civil_from_days(days, &y, &m, &d);
-	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(secs / 3600),
-		 (int)(secs / 60 % 60), (int)(secs % 60));
+	format_utc(t, 1, out, outlen);
 }
 
 void range_format_date(int64_t t, char *out, size_t outlen)
 {
-	int y, m, d;
-	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-
-	civil_from_days(days, &y, &m, &d);
-	snprintf(out, outlen, "%04d-%02d-%02d", y, m, d);
+	format_utc(t, 0, out, outlen);
 }
 
 int64_t range_now(void)

@@ -81,5 +81,7 @@ int repo_cfg_is_maintainer(const struct ml_repo_cfg *rc, const char *login);
 int repo_name_valid(const char *s);
 /* Parse "comment" | "drop" | "keep"; ML_DEPS_UNSET when unknown. */
 enum ml_deps_mode deps_mode_parse(const char *s);
+/* The name deps_mode_parse() reads; ML_DEPS_UNSET is the default, "comment". */
+const char *deps_mode_name(enum ml_deps_mode m);
 
 #endif

@@ -2,9 +2,10 @@
  * error.h: exit codes and the error record that carries one message up to
  * main.c.
  *
- * Functions that can fail return 0 or a negative ml_code and fill a
- * caller-owned `struct ml_error`. The message is heap-allocated by
- * error_set() and released by error_clear(); main.c prints it once.
+ * Functions that can fail return 0, or -1 after filling a caller-owned
+ * `struct ml_error` with the exit code (enum ml_exit) and the message.
+ * The message is heap-allocated by error_set() and released by
+ * error_clear(); cli.c prints it once.
  */
 #ifndef MERGELETTER_ERROR_H
 #define MERGELETTER_ERROR_H
