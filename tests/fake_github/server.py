@@ -4,6 +4,7 @@
 Usage:
   server.py --data DIR [--port 0] [--token T] [--latency-ms N] [--faults FILE]
             [--log FILE] [--core-limit N] [--search-limit N] [--reset-in SECONDS]
+            [--search-reset-in SECONDS]
             [--max-seconds 600]
 
 Binds 127.0.0.1 only (port 0 = ephemeral), speaks HTTP/1.1 with keep-alive and prints
@@ -60,8 +61,9 @@ token credential is accepted.  No Authorization header means unauthenticated lim
 Rate limits: core 5000 authenticated / 60 unauthenticated (--core-limit N sets both),
 search 30 / 10 (--search-limit N sets both); separate buckets for authenticated and
 unauthenticated requests; all buckets reset --reset-in seconds (default 3600) after start
-and again every --reset-in seconds after each reset.  An empty bucket answers 403 with
-x-ratelimit-remaining: 0.  Error statuses are charged like GitHub does (404, 422 yes;
+and again every --reset-in seconds after each reset (the search buckets every
+--search-reset-in seconds when given, as GitHub's search limit resets every minute).
+An empty bucket answers 403 with x-ratelimit-remaining: 0.  Error statuses are charged like GitHub does (404, 422 yes;
 401, injected faults no).
 
 Faults (--faults FILE, a JSON list; for each request the first rule, in file order,
@@ -613,7 +615,8 @@ class State:
                 limit = a.core_limit if a.core_limit is not None else (5000 if authed else 60)
             else:
                 limit = a.search_limit if a.search_limit is not None else (30 if authed else 10)
-            self.buckets[key] = Bucket(limit, a.reset_in, self.start)
+            reset_in = a.search_reset_in if resource == "search" and a.search_reset_in else a.reset_in
+            self.buckets[key] = Bucket(limit, reset_in, self.start)
         b = self.buckets[key]
         b.refresh(time.time())
         return b
@@ -1080,6 +1083,8 @@ def main(argv=None):
     ap.add_argument("--core-limit", type=int, help="core rate limit (default 5000/60)")
     ap.add_argument("--search-limit", type=int, help="search rate limit (default 30/10)")
     ap.add_argument("--reset-in", type=float, default=3600, help="seconds until the limits reset")
+    ap.add_argument("--search-reset-in", type=float,
+                    help="seconds until the search limit resets (default --reset-in; GitHub: 60)")
     ap.add_argument("--max-seconds", type=float, default=600, help="exit after this many seconds")
     args = ap.parse_args(argv)
     try:
