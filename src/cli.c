@@ -127,9 +127,9 @@ static const struct cli_option options[] = {
 	{ "format", 0, OPT_CHOICE, FIELD(format), CMD_ALL, GROUP_COMMON, "FORMAT",
 	  "markdown (default) or json (the same data, machine-readable)", 0, 0, format_choices },
 	{ "via", 0, OPT_CHOICE, FIELD(via), CMD_ALL, GROUP_FETCH, "search|pulls",
-	  "find merged PRs with one search for every repository and\n"
-	  "org (default for issue), or each repository's pulls\n"
-	  "listing (default for section)",
+	  "force one way to find merged PRs: one search for every\n"
+	  "repository and org, or each repository's pulls listing\n"
+	  "(default: the planner's choice per query; --verbose shows it)",
 	  0, 0, via_choices },
 	{ "jobs", 0, OPT_LONG, FIELD(jobs), CMD_ALL, GROUP_FETCH, "N",
 	  "transfers in flight at most (default 8, at most 64)", 1, GITHUB_MAX_JOBS, NULL },
@@ -436,7 +436,7 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		gopts.api_url = o->api_url;
 		gopts.config_path = cfg ? cfg->path : NULL;
 		gopts.via = o->via;
-		gopts.default_via = o->command == CMD_ISSUE ? ML_VIA_SEARCH : ML_VIA_PULLS;
+		gopts.default_via = ML_VIA_DEFAULT; /* the planner's choice */
 		gopts.jobs = (int)o->jobs;
 		gopts.max_wait = o->max_wait;
 		gopts.cache_dir = o->cache_dir;

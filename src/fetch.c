@@ -7,6 +7,7 @@
  */
 #include "mergeletter/fetch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include "mergeletter/error.h"
 #include "mergeletter/http.h"
 #include "mergeletter/orgs.h"
+#include "mergeletter/plan.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/search.h"
 #include "mergeletter/str.h"
@@ -28,6 +30,7 @@ struct target {
 	size_t section;              /* a discovered repository's section */
 	char *description;
 	int pulls;                   /* its pulls listing was started */
+	int pages_known;             /* pages of its listing search says are needed */
 	struct ml_pulls_fetch pf;
 	struct ml_pr_list prs;
 };
@@ -50,6 +53,8 @@ struct fetch {
 	struct ml_search_fetch sf;
 	struct ml_pr_list found;     /* search items, before they go to targets */
 	size_t done;
+	enum ml_via via;             /* the strategy of the run (the planner's or --via) */
+	struct ml_planner planner;
 };
 
 static struct target *target_find(struct fetch *f, const char *repo)
@@ -107,7 +112,7 @@ static int pulls_start(struct target *t, struct ml_error *err)
 	t->pf.out = &t->prs;
 	t->pf.finished = target_finished;
 	t->pf.ud = t;
-	return github_pulls_start(&t->pf, err);
+	return github_pulls_start_pages(&t->pf, t->pages_known, err);
 }
 
 static int org_found(void *ud, const struct ml_org_repo *r, struct ml_error *err)
@@ -125,7 +130,7 @@ static int org_found(void *ud, const struct ml_org_repo *r, struct ml_error *err
 		if (r->description && !(t->description = ml_strdup(r->description)))
 			return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	}
-	if (f->gh->via == ML_VIA_PULLS || o->want_pulls)
+	if (f->via == ML_VIA_PULLS || o->want_pulls)
 		return pulls_start(t, err);
 	return 0;
 }
@@ -216,12 +221,61 @@ static int plan(struct fetch *f, struct ml_error *err)
 	return 0;
 }
 
+/* The planner's word on a search query's first page: 1 to list the pulls
+ * of its scopes instead. */
+static int search_planned(void *ud, const char *const *scopes, size_t n, long total,
+			  struct ml_error *err)
+{
+	struct fetch *f = ud;
+	long nrepos = 0;
+
+	(void)err;
+	for (size_t i = 0; i < n; i++) {
+		long k = 0;
+
+		if (strncmp(scopes[i], "repo:", 5) == 0) {
+			nrepos++;
+			continue;
+		}
+		for (size_t j = 0; j < f->ntargets; j++)
+			k += same_owner(f->targets[j]->repo, scopes[i] + 4);
+		nrepos += k ? k : 1;
+	}
+	if (planner_query(&f->planner, scopes[0], n, total, nrepos) != ML_VIA_PULLS)
+		return 0;
+	if (n == 1 && strncmp(scopes[0], "repo:", 5) == 0) {
+		/* its first ceil(total / 100) pages hold merged PRs: ask them at once */
+		struct target *t = target_find(f, scopes[0] + 5);
+
+		if (t && total > 0 && total / 100 < 1000)
+			t->pages_known = (int)((total + 99) / 100);
+	}
+	return 1;
+}
+
+/* Search or pulls for the run, before any request. */
+static void choose(struct fetch *f)
+{
+	long queries = 0;
+	char since[16], until[16], text[40];
+
+	for (size_t i = 0; i < f->scopes.n; queries++)
+		i += search_query_fit((const char *const *)f->scopes.v, i, f->scopes.n,
+				      f->d->range.since, f->d->range.until);
+	range_format_date(f->d->range.since, since, sizeof since);
+	range_format_date(f->d->range.until, until, sizeof until);
+	snprintf(text, sizeof text, "%s..%s", since, until);
+	planner_init(&f->planner, f->gh);
+	f->via = planner_run(&f->planner, queries, (long)f->ntargets, (long)f->norgs, text);
+}
+
 static int start(struct fetch *f, struct ml_error *err)
 {
+	choose(f);
 	for (size_t i = 0; i < f->norgs; i++)
 		if (orgs_fetch_start(&f->orgs[i].of, err) < 0)
 			return -1;
-	if (f->gh->via == ML_VIA_PULLS) {
+	if (f->via == ML_VIA_PULLS) {
 		for (size_t i = 0; i < f->ntargets; i++)
 			if (pulls_start(f->targets[i], err) < 0)
 				return -1;
@@ -235,6 +289,7 @@ static int start(struct fetch *f, struct ml_error *err)
 	f->sf.range = &f->d->range;
 	f->sf.out = &f->found;
 	f->sf.incomplete = scope_incomplete;
+	f->sf.planned = f->gh->via == ML_VIA_DEFAULT ? search_planned : NULL;
 	f->sf.ud = f;
 	return search_fetch_start(&f->sf, err);
 }

@@ -71,6 +71,7 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	hopts.offline = opts->offline;
 	hopts.search_per_minute = hopts.token ? 30 : 10;
 	hopts.progress = opts->progress;
+	hopts.search_spent_answers = gh->via == ML_VIA_DEFAULT; /* the planner lists pulls */
 	if (http_new(&gh->http, &hopts, err) < 0) {
 		github_close(gh);
 		return -1;
@@ -118,17 +119,26 @@ done:
 	return out;
 }
 
-char *github_pulls_url(const char *api_url, const char *repo)
+/* The listing's URL; page 0 names none (the first page). */
+static char *pulls_page_url(const char *api_url, const char *repo, int page)
 {
-	static const char *const query[] = { "state=closed", "sort=updated", "direction=desc",
-					     "per_page=100" };
-	struct ml_buf path = ML_BUF_INIT;
+	const char *query[] = { "state=closed", "sort=updated", "direction=desc", "per_page=100",
+				NULL };
+	struct ml_buf path = ML_BUF_INIT, pg = ML_BUF_INIT;
 	char *out = NULL;
 
+	if (page > 1 && buf_printf(&pg, "page=%d", page) == 0)
+		query[4] = pg.data;
 	if (buf_printf(&path, "/repos/%s/pulls", repo) == 0)
-		out = github_api_url(api_url, path.data, query, sizeof query / sizeof *query);
+		out = github_api_url(api_url, path.data, query, query[4] ? 5 : 4);
 	buf_release(&path);
+	buf_release(&pg);
 	return out;
+}
+
+char *github_pulls_url(const char *api_url, const char *repo)
+{
+	return pulls_page_url(api_url, repo, 0);
 }
 
 char *github_link_next(const char *link)
@@ -343,27 +353,42 @@ int github_status_error(const struct ml_github *gh, const char *repo, int line,
 	return rc;
 }
 
-static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
+static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err);
+
+/* A page: parse it; follow its Link unless it is one of the pages queued
+ * at once that another follows; the last page in flight finishes. */
+static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_response *r,
+			   int follow, struct ml_error *err)
 {
-	struct ml_pulls_fetch *f = ud;
 	int older = 0;
 	char *next = NULL;
-	int rc;
+	int rc = 0;
 
+	f->outstanding--;
 	if (r->status != 200)
 		return github_status_error(f->gh, f->repo, f->line, r, err);
 	f->pages++;
 	progress_page(f->gh->progress);
 	if (github_parse_pulls(r->body, r->len, f->repo, f->range, f->out, &older, err) < 0)
 		return -1;
-	if (older || !r->link || !(next = github_link_next(r->link))) {
-		if (f->finished)
-			f->finished(f->ud);
-		return 0;
+	if (follow && !older && r->link && (next = github_link_next(r->link))) {
+		rc = http_get(f->gh->http, next, GITHUB_ACCEPT, on_pulls_page, f, err);
+		f->outstanding += rc == 0;
+		free(next);
 	}
-	rc = http_get(f->gh->http, next, GITHUB_ACCEPT, on_pulls_page, f, err);
-	free(next);
+	if (rc == 0 && f->outstanding == 0 && f->finished)
+		f->finished(f->ud);
 	return rc;
+}
+
+static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	return pulls_page_done(ud, r, 1, err);
+}
+
+static int on_pulls_part(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	return pulls_page_done(ud, r, 0, err);
 }
 
 int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
@@ -382,5 +407,18 @@ int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
 
 int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err)
 {
-	return github_get(f->gh, github_pulls_url(f->gh->api_url, f->repo), on_pulls_page, f, err);
+	return github_pulls_start_pages(f, 1, err);
+}
+
+int github_pulls_start_pages(struct ml_pulls_fetch *f, int pages, struct ml_error *err)
+{
+	if (pages < 1)
+		pages = 1;
+	for (int k = 1; k <= pages; k++) {
+		if (github_get(f->gh, pulls_page_url(f->gh->api_url, f->repo, k),
+			       k == pages ? on_pulls_page : on_pulls_part, f, err) < 0)
+			return -1;
+		f->outstanding++;
+	}
+	return 0;
 }

@@ -53,6 +53,15 @@ struct transfer {
 	struct transfer *next;
 };
 
+/* The search budget as GitHub last reported it; until it does, the
+ * search_per_minute ring paces the search requests. */
+struct search_budget {
+	int known;
+	long left;        /* requests that may still start before the reset */
+	int64_t reset;    /* epoch seconds */
+	long limit;
+};
+
 struct ml_http {
 	CURLM *multi;
 	struct ml_http_opts opts;
@@ -68,6 +77,7 @@ struct ml_http {
 	int64_t hold_until[RES_COUNT]; /* monotonic ms: a rate limit holds the resource */
 	int64_t *search_starts; /* ring of the last search_per_minute start times */
 	int search_next;
+	struct search_budget budget; /* from the search answers' X-RateLimit-* headers */
 	uint64_t rng;
 	struct ml_http_stats stats;
 };
@@ -203,6 +213,62 @@ int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_don
 	return 0;
 }
 
+/* A search answer's X-RateLimit-* headers: the budget it leaves. Searches
+ * still in flight were counted by GitHub before or after this answer; the
+ * count left assumes after (it may wait a little early, never overspend). */
+static void search_budget_note(struct ml_http *h, const struct ml_http_response *r)
+{
+	long inflight = 0;
+
+	if (r->rl_remaining < 0 || r->rl_reset <= 0 ||
+	    (r->rl_resource && strcmp(r->rl_resource, "search") != 0))
+		return;
+	for (const struct transfer *a = h->active; a; a = a->next)
+		inflight += a->res == RES_SEARCH;
+	h->budget.known = 1;
+	h->budget.left = r->rl_remaining > inflight ? r->rl_remaining - inflight : 0;
+	h->budget.reset = r->rl_reset;
+	h->budget.limit = r->rl_limit;
+}
+
+/* When the budget is spent, a search waits for the reset (monotonic ms). */
+static int64_t search_budget_ready_at(const struct ml_http *h, int64_t at)
+{
+	int64_t now = (int64_t)time(NULL), reset_at;
+
+	if (h->budget.left > 0 || now >= h->budget.reset ||
+	    h->budget.reset - now > h->opts.max_wait) /* then GitHub's answer says why */
+		return at;
+	reset_at = progress_now_ms() + (h->budget.reset - now + 1) * 1000;
+	return reset_at > at ? reset_at : at;
+}
+
+/* A search starts: one request less in the window (a new window after the
+ * reset holds the limit). */
+static void search_budget_take(struct ml_http *h)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	if (!h->budget.known)
+		return;
+	if (now >= h->budget.reset) {
+		h->budget.left = h->budget.limit > 0 ? h->budget.limit : 1;
+		h->budget.reset = now + SEARCH_WINDOW_MS / 1000;
+	}
+	if (h->budget.left > 0)
+		h->budget.left--;
+}
+
+int http_search_budget(const struct ml_http *h, long *remaining, long *limit, int64_t *reset)
+{
+	if (!h || !h->budget.known)
+		return 0;
+	*remaining = h->budget.left;
+	*limit = h->budget.limit;
+	*reset = h->budget.reset;
+	return 1;
+}
+
 static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error *err)
 {
 	struct ml_buf line = ML_BUF_INIT;
@@ -252,6 +318,8 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 	h->stats.requests++;
 	t->attempts++;
 	t->started = progress_now_ms();
+	if (t->res == RES_SEARCH)
+		search_budget_take(h);
 	if (t->res == RES_SEARCH && h->search_starts) {
 		h->search_starts[h->search_next] = t->started;
 		h->search_next = (h->search_next + 1) % h->opts.search_per_minute;
@@ -383,6 +451,8 @@ static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_htt
 		reschedule(h, t, wait * 1000, "secondary rate limit; concurrency lowered");
 		return 1;
 	}
+	if (r->rl_remaining == 0 && t->res == RES_SEARCH && h->opts.search_spent_answers)
+		return 0;
 	if (r->rl_remaining == 0) {
 		int64_t wait = r->rl_reset - (int64_t)time(NULL) + 1;
 		char reset[32];
@@ -457,7 +527,10 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	r.rl_resource = resource = header_copy(t->easy, "x-ratelimit-resource");
 	r.rl_remaining = header_long(t->easy, "x-ratelimit-remaining", -1);
 	r.rl_reset = header_long(t->easy, "x-ratelimit-reset", 0);
+	r.rl_limit = header_long(t->easy, "x-ratelimit-limit", -1);
 	r.retry_after = header_long(t->easy, "Retry-After", -1);
+	if (t->res == RES_SEARCH)
+		search_budget_note(h, &r);
 	progress_request(h->opts.progress, "GET", t->url, r.status, r.len, ms,
 			 r.status == 304 && t->cached.body ? ML_CACHE_REVALIDATED : ML_CACHE_NONE);
 	if (r.status == 304 && t->cached.body) {
@@ -526,6 +599,8 @@ static int64_t ready_at(const struct ml_http *h, const struct transfer *t)
 
 	if (h->hold_until[t->res] > at)
 		at = h->hold_until[t->res];
+	if (t->res == RES_SEARCH && h->budget.known)
+		return search_budget_ready_at(h, at);
 	if (t->res == RES_SEARCH && h->search_starts) {
 		/* the oldest of the last N starts must be a minute old */
 		int64_t oldest = h->search_starts[h->search_next];

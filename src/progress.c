@@ -123,6 +123,17 @@ void progress_note(struct ml_progress *p, const char *fmt, ...)
 	va_end(ap);
 }
 
+void progress_log(struct ml_progress *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p || !p->verbose)
+		return;
+	va_start(ap, fmt);
+	say(p, "", fmt, ap);
+	va_end(ap);
+}
+
 void progress_finish(struct ml_progress *p)
 {
 	if (!p)

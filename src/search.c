@@ -25,6 +25,7 @@ struct search_query {
 	int64_t since, until;
 	char *q;
 	int dropped;            /* split or incomplete: ignore its pages */
+	int root;               /* over the whole range (not a half of a split) */
 };
 
 static void bound(struct ml_buf *b, int64_t t, int whole_days)
@@ -204,9 +205,13 @@ static int status_error(const struct search_query *sq, const struct ml_http_resp
 			struct ml_error *err)
 {
 	char *msg = github_api_message(r->body, r->len);
-	int rc = error_set(err, ML_EXIT_NETWORK,
-			   "search: GitHub answered HTTP %ld%s%s for the query '%s'; retry, or use --via pulls",
-			   r->status, msg && *msg ? ": " : "", msg ? msg : "", sq->q);
+	int rc = r->status == 401
+			 ? error_set(err, ML_EXIT_NETWORK,
+				     "search: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
+				     msg && *msg ? ": " : "", msg ? msg : "")
+			 : error_set(err, ML_EXIT_NETWORK,
+				     "search: GitHub answered HTTP %ld%s%s for the query '%s'; retry, or use --via pulls",
+				     r->status, msg && *msg ? ": " : "", msg ? msg : "", sq->q);
 
 	free(msg);
 	return rc;
@@ -236,9 +241,19 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 
 	if (sq->dropped)
 		return 0;
-	if (r->status == 401 || ((r->status == 403 || r->status == 429) && r->rl_remaining == 0))
+	if ((r->status == 403 || r->status == 429) && r->rl_remaining == 0 && f->planned) {
+		/* the budget is spent: the planner lists these scopes' pulls */
+		int moved = f->planned(f->ud, f->scopes + sq->first, sq->nscopes, -1, err);
+
+		if (moved < 0)
+			return -1;
+		if (!moved)
+			return status_error(sq, r, err);
+		incomplete = 1;
+	} else if (r->status == 401 ||
+		   ((r->status == 403 || r->status == 429) && r->rl_remaining == 0)) {
 		return status_error(sq, r, err);
-	if (r->status != 200) {
+	} else if (r->status != 200) {
 		/* Search cannot answer this query (GitHub says 422 when a scope names
 		 * a repository it does not know; a server may not offer search at
 		 * all): list the scopes' pulls, whose errors name the repository. */
@@ -254,6 +269,14 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 		progress_page(f->gh->progress);
 		if (search_parse(r->body, r->len, f->range, &items, &total, &incomplete, err) < 0)
 			goto done;
+	}
+	if (!incomplete && sq->root && f->planned && is_first_page(r->url)) {
+		/* the planner may rather list the pulls of these scopes */
+		int moved = f->planned(f->ud, f->scopes + sq->first, sq->nscopes, total, err);
+
+		if (moved < 0)
+			goto done;
+		incomplete = moved;
 	}
 	if (incomplete) {
 		sq->dropped = 1;
@@ -320,6 +343,7 @@ int search_fetch_start(struct ml_search_fetch *f, struct ml_error *err)
 
 		if (query_add(f, i, n, f->range->since, f->range->until, err) < 0)
 			return -1;
+		f->queries[f->nqueries - 1]->root = 1;
 		i += n;
 	}
 	return 0;

@@ -19,7 +19,8 @@ struct ml_progress;
 #define GITHUB_API_URL "https://api.github.com"
 
 /* How merged PRs are found: one search for every scope, or each
- * repository's pulls listing; ML_VIA_DEFAULT lets the command choose. */
+ * repository's pulls listing; ML_VIA_DEFAULT lets the planner (plan.h)
+ * choose per query. */
 enum ml_via { ML_VIA_DEFAULT = 0, ML_VIA_PULLS, ML_VIA_SEARCH };
 
 /* What a run asks of the client; zeroed fields take the defaults. */
@@ -71,10 +72,14 @@ struct ml_pulls_fetch {
 	void (*finished)(void *ud);   /* after the last page, or NULL */
 	void *ud;
 	int pages;                    /* pages parsed */
+	int outstanding;              /* pages queued or in flight */
 };
 
 /* Queue the first page; the rest follow as pages are parsed. */
 int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err);
+/* Queue the first `pages` pages at once (the planner knows that many are
+ * needed); the pages after them follow the last one's Link as above. */
+int github_pulls_start_pages(struct ml_pulls_fetch *f, int pages, struct ml_error *err);
 /* Queue a GET of url (taken over and freed; NULL means the API URL could
  * not be joined, which is reported as a usage error). */
 int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,

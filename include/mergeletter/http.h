@@ -18,7 +18,9 @@
  *  - a secondary rate limit (403/429 with Retry-After or a "secondary rate
  *    limit" message) holds every request for Retry-After (60 s when
  *    absent), halves the concurrency, and retries a bounded number of times;
- *  - /search/ requests keep to search_per_minute starts a minute;
+ *  - /search/ requests keep to the budget that the search answers'
+ *    X-RateLimit-* headers report (remaining, reset), never waiting past
+ *    max_wait for it; until one has, to search_per_minute starts a minute;
  *  - with a cache, a stored ETag is sent as If-None-Match and a 304 reuses
  *    the stored body (the callback sees status 200 and from_cache 1);
  *    offline, requests are answered from the cache alone.
@@ -47,9 +49,11 @@ struct ml_http_opts {
 	long retry_base_ms;  /* the first backoff delay; doubles each retry */
 	int search_per_minute; /* client-side pace of /search/ requests; 0: none */
 	struct ml_progress *progress; /* borrowed, may be NULL: log and counters */
+	int search_spent_answers; /* a spent search budget is answered to the callback
+				   * (403/429, rl_remaining 0) instead of waited for */
 };
 
-#define ML_HTTP_OPTS_INIT { "mergeletter", NULL, 8, 60000, NULL, 0, 60, 3, 500, 0, NULL }
+#define ML_HTTP_OPTS_INIT { "mergeletter", NULL, 8, 60000, NULL, 0, 60, 3, 500, 0, NULL, 0 }
 
 struct ml_http_response {
 	long status;          /* HTTP status (200 for a revalidated cache entry) */
@@ -60,6 +64,7 @@ struct ml_http_response {
 	const char *etag;     /* ETag header or NULL */
 	long rl_remaining;    /* x-ratelimit-remaining, -1 when absent */
 	int64_t rl_reset;     /* x-ratelimit-reset (epoch seconds), 0 when absent */
+	long rl_limit;        /* x-ratelimit-limit, -1 when absent */
 	const char *rl_resource; /* x-ratelimit-resource or NULL */
 	long retry_after;     /* Retry-After seconds, -1 when absent */
 	int from_cache;       /* the body came from the cache (304 or offline) */
@@ -85,6 +90,9 @@ int http_get(struct ml_http *h, const char *url, const char *accept,
 	     ml_http_done_fn done, void *ud, struct ml_error *err);
 /* Run until no request is queued or in flight, or a callback fails. */
 int http_run(struct ml_http *h, struct ml_error *err);
+/* The search budget GitHub last reported: 1 and the fields filled, or 0
+ * when no search answer has carried X-RateLimit-* headers yet. */
+int http_search_budget(const struct ml_http *h, long *remaining, long *limit, int64_t *reset);
 /* Requests sent so far (for --verbose and benchmarks). */
 unsigned long http_request_count(const struct ml_http *h);
 void http_stats(const struct ml_http *h, struct ml_http_stats *out);

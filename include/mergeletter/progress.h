@@ -48,6 +48,9 @@ void progress_warn(struct ml_progress *p, const char *fmt, ...)
 /* "note: ..." on its own line, whatever the mode. */
 void progress_note(struct ml_progress *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A line of the --verbose log (nothing without --verbose). */
+void progress_log(struct ml_progress *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Erase the progress line (call once the fetching is over). */
 void progress_finish(struct ml_progress *p);
 /* Monotonic milliseconds, for durations and schedules. */

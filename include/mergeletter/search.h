@@ -37,6 +37,13 @@ struct ml_search_fetch {
 	struct ml_pr_list *out;        /* borrowed; items are appended */
 	/* A scope's results are incomplete: fetch it another way. May be NULL. */
 	int (*incomplete)(void *ud, const char *scope, struct ml_error *err);
+	/* The first page of a query over the whole range says it holds `total`
+	 * results, or (total -1) GitHub refused a page because the search
+	 * budget is spent: return 1 to fetch its n scopes another way (each is
+	 * then passed to `incomplete`), 0 to go on with search (or fail), -1
+	 * (err set) to stop. May be NULL. */
+	int (*planned)(void *ud, const char *const *scopes, size_t n, long total,
+		       struct ml_error *err);
 	void *ud;
 	/* owned, released by search_fetch_release() */
 	struct search_query **queries;

@@ -98,8 +98,8 @@ AUGUST = {
 
 def test_request_headers_and_paging_stop():
     with FakeGitHub(AUG, token="t0k3n") as srv:
-        run(["section", "rust-osdev/uefi-rs", "--month", "2023-08", "--api-url", srv.url],
-            env={"GH_TOKEN": "t0k3n"}, check_exit=0)
+        run(["section", "rust-osdev/uefi-rs", "--month", "2023-08", "--api-url", srv.url,
+             "--via", "pulls"], env={"GH_TOKEN": "t0k3n"}, check_exit=0)
         reqs = srv.requests()
         # how many pages would the whole listing have?
         first = opener().open(srv.url + reqs[0]["path"])
@@ -148,11 +148,14 @@ def test_comment_cannot_be_closed_by_a_title():
 
 
 def test_broken_item_is_a_clear_error():
-    with FakeGitHub(PAGINATED) as srv:
-        code, out, err = run(["section", "example/broken", "--month", "2023-08", "--api-url", srv.url])
-    assert code == 3 and out == "", (code, out)
-    assert re.search(r"example/broken: pull request #\d+: field \"user\"", err), err
-    assert len(err.strip().splitlines()) <= 2, err
+    for via, want in (("pulls", r"example/broken: pull request #\d+: field \"user\""),
+                      ("search", r"search: item #\d+: field \"user\"")):
+        with FakeGitHub(PAGINATED) as srv:
+            code, out, err = run(["section", "example/broken", "--month", "2023-08", "--api-url", srv.url,
+                                  "--via", via])
+        assert code == 3 and out == "", (via, code, out)
+        assert re.search(want, err), err
+        assert len(err.strip().splitlines()) <= 2, err
 
 
 def test_output_file_is_atomic():

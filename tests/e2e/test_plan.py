@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The planner: search where it answers within its budget, the pulls listing
+where that is faster or search's budget is spent; the same output either way.
+
+Usage: test_plan.py --binary PATH    (prints "N passed, N failed")
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import FakeGitHub, parse_args, run_tests  # noqa: E402
+
+BINARY = None
+TOKEN = "t0k3n"
+
+
+def ts(i, n):
+    """The i-th of n times spread over August 2023."""
+    sec = 600 + i * (31 * 86400 - 1200) // n
+    return "2023-08-%02dT%02d:%02d:%02dZ" % (1 + sec // 86400, sec // 3600 % 24, sec // 60 % 60, sec % 60)
+
+
+def make_repo(root, name, merged, old=30):
+    """example/NAME: `merged` PRs merged in August 2023, `old` merged in July."""
+    pulls = []
+    for i in range(old):
+        t = "2023-07-%02dT10:00:%02dZ" % (1 + i % 28, i % 60)
+        pulls.append({"number": i + 1, "title": "Old %d" % i, "user": "old", "created_at": t,
+                      "merged_at": t, "closed_at": t, "updated_at": t})
+    for i in range(merged):
+        t = ts(i, merged)
+        pulls.append({"number": old + i + 1, "title": "Change %d" % i, "user": "dev%d" % (i % 7),
+                      "created_at": t, "merged_at": t, "closed_at": t, "updated_at": t})
+    os.makedirs(os.path.join(root, "repos", "example"), exist_ok=True)
+    with open(os.path.join(root, "repos", "example", name + ".json"), "w") as f:
+        json.dump({"id": 4000 + merged, "pushed_at": "2023-08-30T00:00:00Z", "pulls": pulls}, f)
+
+
+DATA = tempfile.TemporaryDirectory(prefix="ml-plan-")
+make_repo(DATA.name, "small", 40)
+make_repo(DATA.name, "big", 1500)
+
+
+def run(srv, *args, token=TOKEN):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GH_TOKEN", "GITHUB_TOKEN", "GITHUB_API_URL") and not k.lower().endswith("_proxy")}
+    env["SOURCE_DATE_EPOCH"] = "1693958400"
+    if token:
+        env["GH_TOKEN"] = token
+    p = subprocess.run([BINARY, "section", *args, "--month", "2023-08", "--api-url", srv.url,
+                        "--no-cache", "--max-wait", "0"], capture_output=True, text=True, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def searches(reqs):
+    return [r for r in reqs if r["path"].startswith("/search/")]
+
+
+def test_small_month_is_one_search_request():
+    with FakeGitHub(DATA.name, token=TOKEN) as srv:
+        code, out, err = run(srv, "example/small", "--verbose")
+        reqs = srv.requests()
+        assert code == 0, err
+        assert len(reqs) == 1 and searches(reqs), reqs
+        assert "plan: 2023-08-01..2023-09-01, 1 repository and 0 orgs" in err, err
+        assert "strategy: search" in err, err
+        pulls = run(srv, "example/small", "--via", "pulls")
+    assert out and out == pulls[1], (out, pulls)
+
+
+def test_big_month_over_the_budget_lists_pulls_at_once():
+    # 1,500 merged PRs take 17 searches; 5 a minute would wait, the listing does not
+    with FakeGitHub(DATA.name, token=TOKEN, search_limit=5, search_reset_in=60) as srv:
+        code, out, err = run(srv, "example/big", "--verbose")
+        reqs = srv.requests()
+        assert code == 0, err
+        assert len(searches(reqs)) == 1, [r["path"] for r in reqs]
+        pulls = [r for r in reqs if "/pulls" in r["path"]]
+        assert 16 <= len(pulls) <= 17, [r["path"] for r in pulls]
+        # the 15 pages that search says hold merged PRs went out together
+        assert max(r["inflight"] for r in pulls) >= 8, [r["inflight"] for r in pulls]
+        assert "holds 1500 results" in err and "): pulls" in err, err
+        listed = run(srv, "example/big", "--via", "pulls")
+    assert out and out == listed[1]
+
+
+def test_big_month_within_the_budget_stays_on_search():
+    with FakeGitHub(DATA.name, token=TOKEN, search_limit=100, search_reset_in=60) as srv:
+        code, out, err = run(srv, "example/big")
+        reqs = srv.requests()
+        assert code == 0, err
+        assert len(searches(reqs)) == len(reqs) == 17, [r["path"] for r in reqs]
+        listed = run(srv, "example/big", "--via", "pulls")
+    assert out == listed[1]
+
+
+def test_spent_search_budget_falls_back_to_pulls():
+    with FakeGitHub(DATA.name, token=TOKEN, search_limit=1, search_reset_in=3600) as srv:
+        first = run(srv, "example/small")
+        code, out, err = run(srv, "example/small", "--verbose")
+        assert code == 0, err
+        assert "search budget is spent" in err, err
+        assert out == first[1]
+        # forced search cannot: the error names the limit
+        code, out, err = run(srv, "example/small", "--via", "search")
+        assert code == 3 and "rate limit (search) exhausted" in err, (code, err)
+
+
+if __name__ == "__main__":
+    args = parse_args()
+    BINARY = args.binary
+    sys.exit(run_tests(globals(), args.k))

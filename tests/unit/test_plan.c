@@ -1,0 +1,92 @@
+/* test_plan.c: the search-or-pulls cost model. */
+#include "mergeletter/plan.h"
+
+#include "testutil.h"
+
+#define NOW 1730000000
+
+static void test_search_requests(void)
+{
+	CHECK(plan_search_requests(0) == 1);
+	CHECK(plan_search_requests(36) == 1);
+	CHECK(plan_search_requests(100) == 1);
+	CHECK(plan_search_requests(101) == 2);
+	CHECK(plan_search_requests(1000) == 10);
+	/* halved once: the first page of the whole, two halves of ~13 pages */
+	CHECK(plan_search_requests(2500) == 3 + 25 + 2);
+	/* 5,000: halved three times (7 first pages of queries dropped), 8 leaves */
+	CHECK(plan_search_requests(5000) == 7 + 50 + 4);
+}
+
+static void test_default_budget(void)
+{
+	struct ml_plan_budget b;
+
+	plan_budget_default(&b, 1, NOW);
+	CHECK(b.remaining == 30 && b.limit == 30 && b.reset == NOW + 60 && !b.known);
+	plan_budget_default(&b, 0, NOW);
+	CHECK(b.remaining == 10 && b.limit == 10);
+}
+
+static void test_small_month_stays_on_search(void)
+{
+	struct ml_plan_budget b;
+	struct ml_plan_cost c = {0, 2, 2}; /* the first page answered everything */
+	struct ml_plan_choice ch;
+
+	plan_budget_default(&b, 1, NOW);
+	CHECK(plan_choose(&c, &b, 8, 100, NOW, &ch) == ML_VIA_SEARCH);
+	CHECK(ch.search_ms == 0 && ch.wait_s == 0);
+}
+
+static void test_big_month_goes_to_pulls(void)
+{
+	/* 5,000 merged in one repository, 29 searches left this minute */
+	struct ml_plan_budget b = {29, 30, NOW + 58, 1};
+	struct ml_plan_cost c = {plan_search_requests(5000) - 1, plan_pulls_requests(5000, 1), 51};
+	struct ml_plan_choice ch;
+
+	CHECK(plan_choose(&c, &b, 8, 150, NOW, &ch) == ML_VIA_PULLS);
+	CHECK(ch.wait_s == 58 + 60); /* 60 over budget: two more windows */
+	CHECK(ch.pulls_ms == 51 * 150);
+	/* with a budget that holds them, search is faster (8 at once) */
+	b.remaining = 1000;
+	b.limit = 1000;
+	CHECK(plan_choose(&c, &b, 8, 150, NOW, &ch) == ML_VIA_SEARCH);
+	CHECK(ch.wait_s == 0 && ch.search_ms == 8 * 150);
+}
+
+static void test_many_queries_over_budget(void)
+{
+	/* 1,000 configured repositories: 80 queries against 30 a minute, or
+	 * 1,000 listings 8 at a time */
+	struct ml_plan_budget b;
+	struct ml_plan_cost c = {80, 1000, 1};
+
+	plan_budget_default(&b, 1, NOW);
+	CHECK(plan_choose(&c, &b, 8, 100, NOW, NULL) == ML_VIA_PULLS);
+	/* 20 queries fit: search */
+	c.search_requests = 20;
+	CHECK(plan_choose(&c, &b, 8, 100, NOW, NULL) == ML_VIA_SEARCH);
+}
+
+static void test_spent_budget_reset_in_the_past(void)
+{
+	struct ml_plan_budget b = {0, 30, NOW - 5, 1};
+	long wait = -1;
+
+	/* a reset already passed still counts one second */
+	CHECK(plan_search_ms(3, &b, 8, 100, NOW, &wait) == 1000 + 100);
+	CHECK(wait == 1);
+}
+
+int main(void)
+{
+	RUN(test_search_requests);
+	RUN(test_default_budget);
+	RUN(test_small_month_stays_on_search);
+	RUN(test_big_month_goes_to_pulls);
+	RUN(test_many_queries_over_budget);
+	RUN(test_spent_budget_reset_in_the_past);
+	return DONE();
+}
