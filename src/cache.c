@@ -1,24 +1,31 @@
 /* cache.c: the on-disk ETag cache, one atomically written file per entry.
  *
- * Entry format (text header, blank line, raw body):
- *   mergeletter-cache 1
+ * Entry format (text header, blank line, data):
+ *   mergeletter-cache 2
  *   url URL
  *   status 200
  *   etag W/"..."      (line absent when none)
  *   link <...>; rel="next"  (line absent when none)
- *   length N
- *   sha256 HEX        (of the body)
+ *   kind body|records
+ *   length N          (of the data: deflated with zlib)
+ *   raw M             (of the data once inflated)
+ *   sha256 HEX        (of the data)
  *
- *   BODY (exactly N bytes)
+ *   DATA (exactly N bytes)
+ *
+ * Format 1 (read only): no kind and raw lines, the body as it came.
  */
 #include "mergeletter/cache.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "mergeletter/buf.h"
 #include "mergeletter/error.h"
@@ -27,12 +34,16 @@
 #include "mergeletter/str.h"
 #include "mergeletter/sha256.h"
 
-#define MAGIC "mergeletter-cache 1\n"
+#define MAGIC1 "mergeletter-cache 1\n"
+#define MAGIC "mergeletter-cache 2\n"
+#define RAW_MAX (1ULL << 31) /* larger is not an entry of ours */
 
 struct ml_cache {
 	char *dir;
 	char token_hash[ML_SHA256_HEX_LEN + 1];
 	struct ml_progress *progress;
+	unsigned long long max_bytes; /* 0: unbounded */
+	int noted_old;		      /* the note on format-1 entries was given */
 };
 
 /* mkdir -p with mode 0700 for the directories it creates. */
@@ -154,16 +165,46 @@ static char *take_line(const char **p, const char *end, const char *name)
 	}
 }
 
-/* Parse a whole entry file; 0 when valid. */
-static int entry_parse(const char *data, size_t len, const char *url, struct ml_cache_entry *e)
+/* A number line's value; 0 when valid. */
+static int take_number(const char **p, const char *end, const char *name, unsigned long long *out)
 {
-	const char *p = data, *end = data + len;
-	char *v = NULL, *stop;
-	char hex[ML_SHA256_HEX_LEN + 1];
-	unsigned long long blen;
+	char *v = take_line(p, end, name), *stop;
 	int rc = -1;
 
-	if (len < sizeof MAGIC - 1 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
+	if (v && *v) {
+		*out = strtoull(v, &stop, 10);
+		rc = *stop ? -1 : 0;
+	}
+	free(v);
+	return rc;
+}
+
+/* Inflate n bytes at p into e->body (raw bytes); 0 when whole. */
+static int inflate_into(const char *p, size_t n, unsigned long long raw, struct ml_cache_entry *e)
+{
+	uLongf out = (uLongf)raw;
+
+	if (raw > RAW_MAX || !(e->body = malloc((size_t)raw + 1)))
+		return -1;
+	if (uncompress((Bytef *)e->body, &out, (const Bytef *)p, (uLong)n) != Z_OK || out != raw)
+		return -1;
+	e->body[raw] = '\0';
+	e->len = (size_t)raw;
+	return 0;
+}
+
+/* Parse a whole entry file of either format; 0 when valid. */
+static int entry_parse(const char *data, size_t len, const char *url, struct ml_cache_entry *e,
+		       int *old)
+{
+	const char *p = data, *end = data + len;
+	char *v = NULL, *kind = NULL, *stop;
+	char hex[ML_SHA256_HEX_LEN + 1];
+	unsigned long long blen, raw = 0;
+	int rc = -1;
+
+	*old = len >= sizeof MAGIC1 - 1 && memcmp(p, MAGIC1, sizeof MAGIC1 - 1) == 0;
+	if (!*old && (len < sizeof MAGIC - 1 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0))
 		return -1;
 	p += sizeof MAGIC - 1;
 	if (!(v = take_line(&p, end, "url")) || strcmp(v, url) != 0)
@@ -178,12 +219,15 @@ static int entry_parse(const char *data, size_t len, const char *url, struct ml_
 	v = NULL;
 	e->etag = take_line(&p, end, "etag");
 	e->link = take_line(&p, end, "link");
-	if (!(v = take_line(&p, end, "length")))
+	if (!*old) {
+		if (!(kind = take_line(&p, end, "kind")) ||
+		    (strcmp(kind, "body") != 0 && strcmp(kind, "records") != 0))
+			goto done;
+		e->records = strcmp(kind, "records") == 0;
+	}
+	if (take_number(&p, end, "length", &blen) < 0 ||
+	    (!*old && take_number(&p, end, "raw", &raw) < 0))
 		goto done;
-	blen = strtoull(v, &stop, 10);
-	if (*stop || !*v)
-		goto done;
-	free(v);
 	if (!(v = take_line(&p, end, "sha256")) || strlen(v) != ML_SHA256_HEX_LEN)
 		goto done;
 	if (p >= end || *p != '\n')
@@ -194,12 +238,17 @@ static int entry_parse(const char *data, size_t len, const char *url, struct ml_
 	sha256_hex(p, (size_t)blen, hex);
 	if (strcmp(hex, v) != 0)
 		goto done;
-	if (!(e->body = ml_strndup(p, (size_t)blen)))
+	if (*old) {
+		if (!(e->body = ml_strndup(p, (size_t)blen)))
+			goto done;
+		e->len = (size_t)blen;
+	} else if (inflate_into(p, (size_t)blen, raw, e) < 0) {
 		goto done;
-	e->len = (size_t)blen;
+	}
 	rc = 0;
 done:
 	free(v);
+	free(kind);
 	if (rc < 0)
 		cache_entry_release(e);
 	return rc;
@@ -210,7 +259,7 @@ int cache_get(struct ml_cache *c, const char *url, const char *accept, struct ml
 	struct ml_error err = ML_ERROR_INIT;
 	char *path = NULL, *data = NULL;
 	size_t len = 0;
-	int rc = 0;
+	int rc = 0, old = 0;
 
 	*e = (struct ml_cache_entry)ML_CACHE_ENTRY_INIT;
 	if (!c || !(path = entry_path(c, url, accept)))
@@ -221,12 +270,20 @@ int cache_get(struct ml_cache *c, const char *url, const char *accept, struct ml
 		progress_warn(c->progress, "cache: %s; ignored the entry", err.msg);
 		goto done;
 	}
-	if (entry_parse(data, len, url, e) < 0) {
-		progress_warn(c->progress, "cache: entry '%s' for %s is corrupt; discarded it", path,
-			      url);
+	if (entry_parse(data, len, url, e, &old) < 0) {
+		progress_warn(c->progress, "cache: entry '%s' for %s is corrupt; discarded it",
+			      path, url);
 		unlink(path);
 		goto done;
 	}
+	if (old && !c->noted_old) {
+		c->noted_old = 1;
+		progress_note(c->progress,
+			      "cache: %s holds entries of an older format; they are read as they "
+			      "are and stored compactly when next fetched",
+			      c->dir);
+	}
+	utimensat(AT_FDCWD, path, NULL, 0); /* used now: the last to be trimmed */
 	rc = 1;
 done:
 	error_clear(&err);
@@ -252,17 +309,27 @@ int cache_put(struct ml_cache *c, const char *url, const char *accept,
 	struct ml_error err = ML_ERROR_INIT;
 	char hex[ML_SHA256_HEX_LEN + 1];
 	char *path = NULL;
+	Bytef *z = NULL;
+	uLongf zlen = 0;
 	int rc = -1;
 
 	if (!c)
 		return 0;
-	sha256_hex(e->body ? e->body : "", e->len, hex);
+	zlen = compressBound((uLong)e->len);
+	if (!(z = malloc(zlen)) || compress2(z, &zlen, (const Bytef *)(e->body ? e->body : ""),
+					     (uLong)e->len, Z_DEFAULT_COMPRESSION) != Z_OK) {
+		progress_warn(c->progress, "cache: cannot store %s (out of memory)", url);
+		goto done;
+	}
+	sha256_hex((const char *)z, zlen, hex);
 	if (!(path = entry_path(c, url, accept)) || buf_puts(&entry, MAGIC) < 0 ||
 	    put_line(&entry, "url", url) < 0 || buf_printf(&entry, "status %ld\n", e->status) < 0 ||
 	    put_line(&entry, "etag", e->etag) < 0 || put_line(&entry, "link", e->link) < 0 ||
-	    buf_printf(&entry, "length %zu\nsha256 %s\n\n", e->len, hex) < 0 ||
-	    buf_add(&entry, e->body ? e->body : "", e->len) < 0) {
-		progress_warn(c->progress, "cache: cannot store %s (out of memory or a bad header)", url);
+	    buf_printf(&entry, "kind %s\nlength %lu\nraw %zu\nsha256 %s\n\n",
+		       e->records ? "records" : "body", (unsigned long)zlen, e->len, hex) < 0 ||
+	    buf_add(&entry, z, zlen) < 0) {
+		progress_warn(c->progress, "cache: cannot store %s (out of memory or a bad header)",
+			      url);
 		goto done;
 	}
 	/* entries may hold private repositories' data: 0600; no fsync, as a
@@ -277,13 +344,87 @@ done:
 	error_clear(&err);
 	buf_release(&entry);
 	free(path);
+	free(z);
 	return rc;
+}
+
+void cache_set_max(struct ml_cache *c, unsigned long long max_bytes)
+{
+	if (c)
+		c->max_bytes = max_bytes;
+}
+
+struct trim_file {
+	char name[ML_SHA256_HEX_LEN + 1];
+	unsigned long long size;
+	struct timespec used;
+};
+
+static int cmp_used(const void *a, const void *b)
+{
+	const struct trim_file *x = a, *y = b;
+
+	if (x->used.tv_sec != y->used.tv_sec)
+		return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+	if (x->used.tv_nsec != y->used.tv_nsec)
+		return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int is_entry_name(const char *name)
+{
+	size_t n = strspn(name, "0123456789abcdef");
+
+	return n == ML_SHA256_HEX_LEN && name[n] == '\0';
+}
+
+/* Remove the least recently used entries until the rest fit max_bytes. */
+static void cache_trim(struct ml_cache *c)
+{
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
+	struct trim_file *v = NULL;
+	size_t n = 0, cap = 0;
+	unsigned long long total = 0;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (!is_entry_name(de->d_name) || fstatat(dirfd(d), de->d_name, &st, 0) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			struct trim_file *nv = realloc(v, (cap = cap ? 2 * cap : 256) * sizeof *v);
+
+			if (!nv)
+				goto done;
+			v = nv;
+		}
+		memcpy(v[n].name, de->d_name, sizeof v[n].name);
+		v[n].size = (unsigned long long)st.st_size;
+		v[n].used = st.st_mtim;
+		total += v[n].size;
+		n++;
+	}
+	if (total <= c->max_bytes)
+		goto done;
+	qsort(v, n, sizeof *v, cmp_used);
+	for (size_t i = 0; i < n && total > c->max_bytes; i++)
+		if (unlinkat(dirfd(d), v[i].name, 0) == 0)
+			total -= v[i].size;
+done:
+	free(v);
+	closedir(d);
 }
 
 void cache_free(struct ml_cache *c)
 {
 	if (!c)
 		return;
+	if (c->max_bytes)
+		cache_trim(c);
 	free(c->dir);
 	free(c);
 }

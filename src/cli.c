@@ -45,6 +45,7 @@ struct cli_opts {
 	const char *cache_dir;
 	int no_cache, offline, quiet, verbose;
 	long max_wait;     /* --max-wait, -1: default */
+	long cache_max_mb; /* --cache-max-mb, 0: default */
 	int help, version;
 };
 
@@ -138,6 +139,10 @@ static const struct cli_option options[] = {
 	  "else ~/.cache/mergeletter); re-runs send conditional\n"
 	  "requests, and a 304 costs no rate limit",
 	  0, 0, NULL },
+	{ "cache-max-mb", 0, OPT_LONG, FIELD(cache_max_mb), CMD_ALL, GROUP_FETCH, "MB",
+	  "bound the cache's size (default 200): the least recently\n"
+	  "used entries go first",
+	  1, 1000000, NULL },
 	{ "no-cache", 0, OPT_FLAG, FIELD(no_cache), CMD_ALL, GROUP_FETCH, NULL,
 	  "neither read nor write the cache", 0, 0, NULL },
 	{ "offline", 0, OPT_FLAG, FIELD(offline), CMD_ALL, GROUP_FETCH, NULL,
@@ -441,6 +446,7 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		gopts.max_wait = o->max_wait;
 		gopts.cache_dir = o->cache_dir;
 		gopts.no_cache = o->no_cache;
+		gopts.cache_max_mb = o->cache_max_mb;
 		gopts.offline = o->offline;
 		gopts.quiet = o->quiet;
 		gopts.progress = &progress;

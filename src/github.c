@@ -15,6 +15,7 @@
 #include "mergeletter/cache.h"
 #include "mergeletter/error.h"
 #include "mergeletter/progress.h"
+#include "mergeletter/records.h"
 #include "mergeletter/str.h"
 
 static const char *env_nonempty(const char *name)
@@ -32,8 +33,13 @@ static int cache_start(struct ml_github *gh, const struct ml_github_opts *opts,
 
 	if (opts->no_cache)
 		return 0;
-	if (cache_open(&gh->cache, opts->cache_dir, token, opts->progress, &cerr) == 0)
+	if (cache_open(&gh->cache, opts->cache_dir, token, opts->progress, &cerr) == 0) {
+		cache_set_max(gh->cache, (unsigned long long)(opts->cache_max_mb > 0
+								   ? opts->cache_max_mb
+								   : ML_CACHE_DEFAULT_MAX_MB) *
+						 1024 * 1024);
 		return 0;
+	}
 	if (opts->offline || opts->cache_dir) { /* asked for explicitly: a failure is an error */
 		error_set(err, cerr.exit_code, "%s", cerr.msg);
 		error_clear(&cerr);
@@ -255,23 +261,65 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
 		return field_error(err, repo, number, "updated_at");
 	if (parse_time_field(item, "merged_at", 1, &merged_at, &merged) < 0)
 		return field_error(err, repo, number, "merged_at");
-	if (!merged || !range_contains(range, merged_at))
+	if (!merged)
 		return 0;
 	if (!(pr = pr_list_add(out)))
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	pr->number = number;
 	pr->merged_at = merged_at;
-	if (!(pr->repo = ml_strdup(repo)))
-		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	bad = github_item_fill(pr, item);
 	if (bad && !*bad)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	return bad ? field_error(err, repo, number, bad) : 0;
+	if (bad && range_contains(range, merged_at))
+		return field_error(err, repo, number, bad);
+	if (bad) /* outside the range: never shown, so neither an error nor kept */
+		pr_release(&out->items[--out->len]);
+	return 0;
+}
+
+/* A page's records: decoded when `cached` (data holds records), else
+ * parsed from JSON and, with keep, encoded there for the cache; then the
+ * PRs merged in range appended to out. */
+static int page_take(const char *data, size_t len, int cached, struct ml_buf *keep,
+		     const char *repo, const struct ml_range *range, struct ml_pr_list *out,
+		     int *older, struct ml_error *err)
+{
+	struct ml_page_records pg = ML_PAGE_RECORDS_INIT;
+	int rc = -1;
+
+	*older = 0;
+	if (cached && records_decode(data, len, &pg) < 0) {
+		error_set(err, ML_EXIT_FAILURE,
+			  "%s: a cached page of its pull requests is unreadable; run once with --no-cache",
+			  repo);
+		goto done;
+	}
+	if (!cached) {
+		if (github_parse_pulls_page(data, len, repo, range, &pg, err) < 0)
+			goto done;
+		if (keep && records_encode(&pg, keep) < 0)
+			buf_release(keep); /* the body is cached instead */
+	}
+	if (records_take(&pg, range, repo, out, older) < 0) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	records_release(&pg);
+	return rc;
 }
 
 int github_parse_pulls(const char *body, size_t len, const char *repo,
 		       const struct ml_range *range, struct ml_pr_list *out, int *older,
 		       struct ml_error *err)
+{
+	return page_take(body, len, 0, NULL, repo, range, out, older, err);
+}
+
+int github_parse_pulls_page(const char *body, size_t len, const char *repo,
+			    const struct ml_range *range, struct ml_page_records *pg,
+			    struct ml_error *err)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body, len, 0, &jerr), *item;
@@ -279,7 +327,6 @@ int github_parse_pulls(const char *body, size_t len, const char *repo,
 	size_t i;
 	int rc = -1;
 
-	*older = 0;
 	if (!root)
 		return error_set(err, ML_EXIT_NETWORK,
 				 "%s: GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
@@ -292,12 +339,13 @@ int github_parse_pulls(const char *body, size_t len, const char *repo,
 	json_array_foreach(root, i, item) {
 		int64_t updated = 0;
 
-		if (parse_pr(item, repo, range, out, &updated, err) < 0)
+		if (parse_pr(item, repo, range, &pg->prs, &updated, err) < 0)
 			goto done;
 		if (updated < oldest)
 			oldest = updated;
 	}
-	*older = json_array_size(root) > 0 && oldest < range->since;
+	pg->oldest_updated = oldest;
+	pg->items = (long)json_array_size(root);
 	rc = 0;
 done:
 	json_decref(root);
@@ -354,6 +402,7 @@ int github_status_error(const struct ml_github *gh, const char *repo, int line,
 }
 
 static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err);
+static int pulls_get(struct ml_pulls_fetch *f, char *url, int follow, struct ml_error *err);
 
 /* A page: parse it; follow its Link unless it is one of the pages queued
  * at once that another follows; the last page in flight finishes. */
@@ -369,13 +418,16 @@ static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_respon
 		return github_status_error(f->gh, f->repo, f->line, r, err);
 	f->pages++;
 	progress_page(f->gh->progress);
-	if (github_parse_pulls(r->body, r->len, f->repo, f->range, f->out, &older, err) < 0)
+	if (page_take(r->body, r->len, r->records, r->keep, f->repo, f->range, f->out, &older,
+		      err) < 0)
 		return -1;
-	if (follow && !older && r->link && (next = github_link_next(r->link))) {
-		rc = http_get(f->gh->http, next, GITHUB_ACCEPT, on_pulls_page, f, err);
-		f->outstanding += rc == 0;
-		free(next);
+	f->older |= older;
+	if (follow && f->early > 0) { /* its Link was followed as it arrived */
+		f->early--;
+		follow = 0;
 	}
+	if (follow && !older && r->link && (next = github_link_next(r->link)))
+		rc = pulls_get(f, next, 1, err);
 	if (rc == 0 && f->outstanding == 0 && f->finished)
 		f->finished(f->ud);
 	return rc;
@@ -389,6 +441,37 @@ static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_e
 static int on_pulls_part(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	return pulls_page_done(ud, r, 0, err);
+}
+
+/* A page's Link header, before its body: once a page of the listing has
+ * been parsed and none was older than the range, the next is likely
+ * needed too, so it is asked now rather than after this one is parsed
+ * (one page ahead at most: at worst one page past the range is asked). */
+static void on_pulls_link(void *ud, const char *link)
+{
+	struct ml_pulls_fetch *f = ud;
+	struct ml_error err = ML_ERROR_INIT;
+	char *next;
+
+	if (f->pages < 1 || f->older || f->early > 0 || !(next = github_link_next(link)))
+		return;
+	if (pulls_get(f, next, 1, &err) == 0)
+		f->early++;
+	error_clear(&err); /* then the page's completion follows the Link */
+}
+
+/* Queue a page of the listing (url taken over; NULL: a bad API URL). */
+static int pulls_get(struct ml_pulls_fetch *f, char *url, int follow, struct ml_error *err)
+{
+	int rc;
+
+	if (!url)
+		return github_get(f->gh, url, on_pulls_page, f, err);
+	rc = http_get_early(f->gh->http, url, GITHUB_ACCEPT, follow ? on_pulls_page : on_pulls_part,
+			    follow ? on_pulls_link : NULL, f, err);
+	free(url);
+	f->outstanding += rc == 0;
+	return rc;
 }
 
 int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
@@ -414,11 +497,8 @@ int github_pulls_start_pages(struct ml_pulls_fetch *f, int pages, struct ml_erro
 {
 	if (pages < 1)
 		pages = 1;
-	for (int k = 1; k <= pages; k++) {
-		if (github_get(f->gh, pulls_page_url(f->gh->api_url, f->repo, k),
-			       k == pages ? on_pulls_page : on_pulls_part, f, err) < 0)
+	for (int k = 1; k <= pages; k++)
+		if (pulls_get(f, pulls_page_url(f->gh->api_url, f->repo, k), k == pages, err) < 0)
 			return -1;
-		f->outstanding++;
-	}
 	return 0;
 }

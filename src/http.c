@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,9 +42,12 @@ struct transfer {
 	char *accept;
 	enum resource res;
 	struct ml_buf body;
+	struct ml_buf keep; /* records the callback hands to the cache */
 	struct curl_slist *headers;
 	struct ml_cache_entry cached; /* loaded at start when a cache is set */
 	ml_http_done_fn done;
+	ml_http_link_fn on_link; /* or NULL */
+	int link_seen;    /* on_link was called (never twice, retries included) */
 	void *ud;
 	int attempts;     /* sent so far */
 	int waits;        /* primary-limit waits so far */
@@ -93,6 +97,7 @@ static void transfer_reset(struct transfer *t)
 	curl_slist_free_all(t->headers);
 	t->headers = NULL;
 	buf_release(&t->body);
+	buf_release(&t->keep);
 	cache_entry_release(&t->cached);
 	t->errbuf[0] = '\0';
 }
@@ -183,6 +188,36 @@ static enum resource resource_of(const char *url)
 int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
 	     void *ud, struct ml_error *err)
 {
+	return http_get_early(h, url, accept, done, NULL, ud, err);
+}
+
+/* A 200's header line: a Link header goes to t->on_link at once (once). */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct transfer *t = ud;
+	size_t n = size * nmemb;
+	long status = 0;
+	char *v;
+
+	if (t->link_seen || n < 5 || strncasecmp(data, "link:", 5) != 0)
+		return n;
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200 || !(v = ml_strndup(data + 5, n - 5)))
+		return n;
+	v[strcspn(v, "\r\n")] = '\0';
+	t->link_seen = 1;
+	t->h->in_callback = 1;
+	t->h->urgent_tail = NULL;
+	t->on_link(t->ud, v + strspn(v, " \t"));
+	t->h->in_callback = 0;
+	t->h->urgent_tail = NULL;
+	free(v);
+	return n;
+}
+
+int http_get_early(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
+		   ml_http_link_fn on_link, void *ud, struct ml_error *err)
+{
 	struct transfer *t = calloc(1, sizeof *t);
 
 	if (!t || !(t->url = ml_strdup(url)) || !(t->accept = ml_strdup(accept))) {
@@ -191,6 +226,7 @@ int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_don
 	}
 	t->h = h;
 	t->done = done;
+	t->on_link = on_link;
 	t->ud = ud;
 	t->res = resource_of(url);
 	if (!h->in_callback) {
@@ -295,6 +331,10 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	if (t->on_link) {
+		curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -495,6 +535,20 @@ static int deliver(struct ml_http *h, struct transfer *t, struct ml_http_respons
 	return rc;
 }
 
+/* After the callback: the records it kept, else the body (a 200). */
+static void cache_store(struct ml_http *h, struct transfer *t, const struct ml_http_response *r)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+
+	e.status = 200;
+	e.etag = (char *)r->etag;
+	e.link = (char *)r->link;
+	e.records = t->keep.len > 0;
+	e.body = e.records ? t->keep.data : t->body.data;
+	e.len = e.records ? t->keep.len : t->body.len;
+	cache_put(h->opts.cache, t->url, t->accept, &e);
+}
+
 /* 1: rescheduled (t now belongs to the queue); 0: done; -1: stop the run. */
 static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 			   struct ml_error *err)
@@ -541,6 +595,9 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 		r.link = t->cached.link;
 		r.etag = t->cached.etag;
 		r.from_cache = 1;
+		r.records = t->cached.records;
+		if (h->opts.cache && !t->cached.records)
+			r.keep = &t->keep; /* an entry of whole bodies: the callback may compact it */
 	} else if (r.status >= 500 && r.status <= 599 && t->attempts <= h->opts.max_retries) {
 		long delay = backoff_ms(h, t->attempts);
 
@@ -556,11 +613,11 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 		if (rc != 0)
 			goto done;
 	} else if (r.status == 200 && h->opts.cache) {
-		struct ml_cache_entry e = { r.status, etag, link, t->body.data, t->body.len };
-
-		cache_put(h->opts.cache, t->url, t->accept, &e);
+		r.keep = &t->keep;
 	}
 	rc = deliver(h, t, &r, err);
+	if (rc == 0 && r.keep && (!r.from_cache || t->keep.len))
+		cache_store(h, t, &r);
 done:
 	free(link);
 	free(etag);
@@ -584,6 +641,7 @@ static int answer_offline(struct ml_http *h, struct transfer *t, struct ml_error
 	r.len = t->cached.len;
 	r.link = t->cached.link;
 	r.etag = t->cached.etag;
+	r.records = t->cached.records;
 	r.rl_remaining = -1;
 	r.retry_after = -1;
 	r.from_cache = 1;

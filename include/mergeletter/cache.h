@@ -4,10 +4,15 @@
  * One file per response, named by the SHA-256 of (URL, Accept, SHA-256 of
  * the token): the token itself is never stored, and a different token
  * never sees another's entries. An entry holds the status, ETag, Link and
- * body, with the body's length and checksum; it is written to a temporary
- * file and renamed into place, so a killed run leaves either the old
- * entry or the new one. A corrupt entry is reported through the progress
- * facility, removed, and treated as a miss.
+ * either the body or the records a callback made of it (records.h),
+ * deflated with zlib, with their length and checksum; it is written to a
+ * temporary file and renamed into place, so a killed run leaves either
+ * the old entry or the new one. A corrupt entry is reported through the
+ * progress facility, removed, and treated as a miss. Entries of the
+ * previous format (whole bodies, not deflated) are read as they are, with
+ * one note a run. The cache holds at most cache_set_max() bytes: a hit
+ * marks its entry used, and cache_free() removes the least recently used
+ * entries past the bound.
  *
  * cache_open() returns a struct ml_cache that cache_free() releases.
  * cache_get() fills a caller-owned entry whose strings cache_entry_release()
@@ -28,9 +33,11 @@ struct ml_cache_entry {
 	char *link; /* NULL when the response had none */
 	char *body; /* NUL-terminated */
 	size_t len;
+	int records; /* body holds a page's records (records.h), not the response body */
 };
 
-#define ML_CACHE_ENTRY_INIT { 0, NULL, NULL, NULL, 0 }
+#define ML_CACHE_ENTRY_INIT { 0, NULL, NULL, NULL, 0, 0 }
+#define ML_CACHE_DEFAULT_MAX_MB 200
 
 /* dir NULL: $XDG_CACHE_HOME/mergeletter, else $HOME/.cache/mergeletter.
  * The directory is created (mode 0700) when missing. token may be NULL.
@@ -45,6 +52,8 @@ int cache_get(struct ml_cache *c, const char *url, const char *accept,
 int cache_put(struct ml_cache *c, const char *url, const char *accept,
 	      const struct ml_cache_entry *e);
 void cache_entry_release(struct ml_cache_entry *e);
+/* The bound on the entries' total size (bytes; 0: none), kept at cache_free(). */
+void cache_set_max(struct ml_cache *c, unsigned long long max_bytes);
 void cache_free(struct ml_cache *c);
 
 #endif

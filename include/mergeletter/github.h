@@ -34,9 +34,10 @@ struct ml_github_opts {
 	const char *cache_dir;   /* NULL: the XDG default */
 	int no_cache, offline, quiet;
 	struct ml_progress *progress; /* borrowed, may be NULL */
+	long cache_max_mb;       /* the cache's bound; 0: ML_CACHE_DEFAULT_MAX_MB */
 };
 
-#define ML_GITHUB_OPTS_INIT { NULL, NULL, ML_VIA_DEFAULT, ML_VIA_PULLS, 0, -1, NULL, 0, 0, 0, NULL }
+#define ML_GITHUB_OPTS_INIT { NULL, NULL, ML_VIA_DEFAULT, ML_VIA_DEFAULT, 0, -1, NULL, 0, 0, 0, NULL, 0 }
 #define GITHUB_DEFAULT_JOBS 8
 #define GITHUB_MAX_JOBS 64 /* GitHub asks clients to stay well under 100 */
 #define GITHUB_DEFAULT_MAX_WAIT 60
@@ -73,6 +74,9 @@ struct ml_pulls_fetch {
 	void *ud;
 	int pages;                    /* pages parsed */
 	int outstanding;              /* pages queued or in flight */
+	int early;                    /* next pages asked from a Link header, not yet
+				       * matched by their page's completion */
+	int older;                    /* a page reached before the range */
 };
 
 /* Queue the first page; the rest follow as pages are parsed. */
@@ -100,6 +104,12 @@ char *github_api_url(const char *api_url, const char *path, const char *const *q
 int github_parse_pulls(const char *body, size_t len, const char *repo,
 		       const struct ml_range *range, struct ml_pr_list *out, int *older,
 		       struct ml_error *err);
+/* Parse one page into its records: every merged PR (a broken one is an
+ * error only when merged in the range), the oldest updated_at, the count. */
+struct ml_page_records;
+int github_parse_pulls_page(const char *body, size_t len, const char *repo,
+			    const struct ml_range *range, struct ml_page_records *pg,
+			    struct ml_error *err);
 /* Fill pr's title, author, bot flag, association and labels from a pulls
  * listing or search item (borrowed). NULL on success; else the name of the
  * field that is missing or of the wrong type, or "" when out of memory. */

@@ -22,7 +22,8 @@
  *    X-RateLimit-* headers report (remaining, reset), never waiting past
  *    max_wait for it; until one has, to search_per_minute starts a minute;
  *  - with a cache, a stored ETag is sent as If-None-Match and a 304 reuses
- *    the stored body (the callback sees status 200 and from_cache 1);
+ *    the stored body, or the records the callback kept in its place (the
+ *    callback sees status 200, from_cache 1, and records 1 for records);
  *    offline, requests are answered from the cache alone.
  * Waits are scheduled by time: other transfers go on meanwhile.
  */
@@ -36,6 +37,7 @@ struct ml_error;
 struct ml_http;
 struct ml_cache;
 struct ml_progress;
+struct ml_buf;
 
 struct ml_http_opts {
 	const char *user_agent;
@@ -68,6 +70,9 @@ struct ml_http_response {
 	const char *rl_resource; /* x-ratelimit-resource or NULL */
 	long retry_after;     /* Retry-After seconds, -1 when absent */
 	int from_cache;       /* the body came from the cache (304 or offline) */
+	int records;          /* body holds the records a callback kept (records.h), not JSON */
+	struct ml_buf *keep;  /* NULL, or where the callback may put the records to cache
+			       * instead of the body (a 200, or a 304 of an old entry) */
 };
 
 struct ml_http_stats {
@@ -84,10 +89,17 @@ struct ml_http_stats {
 typedef int (*ml_http_done_fn)(void *ud, const struct ml_http_response *resp,
 			       struct ml_error *err);
 
+/* A 200's Link header, as soon as the headers arrive (before the body);
+ * it may queue requests, which are follow-ups as from a completion. */
+typedef void (*ml_http_link_fn)(void *ud, const char *link);
+
 int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_error *err);
 /* Queue a GET of url with the given Accept header. */
 int http_get(struct ml_http *h, const char *url, const char *accept,
 	     ml_http_done_fn done, void *ud, struct ml_error *err);
+/* The same, with on_link (may be NULL) told the Link header early. */
+int http_get_early(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
+		   ml_http_link_fn on_link, void *ud, struct ml_error *err);
 /* Run until no request is queued or in flight, or a callback fails. */
 int http_run(struct ml_http *h, struct ml_error *err);
 /* The search budget GitHub last reported: 1 and the fields filled, or 0

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mergeletter/buf.h"
@@ -92,7 +93,7 @@ static void roundtrip(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL, *other = NULL;
-	struct ml_cache_entry in = { 200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]", 7 };
+	struct ml_cache_entry in = { 200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]", 7, 0 };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	const char *url = "http://127.0.0.1:1/repos/o/r/pulls?per_page=100";
 
@@ -132,7 +133,7 @@ static void token_never_stored(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, NULL, NULL, "{}", 2 };
+	struct ml_cache_entry in = { 200, NULL, NULL, "{}", 2, 0 };
 	char path[512], *data = NULL;
 	size_t len = 0;
 
@@ -156,7 +157,7 @@ static void corrupt_entries(void)
 	static const char *const how[] = { "truncate", "flip", "magic", "length", "append", "empty" };
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, "\"e\"", NULL, "{\"a\":1}", 7 };
+	struct ml_cache_entry in = { 200, "\"e\"", NULL, "{\"a\":1}", 7, 0 };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	char path[512];
 	FILE *log = tmpfile();
@@ -184,10 +185,10 @@ static void corrupt_entries(void)
 			data[0] = 'X';
 			fwrite(data, 1, len, fp);
 		} else if (strcmp(how[i], "length") == 0) {
-			char *l = strstr(data, "length 7");
+			char *l = strstr(data, "length ") + 7;
 
-			l[7] = '6';
-			fwrite(data, 1, len - 1, fp);
+			*l = *l == '9' ? '8' : (char)(*l + 1); /* the data is not that long */
+			fwrite(data, 1, len, fp);
 		} else if (strcmp(how[i], "append") == 0) {
 			fwrite(data, 1, len, fp);
 			fputs("junk", fp);
@@ -209,6 +210,130 @@ static void corrupt_entries(void)
 		CHECK(strstr(text, "corrupt; discarded it") != NULL);
 	}
 	fclose(log);
+	cache_free(c);
+	error_clear(&err);
+}
+
+/* A format-1 entry (whole body, not deflated) is read, with one note. */
+static void old_format_is_read(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	struct ml_cache_entry in = { 200, "\"e\"", NULL, "[1]", 3, 0 };
+	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
+	char path[512], text[2048];
+	FILE *log = tmpfile(), *fp;
+	struct ml_progress p;
+	size_t n;
+
+	clear_dir();
+	progress_init(&p, log, 0, 0);
+	CHECK(cache_open(&c, dir, "t", &p, &err) == 0);
+	CHECK(cache_put(c, "http://h/old", "a", &in) == 0);
+	only_file(path, sizeof path);
+	fp = fopen(path, "wb");
+	/* sha256("[1]") */
+	fputs("mergeletter-cache 1\nurl http://h/old\nstatus 200\netag \"e\"\nlength 3\n"
+	      "sha256 3ba27c2a6f6bb2d7d7d0cd6b6c1e6a9b4e6fbbd1b2bd56f1cb95df9bbd2d2a2f\n\n[1]",
+	      fp);
+	fclose(fp);
+	CHECK(cache_get(c, "http://h/old", "a", &out) == 0); /* a wrong checksum: discarded */
+	CHECK(count_files() == 0);
+	{
+		char hex[ML_SHA256_HEX_LEN + 1];
+
+		sha256_hex("[1]", 3, hex);
+		fp = fopen(path, "wb");
+		fprintf(fp,
+			"mergeletter-cache 1\nurl http://h/old\nstatus 200\netag \"e\"\nlength 3\n"
+			"sha256 %s\n\n[1]",
+			hex);
+		fclose(fp);
+	}
+	CHECK(cache_get(c, "http://h/old", "a", &out) == 1);
+	CHECK_STR(out.body, "[1]");
+	CHECK(out.len == 3 && !out.records);
+	cache_entry_release(&out);
+	CHECK(cache_get(c, "http://h/old", "a", &out) == 1);
+	cache_entry_release(&out);
+	rewind(log);
+	n = fread(text, 1, sizeof text - 1, log);
+	text[n] = '\0';
+	CHECK(strstr(text, "note: cache: ") != NULL && strstr(text, "older format") != NULL);
+	CHECK(strstr(strstr(text, "older format") + 1, "older format") == NULL); /* once */
+	fclose(log);
+	cache_free(c);
+	error_clear(&err);
+}
+
+/* Records (binary, with NULs) round-trip; what is stored is deflated. */
+static void records_and_compression(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	static char big[20000];
+	struct ml_cache_entry in = { 200, NULL, NULL, NULL, 0, 1 };
+	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
+	char path[512];
+	struct stat st;
+
+	clear_dir();
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = i % 7 == 0 ? '\0' : (char)('a' + i % 5);
+	in.body = big;
+	in.len = sizeof big;
+	CHECK(cache_open(&c, dir, "t", &progress, &err) == 0);
+	CHECK(cache_put(c, "http://h/r", "a", &in) == 0);
+	CHECK(cache_get(c, "http://h/r", "a", &out) == 1);
+	CHECK(out.records == 1 && out.len == sizeof big && memcmp(out.body, big, sizeof big) == 0);
+	cache_entry_release(&out);
+	only_file(path, sizeof path);
+	CHECK(stat(path, &st) == 0 && st.st_size < 2000);
+	cache_free(c);
+	error_clear(&err);
+}
+
+/* Past the bound, the least recently used entries go first. */
+static void trim_least_recently_used(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	struct ml_cache_entry in = { 200, NULL, NULL, "x", 1, 0 };
+	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
+	struct stat st;
+	char path[512];
+	unsigned long long one;
+	const char *urls[] = { "http://h/1", "http://h/2", "http://h/3", "http://h/4" };
+
+	clear_dir();
+	CHECK(cache_open(&c, dir, "t", &progress, &err) == 0);
+	CHECK(cache_put(c, urls[0], "a", &in) == 0);
+	only_file(path, sizeof path);
+	CHECK(stat(path, &st) == 0);
+	one = (unsigned long long)st.st_size;
+	for (int i = 1; i < 4; i++) {
+		struct timespec pause = { 0, 20000000 };
+
+		nanosleep(&pause, NULL);
+		CHECK(cache_put(c, urls[i], "a", &in) == 0);
+	}
+	{
+		struct timespec pause = { 0, 20000000 };
+
+		nanosleep(&pause, NULL);
+	}
+	CHECK(cache_get(c, urls[0], "a", &out) == 1); /* the oldest, used again */
+	cache_entry_release(&out);
+	cache_set_max(c, 2 * one + one / 2);
+	cache_free(c);
+	CHECK(count_files() == 2);
+	CHECK(cache_open(&c, dir, "t", &progress, &err) == 0);
+	CHECK(cache_get(c, urls[0], "a", &out) == 1);
+	cache_entry_release(&out);
+	CHECK(cache_get(c, urls[3], "a", &out) == 1);
+	cache_entry_release(&out);
+	CHECK(cache_get(c, urls[1], "a", &out) == 0);
+	CHECK(cache_get(c, urls[2], "a", &out) == 0);
 	cache_free(c);
 	error_clear(&err);
 }
@@ -250,6 +375,9 @@ int main(void)
 	RUN(roundtrip);
 	RUN(token_never_stored);
 	RUN(corrupt_entries);
+	RUN(old_format_is_read);
+	RUN(records_and_compression);
+	RUN(trim_least_recently_used);
 	RUN(default_dir);
 	{
 		char cmd[256];
