@@ -12,6 +12,11 @@ static const char *via_name(enum ml_via v)
 	return v == ML_VIA_PULLS ? "pulls" : "search";
 }
 
+static const char *plural(long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static long ceil_div(long a, long b)
 {
 	return b > 0 ? (a + b - 1) / b : a;
@@ -123,6 +128,16 @@ static void planner_budget(const struct ml_planner *p, struct ml_plan_budget *b,
 		b->remaining = 0;
 }
 
+static const char *strategy_note(const struct ml_planner *p, enum ml_via via)
+{
+	if (p->gh->via != ML_VIA_DEFAULT)
+		return " (--via)";
+	if (via == ML_VIA_SEARCH)
+		return ", but a query whose pages would wait on the search budget longer than the "
+		       "pulls listing takes is listed instead";
+	return "";
+}
+
 enum ml_via planner_run(struct ml_planner *p, long queries, long nrepos, long norgs,
 			const char *range_text)
 {
@@ -137,23 +152,19 @@ enum ml_via planner_run(struct ml_planner *p, long queries, long nrepos, long no
 	c.pulls_requests = nrepos + norgs; /* an org: its listing, then its repositories */
 	c.pulls_chain = 1 + (norgs > 0);
 	plan_choose(&c, &b, jobs, PLAN_DEFAULT_RTT_MS, now, &ch);
-	if (norgs > 0 ||
-	    p->gh->via != ML_VIA_DEFAULT) /* an org's repositories: search knows them */
+	/* an org's repositories are known only to search until discovery ends */
+	if (norgs > 0 || p->gh->via != ML_VIA_DEFAULT)
 		ch.via = p->gh->via == ML_VIA_PULLS ? ML_VIA_PULLS : ML_VIA_SEARCH;
 	if (p->log)
 		progress_log(
 		    p->log,
-		    "plan: %s, %ld repositor%s and %ld org%s; search: %ld quer%s (at least %ld "
-		    "requests, "
-		    "budget %ld of %ld a minute%s); pulls: at least %ld requests; strategy: %s%s",
-		    range_text, nrepos, nrepos == 1 ? "y" : "ies", norgs, norgs == 1 ? "" : "s",
-		    queries, queries == 1 ? "y" : "ies", queries, b.remaining, b.limit,
-		    b.known ? "" : ", assumed", c.pulls_requests, via_name(ch.via),
-		    p->gh->via != ML_VIA_DEFAULT ? " (--via)"
-		    : ch.via == ML_VIA_SEARCH
-			? ", a query whose pages would wait on the search budget longer than "
-			  "the pulls listing takes goes to the pulls listing"
-			: "");
+		    "plan: %s, %ld repositor%s, %ld org%s; search: %ld quer%s, at least %ld "
+		    "request%s (budget %ld of %ld a minute%s); pulls: at least %ld request%s; "
+		    "strategy: %s%s",
+		    range_text, nrepos, nrepos == 1 ? "y" : "ies", norgs, plural(norgs), queries,
+		    queries == 1 ? "y" : "ies", queries, plural(queries), b.remaining, b.limit,
+		    b.known ? "" : ", assumed", c.pulls_requests, plural(c.pulls_requests),
+		    via_name(ch.via), strategy_note(p, ch.via));
 	return ch.via;
 }
 
@@ -188,11 +199,12 @@ enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t 
 	if (p->log && (c.search_requests > 0 || ch.via != ML_VIA_SEARCH))
 		progress_log(
 		    p->log,
-		    "plan: the query of %s%s holds %ld results: search %ld more requests "
-		    "(~%ld ms, %ld s waiting; budget %ld of %ld%s) or pulls at least %ld requests "
-		    "(~%ld ms): %s",
+		    "plan: the query of %s%s holds %ld results: search %ld more request%s "
+		    "(~%ld ms, %ld s of it waiting; budget %ld of %ld%s) or pulls at least "
+		    "%ld request%s (~%ld ms): %s",
 		    first_scope, nscopes > 1 ? " and more" : "", total, c.search_requests,
-		    ch.search_ms, ch.wait_s, b.remaining, b.limit, b.known ? "" : ", assumed",
-		    c.pulls_requests, ch.pulls_ms, via_name(ch.via));
+		    plural(c.search_requests), ch.search_ms, ch.wait_s, b.remaining, b.limit,
+		    b.known ? "" : ", assumed", c.pulls_requests, plural(c.pulls_requests),
+		    ch.pulls_ms, via_name(ch.via));
 	return ch.via;
 }

@@ -66,7 +66,7 @@ def test_small_month_is_one_search_request():
         reqs = srv.requests()
         assert code == 0, err
         assert len(reqs) == 1 and searches(reqs), reqs
-        assert "plan: 2023-08-01..2023-09-01, 1 repository and 0 orgs" in err, err
+        assert "plan: 2023-08-01..2023-09-01, 1 repository, 0 orgs" in err, err
         assert "strategy: search" in err, err
         pulls = run(srv, "example/small", "--via", "pulls")
     assert out and out == pulls[1], (out, pulls)
