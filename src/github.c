@@ -422,10 +422,8 @@ static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_respon
 		      err) < 0)
 		return -1;
 	f->older |= older;
-	if (follow && f->early > 0) { /* its Link was followed as it arrived */
-		f->early--;
+	if (r->link_followed) /* as its headers arrived */
 		follow = 0;
-	}
 	if (follow && !older && r->link && (next = github_link_next(r->link)))
 		rc = pulls_get(f, next, 1, err);
 	if (rc == 0 && f->outstanding == 0 && f->finished)
@@ -446,18 +444,20 @@ static int on_pulls_part(void *ud, const struct ml_http_response *r, struct ml_e
 /* A page's Link header, before its body: once a page of the listing has
  * been parsed and none was older than the range, the next is likely
  * needed too, so it is asked now rather than after this one is parsed
- * (one page ahead at most: at worst one page past the range is asked). */
-static void on_pulls_link(void *ud, const char *link)
+ * (only when this page is the listing's one in flight: one page ahead at
+ * most, and at worst one page past the range is asked). */
+static int on_pulls_link(void *ud, const char *link)
 {
 	struct ml_pulls_fetch *f = ud;
 	struct ml_error err = ML_ERROR_INIT;
 	char *next;
+	int rc;
 
-	if (f->pages < 1 || f->older || f->early > 0 || !(next = github_link_next(link)))
-		return;
-	if (pulls_get(f, next, 1, &err) == 0)
-		f->early++;
-	error_clear(&err); /* then the page's completion follows the Link */
+	if (f->pages < 1 || f->older || f->outstanding > 1 || !(next = github_link_next(link)))
+		return 0;
+	rc = pulls_get(f, next, 1, &err) == 0;
+	error_clear(&err); /* else the page's completion follows the Link */
+	return rc;
 }
 
 /* Queue a page of the listing (url taken over; NULL: a bad API URL). */

@@ -48,6 +48,7 @@ struct transfer {
 	ml_http_done_fn done;
 	ml_http_link_fn on_link; /* or NULL */
 	int link_seen;    /* on_link was called (never twice, retries included) */
+	int link_followed; /* and said it followed the link */
 	void *ud;
 	int attempts;     /* sent so far */
 	int waits;        /* primary-limit waits so far */
@@ -208,7 +209,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 	t->link_seen = 1;
 	t->h->in_callback = 1;
 	t->h->urgent_tail = NULL;
-	t->on_link(t->ud, v + strspn(v, " \t"));
+	t->link_followed = t->on_link(t->ud, v + strspn(v, " \t"));
 	t->h->in_callback = 0;
 	t->h->urgent_tail = NULL;
 	free(v);
@@ -579,6 +580,7 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	r.link = link = header_copy(t->easy, "Link");
 	r.etag = etag = header_copy(t->easy, "ETag");
 	r.rl_resource = resource = header_copy(t->easy, "x-ratelimit-resource");
+	r.link_followed = t->link_followed;
 	r.rl_remaining = header_long(t->easy, "x-ratelimit-remaining", -1);
 	r.rl_reset = header_long(t->easy, "x-ratelimit-reset", 0);
 	r.rl_limit = header_long(t->easy, "x-ratelimit-limit", -1);
@@ -753,6 +755,10 @@ int http_run(struct ml_http *h, struct ml_error *err)
 			if (frc == 0)
 				transfer_free(t);
 			timeout = 0; /* callbacks may have queued more: start them first */
+			/* and send them before the next completed page is parsed */
+			if (start_ready(h, &wake, err) < 0)
+				goto done;
+			curl_multi_perform(h->multi, &still);
 		}
 		if (timeout && wake >= 0) {
 			int64_t until = wake - progress_now_ms();

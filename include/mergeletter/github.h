@@ -74,8 +74,6 @@ struct ml_pulls_fetch {
 	void *ud;
 	int pages;                    /* pages parsed */
 	int outstanding;              /* pages queued or in flight */
-	int early;                    /* next pages asked from a Link header, not yet
-				       * matched by their page's completion */
 	int older;                    /* a page reached before the range */
 };
 

@@ -71,6 +71,7 @@ struct ml_http_response {
 	long retry_after;     /* Retry-After seconds, -1 when absent */
 	int from_cache;       /* the body came from the cache (304 or offline) */
 	int records;          /* body holds the records a callback kept (records.h), not JSON */
+	int link_followed;    /* the on_link of http_get_early() followed this answer's Link */
 	struct ml_buf *keep;  /* NULL, or where the callback may put the records to cache
 			       * instead of the body (a 200, or a 304 of an old entry) */
 };
@@ -90,8 +91,10 @@ typedef int (*ml_http_done_fn)(void *ud, const struct ml_http_response *resp,
 			       struct ml_error *err);
 
 /* A 200's Link header, as soon as the headers arrive (before the body);
- * it may queue requests, which are follow-ups as from a completion. */
-typedef void (*ml_http_link_fn)(void *ud, const char *link);
+ * it may queue requests, which are follow-ups as from a completion.
+ * Returns 1 when it followed the link itself (the completion is told so
+ * through link_followed), else 0. */
+typedef int (*ml_http_link_fn)(void *ud, const char *link);
 
 int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_error *err);
 /* Queue a GET of url with the given Accept header. */
