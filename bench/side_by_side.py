@@ -66,13 +66,14 @@ def measure(cmd, srv):
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
-        if p.returncode != 0:
+        if p.returncode != 0:  # a run that fails is a figure too (e.g. a rate limit)
             err.seek(0)
-            sys.exit(f"{' '.join(cmd)}: exit {p.returncode}: {err.read().decode()[-2000:]}")
-        rss_kb = int(tf.read().strip().splitlines()[-1]) if timed is not cmd else ru.ru_maxrss
+            print(f"  exit {p.returncode}: {err.read().decode()[-300:].strip()}", file=sys.stderr)
+        lines = tf.read().strip().splitlines()
+        rss_kb = int(lines[-1]) if timed is not cmd and lines and lines[-1].isdigit() else ru.ru_maxrss
     srv.wait_idle(0.3)
     reqs = [r for r in srv.requests()[n0:] if r["path"] != "/rate_limit"]
-    return {"requests": len(reqs), "bytes": sum(r["bytes"] for r in reqs), "wall": wall,
+    return {"exit": p.returncode, "requests": len(reqs), "bytes": sum(r["bytes"] for r in reqs), "wall": wall,
             "cpu": ru.ru_utime + ru.ru_stime, "rss": rss_kb / 1024.0,
             "304": sum(1 for r in reqs if r["status"] == 304)}
 
@@ -175,6 +176,8 @@ def main():
         cache = f"{r['cache'] / 1024:8.0f}" if "cache" in r else " " * 8
         rat = (ratio(r["wall"], base["wall"]), ratio(r["cpu"], base["cpu"]), ratio(r["rss"], base["rss"])) \
             if r is not base else (" " * 7,) * 3
+        if r["exit"]:
+            run = f"{run} (exit {r['exit']})"
         print(f"| {label:18} | {run:22} | {r['requests']:4d} | {r['bytes'] / 1024:7.1f} | "
               f"{r['wall']:6.2f} | {r['cpu']:5.2f} | {r['rss']:6.1f} | {cache} | "
               f"{rat[0]:>7} | {rat[1]:>7} | {rat[2]:>7} |")
