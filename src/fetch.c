@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "mergeletter/buf.h"
+#include "mergeletter/cache.h"
 #include "mergeletter/error.h"
 #include "mergeletter/http.h"
 #include "mergeletter/orgs.h"
@@ -221,6 +222,32 @@ static int plan(struct fetch *f, struct ml_error *err)
 	return 0;
 }
 
+/* Offline, the plan is the one the run that filled the cache chose: the
+ * pulls listing when the first repository's first page is cached. */
+static int listing_cached(struct fetch *f, const char *const *scopes, size_t n)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	const char *repo = NULL;
+	char *url;
+	int hit;
+
+	for (size_t i = 0; i < n && !repo; i++) {
+		if (strncmp(scopes[i], "repo:", 5) == 0) {
+			repo = scopes[i] + 5;
+			continue;
+		}
+		for (size_t j = 0; j < f->ntargets && !repo; j++)
+			if (same_owner(f->targets[j]->repo, scopes[i] + 4))
+				repo = f->targets[j]->repo;
+	}
+	if (!repo || !(url = github_pulls_url(f->gh->api_url, repo)))
+		return 0;
+	hit = cache_get(f->gh->cache, url, GITHUB_ACCEPT, &e);
+	cache_entry_release(&e);
+	free(url);
+	return hit;
+}
+
 /* The planner's word on a search query's first page: 1 to list the pulls
  * of its scopes instead. */
 static int search_planned(void *ud, const char *const *scopes, size_t n, long total,
@@ -241,7 +268,8 @@ static int search_planned(void *ud, const char *const *scopes, size_t n, long to
 			k += same_owner(f->targets[j]->repo, scopes[i] + 4);
 		nrepos += k ? k : 1;
 	}
-	if (planner_query(&f->planner, scopes[0], n, total, nrepos) != ML_VIA_PULLS)
+	if (f->gh->offline ? !listing_cached(f, scopes, n)
+			   : planner_query(&f->planner, scopes[0], n, total, nrepos) != ML_VIA_PULLS)
 		return 0;
 	if (n == 1 && strncmp(scopes[0], "repo:", 5) == 0) {
 		/* its first ceil(total / 100) pages hold merged PRs: ask them at once */

@@ -75,6 +75,7 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	hopts.max_wait = opts->max_wait >= 0 ? opts->max_wait : GITHUB_DEFAULT_MAX_WAIT;
 	hopts.cache = gh->cache;
 	hopts.offline = opts->offline;
+	gh->offline = opts->offline;
 	hopts.search_per_minute = hopts.token ? 30 : 10;
 	hopts.progress = opts->progress;
 	hopts.search_spent_answers = gh->via == ML_VIA_DEFAULT; /* the planner lists pulls */
@@ -125,26 +126,47 @@ done:
 	return out;
 }
 
-/* The listing's URL; page 0 names none (the first page). */
-static char *pulls_page_url(const char *api_url, const char *repo, int page)
+char *github_pulls_url(const char *api_url, const char *repo)
 {
-	const char *query[] = { "state=closed", "sort=updated", "direction=desc", "per_page=100",
-				NULL };
-	struct ml_buf path = ML_BUF_INIT, pg = ML_BUF_INIT;
+	static const char *const query[] = { "state=closed", "sort=updated", "direction=desc",
+					     "per_page=100" };
+	struct ml_buf path = ML_BUF_INIT;
 	char *out = NULL;
 
-	if (page > 1 && buf_printf(&pg, "page=%d", page) == 0)
-		query[4] = pg.data;
 	if (buf_printf(&path, "/repos/%s/pulls", repo) == 0)
-		out = github_api_url(api_url, path.data, query, query[4] ? 5 : 4);
+		out = github_api_url(api_url, path.data, query, sizeof query / sizeof *query);
 	buf_release(&path);
-	buf_release(&pg);
 	return out;
 }
 
-char *github_pulls_url(const char *api_url, const char *repo)
+/* url with its page=N query parameter set to page, newly allocated, or NULL. */
+static char *url_with_page(const char *url, int page)
 {
-	return pulls_page_url(api_url, repo, 0);
+	CURLU *u = curl_url();
+	char *query = NULL, *out = NULL, *save = NULL;
+	struct ml_buf q = ML_BUF_INIT;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK)
+		goto done;
+	for (char *kv = strtok_r(query, "&", &save); kv; kv = strtok_r(NULL, "&", &save))
+		if (strncmp(kv, "page=", 5) != 0)
+			buf_printf(&q, "%s&", kv);
+	if (buf_printf(&q, "page=%d", page) < 0 ||
+	    curl_url_set(u, CURLUPART_QUERY, q.data, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		goto done;
+	{
+		char *copy = ml_strdup(out);
+
+		curl_free(out);
+		out = copy;
+	}
+done:
+	curl_free(query);
+	curl_url_cleanup(u);
+	buf_release(&q);
+	return out;
 }
 
 char *github_link_next(const char *link)
@@ -403,6 +425,7 @@ int github_status_error(const struct ml_github *gh, const char *repo, int line,
 
 static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err);
 static int pulls_get(struct ml_pulls_fetch *f, char *url, int follow, struct ml_error *err);
+static int pulls_get_known(struct ml_pulls_fetch *f, char *next);
 
 /* A page: parse it; follow its Link unless it is one of the pages queued
  * at once that another follows; the last page in flight finishes. */
@@ -453,10 +476,30 @@ static int on_pulls_link(void *ud, const char *link)
 	char *next;
 	int rc;
 
+	if (f->pages_known > 1 && f->pages == 0 && (next = github_link_next(link)))
+		return pulls_get_known(f, next);
 	if (f->pages < 1 || f->older || f->outstanding > 1 || !(next = github_link_next(link)))
 		return 0;
 	rc = pulls_get(f, next, 1, &err) == 0;
 	error_clear(&err); /* else the page's completion follows the Link */
+	return rc;
+}
+
+/* The first page's Link names the listing's next page: the pages up to
+ * pages_known go out at once, under the URLs the Link headers use (so the
+ * cache serves them to any plan); the last follows its Link. 1 when they
+ * were queued. */
+static int pulls_get_known(struct ml_pulls_fetch *f, char *next)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	int rc = 1;
+
+	for (int k = 2; k <= f->pages_known && rc; k++)
+		rc = pulls_get(f, k == 2 ? ml_strdup(next) : url_with_page(next, k),
+			       k == f->pages_known, &err) == 0;
+	error_clear(&err); /* pages not queued: the pages in flight follow their Links */
+	free(next);
+	f->pages_known = 0;
 	return rc;
 }
 
@@ -495,10 +538,6 @@ int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err)
 
 int github_pulls_start_pages(struct ml_pulls_fetch *f, int pages, struct ml_error *err)
 {
-	if (pages < 1)
-		pages = 1;
-	for (int k = 1; k <= pages; k++)
-		if (pulls_get(f, pulls_page_url(f->gh->api_url, f->repo, k), k == pages, err) < 0)
-			return -1;
-	return 0;
+	f->pages_known = pages;
+	return pulls_get(f, github_pulls_url(f->gh->api_url, f->repo), 1, err);
 }

@@ -50,6 +50,7 @@ struct ml_github {
 	const char *api_url;     /* borrowed: the options' or the environment's */
 	const char *config_path; /* borrowed, for messages, or NULL */
 	int authenticated;       /* a token is sent */
+	int offline;             /* answers come from the cache alone */
 	enum ml_via via;
 	struct ml_progress *progress; /* borrowed, may be NULL */
 };
@@ -75,12 +76,15 @@ struct ml_pulls_fetch {
 	int pages;                    /* pages parsed */
 	int outstanding;              /* pages queued or in flight */
 	int older;                    /* a page reached before the range */
+	int pages_known;              /* pages to ask at once once the first Link is known */
 };
 
 /* Queue the first page; the rest follow as pages are parsed. */
 int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err);
-/* Queue the first `pages` pages at once (the planner knows that many are
- * needed); the pages after them follow the last one's Link as above. */
+/* The same, knowing that the first `pages` pages are needed (the planner
+ * learnt it from search): as soon as the first page's Link header names
+ * the listing's URLs, pages 2..pages go out at once; the pages after them
+ * follow the last one's Link as above. */
 int github_pulls_start_pages(struct ml_pulls_fetch *f, int pages, struct ml_error *err);
 /* Queue a GET of url (taken over and freed; NULL means the API URL could
  * not be joined, which is reported as a usage error). */

@@ -45,14 +45,15 @@ make_repo(DATA.name, "small", 40)
 make_repo(DATA.name, "big", 1500)
 
 
-def run(srv, *args, token=TOKEN):
+def run(srv, *args, token=TOKEN, cache=None):
     env = {k: v for k, v in os.environ.items()
            if k not in ("GH_TOKEN", "GITHUB_TOKEN", "GITHUB_API_URL") and not k.lower().endswith("_proxy")}
     env["SOURCE_DATE_EPOCH"] = "1693958400"
     if token:
         env["GH_TOKEN"] = token
     p = subprocess.run([BINARY, "section", *args, "--month", "2023-08", "--api-url", srv.url,
-                        "--no-cache", "--max-wait", "0"], capture_output=True, text=True, env=env)
+                        "--max-wait", "0"] + (["--cache-dir", cache] if cache else ["--no-cache"]),
+                       capture_output=True, text=True, env=env)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -74,8 +75,9 @@ def test_small_month_is_one_search_request():
 
 def test_big_month_over_the_budget_lists_pulls_at_once():
     # 1,500 merged PRs take 17 searches; 5 a minute would wait, the listing does not
+    cache = tempfile.TemporaryDirectory()
     with FakeGitHub(DATA.name, token=TOKEN, search_limit=5, search_reset_in=60) as srv:
-        code, out, err = run(srv, "example/big", "--verbose")
+        code, out, err = run(srv, "example/big", "--verbose", cache=cache.name)
         reqs = srv.requests()
         assert code == 0, err
         assert len(searches(reqs)) == 1, [r["path"] for r in reqs]
@@ -85,7 +87,15 @@ def test_big_month_over_the_budget_lists_pulls_at_once():
         assert max(r["inflight"] for r in pulls) >= 3, [r["inflight"] for r in pulls]  # not one by one
         assert "holds 1500 results" in err and "): pulls" in err, err
         listed = run(srv, "example/big", "--via", "pulls")
-    assert out and out == listed[1]
+        # the pages went out under the Link headers' URLs: a warm run, an
+        # offline run and a --via pulls run all find them in the cache
+        warm = run(srv, "example/big", cache=cache.name)
+        offline = run(srv, "example/big", "--offline", cache=cache.name)
+        n0 = len(srv.requests())
+        cached_pulls = run(srv, "example/big", "--via", "pulls", cache=cache.name)
+        assert all(r["status"] == 304 for r in srv.requests()[n0:]), srv.requests()[n0:]
+    cache.cleanup()
+    assert out and out == listed[1] == warm[1] == offline[1] == cached_pulls[1], (warm[2], offline[2])
 
 
 def test_big_month_within_the_budget_stays_on_search():
