@@ -6,7 +6,9 @@
  * "org", fetched either by one search for every scope (ML_VIA_SEARCH,
  * falling back to the pulls listing for a scope whose results are
  * incomplete) or by each repository's pulls listing (ML_VIA_PULLS), all
- * concurrently on one http_run(). Discovered repositories that merged
+ * concurrently on one http_run(). By default the planner (plan.h) chooses:
+ * before the run, and again on each search query's first page, where the
+ * total and the search budget in GitHub's headers are known. Discovered repositories that merged
  * something are appended to their org's section, sorted by name, with the
  * API description as intro and maintainers unknown.
  */
