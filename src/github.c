@@ -304,7 +304,7 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
  * PRs merged in range appended to out. */
 static int page_take(const char *data, size_t len, int cached, struct ml_buf *keep,
 		     const char *repo, const struct ml_range *range, struct ml_pr_list *out,
-		     int *older, struct ml_error *err)
+		     int *older, struct ml_pulls_fetch *f, struct ml_error *err)
 {
 	struct ml_page_records pg = ML_PAGE_RECORDS_INIT;
 	int rc = -1;
@@ -326,6 +326,11 @@ static int page_take(const char *data, size_t len, int cached, struct ml_buf *ke
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
 	}
+	if (f) { /* what the next page's Link header is judged by */
+		f->last_items = pg.items;
+		f->last_oldest = pg.oldest_updated;
+		f->last_newest = pg.newest_updated;
+	}
 	rc = 0;
 done:
 	records_release(&pg);
@@ -336,7 +341,7 @@ int github_parse_pulls(const char *body, size_t len, const char *repo,
 		       const struct ml_range *range, struct ml_pr_list *out, int *older,
 		       struct ml_error *err)
 {
-	return page_take(body, len, 0, NULL, repo, range, out, older, err);
+	return page_take(body, len, 0, NULL, repo, range, out, older, NULL, err);
 }
 
 int github_parse_pulls_page(const char *body, size_t len, const char *repo,
@@ -345,7 +350,7 @@ int github_parse_pulls_page(const char *body, size_t len, const char *repo,
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body, len, 0, &jerr), *item;
-	int64_t oldest = INT64_MAX;
+	int64_t oldest = INT64_MAX, newest = INT64_MIN;
 	size_t i;
 	int rc = -1;
 
@@ -365,8 +370,11 @@ int github_parse_pulls_page(const char *body, size_t len, const char *repo,
 			goto done;
 		if (updated < oldest)
 			oldest = updated;
+		if (updated > newest)
+			newest = updated;
 	}
 	pg->oldest_updated = oldest;
+	pg->newest_updated = newest;
 	pg->items = (long)json_array_size(root);
 	rc = 0;
 done:
@@ -441,7 +449,7 @@ static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_respon
 		return github_status_error(f->gh, f->repo, f->line, r, err);
 	f->pages++;
 	progress_page(f->gh->progress);
-	if (page_take(r->body, r->len, r->records, r->keep, f->repo, f->range, f->out, &older,
+	if (page_take(r->body, r->len, r->records, r->keep, f->repo, f->range, f->out, &older, f,
 		      err) < 0)
 		return -1;
 	f->older |= older;
@@ -464,11 +472,22 @@ static int on_pulls_part(void *ud, const struct ml_http_response *r, struct ml_e
 	return pulls_page_done(ud, r, 0, err);
 }
 
+/* Will the page now arriving end within the range (so that the one after
+ * it is needed)? Judged from the last page parsed: a full page, whose span
+ * of updated_at, repeated, still ends after the range's start. */
+static int pulls_next_likely(const struct ml_pulls_fetch *f)
+{
+	int64_t span = f->last_newest - f->last_oldest;
+
+	return f->last_items >= 100 && span >= 0 && f->last_oldest - span >= f->range->since;
+}
+
 /* A page's Link header, before its body: once a page of the listing has
- * been parsed and none was older than the range, the next is likely
- * needed too, so it is asked now rather than after this one is parsed
- * (only when this page is the listing's one in flight: one page ahead at
- * most, and at worst one page past the range is asked). */
+ * been parsed, none was older than the range and, at the pace of the last
+ * one, this one will not be either, the next is needed too, so it is asked
+ * now rather than after this one is parsed (only when this page is the
+ * listing's one in flight: one page ahead at most, and when the guess is
+ * wrong one page past the range is asked). */
 static int on_pulls_link(void *ud, const char *link)
 {
 	struct ml_pulls_fetch *f = ud;
@@ -478,7 +497,8 @@ static int on_pulls_link(void *ud, const char *link)
 
 	if (f->pages_known > 1 && f->pages == 0 && (next = github_link_next(link)))
 		return pulls_get_known(f, next);
-	if (f->pages < 1 || f->older || f->outstanding > 1 || !(next = github_link_next(link)))
+	if (f->pages < 1 || f->older || f->outstanding > 1 || !pulls_next_likely(f) ||
+	    !(next = github_link_next(link)))
 		return 0;
 	rc = pulls_get(f, next, 1, &err) == 0;
 	error_clear(&err); /* else the page's completion follows the Link */

@@ -1,7 +1,8 @@
 /* records.c: a page's records to bytes and back (see records.h).
  *
  * Serialization (integers little-endian):
- *   "MLR1", u32 items, i64 oldest_updated, u32 count, then per PR:
+ *   "MLR1", u32 items, i64 oldest_updated, i64 newest_updated, u32 count,
+ *   then per PR:
  *   i64 number, i64 merged_at, u8 flags (1: bot, 2: association present),
  *   str title, str author, [str association], u32 nlabels, str label...
  *   where str is u32 length and the bytes.
@@ -22,6 +23,7 @@ void records_release(struct ml_page_records *r)
 {
 	pr_list_release(&r->prs);
 	r->oldest_updated = INT64_MAX;
+	r->newest_updated = INT64_MIN;
 	r->items = 0;
 }
 
@@ -44,7 +46,8 @@ static int put_str(struct ml_buf *b, const char *s)
 int records_encode(const struct ml_page_records *r, struct ml_buf *out)
 {
 	if (buf_add(out, MAGIC, 4) < 0 || put_u(out, (uint64_t)r->items, 4) < 0 ||
-	    put_u(out, (uint64_t)r->oldest_updated, 8) < 0 || put_u(out, r->prs.len, 4) < 0)
+	    put_u(out, (uint64_t)r->oldest_updated, 8) < 0 ||
+	    put_u(out, (uint64_t)r->newest_updated, 8) < 0 || put_u(out, r->prs.len, 4) < 0)
 		return -1;
 	for (size_t i = 0; i < r->prs.len; i++) {
 		const struct ml_pr *pr = &r->prs.items[i];
@@ -110,6 +113,7 @@ int records_decode(const char *data, size_t len, struct ml_page_records *r)
 	rd.p += 4;
 	r->items = (long)get_u(&rd, 4);
 	r->oldest_updated = (int64_t)get_u(&rd, 8);
+	r->newest_updated = (int64_t)get_u(&rd, 8);
 	count = get_u(&rd, 4);
 	for (uint64_t i = 0; i < count && !rd.bad; i++) {
 		struct ml_pr *pr = pr_list_add(&r->prs);

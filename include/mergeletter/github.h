@@ -76,6 +76,8 @@ struct ml_pulls_fetch {
 	int pages;                    /* pages parsed */
 	int outstanding;              /* pages queued or in flight */
 	int older;                    /* a page reached before the range */
+	long last_items;              /* of the last page parsed: its items and */
+	int64_t last_oldest, last_newest; /* the span of their updated_at */
 	int pages_known;              /* pages to ask at once once the first Link is known */
 };
 

@@ -4,7 +4,7 @@
  *
  * A page's records are every merged PR on it, whatever the range (only
  * the fields struct ml_pr needs), and what its parse decides: the oldest
- * updated_at among its items and how many items it held. A 304 restores
+ * and newest updated_at among its items and how many items it held. A 304 restores
  * them without parsing JSON; records_take() then filters by the run's
  * range, so one cache entry serves every range.
  *
@@ -26,13 +26,11 @@ struct ml_buf;
 struct ml_page_records {
 	struct ml_pr_list prs;	/* every merged PR of the page (repo unset) */
 	int64_t oldest_updated; /* of the page's items; INT64_MAX when none */
+	int64_t newest_updated; /* of the page's items; INT64_MIN when none */
 	long items;		/* items on the page */
 };
 
-#define ML_PAGE_RECORDS_INIT                                                                       \
-	{                                                                                          \
-		{NULL, 0, 0}, INT64_MAX, 0                                                         \
-	}
+#define ML_PAGE_RECORDS_INIT { { NULL, 0, 0 }, INT64_MAX, INT64_MIN, 0 }
 
 void records_release(struct ml_page_records *r);
 /* 0, or -1 when out of memory (the buffer may hold part of it). */
