@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mergeletter/error.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
+#include "mergeletter/template.h"
 
 #define GITHUB_WEB "https://github.com"
 
@@ -238,13 +240,13 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 	const char *what = listed == 1 ? "PR" : "PRs";
 
 	if (d->range.month)
-		return buf_printf(out, "We merged the following %s this month:\n", what);
+		return buf_printf(out, "We merged the following %s this month:", what);
 	{
 		char a[16], b[16];
 
 		range_format_date(d->range.since, a, sizeof a);
 		range_format_date(d->range.until - 1, b, sizeof b);
-		return buf_printf(out, "We merged the following %s from %s to %s:\n", what, a, b);
+		return buf_printf(out, "We merged the following %s from %s to %s:", what, a, b);
 	}
 }
 
@@ -322,126 +324,90 @@ static int only_bumps(struct ml_buf *out, const struct ml_draft *d, const struct
 	return buf_puts(out, "-->\n");
 }
 
-int markdown_section(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
-{
-	size_t listed = 0, bumps = 0;
+/* ---- templates ---- */
 
-	for (size_t i = 0; i < r->prs.len; i++) {
-		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
-			listed++;
-		else
-			bumps++;
-	}
-	if (listed == 0) {
-		if (bumps && d->deps_mode == ML_DEPS_COMMENT)
-			return only_bumps(out, d, r);
-		return 0;
-	}
-	if (heading(out, r) < 0 || maintainers_line(out, r) < 0 || buf_puts(out, "\n") < 0)
-		return -1;
-	if (r->info.intro && buf_printf(out, "%s ", r->info.intro) < 0)
-		return -1;
-	if (list_sentence(out, d, listed) < 0 || buf_puts(out, "\n") < 0)
-		return -1;
-	for (size_t i = 0; i < r->prs.len; i++)
-		if (draft_pr_listed(&r->prs.items[i], d->deps_mode) &&
-		    pr_item(out, &r->prs.items[i], 0) < 0)
+/* What a placeholder is rendered within. */
+struct render {
+	const struct ml_draft *d;
+	const struct ml_template *t; /* the draft's template, or the built-in one */
+	struct ml_template builtin;  /* for the parts t does not define */
+	const struct ml_draft_section *s;  /* within {{sections}} */
+	const struct ml_draft_repo *r;     /* within a repository's part */
+	const struct ml_strref *cat_items; /* within a category: its PRs (borrowed) */
+	const char *cat_title;
+	struct ml_strref named; /* sections placed by {{section:HEADING}} */
+};
+
+static const char *const main_names[] = { "title", "month", "date", "editors", "range",
+					  "sections", "section:", "news", "tooling", NULL };
+static const char *const section_names[] = { "heading", "intro", "repos", "month", "range",
+					     NULL };
+static const char *const repo_names[] = { "heading", "maintainers", "intro", "changes",
+					  "list", "bumps", "thanks", "unknown_authors",
+					  "name", "repo", "url", "month", "range", NULL };
+static const char *const category_names[] = { "title", "list", NULL };
+
+static const struct {
+	const char *part;
+	const char *const *names;
+} parts[] = {
+	{ NULL, main_names },
+	{ "section", section_names },
+	{ "repo", repo_names },
+	{ "category", category_names },
+};
+
+int markdown_check_template(const struct ml_template *t, struct ml_error *err)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		const char *const *names = NULL;
+
+		for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+			if (parts[k].part ? t->parts[i].name && strcmp(parts[k].part, t->parts[i].name) == 0
+					  : !t->parts[i].name)
+				names = parts[k].names;
+		if (!names)
+			return error_set(err, ML_EXIT_USAGE,
+					 "%s:%d: unknown part '{{define %s}}'; known: section, repo, category",
+					 t->path, t->parts[i].line - 1, t->parts[i].name);
+		if (template_check(t, &t->parts[i], names, err) < 0)
 			return -1;
-	if (bumps && d->deps_mode == ML_DEPS_COMMENT) {
-		if (buf_puts(out, "\n") < 0)
-			return -1;
-		for (size_t i = 0; i < r->prs.len; i++)
-			if (!draft_pr_listed(&r->prs.items[i], d->deps_mode) &&
-			    pr_item(out, &r->prs.items[i], 1) < 0)
-				return -1;
 	}
-	if (thanks_line(out, d, r) < 0 || unknown_authors(out, d, r) < 0)
-		return -1;
 	return 0;
 }
 
-/* ---- the whole issue ---- */
-
-static const char welcome[] =
-	"Welcome to a new issue of _\"%s\"_. In these posts, we give a regular overview of notable changes in the Rust operating system development ecosystem.\n"
-	"\n"
-	"<!-- more -->\n"
-	"\n"
-	"This series is openly developed [on GitHub](https://github.com/rust-osdev/homepage/). Feel free to open pull requests there with content you would like to see in the next issue. If you find some issues on this page, please report them by [creating an issue](https://github.com/rust-osdev/homepage/issues/new) or using our <a href=\"#comment-form\">_comment form_</a> at the bottom of this page.\n"
-	"\n"
-	"<!--\n"
-	"    This is a draft for the upcoming \"%s (%s)\" post.\n"
-	"    Feel free to create pull requests against the `next` branch to add your\n"
-	"    content here.\n"
-	"    Please take a look at the past posts on https://rust-osdev.com/ to see the\n"
-	"    general structure of these posts.\n"
-	"-->\n"
-	"\n";
-
-static const char announcements[] =
-	"## Announcements, News, and Blog Posts\n"
-	"\n"
-	"Here we collect news, blog posts, etc. related to OS development in Rust.\n"
-	"\n"
-	"<!--\n"
-	"Please follow this template:\n"
-	"\n"
-	"- [Title](https://example.com)\n"
-	"  - (optional) Some additional context\n"
-	"-->\n"
-	"\n"
-	"\n"
-	"## Infrastructure and Tooling\n"
-	"\n"
-	"In this section, we collect recent updates to `rustc`, `cargo`, and other tooling that are relevant to Rust OS development.\n"
-	"\n"
-	"<!--\n"
-	"    Please use the following template:\n"
-	"\n"
-	"- [Title](https://example.com)\n"
-	"  - (optional) Some additional context\n"
-	"-->\n"
-	"\n"
-	"\n";
-
-static const char projects_template[] =
-	"<!--\n"
-	"    Please use the following template:\n"
-	"\n"
-	"    ### [`repo_name`](https://github.com/rust-osdev/repo_name)\n"
-	"    <span class=\"maintainers\">Maintained by [@maintainer_1](https://github.com/maintainer_1)</span>\n"
-	"\n"
-	"    The `repo_name` crate ...<<short introduction>>...\n"
-	"\n"
-	"    We merged the following changes this month:\n"
-	"    <<changelog, either in list or text form>>\n"
-	"-->\n";
-
-static const char other_heading[] = "Other Projects";
-
-static const char other_intro[] =
-	"In this section, we describe updates to Rust OS projects that are not directly related to the `rust-osdev` organization. Feel free to [create a pull request](https://github.com/rust-osdev/homepage/pulls) with the updates of your OS project for the next post.\n";
-
-static const char other_template[] =
-	"<!--\n"
-	"    Please use the following template:\n"
-	"\n"
-	"    ### [`owner_name/repo_name`](https://github.com/rust-osdev/owner_name/repo_name)\n"
-	"    <span class=\"maintainers\">(Section written by [@your_github_name](https://github.com/your_github_name))</span>\n"
-	"\n"
-	"    ...<<your project updates>>...\n"
-	"-->\n";
-
-static const char join_us[] =
-	"## Join Us?\n"
-	"\n"
-	"Are you interested in Rust-based operating system development? Our `rust-osdev` organization is always open to new members and new projects. Just let us know if you want to join! A good way for getting in touch is our [Zulip chat](https://rust-osdev.zulipchat.com).\n";
-
-/* A TOML basic string. */
-static int toml_string(struct ml_buf *out, const char *s)
+static int render_open(struct render *rd, const struct ml_draft *d)
 {
-	if (buf_add(out, "\"", 1) < 0)
+	struct ml_error err = ML_ERROR_INIT;
+
+	memset(rd, 0, sizeof *rd);
+	rd->d = d;
+	if (template_builtin(&rd->builtin, "rust-osdev", &err) < 0) {
+		error_clear(&err);
 		return -1;
+	}
+	rd->t = d->tmpl ? d->tmpl : &rd->builtin;
+	return 0;
+}
+
+static void render_close(struct render *rd)
+{
+	template_release(&rd->builtin);
+	strref_release(&rd->named);
+}
+
+static const struct ml_template_part *part_of(const struct render *rd, const char *name)
+{
+	const struct ml_template_part *p = template_part(rd->t, name);
+
+	return p ? p : template_part(&rd->builtin, name);
+}
+
+static int render_part(struct ml_buf *out, struct render *rd, const char *name);
+
+/* Text into a TOML basic string's body (without the quotes). */
+static int toml_text(struct ml_buf *out, const char *s)
+{
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		int rc;
 
@@ -454,36 +420,217 @@ static int toml_string(struct ml_buf *out, const char *s)
 		if (rc < 0)
 			return -1;
 	}
-	return buf_add(out, "\"", 1);
+	return 0;
 }
 
-static int front_matter(struct ml_buf *out, const struct ml_draft *d, const char *title,
-			const char *month)
+static int text_value(struct ml_buf *out, const char *s, int toml)
 {
-	struct ml_buf full = ML_BUF_INIT;
-	char date[16];
-	int rc = -1;
+	return toml ? toml_text(out, s) : buf_puts(out, s);
+}
 
-	range_format_date(d->date, date, sizeof date);
-	if (buf_printf(&full, "%s: %s", title, month) < 0 || buf_puts(out, "+++\ntitle = ") < 0 ||
-	    toml_string(out, full.data) < 0 || buf_printf(out, "\ndate = %s\n\n[extra]\nmonth = ", date) < 0 ||
-	    toml_string(out, month) < 0 || buf_puts(out, "\neditors = [") < 0)
-		goto done;
+static int editors_value(struct ml_buf *out, const struct ml_draft *d, int toml)
+{
 	for (size_t i = 0; i < d->editors.n; i++)
-		if ((i && buf_puts(out, ", ") < 0) || toml_string(out, d->editors.v[i]) < 0)
-			goto done;
-	rc = buf_puts(out, "]\n+++\n\n");
-done:
-	buf_release(&full);
+		if ((i && buf_puts(out, ", ") < 0) ||
+		    (toml ? buf_puts(out, "\"") < 0 || toml_text(out, d->editors.v[i]) < 0 ||
+				    buf_puts(out, "\"") < 0
+			  : buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", d->editors.v[i],
+				       d->editors.v[i]) < 0))
+			return -1;
+	return 0;
+}
+
+/* The range as the heading of a release or an issue says it. */
+static const char *range_label(const struct ml_draft *d, char *buf, size_t n)
+{
+	return range_month_label(&d->range, buf, n);
+}
+
+static const char *issue_title(const struct ml_draft *d)
+{
+	return d->title ? d->title : "This Month in Rust OSDev";
+}
+
+static int write_repos(struct ml_buf *out, struct render *rd, const struct ml_draft_section *s);
+
+static int main_value(struct render *rd, struct ml_buf *out, const char *name, const char *arg,
+		      int toml)
+{
+	const struct ml_draft *d = rd->d;
+	char label[64];
+
+	if (strcmp(name, "title") == 0)
+		return text_value(out, issue_title(d), toml);
+	if (strcmp(name, "month") == 0 || strcmp(name, "range") == 0)
+		return text_value(out, range_label(d, label, sizeof label), toml);
+	if (strcmp(name, "date") == 0) {
+		range_format_date(d->date, label, sizeof label);
+		return buf_puts(out, label);
+	}
+	if (strcmp(name, "editors") == 0)
+		return editors_value(out, d, toml);
+	if (strcmp(name, "news") == 0 || strcmp(name, "tooling") == 0)
+		return 0;
+	if (strcmp(name, "section") == 0) {
+		for (size_t i = 0; i < d->nsections; i++)
+			if (d->sections[i].heading && strcmp(d->sections[i].heading, arg) == 0)
+				return write_repos(out, rd, &d->sections[i]);
+		return 0;
+	}
+	if (strcmp(name, "sections") == 0) {
+		for (size_t i = 0; i < d->nsections; i++) {
+			const char *h = d->sections[i].heading;
+
+			if (h && strref_contains_case(&rd->named, h))
+				continue;
+			rd->s = &d->sections[i];
+			if (render_part(out, rd, "section") < 0)
+				return -1;
+			rd->s = NULL;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int section_value(struct render *rd, struct ml_buf *out, const char *name)
+{
+	const struct ml_draft_section *s = rd->s;
+
+	if (strcmp(name, "heading") == 0)
+		return buf_puts(out, s->heading ? s->heading : "Projects");
+	if (strcmp(name, "intro") == 0)
+		return s->intro ? buf_printf(out, "%s\n\n", s->intro) : 0;
+	if (strcmp(name, "repos") == 0)
+		return write_repos(out, rd, s);
+	return -1;
+}
+
+static int list_items(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r,
+		      int commented)
+{
+	for (size_t i = 0; i < r->prs.len; i++)
+		if (draft_pr_listed(&r->prs.items[i], d->deps_mode) == !commented &&
+		    pr_item(out, &r->prs.items[i], commented) < 0)
+			return -1;
+	return 0;
+}
+
+static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
+{
+	const struct ml_draft *d = rd->d;
+	const struct ml_draft_repo *r = rd->r;
+	size_t listed = 0, bumps = 0;
+
+	for (size_t i = 0; i < r->prs.len; i++) {
+		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
+			listed++;
+		else
+			bumps++;
+	}
+	if (strcmp(name, "heading") == 0)
+		return heading(out, r);
+	if (strcmp(name, "maintainers") == 0)
+		return maintainers_line(out, r);
+	if (strcmp(name, "intro") == 0)
+		return r->info.intro ? buf_printf(out, "%s ", r->info.intro) : 0;
+	if (strcmp(name, "changes") == 0)
+		return list_sentence(out, d, listed);
+	if (strcmp(name, "list") == 0)
+		return list_items(out, d, r, 0);
+	if (strcmp(name, "bumps") == 0) {
+		if (!bumps || d->deps_mode != ML_DEPS_COMMENT)
+			return 0;
+		return buf_puts(out, "\n") < 0 ? -1 : list_items(out, d, r, 1);
+	}
+	if (strcmp(name, "thanks") == 0)
+		return thanks_line(out, d, r);
+	if (strcmp(name, "unknown_authors") == 0)
+		return unknown_authors(out, d, r);
+	if (strcmp(name, "name") == 0)
+		return buf_puts(out, repo_display(r));
+	if (strcmp(name, "repo") == 0)
+		return buf_puts(out, r->info.repo);
+	if (strcmp(name, "url") == 0)
+		return buf_printf(out, GITHUB_WEB "/%s", r->info.repo);
+	return -1;
+}
+
+static int value(void *ud, struct ml_buf *out, const char *name, const char *arg, int toml,
+		 struct ml_error *err)
+{
+	struct render *rd = ud;
+	char label[64];
+	int rc;
+
+	(void)err;
+	if (strcmp(name, "month") == 0 || strcmp(name, "range") == 0)
+		rc = text_value(out, range_label(rd->d, label, sizeof label), toml);
+	else if (rd->r)
+		rc = repo_value(rd, out, name);
+	else if (rd->s)
+		rc = section_value(rd, out, name);
+	else
+		rc = main_value(rd, out, name, arg, toml);
+	return rc < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
+}
+
+static int render_part(struct ml_buf *out, struct render *rd, const char *name)
+{
+	const struct ml_template_part *p = part_of(rd, name);
+	struct ml_error err = ML_ERROR_INIT;
+	int rc;
+
+	if (!p)
+		return -1;
+	rc = template_render(out, p, value, rd, &err);
+	error_clear(&err);
 	return rc;
 }
 
-static int write_repos(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_section *s)
+static int repo_section(struct ml_buf *out, struct render *rd, const struct ml_draft_repo *r)
+{
+	const struct ml_draft *d = rd->d;
+	size_t listed = 0, bumps = 0;
+	int rc;
+
+	for (size_t i = 0; i < r->prs.len; i++) {
+		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
+			listed++;
+		else
+			bumps++;
+	}
+	if (listed == 0) {
+		if (bumps && d->deps_mode == ML_DEPS_COMMENT)
+			return only_bumps(out, d, r);
+		return 0;
+	}
+	rd->r = r;
+	rc = render_part(out, rd, "repo");
+	rd->r = NULL;
+	return rc;
+}
+
+int markdown_section(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
+{
+	struct render rd;
+	int rc;
+
+	if (render_open(&rd, d) < 0)
+		return -1;
+	rc = repo_section(out, &rd, r);
+	render_close(&rd);
+	return rc;
+}
+
+/* ---- the whole issue ---- */
+
+static int write_repos(struct ml_buf *out, struct render *rd, const struct ml_draft_section *s)
 {
 	for (size_t j = 0; j < s->nrepos; j++) {
 		size_t before = out->len;
 
-		if (markdown_section(out, d, &s->repos[j]) < 0)
+		if (repo_section(out, rd, &s->repos[j]) < 0)
 			return -1;
 		if (out->len != before && buf_puts(out, "\n") < 0)
 			return -1;
@@ -491,32 +638,39 @@ static int write_repos(struct ml_buf *out, const struct ml_draft *d, const struc
 	return 0;
 }
 
+/* The headings that the main part places with {{section:HEADING}}. */
+static int named_sections(struct render *rd, const struct ml_template_part *p)
+{
+	static const char key[] = "{{section:";
+	const char *q = p->text, *end = p->text + p->len;
+
+	while (q < end && (q = strstr(q, key)) != NULL && q < end) {
+		const char *h = q + sizeof key - 1, *close = strstr(h, "}}");
+
+		if (!close || close > end)
+			break;
+		for (size_t i = 0; i < rd->d->nsections; i++) {
+			const char *heading = rd->d->sections[i].heading;
+
+			if (heading && strlen(heading) == (size_t)(close - h) &&
+			    strncmp(heading, h, (size_t)(close - h)) == 0 &&
+			    strref_push(&rd->named, heading) < 0)
+				return -1;
+		}
+		q = close;
+	}
+	return 0;
+}
+
 int markdown_issue(struct ml_buf *out, const struct ml_draft *d)
 {
-	const char *title = d->title ? d->title : "This Month in Rust OSDev";
-	const struct ml_draft_section *other = NULL;
-	char month[64];
+	struct render rd;
+	int rc = -1;
 
-	range_month_label(&d->range, month, sizeof month);
-	if (front_matter(out, d, title, month) < 0 || buf_printf(out, welcome, title, title, month) < 0 ||
-	    buf_puts(out, announcements) < 0)
+	if (render_open(&rd, d) < 0)
 		return -1;
-	for (size_t i = 0; i < d->nsections; i++) {
-		const struct ml_draft_section *s = &d->sections[i];
-
-		if (s->heading && strcmp(s->heading, other_heading) == 0) {
-			other = s;
-			continue;
-		}
-		if (buf_printf(out, "## %s\n\n", s->heading ? s->heading : "Projects") < 0 ||
-		    (s->intro && buf_printf(out, "%s\n\n", s->intro) < 0) ||
-		    buf_puts(out, projects_template) < 0 || buf_puts(out, "\n") < 0 ||
-		    write_repos(out, d, s) < 0 || buf_puts(out, "\n") < 0)
-			return -1;
-	}
-	if (buf_printf(out, "## %s\n\n%s\n", other_heading, other_intro) < 0 ||
-	    (other && write_repos(out, d, other) < 0) || buf_puts(out, other_template) < 0 ||
-	    buf_puts(out, "\n\n") < 0 || buf_puts(out, join_us) < 0)
-		return -1;
-	return 0;
+	if (named_sections(&rd, part_of(&rd, NULL)) == 0)
+		rc = render_part(out, &rd, NULL);
+	render_close(&rd);
+	return rc;
 }

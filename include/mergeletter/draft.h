@@ -14,6 +14,7 @@
 #include "mergeletter/range.h"
 
 struct ml_error;
+struct ml_template;
 
 struct ml_draft_repo {
 	struct ml_repo_cfg info;
@@ -38,6 +39,7 @@ struct ml_draft {
 	enum ml_deps_mode deps_mode;
 	struct ml_draft_section *sections;
 	size_t nsections;
+	const struct ml_template *tmpl; /* borrowed; NULL: the built-in one */
 };
 
 /* A draft with the config's sections and repositories, no PRs yet. */

@@ -1,5 +1,24 @@
 /*
- * markdown.h: the markdown emitter, in the newsletter's templates.
+ * markdown.h: the markdown emitter, through a template (template.h): the
+ * draft's, else the built-in templates/rust-osdev.md. A template's main
+ * part is the whole issue; its parts "section" (one configured section,
+ * within {{sections}}), "repo" (one repository's section) and "category"
+ * (one category of a repository's list) default to the built-in ones.
+ *
+ * Placeholders (a block is one alone on its line; see template.h):
+ *  main:     {{title}} {{month}} {{range}} {{date}} {{editors}} {{news}}
+ *            {{tooling}} {{sections}} (every section not placed by name)
+ *            {{section:HEADING}} (that section's repositories)
+ *  section:  {{heading}} {{intro}} (its paragraph and a blank line)
+ *            {{repos}}
+ *  repo:     {{heading}} {{maintainers}} {{intro}} (followed by a space)
+ *            {{changes}} ("We merged the following PRs this month:")
+ *            {{list}} {{bumps}} {{thanks}} {{unknown_authors}} (the
+ *            last three start with the blank line that sets them apart)
+ *            {{name}} {{repo}} {{url}}
+ *  category: {{title}} {{list}}
+ * {{month}} and {{range}} work in every part: "August 2023", or the
+ * range's own label. Within the TOML front matter values are escaped.
  */
 #ifndef MERGELETTER_MARKDOWN_H
 #define MERGELETTER_MARKDOWN_H
@@ -7,6 +26,12 @@
 #include "mergeletter/buf.h"
 #include "mergeletter/draft.h"
 
+struct ml_error;
+struct ml_template;
+
+/* Every part and placeholder of t is one the emitter knows; else an
+ * error naming the file and line. */
+int markdown_check_template(const struct ml_template *t, struct ml_error *err);
 /* One repository's section; nothing is written when nothing was merged. */
 int markdown_section(struct ml_buf *out, const struct ml_draft *d,
 		     const struct ml_draft_repo *r);
