@@ -25,6 +25,7 @@
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
+#include "mergeletter/template.h"
 
 enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 
@@ -45,6 +46,7 @@ struct cli_opts {
 	const char *cache_dir;
 	int no_cache, offline, quiet, verbose;
 	long max_wait;     /* --max-wait, -1: default */
+	const char *template;
 	int help, version;
 };
 
@@ -122,6 +124,11 @@ static const struct cli_option options[] = {
 	  0, 0, deps_choices },
 	{ "output", 'o', OPT_STRING, FIELD(output), CMD_ALL, GROUP_COMMON, "FILE",
 	  "write the draft to FILE (atomically) instead of stdout", 0, 0, NULL },
+	{ "template", 0, OPT_STRING, FIELD(template), CMD_ALL, GROUP_COMMON, "FILE",
+	  "the markdown template (default: the config's \"template\", else\n"
+	  "the built-in rust-osdev); a built-in one by name: rust-osdev,\n"
+	  "release-notes",
+	  0, 0, NULL },
 	{ "api-url", 0, OPT_STRING, FIELD(api_url), CMD_ALL, GROUP_COMMON, "URL",
 	  "GitHub API (default " GITHUB_API_URL "; env GITHUB_API_URL)", 0, 0, NULL },
 	{ "format", 0, OPT_CHOICE, FIELD(format), CMD_ALL, GROUP_COMMON, "FORMAT",
@@ -513,6 +520,7 @@ done:
 
 static int run_section(struct cli_opts *o, struct ml_error *err)
 {
+	struct ml_template tmpl = { 0 };
 	struct ml_repo_cfg rc;
 	struct ml_draft d;
 	struct ml_range range;
@@ -533,21 +541,25 @@ static int run_section(struct cli_opts *o, struct ml_error *err)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < o->maintainers.n; i++)
 		rc.maintainers[i].login = o->maintainers.v[i];
-	if (draft_single(&d, &rc, &range, err) < 0)
+	if (markdown_template_load(&tmpl, o->template, err) < 0 ||
+	    draft_single(&d, &rc, &range, err) < 0)
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;
+	d.tmpl = tmpl.text ? &tmpl : NULL;
 	if (fetch_draft(&d, o, NULL, err) < 0 || emit(&d, o, err) < 0)
 		goto done;
 	ret = 0;
 done:
 	free(rc.maintainers);
 	draft_release(&d);
+	template_release(&tmpl);
 	return ret;
 }
 
 static int run_issue(struct cli_opts *o, struct ml_error *err)
 {
+	struct ml_template tmpl = { 0 };
 	struct ml_config cfg;
 	struct ml_draft d;
 	struct ml_range range;
@@ -558,16 +570,19 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		return -1;
 	if (config_load(&cfg, o->config, err) < 0)
 		return -1;
-	if (draft_from_config(&d, &cfg, &range, err) < 0)
+	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0 ||
+	    draft_from_config(&d, &cfg, &range, err) < 0)
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;
+	d.tmpl = tmpl.text ? &tmpl : NULL;
 	if (fetch_draft(&d, o, &cfg, err) < 0 || emit(&d, o, err) < 0)
 		goto done;
 	ret = 0;
 done:
 	draft_release(&d);
 	config_release(&cfg);
+	template_release(&tmpl);
 	return ret;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mergeletter/buf.h"
 #include "mergeletter/error.h"
@@ -190,28 +191,62 @@ static int load_maintainers(struct loader *ld, json_t *arr, struct ml_repo_cfg *
 	return 0;
 }
 
-/* A relative "git" path is relative to the config file's directory. */
-static int git_path_from_config(struct loader *ld, struct ml_repo_cfg *rc)
+/* A relative path in the config ("git", "template") is relative to the
+ * config file's directory. */
+static int path_from_config(struct loader *ld, char **path)
 {
 	const char *slash = strrchr(ld->path, '/');
 	struct ml_buf full = ML_BUF_INIT;
 
-	if (!rc->git || rc->git[0] == '/' || !slash)
+	if (!*path || (*path)[0] == '/' || !slash)
 		return 0;
 	if (buf_add(&full, ld->path, (size_t)(slash - ld->path) + 1) < 0 ||
-	    buf_puts(&full, rc->git) < 0) {
+	    buf_puts(&full, *path) < 0) {
 		buf_release(&full);
 		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
 	}
-	free(rc->git);
-	rc->git = buf_detach(&full);
+	free(*path);
+	*path = buf_detach(&full);
+	return 0;
+}
+
+/* "categories": [{"title", "labels", "prefixes"}], "default_category". */
+static int load_categories(struct loader *ld, json_t *obj, struct ml_categories *c)
+{
+	static const char *const known[] = { "title", "labels", "prefixes", NULL };
+	json_t *arr = json_object_get(obj, "categories"), *v;
+	size_t i;
+
+	if (get_string(ld, obj, "default_category", &c->default_title) < 0)
+		return -1;
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr))
+		return fail_at(ld, "categories", "\"categories\" must be a list of objects", NULL);
+	c->v = calloc(json_array_size(arr) + 1, sizeof *c->v);
+	if (!c->v)
+		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
+	json_array_foreach(arr, i, v) {
+		struct ml_category *cat = &c->v[c->n];
+
+		if (!json_is_object(v) || !json_is_string(json_object_get(v, "title")))
+			return fail_at(ld, "categories",
+				       "each category needs a \"title\" string, e.g. {\"title\": \"Bug fixes\", \"labels\": [\"bug\"], \"prefixes\": [\"fix\"]}",
+				       NULL);
+		warn_unknown(ld, v, known);
+		c->n++;
+		if (get_string(ld, v, "title", &cat->title) < 0 ||
+		    get_strv(ld, v, "labels", &cat->labels) < 0 ||
+		    get_strv(ld, v, "prefixes", &cat->prefixes) < 0)
+			return -1;
+	}
 	return 0;
 }
 
 static int load_repo(struct loader *ld, json_t *obj, struct ml_repo_cfg *rc)
 {
 	static const char *const known[] = { "repo", "name", "intro", "maintainers", "git",
-					     "ref", NULL };
+					     "ref", "categories", "default_category", NULL };
 	json_t *repo = json_object_get(obj, "repo");
 
 	if (!json_is_object(obj))
@@ -233,7 +268,9 @@ named:
 	    get_string(ld, obj, "name", &rc->name) < 0 ||
 	    get_string(ld, obj, "intro", &rc->intro) < 0 ||
 	    get_string(ld, obj, "git", &rc->git) < 0 || get_string(ld, obj, "ref", &rc->ref) < 0 ||
-	    git_path_from_config(ld, rc) < 0 || load_maintainers(ld, json_object_get(obj, "maintainers"), rc) < 0)
+	    path_from_config(ld, &rc->git) < 0 ||
+	    load_maintainers(ld, json_object_get(obj, "maintainers"), rc) < 0 ||
+	    load_categories(ld, obj, &rc->categories) < 0)
 		return -1;
 	rc->maintainers_known = json_object_get(obj, "maintainers") != NULL;
 	return 0;
@@ -241,7 +278,8 @@ named:
 
 static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s)
 {
-	static const char *const known[] = { "heading", "intro", "org", "repos", NULL };
+	static const char *const known[] = { "heading", "intro", "org", "repos", "categories",
+					     "default_category", NULL };
 	json_t *repos, *v;
 	size_t i;
 
@@ -252,7 +290,8 @@ static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s
 	s->line = locate(ld, json_string_value(json_object_get(obj, "heading")));
 	warn_unknown(ld, obj, known);
 	if (get_string(ld, obj, "heading", &s->heading) < 0 ||
-	    get_string(ld, obj, "intro", &s->intro) < 0 || get_string(ld, obj, "org", &s->org) < 0)
+	    get_string(ld, obj, "intro", &s->intro) < 0 || get_string(ld, obj, "org", &s->org) < 0 ||
+	    load_categories(ld, obj, &s->categories) < 0)
 		return -1;
 	repos = json_object_get(obj, "repos");
 	if (!repos || json_is_null(repos))
@@ -315,11 +354,39 @@ done:
 	return rc;
 }
 
+/* A repository without categories (or a default title) of its own takes
+ * its section's, else the config's. */
+static int inherit_categories(struct ml_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nsections; i++) {
+		struct ml_section_cfg *sc = &cfg->sections[i];
+		const struct ml_categories *list = sc->categories.n ? &sc->categories : &cfg->categories;
+		const char *title = sc->categories.default_title ? sc->categories.default_title
+								 : cfg->categories.default_title;
+
+		for (size_t j = 0; j < sc->nrepos; j++) {
+			struct ml_categories *c = &sc->repos[j].categories, copy;
+
+			if (!c->n && list->n) {
+				if (categories_copy(&copy, list) < 0)
+					return -1;
+				free(copy.default_title);
+				copy.default_title = c->default_title;
+				free(c->v); /* an empty list of its own */
+				*c = copy;
+			}
+			if (!c->default_title && title && !(c->default_title = ml_strdup(title)))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int config_parse(struct ml_config *cfg, const char *text, size_t len, const char *path,
 		 struct ml_error *err)
 {
 	static const char *const known[] = { "title", "editors", "sections", "dependency_bumps",
-					     NULL };
+					     "template", "categories", "default_category", NULL };
 	struct loader ld = { text, len, path, 0, err };
 	json_error_t jerr;
 	json_t *root, *sections, *v;
@@ -338,7 +405,10 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 	}
 	warn_unknown(&ld, root, known);
 	if (get_string(&ld, root, "title", &cfg->title) < 0 ||
-	    get_strv(&ld, root, "editors", &cfg->editors) < 0)
+	    get_strv(&ld, root, "editors", &cfg->editors) < 0 ||
+	    get_string(&ld, root, "template", &cfg->template_path) < 0 ||
+	    path_from_config(&ld, &cfg->template_path) < 0 ||
+	    load_categories(&ld, root, &cfg->categories) < 0)
 		goto done;
 	sections = json_object_get(root, "sections");
 	if (!json_is_array(sections) || json_array_size(sections) == 0) {
@@ -357,7 +427,8 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 			goto done;
 	}
 	ld.cursor = 0;
-	if (load_bumps(&ld, json_object_get(root, "dependency_bumps"), cfg) < 0)
+	if (load_bumps(&ld, json_object_get(root, "dependency_bumps"), cfg) < 0 ||
+	    inherit_categories(cfg) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -392,6 +463,7 @@ void repo_cfg_release(struct ml_repo_cfg *rc)
 	free(rc->intro);
 	free(rc->git);
 	free(rc->ref);
+	categories_release(&rc->categories);
 	for (size_t i = 0; i < rc->nmaintainers; i++) {
 		free(rc->maintainers[i].login);
 		free(rc->maintainers[i].url);
@@ -409,7 +481,8 @@ int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
 	    (src->name && !(dst->name = ml_strdup(src->name))) ||
 	    (src->intro && !(dst->intro = ml_strdup(src->intro))) ||
 	    (src->git && !(dst->git = ml_strdup(src->git))) ||
-	    (src->ref && !(dst->ref = ml_strdup(src->ref))))
+	    (src->ref && !(dst->ref = ml_strdup(src->ref))) ||
+	    categories_copy(&dst->categories, &src->categories) < 0)
 		goto oom;
 	if (src->nmaintainers) {
 		dst->maintainers = calloc(src->nmaintainers, sizeof *dst->maintainers);
@@ -455,6 +528,85 @@ int repo_cfg_is_maintainer(const struct ml_repo_cfg *rc, const char *login)
 		if (ml_strcaseeq(rc->maintainers[i].login, login))
 			return 1;
 	return 0;
+}
+
+/* "fix: ...", "fix(scope): ...", "fix!: ..." for the prefix "fix". */
+static int has_prefix(const char *title, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	const char *p = title;
+
+	if (!n || strncasecmp(p, prefix, n) != 0)
+		return 0;
+	p += n;
+	if (*p == '(') {
+		const char *close = strchr(p, ')');
+
+		if (!close)
+			return 0;
+		p = close + 1;
+	}
+	if (*p == '!')
+		p++;
+	return *p == ':';
+}
+
+size_t categories_match(const struct ml_categories *c, const struct ml_pr *pr)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		for (size_t j = 0; j < pr->labels.n; j++)
+			if (strv_contains_case(&c->v[i].labels, pr->labels.v[j]))
+				return i;
+		for (size_t j = 0; pr->title && j < c->v[i].prefixes.n; j++)
+			if (has_prefix(pr->title, c->v[i].prefixes.v[j]))
+				return i;
+	}
+	return c->n;
+}
+
+const char *categories_title(const struct ml_categories *c, size_t i)
+{
+	if (i < c->n)
+		return c->v[i].title;
+	return c->default_title ? c->default_title : "Other changes";
+}
+
+int categories_copy(struct ml_categories *dst, const struct ml_categories *src)
+{
+	memset(dst, 0, sizeof *dst);
+	if (src->default_title && !(dst->default_title = ml_strdup(src->default_title)))
+		goto oom;
+	if (!src->n)
+		return 0;
+	if (!(dst->v = calloc(src->n, sizeof *dst->v)))
+		goto oom;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->n++;
+		if (!(dst->v[i].title = ml_strdup(src->v[i].title)))
+			goto oom;
+		for (size_t j = 0; j < src->v[i].labels.n; j++)
+			if (strv_push(&dst->v[i].labels, src->v[i].labels.v[j]) < 0)
+				goto oom;
+		for (size_t j = 0; j < src->v[i].prefixes.n; j++)
+			if (strv_push(&dst->v[i].prefixes, src->v[i].prefixes.v[j]) < 0)
+				goto oom;
+	}
+	return 0;
+oom:
+	categories_release(dst);
+	return -1;
+}
+
+void categories_release(struct ml_categories *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].title);
+		strv_release(&c->v[i].labels);
+		strv_release(&c->v[i].prefixes);
+	}
+	free(c->v);
+	free(c->default_title);
+	memset(c, 0, sizeof *c);
 }
 
 int repo_name_valid(const char *s)
@@ -511,8 +663,11 @@ void config_release(struct ml_config *cfg)
 		for (size_t j = 0; j < s->nrepos; j++)
 			repo_cfg_release(&s->repos[j]);
 		free(s->repos);
+		categories_release(&s->categories);
 	}
 	free(cfg->sections);
+	free(cfg->template_path);
+	categories_release(&cfg->categories);
 	strv_release(&cfg->bumps.title_patterns);
 	strv_release(&cfg->bumps.labels);
 	strv_release(&cfg->bumps.authors);

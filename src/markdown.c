@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mergeletter/error.h"
 #include "mergeletter/range.h"
@@ -333,8 +334,8 @@ struct render {
 	struct ml_template builtin;  /* for the parts t does not define */
 	const struct ml_draft_section *s;  /* within {{sections}} */
 	const struct ml_draft_repo *r;     /* within a repository's part */
-	const struct ml_strref *cat_items; /* within a category: its PRs (borrowed) */
-	const char *cat_title;
+	int in_category;   /* within a category's part */
+	size_t category;   /* which one (categories.n: the rest) */
 	struct ml_strref named; /* sections placed by {{section:HEADING}} */
 };
 
@@ -374,6 +375,26 @@ int markdown_check_template(const struct ml_template *t, struct ml_error *err)
 			return -1;
 	}
 	return 0;
+}
+
+int markdown_template_load(struct ml_template *t, const char *spec, struct ml_error *err)
+{
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	if (!spec)
+		return 0;
+	if (strchr(spec, '/') || access(spec, F_OK) == 0)
+		rc = template_load(t, spec, err);
+	else if ((rc = template_builtin(t, spec, err)) < 0) {
+		error_clear(err);
+		rc = error_set(err, ML_EXIT_USAGE,
+			       "template '%s': no such file, nor a built-in template (rust-osdev, release-notes)",
+			       spec);
+	}
+	if (rc == 0 && (rc = markdown_check_template(t, err)) < 0)
+		template_release(t);
+	return rc;
 }
 
 static int render_open(struct render *rd, const struct ml_draft *d)
@@ -506,14 +527,57 @@ static int section_value(struct render *rd, struct ml_buf *out, const char *name
 	return -1;
 }
 
-static int list_items(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r,
-		      int commented)
+/* The listed PRs (or, commented, the bumps); within a category, only its own. */
+static int list_items(struct ml_buf *out, const struct render *rd, int commented)
 {
-	for (size_t i = 0; i < r->prs.len; i++)
-		if (draft_pr_listed(&r->prs.items[i], d->deps_mode) == !commented &&
-		    pr_item(out, &r->prs.items[i], commented) < 0)
+	const struct ml_draft_repo *r = rd->r;
+
+	for (size_t i = 0; i < r->prs.len; i++) {
+		const struct ml_pr *pr = &r->prs.items[i];
+
+		if (draft_pr_listed(pr, rd->d->deps_mode) != !commented)
+			continue;
+		if (rd->in_category && categories_match(&r->info.categories, pr) != rd->category)
+			continue;
+		if (pr_item(out, pr, commented) < 0)
 			return -1;
+	}
 	return 0;
+}
+
+/* The listed PRs under their categories, in the template's "category"
+ * part; empty categories are left out. */
+static int category_lists(struct ml_buf *out, struct render *rd)
+{
+	const struct ml_draft_repo *r = rd->r;
+	const struct ml_categories *c = &r->info.categories;
+	int rc = 0, shown = 0;
+
+	for (size_t k = 0; k <= c->n && rc == 0; k++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < r->prs.len; i++)
+			n += draft_pr_listed(&r->prs.items[i], rd->d->deps_mode) &&
+			     categories_match(c, &r->prs.items[i]) == k;
+		if (!n)
+			continue;
+		if (shown++ && buf_puts(out, "\n") < 0)
+			return -1;
+		rd->in_category = 1;
+		rd->category = k;
+		rc = render_part(out, rd, "category");
+		rd->in_category = 0;
+	}
+	return rc;
+}
+
+static int category_value(struct render *rd, struct ml_buf *out, const char *name)
+{
+	if (strcmp(name, "title") == 0)
+		return buf_puts(out, categories_title(&rd->r->info.categories, rd->category));
+	if (strcmp(name, "list") == 0)
+		return list_items(out, rd, 0);
+	return -1;
 }
 
 static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
@@ -537,11 +601,11 @@ static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
 	if (strcmp(name, "changes") == 0)
 		return list_sentence(out, d, listed);
 	if (strcmp(name, "list") == 0)
-		return list_items(out, d, r, 0);
+		return r->info.categories.n ? category_lists(out, rd) : list_items(out, rd, 0);
 	if (strcmp(name, "bumps") == 0) {
 		if (!bumps || d->deps_mode != ML_DEPS_COMMENT)
 			return 0;
-		return buf_puts(out, "\n") < 0 ? -1 : list_items(out, d, r, 1);
+		return buf_puts(out, "\n") < 0 ? -1 : list_items(out, rd, 1);
 	}
 	if (strcmp(name, "thanks") == 0)
 		return thanks_line(out, d, r);
@@ -566,6 +630,8 @@ static int value(void *ud, struct ml_buf *out, const char *name, const char *arg
 	(void)err;
 	if (strcmp(name, "month") == 0 || strcmp(name, "range") == 0)
 		rc = text_value(out, range_label(rd->d, label, sizeof label), toml);
+	else if (rd->in_category)
+		rc = category_value(rd, out, name);
 	else if (rd->r)
 		rc = repo_value(rd, out, name);
 	else if (rd->s)

@@ -27,6 +27,22 @@ struct ml_maintainer {
 	int64_t until; /* first moment after the last month maintained, 0: still */
 };
 
+/* A heading of release notes: the PRs with one of its labels, or whose
+ * title starts with one of its conventional-commit prefixes ("fix:",
+ * "fix(scope):", "fix!:"), case-insensitive. */
+struct ml_category {
+	char *title;
+	struct ml_strv labels;
+	struct ml_strv prefixes;
+};
+
+/* The categories of a list, in order; none: one flat list. */
+struct ml_categories {
+	struct ml_category *v;
+	size_t n;
+	char *default_title; /* the rest; NULL: "Other changes" */
+};
+
 struct ml_repo_cfg {
 	char *repo;  /* "owner/name" */
 	char *name;  /* heading text; NULL: the repository's name */
@@ -37,6 +53,7 @@ struct ml_repo_cfg {
 	char *git;   /* local clone path, or NULL */
 	char *ref;   /* ref to read in the clone, or NULL */
 	int line;    /* line of the entry in the config file, 0 when not from a file */
+	struct ml_categories categories; /* its own, else its section's, else the config's */
 };
 
 struct ml_section_cfg {
@@ -46,6 +63,7 @@ struct ml_section_cfg {
 	struct ml_repo_cfg *repos;
 	size_t nrepos;
 	int line;
+	struct ml_categories categories; /* inherited by its repositories */
 };
 
 struct ml_bump_rules {
@@ -62,6 +80,8 @@ struct ml_config {
 	size_t nsections;
 	struct ml_bump_rules bumps;
 	enum ml_deps_mode deps_mode;
+	char *template_path; /* "template", relative to the config file; NULL: built in */
+	struct ml_categories categories; /* inherited by every section */
 };
 
 int config_load(struct ml_config *cfg, const char *path, struct ml_error *err);
@@ -77,6 +97,12 @@ void repo_cfg_release(struct ml_repo_cfg *rc);
 void repo_cfg_maintainers_during(struct ml_repo_cfg *rc, int64_t since, int64_t until);
 /* 1 when login is one of rc's maintainers (case-insensitive). */
 int repo_cfg_is_maintainer(const struct ml_repo_cfg *rc, const char *login);
+/* The index in c->v of the first category pr belongs to; c->n for the rest. */
+size_t categories_match(const struct ml_categories *c, const struct ml_pr *pr);
+/* The title of category i (c->n: the default one). */
+const char *categories_title(const struct ml_categories *c, size_t i);
+int categories_copy(struct ml_categories *dst, const struct ml_categories *src);
+void categories_release(struct ml_categories *c);
 /* 1 when s is a valid "owner/name". */
 int repo_name_valid(const char *s);
 /* Parse "comment" | "drop" | "keep"; ML_DEPS_UNSET when unknown. */

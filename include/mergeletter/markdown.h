@@ -32,6 +32,10 @@ struct ml_template;
 /* Every part and placeholder of t is one the emitter knows; else an
  * error naming the file and line. */
 int markdown_check_template(const struct ml_template *t, struct ml_error *err);
+/* Load the template that spec names: a file, else a built-in template
+ * ("rust-osdev", "release-notes"), and check it. spec NULL: *t is left
+ * empty (the built-in default). */
+int markdown_template_load(struct ml_template *t, const char *spec, struct ml_error *err);
 /* One repository's section; nothing is written when nothing was merged. */
 int markdown_section(struct ml_buf *out, const struct ml_draft *d,
 		     const struct ml_draft_repo *r);

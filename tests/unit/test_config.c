@@ -101,10 +101,49 @@ static void shipped_config(void)
 	error_clear(&err);
 }
 
+static void categories(void)
+{
+	static const char text[] =
+		"{\"categories\": [{\"title\": \"Fixes\", \"labels\": [\"Bug\"], \"prefixes\": [\"fix\"]},\n"
+		"                 {\"title\": \"Features\", \"prefixes\": [\"feat\"]}],\n"
+		" \"sections\": [{\"heading\": \"H\", \"default_category\": \"Rest\",\n"
+		"   \"repos\": [{\"repo\": \"a/b\"}, {\"repo\": \"c/d\", \"categories\": []}]}]}";
+	static const struct {
+		const char *title, *label;
+		size_t want;
+	} prs[] = {
+		{ "fix: a crash", NULL, 0 },       { "Fix(parser)!: b", NULL, 0 },
+		{ "feat(x): c", NULL, 1 },         { "feature: d", NULL, 2 },
+		{ "fixes the thing", NULL, 2 },    { "fix(unclosed: e", NULL, 2 },
+		{ "Add a feature", "bug", 0 },     { "feat: and a bug", "BUG", 0 },
+	};
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	const struct ml_categories *c;
+
+	CHECK(parse(&cfg, text, &err) == 0);
+	c = &cfg.sections[0].repos[0].categories;
+	CHECK(c->n == 2);
+	CHECK_STR(categories_title(c, 2), "Rest"); /* the section's default, the config's list */
+	for (size_t i = 0; i < sizeof prs / sizeof *prs; i++) {
+		struct ml_pr pr = { 0 };
+
+		pr.title = (char *)prs[i].title;
+		if (prs[i].label)
+			strv_push(&pr.labels, prs[i].label);
+		CHECK(categories_match(c, &pr) == prs[i].want);
+		strv_release(&pr.labels);
+	}
+	CHECK(cfg.sections[0].repos[1].categories.n == 2); /* an empty list inherits too */
+	config_release(&cfg);
+	error_clear(&err);
+}
+
 int main(void)
 {
 	RUN(good);
 	RUN(errors);
 	RUN(shipped_config);
+	RUN(categories);
 	return DONE();
 }
