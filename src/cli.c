@@ -19,8 +19,10 @@
 #include "mergeletter/filter.h"
 #include "mergeletter/github.h"
 #include "mergeletter/gitsource.h"
+#include "mergeletter/homepage.h"
 #include "mergeletter/json_out.h"
 #include "mergeletter/markdown.h"
+#include "mergeletter/previous.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
@@ -33,6 +35,7 @@ enum opt_id {
 	OPT_MONTH = 256, OPT_SINCE, OPT_UNTIL, OPT_MAINTAINER, OPT_INTRO, OPT_DEPS, OPT_CONFIG,
 	OPT_API_URL, OPT_FORMAT, OPT_VERSION, OPT_JOBS, OPT_VIA, OPT_CACHE_DIR, OPT_NO_CACHE,
 	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF,
+	OPT_PREVIOUS, OPT_HOMEPAGE, OPT_HOMEPAGE_REF,
 	OPT_OUTPUT = 'o', OPT_HELP = 'h',
 };
 
@@ -51,6 +54,9 @@ static const struct opt_spec opt_table[] = {
 	{ { "ref", required_argument, NULL, OPT_REF }, CMD_SECTION },
 	{ { "deps", required_argument, NULL, OPT_DEPS }, CMD_ALL },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, CMD_ISSUE },
+	{ { "previous", required_argument, NULL, OPT_PREVIOUS }, CMD_ISSUE },
+	{ { "homepage", required_argument, NULL, OPT_HOMEPAGE }, CMD_ISSUE },
+	{ { "homepage-ref", required_argument, NULL, OPT_HOMEPAGE_REF }, CMD_ISSUE },
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, CMD_ALL },
 	{ { "api-url", required_argument, NULL, OPT_API_URL }, CMD_ALL },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, CMD_ALL },
@@ -76,6 +82,8 @@ struct cli_opts {
 	struct ml_strv maintainers;
 	enum ml_deps_mode deps;
 	const char *config;
+	const char *previous;              /* --previous FILE */
+	const char *homepage, *homepage_ref; /* --homepage PATH, --homepage-ref REF */
 	const char *output;
 	const char *api_url;
 	const char *git, *ref; /* local clone and its ref, or NULL */
@@ -95,7 +103,8 @@ static const char usage_text[] =
 	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE --until DATE]\n"
 	"                           [--maintainer LOGIN]... [--intro TEXT] [--deps comment|drop|keep]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
-	"       mergeletter issue   --config FILE [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
+	"       mergeletter issue   [--config FILE] [--previous FILE | --homepage PATH]\n"
+	"                           [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
 	"       mergeletter --help | --version\n";
 
 static const char help_common[] =
@@ -157,9 +166,18 @@ static const char help_issue[] =
 	"mergeletter issue: draft a whole issue of the newsletter from a config\n"
 	"\n"
 	"usage: mergeletter issue --config FILE [options]\n"
+	"       mergeletter issue --previous FILE | --homepage PATH [--config FILE] [options]\n"
 	"\n"
 	"Options:\n"
-	"  --config FILE       the newsletter's JSON config (see config/rust-osdev.json)\n";
+	"  --config FILE       the newsletter's JSON config (see config/rust-osdev.json)\n"
+	"  --previous FILE     the last published issue: its repositories, headings,\n"
+	"                      maintainers lines and intros carry over (the config's\n"
+	"                      entries win); without --config, also its title and editors\n"
+	"  --homepage PATH     a clone of the newsletter's site: the latest issue before the\n"
+	"                      month under content/this-month/ is --previous, and the draft\n"
+	"                      is written to content/this-month/YYYY-MM/index.md\n"
+	"  --homepage-ref REF  the site's branch to read issues from (default: the clone's\n"
+	"                      default branch)\n";
 
 static const char help_main[] =
 	"mergeletter: draft newsletter posts and release notes from merged pull requests\n"
@@ -221,6 +239,9 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_INTRO: o->intro = optarg; break;
 		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_PREVIOUS: o->previous = optarg; break;
+		case OPT_HOMEPAGE: o->homepage = optarg; break;
+		case OPT_HOMEPAGE_REF: o->homepage_ref = optarg; break;
 		case OPT_OUTPUT: o->output = optarg; break;
 		case OPT_API_URL: o->api_url = optarg; break;
 		case OPT_GIT: o->git = optarg; break;
@@ -289,8 +310,12 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		return usage_error(cmdname, err, "unexpected argument '%s'", argv[optind]);
 	if (o->ref && !o->git)
 		return usage_error(cmdname, err, "%s--ref needs --git PATH", "");
-	if (o->command == CMD_ISSUE && !o->config)
-		return usage_error(cmdname, err, "%smissing --config FILE", "");
+	if (o->command == CMD_ISSUE && !o->config && !o->previous && !o->homepage)
+		return usage_error(cmdname, err, "%smissing --config FILE (or --previous FILE, --homepage PATH)", "");
+	if (o->homepage && (o->previous || o->output))
+		return usage_error(cmdname, err, "%s--homepage reads the previous issue and writes the draft itself; drop --previous and -o", "");
+	if (o->homepage_ref && !o->homepage)
+		return usage_error(cmdname, err, "%s--homepage-ref needs --homepage PATH", "");
 	if (o->offline && o->no_cache)
 		return usage_error(cmdname, err, "%s--offline needs the cache; drop --no-cache", "");
 	if (o->month && (o->since || o->until))
@@ -486,18 +511,67 @@ done:
 	return ret;
 }
 
+/* The previous issue of --previous or --homepage into cfg (the config's
+ * entries win); without --config, cfg is the previous issue alone. */
+static int load_previous(struct ml_config *cfg, const struct cli_opts *o,
+			 const struct ml_range *range, struct ml_error *err)
+{
+	struct ml_config prev;
+	struct ml_progress progress;
+	char *text = NULL, *name = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	memset(&prev, 0, sizeof prev);
+	progress_init(&progress, stderr, 0, 0);
+	if (o->homepage) {
+		if (homepage_previous(o->homepage, o->homepage_ref, range, &text, &len, &name, err) < 0 ||
+		    previous_parse(&prev, text, len, name, &progress, err) < 0)
+			goto done;
+	} else if (previous_load(&prev, o->previous, &progress, err) < 0) {
+		goto done;
+	}
+	if (!o->config && previous_repo_count(&prev) == 0) {
+		error_set(err, ML_EXIT_USAGE,
+			  "%s: no repository sections (### [`name`](https://github.com/OWNER/REPO)) in the previous issue; give --config FILE",
+			  prev.path);
+		goto done;
+	}
+	if (!o->config) {
+		*cfg = prev;
+		memset(&prev, 0, sizeof prev);
+	} else if (previous_merge(cfg, &prev, err) < 0) {
+		goto done;
+	}
+	rc = 0;
+done:
+	config_release(&prev);
+	free(text);
+	free(name);
+	return rc;
+}
+
 static int run_issue(struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_config cfg;
 	struct ml_draft d;
 	struct ml_range range;
+	char *draft_path = NULL;
 	int ret = -1;
 
 	memset(&d, 0, sizeof d);
+	memset(&cfg, 0, sizeof cfg);
 	if (resolve_range(o, &range, err) < 0)
 		return -1;
-	if (config_load(&cfg, o->config, err) < 0)
+	if (o->config && config_load(&cfg, o->config, err) < 0)
 		return -1;
+	if ((o->previous || o->homepage) && load_previous(&cfg, o, &range, err) < 0)
+		goto done;
+	/* --update hook: pass 1 (allow changes) and merge into the file instead */
+	if (o->homepage && homepage_draft_path(o->homepage, &range, 0, &draft_path, err) < 0)
+		goto done;
+	if (draft_path)
+		o->output = draft_path;
 	if (draft_from_config(&d, &cfg, &range, err) < 0)
 		goto done;
 	if (o->deps)
@@ -506,6 +580,9 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		goto done;
 	ret = 0;
 done:
+	if (draft_path)
+		o->output = NULL;
+	free(draft_path);
 	draft_release(&d);
 	config_release(&cfg);
 	return ret;

@@ -390,6 +390,8 @@ void repo_cfg_release(struct ml_repo_cfg *rc)
 	free(rc->repo);
 	free(rc->name);
 	free(rc->intro);
+	free(rc->intro_sep);
+	free(rc->maintainers_line);
 	free(rc->git);
 	free(rc->ref);
 	for (size_t i = 0; i < rc->nmaintainers; i++) {
@@ -408,6 +410,8 @@ int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
 	if ((src->repo && !(dst->repo = ml_strdup(src->repo))) ||
 	    (src->name && !(dst->name = ml_strdup(src->name))) ||
 	    (src->intro && !(dst->intro = ml_strdup(src->intro))) ||
+	    (src->intro_sep && !(dst->intro_sep = ml_strdup(src->intro_sep))) ||
+	    (src->maintainers_line && !(dst->maintainers_line = ml_strdup(src->maintainers_line))) ||
 	    (src->git && !(dst->git = ml_strdup(src->git))) ||
 	    (src->ref && !(dst->ref = ml_strdup(src->ref))))
 		goto oom;

@@ -218,6 +218,8 @@ static int maintainers_line(struct ml_buf *out, const struct ml_draft_repo *r)
 {
 	const struct ml_repo_cfg *rc = &r->info;
 
+	if (rc->maintainers_line) /* carried over from a previous issue */
+		return buf_printf(out, "%s\n", rc->maintainers_line);
 	if (rc->nmaintainers == 0) {
 		if (rc->maintainers_known)
 			return 0;
@@ -339,7 +341,8 @@ int markdown_section(struct ml_buf *out, const struct ml_draft *d, const struct 
 	}
 	if (heading(out, r) < 0 || maintainers_line(out, r) < 0 || buf_puts(out, "\n") < 0)
 		return -1;
-	if (r->info.intro && buf_printf(out, "%s ", r->info.intro) < 0)
+	if (r->info.intro &&
+	    buf_printf(out, "%s%s", r->info.intro, r->info.intro_sep ? r->info.intro_sep : " ") < 0)
 		return -1;
 	if (list_sentence(out, d, listed) < 0 || buf_puts(out, "\n") < 0)
 		return -1;
