@@ -790,9 +790,10 @@ int previous_merge(struct ml_config *cfg, const struct ml_config *prev, struct m
 {
 	if ((!cfg->title && prev->title && !(cfg->title = ml_strdup(prev->title))))
 		goto oom;
-	for (size_t i = 0; cfg->editors.n == 0 && i < prev->editors.n; i++)
-		if (strv_push(&cfg->editors, prev->editors.v[i]) < 0)
-			goto oom;
+	if (cfg->editors.n == 0)
+		for (size_t i = 0; i < prev->editors.n; i++)
+			if (strv_push(&cfg->editors, prev->editors.v[i]) < 0)
+				goto oom;
 	for (size_t i = 0; i < prev->nsections; i++) {
 		const struct ml_section_cfg *ps = &prev->sections[i];
 		struct ml_section_cfg *cs = NULL;
