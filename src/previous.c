@@ -568,6 +568,73 @@ struct part {
 	struct ml_section_cfg *section; /* made on its first repository */
 };
 
+/* A new repository in the part's section (made on the first). */
+static struct ml_repo_cfg *part_add_repo(struct parser *p, struct part *part)
+{
+	const struct line *l = &p->lines[part->line];
+
+	if (!part->section) {
+		char *heading = ml_strndup(l->s + 3, rtrim_len(l->s, l->n) - 3);
+
+		part->section =
+		    heading ? config_add_section(p->cfg, heading, part->intro, l->no) : NULL;
+		free(heading);
+		if (!part->section)
+			return NULL;
+	}
+	return section_add_repo(part->section);
+}
+
+/* The comment at line index c, "<!-- NAME had only dependency updates this
+ * month: - [title](https://github.com/OWNER/REPO/pull/N) -->" as
+ * markdown.c writes it: the repository stays in the issue (with no
+ * maintainers line known). Without a link, a warning. */
+static int only_bumps_comment(struct parser *p, struct part *part, size_t c)
+{
+	size_t last = c;
+	int said = 0;
+	char *repo = NULL;
+
+	for (; last < p->nlines; last++) {
+		const struct line *l = &p->lines[last];
+		size_t skip = last == c ? 4 : 0;
+
+		said |= contains_case(l->s, l->n, "had only dependency");
+		if (mem_find(l->s + skip, l->n - skip, "-->", 3))
+			break;
+	}
+	if (!said)
+		return 0;
+	for (size_t i = c; i <= last && i < p->nlines && !repo; i++) {
+		const struct line *l = &p->lines[i];
+		const char *gh = mem_find(l->s, l->n, GITHUB_WEB, strlen(GITHUB_WEB)), *pull;
+
+		pull = gh ? mem_find(gh, (size_t)(l->s + l->n - gh), "/pull/", 6) : NULL;
+		if (pull)
+			repo = repo_from_link(gh, (size_t)(pull - gh));
+	}
+	if (!repo) {
+		warn_at(p, p->lines[c].no,
+			"a repository had only dependency updates, but the comment links to none "
+			"of its PRs; it is not carried over",
+			NULL);
+		return 0;
+	}
+	if (!config_find_repo(p->cfg, repo)) {
+		struct ml_repo_cfg *rc = part_add_repo(p, part);
+
+		if (!rc) {
+			free(repo);
+			return -1;
+		}
+		rc->repo = repo;
+		rc->line = p->lines[c].no;
+		return 0;
+	}
+	free(repo);
+	return 0;
+}
+
 /* The repository section under the "###" line at index h, up to index end. */
 static int parse_repo(struct parser *p, struct part *part, size_t h, size_t end)
 {
@@ -598,18 +665,7 @@ static int parse_repo(struct parser *p, struct part *part, size_t h, size_t end)
 		rc_ = 0;
 		goto done;
 	}
-	if (!part->section) {
-		char *heading =
-		    ml_strndup(part_line->s + 3, rtrim_len(part_line->s, part_line->n) - 3);
-
-		part->section =
-		    heading ? config_add_section(p->cfg, heading, part->intro, part_line->no)
-			    : NULL;
-		free(heading);
-		if (!part->section)
-			goto done;
-	}
-	if (!(rc = section_add_repo(part->section)))
+	if (!(rc = part_add_repo(p, part)))
 		goto done;
 	rc->repo = repo;
 	rc->name = name;
@@ -683,7 +739,12 @@ static int parse_body(struct parser *p, size_t from)
 			have_part = 1;
 			continue;
 		}
-		if (p->lines[i].kind != K_H3 || !have_part)
+		if (!have_part)
+			continue;
+		if (p->lines[i].kind == K_BLANK && starts(&p->lines[i], "<!--") &&
+		    only_bumps_comment(p, &part, i) < 0)
+			goto done;
+		if (p->lines[i].kind != K_H3)
 			continue;
 		for (end = i + 1;
 		     end < p->nlines && p->lines[end].kind != K_H2 && p->lines[end].kind != K_H3;
@@ -691,7 +752,6 @@ static int parse_body(struct parser *p, size_t from)
 			;
 		if (parse_repo(p, &part, i, end) < 0)
 			goto done;
-		i = end - 1;
 	}
 	rc = 0;
 done:
