@@ -565,10 +565,10 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		return -1;
 	if (o->config && config_load(&cfg, o->config, err) < 0)
 		return -1;
-	if ((o->previous || o->homepage) && load_previous(&cfg, o, &range, err) < 0)
-		goto done;
 	/* --update hook: pass 1 (allow changes) and merge into the file instead */
 	if (o->homepage && homepage_draft_path(o->homepage, &range, 0, &draft_path, err) < 0)
+		goto done;
+	if ((o->previous || o->homepage) && load_previous(&cfg, o, &range, err) < 0)
 		goto done;
 	if (draft_path)
 		o->output = draft_path;
@@ -576,7 +576,8 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;
-	if (fetch_draft(&d, o, &cfg, err) < 0 || emit(&d, o, err) < 0)
+	if (fetch_draft(&d, o, &cfg, err) < 0 ||
+	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, err) < 0)
 		goto done;
 	ret = 0;
 done:

@@ -153,7 +153,8 @@ int homepage_previous(const char *site, const char *ref, const struct ml_range *
 		goto done;
 	}
 	if (buf_printf(&path, ISSUES_DIR "/%s/index.md", best) < 0 ||
-	    buf_printf(&label, "%s:%s:%s", site, ref ? ref : "HEAD", path.data) < 0)
+	    (ref ? buf_printf(&label, "%s:%s:%s", site, ref, path.data)
+		 : buf_printf(&label, "%s:%s", site, path.data)) < 0)
 		goto oom;
 	if (git_object_lookup_bypath(&blob, (git_object *)root, path.data, GIT_OBJECT_BLOB) < 0) {
 		site_fail(err, site, "cannot read the previous issue");
@@ -176,6 +177,23 @@ done:
 	git_libgit2_shutdown();
 	buf_release(&path);
 	buf_release(&label);
+	return rc;
+}
+
+int homepage_make_dir(const char *path, struct ml_error *err)
+{
+	char *dir = ml_strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+	int rc = 0;
+
+	if (!slash) {
+		free(dir);
+		return dir ? 0 : error_set(err, ML_EXIT_FAILURE, "out of memory");
+	}
+	*slash = '\0';
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		rc = error_set(err, ML_EXIT_FAILURE, "cannot create '%s': %s; check the clone", dir,
+			       strerror(errno));
+	free(dir);
 	return rc;
 }
 
@@ -216,14 +234,6 @@ int homepage_draft_path(const char *site, const struct ml_range *range, int allo
 		    full.data);
 		goto done;
 	}
-	/* the month's directory, next to the issues before it */
-	full.data[full.len - strlen("/index.md")] = '\0';
-	if (mkdir(full.data, 0777) < 0 && errno != EEXIST) {
-		error_set(err, ML_EXIT_FAILURE, "cannot create '%s': %s; check the clone",
-			  full.data, strerror(errno));
-		goto done;
-	}
-	full.data[full.len - strlen("/index.md")] = '/';
 	*out = buf_detach(&full);
 	rc = 0;
 	goto done;

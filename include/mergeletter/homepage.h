@@ -19,16 +19,19 @@ struct ml_error;
 
 /* The latest issue published on `ref` (NULL: the default branch, i.e. the
  * origin remote's HEAD, else HEAD) in a month before range's: its text
- * (NUL-terminated, *len bytes) and a name for messages ("SITE:REF:content/
- * this-month/2023-07/index.md"). */
+ * (NUL-terminated, *len bytes) and a name for messages
+ * ("SITE[:REF]:content/this-month/2023-07/index.md"). */
 int homepage_previous(const char *site, const char *ref, const struct ml_range *range, char **text,
 		      size_t *len, char **name, struct ml_error *err);
 
-/* The month's draft in the work tree, SITE/content/this-month/YYYY-MM/index.md
- * (its directory made when missing). Refused when that file has
+/* The month's draft in the work tree, SITE/content/this-month/YYYY-MM/index.md.
+ * Refused when that file has
  * uncommitted changes (modified, staged, untracked or deleted) unless
  * allow_changes: the hook for --update, which merges into the file instead. */
 int homepage_draft_path(const char *site, const struct ml_range *range, int allow_changes,
 			char **path, struct ml_error *err);
+
+/* Make the directory of the draft at path (its parent must exist). */
+int homepage_make_dir(const char *path, struct ml_error *err);
 
 #endif
