@@ -265,7 +265,7 @@ struct server {
 static int server_start(struct server *s, const char *root)
 {
 	int in[2], out[2];
-	char script[4096], data[4096], line[64] = "";
+	char script[4096], data[4096], line[16] = "";
 	FILE *fp;
 
 	snprintf(script, sizeof script, "%s/tests/fake_github/server.py", root);
