@@ -591,7 +591,7 @@ static struct ml_repo_cfg *part_add_repo(struct parser *p, struct part *part)
  * maintainers line known). Without a link, a warning. */
 static int only_bumps_comment(struct parser *p, struct part *part, size_t c)
 {
-	size_t last = c;
+	size_t last = c, said_at = 0;
 	int said = 0;
 	char *repo = NULL;
 
@@ -599,7 +599,10 @@ static int only_bumps_comment(struct parser *p, struct part *part, size_t c)
 		const struct line *l = &p->lines[last];
 		size_t skip = last == c ? 4 : 0;
 
-		said |= contains_case(l->s, l->n, "had only dependency");
+		if (!said && contains_case(l->s, l->n, "had only dependency")) {
+			said = 1;
+			said_at = last;
+		}
 		if (mem_find(l->s + skip, l->n - skip, "-->", 3))
 			break;
 	}
@@ -614,10 +617,19 @@ static int only_bumps_comment(struct parser *p, struct part *part, size_t c)
 			repo = repo_from_link(gh, (size_t)(pull - gh));
 	}
 	if (!repo) {
-		warn_at(p, p->lines[c].no,
-			"a repository had only dependency updates, but the comment links to none "
-			"of its PRs; it is not carried over",
-			NULL);
+		const struct line *l = &p->lines[said_at];
+		const char *start = skip_spaces(l->s, l->s + l->n), *end = start;
+		char *name;
+
+		while (end < l->s + l->n && *end != ' ')
+			end++;
+		if (!(name = ml_strndup(start, (size_t)(end - start))))
+			return -1;
+		warn_at(p, l->no,
+			"had only dependency updates, but the comment links to none of its PRs; it "
+			"is not carried over",
+			name);
+		free(name);
 		return 0;
 	}
 	if (!config_find_repo(p->cfg, repo)) {

@@ -351,8 +351,9 @@ static void shape_2026_06(void)
 		if (*s != '\r')
 			buf_add(&lf, s, 1);
 	/* only bumps, named without a link: not guessed */
-	CHECK_STR(p.warnings, "warning: c.md:33: a repository had only dependency updates, but the "
-			      "comment links to none of its PRs; it is not carried over\n");
+	CHECK_STR(p.warnings,
+		  "warning: c.md:34: pager: had only dependency updates, but the comment links "
+		  "to none of its PRs; it is not carried over\n");
 	CHECK(p.cfg.nsections == 2 && p.cfg.sections[0].nrepos == 2);
 	CHECK(p.cfg.sections[1].intro == NULL); /* a heading straight after */
 	r = repo(&p.cfg, 0, 0);
