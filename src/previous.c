@@ -436,6 +436,8 @@ static int contains_case(const char *s, size_t n, const char *needle)
  * first sentence saying "we merged", else the first saying "the
  * following", else the last. Sentences end at ". ", "! " or "? " outside
  * code spans and link targets. */
+static const char *const lead_words[] = {"we merged", "the following"};
+
 static void find_lead(const char *t, size_t n, size_t *intro_end, size_t *lead)
 {
 	size_t ends[64], starts_[64], count = 1, pick = SIZE_MAX;
@@ -459,12 +461,11 @@ static void find_lead(const char *t, size_t n, size_t *intro_end, size_t *lead)
 			starts_[count++] = s;
 		}
 	}
-	for (const char *const *w = (const char *const[]){"we merged", "the following", NULL};
-	     *w && pick == SIZE_MAX; w++)
+	for (size_t w = 0; w < sizeof lead_words / sizeof *lead_words && pick == SIZE_MAX; w++)
 		for (size_t k = 0; k < count && pick == SIZE_MAX; k++) {
 			size_t e = k + 1 < count ? ends[k + 1] : n;
 
-			if (contains_case(t + starts_[k], e - starts_[k], *w))
+			if (contains_case(t + starts_[k], e - starts_[k], lead_words[w]))
 				pick = k;
 		}
 	if (pick == SIZE_MAX)
