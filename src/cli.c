@@ -20,8 +20,10 @@
 #include "mergeletter/filter.h"
 #include "mergeletter/github.h"
 #include "mergeletter/gitsource.h"
+#include "mergeletter/homepage.h"
 #include "mergeletter/json_out.h"
 #include "mergeletter/markdown.h"
+#include "mergeletter/previous.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
@@ -37,6 +39,8 @@ struct cli_opts {
 	struct ml_strv maintainers;
 	int deps;          /* enum ml_deps_mode; ML_DEPS_UNSET: the config's */
 	const char *config;
+	const char *previous;                /* --previous FILE */
+	const char *homepage, *homepage_ref; /* --homepage PATH, --homepage-ref REF */
 	const char *output;
 	const char *api_url;
 	const char *git, *ref; /* local clone and its ref, or NULL */
@@ -116,6 +120,20 @@ static const struct cli_option options[] = {
 	  0, 0, NULL },
 	{ "config", 0, OPT_STRING, FIELD(config), CMD_ISSUE, GROUP_COMMAND, "FILE",
 	  "the newsletter's JSON config (see config/rust-osdev.json)", 0, 0, NULL },
+	{ "previous", 0, OPT_STRING, FIELD(previous), CMD_ISSUE, GROUP_COMMAND, "FILE",
+	  "the last published issue: its repositories, headings,\n"
+	  "maintainers lines and intros carry over (the config's\n"
+	  "entries win); without --config, also its title and editors",
+	  0, 0, NULL },
+	{ "homepage", 0, OPT_STRING, FIELD(homepage), CMD_ISSUE, GROUP_COMMAND, "PATH",
+	  "a clone of the newsletter's site: the latest issue before the\n"
+	  "month under content/this-month/ is --previous, and the draft\n"
+	  "is written to content/this-month/YYYY-MM/index.md",
+	  0, 0, NULL },
+	{ "homepage-ref", 0, OPT_STRING, FIELD(homepage_ref), CMD_ISSUE, GROUP_COMMAND, "REF",
+	  "the site's branch to read issues from (default: the clone's\n"
+	  "default branch)",
+	  0, 0, NULL },
 	{ "month", 0, OPT_STRING, FIELD(month), CMD_ALL, GROUP_COMMON, "YYYY-MM",
 	  "the month to draft (UTC; default: the previous month)", 0, 0, NULL },
 	{ "deps", 0, OPT_CHOICE, FIELD(deps), CMD_ALL, GROUP_COMMON, "MODE",
@@ -167,7 +185,8 @@ static const char usage_text[] =
 	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE --until DATE]\n"
 	"                           [--maintainer LOGIN]... [--intro TEXT] [--deps comment|drop|keep]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
-	"       mergeletter issue   --config FILE [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
+	"       mergeletter issue   [--config FILE] [--previous FILE | --homepage PATH]\n"
+	"                           [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
 	"       mergeletter --help | --version\n";
 
 static const char help_tail[] =
@@ -192,7 +211,8 @@ static const char help_section[] =
 static const char help_issue[] =
 	"mergeletter issue: draft a whole issue of the newsletter from a config\n"
 	"\n"
-	"usage: mergeletter issue --config FILE [options]\n";
+	"usage: mergeletter issue --config FILE [options]\n"
+	"       mergeletter issue --previous FILE | --homepage PATH [--config FILE] [options]\n";
 
 static const char help_main[] =
 	"mergeletter: draft newsletter posts and release notes from merged pull requests\n"
@@ -402,8 +422,14 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		return usage_error(cmdname, err, "unexpected argument '%s'", argv[optind]);
 	if (o->ref && !o->git)
 		return usage_error(cmdname, err, "--ref needs --git PATH");
-	if (o->command == CMD_ISSUE && !o->config)
-		return usage_error(cmdname, err, "missing --config FILE");
+	if (o->command == CMD_ISSUE && !o->config && !o->previous && !o->homepage)
+		return usage_error(cmdname, err,
+				   "missing --config FILE (or --previous FILE, --homepage PATH)");
+	if (o->homepage && (o->previous || o->output))
+		return usage_error(cmdname, err,
+				   "--homepage reads the previous issue and writes the draft itself; drop --previous and -o");
+	if (o->homepage_ref && !o->homepage)
+		return usage_error(cmdname, err, "--homepage-ref needs --homepage PATH");
 	if (o->offline && o->no_cache)
 		return usage_error(cmdname, err, "--offline needs the cache; drop --no-cache");
 	if (o->month && (o->since || o->until))
@@ -557,29 +583,82 @@ done:
 	return ret;
 }
 
+/* The previous issue of --previous or --homepage into cfg (the config's
+ * entries win); without --config, cfg is the previous issue alone. */
+static int load_previous(struct ml_config *cfg, const struct cli_opts *o,
+			 const struct ml_range *range, struct ml_error *err)
+{
+	struct ml_config prev;
+	struct ml_progress progress;
+	char *text = NULL, *name = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	memset(&prev, 0, sizeof prev);
+	progress_init(&progress, stderr, 0, 0);
+	if (o->homepage) {
+		if (homepage_previous(o->homepage, o->homepage_ref, range, &text, &len, &name, err) < 0 ||
+		    previous_parse(&prev, text, len, name, &progress, err) < 0)
+			goto done;
+	} else if (previous_load(&prev, o->previous, &progress, err) < 0) {
+		goto done;
+	}
+	if (!o->config && previous_repo_count(&prev) == 0) {
+		error_set(err, ML_EXIT_USAGE,
+			  "%s: no repository sections (### [`name`](https://github.com/OWNER/REPO)) in the previous issue; give --config FILE",
+			  prev.path);
+		goto done;
+	}
+	if (!o->config) {
+		*cfg = prev;
+		memset(&prev, 0, sizeof prev);
+	} else if (previous_merge(cfg, &prev, err) < 0) {
+		goto done;
+	}
+	rc = 0;
+done:
+	config_release(&prev);
+	free(text);
+	free(name);
+	return rc;
+}
+
 static int run_issue(struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_template tmpl = { 0 };
 	struct ml_config cfg;
 	struct ml_draft d;
 	struct ml_range range;
+	char *draft_path = NULL;
 	int ret = -1;
 
 	memset(&d, 0, sizeof d);
+	memset(&cfg, 0, sizeof cfg);
 	if (resolve_range(o, &range, err) < 0)
 		return -1;
-	if (config_load(&cfg, o->config, err) < 0)
+	if (o->config && config_load(&cfg, o->config, err) < 0)
 		return -1;
+	/* --update hook: pass 1 (allow changes) and merge into the file instead */
+	if (o->homepage && homepage_draft_path(o->homepage, &range, 0, &draft_path, err) < 0)
+		goto done;
+	if ((o->previous || o->homepage) && load_previous(&cfg, o, &range, err) < 0)
+		goto done;
+	if (draft_path)
+		o->output = draft_path;
 	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0 ||
 	    draft_from_config(&d, &cfg, &range, err) < 0)
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
-	if (fetch_draft(&d, o, &cfg, err) < 0 || emit(&d, o, err) < 0)
+	if (fetch_draft(&d, o, &cfg, err) < 0 ||
+	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, err) < 0)
 		goto done;
 	ret = 0;
 done:
+	if (draft_path)
+		o->output = NULL;
+	free(draft_path);
 	draft_release(&d);
 	config_release(&cfg);
 	template_release(&tmpl);

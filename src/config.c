@@ -461,6 +461,8 @@ void repo_cfg_release(struct ml_repo_cfg *rc)
 	free(rc->repo);
 	free(rc->name);
 	free(rc->intro);
+	free(rc->intro_sep);
+	free(rc->maintainers_line);
 	free(rc->git);
 	free(rc->ref);
 	categories_release(&rc->categories);
@@ -480,6 +482,8 @@ int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
 	if ((src->repo && !(dst->repo = ml_strdup(src->repo))) ||
 	    (src->name && !(dst->name = ml_strdup(src->name))) ||
 	    (src->intro && !(dst->intro = ml_strdup(src->intro))) ||
+	    (src->intro_sep && !(dst->intro_sep = ml_strdup(src->intro_sep))) ||
+	    (src->maintainers_line && !(dst->maintainers_line = ml_strdup(src->maintainers_line))) ||
 	    (src->git && !(dst->git = ml_strdup(src->git))) ||
 	    (src->ref && !(dst->ref = ml_strdup(src->ref))) ||
 	    categories_copy(&dst->categories, &src->categories) < 0)

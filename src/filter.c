@@ -20,11 +20,23 @@ static const char *const default_title_patterns[] = {
 	"^lock file maintenance",
 };
 
+/* A bot's PR that changes the bump bots' own configuration, not a
+ * dependency (Renovate's onboarding "Configure Renovate", "chore(config):
+ * migrate renovate config", "Update dependabot.yml"): a real change. The
+ * title rules above are checked first, so "Bump dependabot/fetch-metadata
+ * from 1 to 2" stays a bump. */
+static const char *const config_change_patterns[] = {
+	"(renovate|dependabot)[^ ]*\\.(json5?|ya?ml)",
+	"(configure|migrate|onboard)[a-z]* (the )?([^ ]+ )?(renovate|dependabot)",
+	"(renovate|dependabot) (bot )?(config|configuration|settings|preset|interval|schedule)",
+};
+
 static const char *const default_labels[] = { "dependencies" };
 
 struct ml_filter {
-	regex_t *res;
+	regex_t *res; /* bump title patterns, then config_change_patterns */
 	size_t nres;
+	size_t ntitle; /* res[0..ntitle) are bump titles */
 	struct ml_strv labels;
 	struct ml_strv authors;
 };
@@ -43,11 +55,12 @@ int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct
 {
 	size_t ndef = sizeof default_title_patterns / sizeof *default_title_patterns;
 	size_t nextra = extra ? extra->title_patterns.n : 0;
+	size_t nconf = sizeof config_change_patterns / sizeof *config_change_patterns;
 	struct ml_filter *f = calloc(1, sizeof *f);
 	int rc = -1;
 
 	*out = NULL;
-	if (!f || !(f->res = calloc(ndef + nextra, sizeof *f->res))) {
+	if (!f || !(f->res = calloc(ndef + nextra + nconf, sizeof *f->res))) {
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
 	}
@@ -56,6 +69,10 @@ int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct
 			goto done;
 	for (size_t i = 0; i < nextra; i++)
 		if (add_pattern(f, extra->title_patterns.v[i], err) < 0)
+			goto done;
+	f->ntitle = f->nres;
+	for (size_t i = 0; i < nconf; i++)
+		if (add_pattern(f, config_change_patterns[i], err) < 0)
 			goto done;
 	for (size_t i = 0; i < sizeof default_labels / sizeof *default_labels; i++)
 		if (strv_push(&f->labels, default_labels[i]) < 0)
@@ -77,17 +94,26 @@ done:
 	return rc;
 }
 
+static int title_matches(const struct ml_filter *f, const char *title, size_t from, size_t to)
+{
+	for (size_t i = from; title && i < to; i++)
+		if (regexec(&f->res[i], title, 0, NULL, 0) == 0)
+			return 1;
+	return 0;
+}
+
 int filter_is_bump(const struct ml_filter *f, const struct ml_pr *pr)
 {
+	if (title_matches(f, pr->title, 0, f->ntitle))
+		return 1;
+	if (title_matches(f, pr->title, f->ntitle, f->nres))
+		return 0; /* the bots' own configuration: no dependency changes */
 	if (pr->author_is_bot || pr_login_is_bot(pr->author))
 		return 1;
 	if (pr->author && strv_contains_case(&f->authors, pr->author))
 		return 1;
 	for (size_t i = 0; i < pr->labels.n; i++)
 		if (strv_contains_case(&f->labels, pr->labels.v[i]))
-			return 1;
-	for (size_t i = 0; pr->title && i < f->nres; i++)
-		if (regexec(&f->res[i], pr->title, 0, NULL, 0) == 0)
 			return 1;
 	return 0;
 }

@@ -221,6 +221,8 @@ static int maintainers_line(struct ml_buf *out, const struct ml_draft_repo *r)
 {
 	const struct ml_repo_cfg *rc = &r->info;
 
+	if (rc->maintainers_line) /* carried over from a previous issue */
+		return buf_printf(out, "%s\n", rc->maintainers_line);
 	if (rc->nmaintainers == 0) {
 		if (rc->maintainers_known)
 			return 0;
@@ -597,7 +599,9 @@ static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
 	if (strcmp(name, "maintainers") == 0)
 		return maintainers_line(out, r);
 	if (strcmp(name, "intro") == 0)
-		return r->info.intro ? buf_printf(out, "%s ", r->info.intro) : 0;
+		return r->info.intro ? buf_printf(out, "%s%s", r->info.intro,
+						  r->info.intro_sep ? r->info.intro_sep : " ")
+				     : 0;
 	if (strcmp(name, "changes") == 0)
 		return list_sentence(out, d, listed);
 	if (strcmp(name, "list") == 0)

@@ -47,9 +47,11 @@ struct ml_repo_cfg {
 	char *repo;  /* "owner/name" */
 	char *name;  /* heading text; NULL: the repository's name */
 	char *intro; /* NULL when unknown */
+	char *intro_sep; /* what goes between intro and the list sentence; NULL: " " */
 	struct ml_maintainer *maintainers;
 	size_t nmaintainers;
 	int maintainers_known; /* 0: discovered repository, no maintainers line known */
+	char *maintainers_line; /* a previous issue's line, emitted as is; NULL: built */
 	char *git;   /* local clone path, or NULL */
 	char *ref;   /* ref to read in the clone, or NULL */
 	int line;    /* line of the entry in the config file, 0 when not from a file */

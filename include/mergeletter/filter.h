@@ -3,7 +3,10 @@
  *
  * Default rules: bot authors (type "Bot" or a "[bot]" login), the
  * "dependencies" label, and the usual bump titles; a config's
- * bump rules add to them.
+ * bump rules add to them. A PR whose title says it changes the bump
+ * bots' own configuration ("Configure Renovate", "chore(config): migrate
+ * renovate config", "Update dependabot.yml") is not a bump, even by a bot,
+ * unless a bump title rule matches it.
  */
 #ifndef MERGELETTER_FILTER_H
 #define MERGELETTER_FILTER_H

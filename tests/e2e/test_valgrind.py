@@ -41,6 +41,8 @@ def main():
     cases = [
         (["issue", "--config", os.path.join(ROOT, "config", "rust-osdev.json"), "--month", "2023-08"], 0),
         (["section", "rust-osdev/nope", "--month", "2023-08"], 3),
+        (["issue", "--config", os.path.join(ROOT, "config", "rust-osdev.json"), "--previous",
+          os.path.join(ROOT, "tests", "cases", "issue-previous", "previous.md"), "--month", "2023-08"], 0),
     ]
     passed = failed = 0
     with FakeGitHub(os.path.join(ROOT, "tests", "data", "rust-osdev-2023-08")) as srv:

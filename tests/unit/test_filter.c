@@ -73,9 +73,35 @@ static void config_rules(void)
 	strv_release(&rules.authors);
 }
 
+/* A bot's PR that changes no dependency is a real change; bump titles stay bumps. */
+static void bot_config_changes(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_filter *f = NULL;
+
+	CHECK(filter_new(&f, NULL, &err) == 0);
+	CHECK(!bump(f, "Configure Renovate", "renovate[bot]", 1, NULL));
+	CHECK(!bump(f, "chore(config): migrate renovate config", "renovate[bot]", 1, NULL));
+	CHECK(!bump(f, "chore(config): migrate config renovate.json", "renovate[bot]", 1, NULL));
+	CHECK(!bump(f, "Update dependabot.yml", "github-actions[bot]", 1, NULL));
+	CHECK(!bump(f, "chore: configure dependabot", "some-app", 1, NULL));
+	CHECK(!bump(f, "Add renovate.json", "renovate[bot]", 1, "dependencies"));
+	CHECK(!bump(f, "github: Change dependabot interval to weekly", "nicholasbishop", 0, NULL));
+	/* the same bots' bumps, by title and by author, stay bumps */
+	CHECK(bump(f, "Bump dependabot/fetch-metadata from 1.6.0 to 2.0.0", "dependabot[bot]", 1,
+		   NULL));
+	CHECK(bump(f, "chore(deps): update renovatebot/github-action action to v40", "renovate[bot]",
+		   1, NULL));
+	CHECK(bump(f, "Update dependency renovate to v37", "renovate[bot]", 1, NULL));
+	CHECK(bump(f, "Pin dependencies", "renovate[bot]", 1, NULL));
+	CHECK(bump(f, "chore(deps): lock file maintenance", "renovate[bot]", 1, NULL));
+	filter_free(f);
+}
+
 int main(void)
 {
 	RUN(defaults);
+	RUN(bot_config_changes);
 	RUN(config_rules);
 	return DONE();
 }
