@@ -14,6 +14,7 @@
 #include "mergeletter/config.h"
 #include "mergeletter/draft.h"
 #include "mergeletter/error.h"
+#include "mergeletter/feeds.h"
 #include "mergeletter/fetch.h"
 #include "mergeletter/file.h"
 #include "mergeletter/filter.h"
@@ -24,6 +25,7 @@
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
+#include "mergeletter/tooling.h"
 
 #define DEFAULT_API_URL "https://api.github.com"
 
@@ -347,9 +349,14 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	struct ml_cache *cache = NULL;
 	struct ml_filter *filter = NULL;
 	struct ml_progress progress;
+	struct ml_tooling_fetch tf;
+	struct ml_feeds_fetch ff;
 	int need_api = 0, rc = -1;
 
+	memset(&tf, 0, sizeof tf);
+	memset(&ff, 0, sizeof ff);
 	progress_init(&progress, stderr, !o->quiet && isatty(STDERR_FILENO), o->verbose);
+	need_api = cfg && (cfg->tooling.nsources || cfg->news.nfeeds);
 	for (size_t i = 0; i < d->nsections; i++) {
 		need_api |= d->sections[i].org != NULL;
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
@@ -385,7 +392,14 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		if (http_new(&http, &hopts, err) < 0)
 			goto done;
 		gh.http = http;
+		tf = (struct ml_tooling_fetch){ &gh, cfg ? &cfg->tooling : NULL, &d->range, NULL, 0, 0 };
+		ff = (struct ml_feeds_fetch){ http, &progress, cfg ? &cfg->news : NULL, &d->range, NULL, 0 };
+		/* queued now, driven by fetch_run()'s http_run() with everything else */
+		if (cfg && (tooling_fetch_start(&tf, err) < 0 || feeds_fetch_start(&ff, err) < 0))
+			goto done;
 		rc = fetch_run(&gh, d, err);
+		if (rc == 0)
+			rc = http_run(http, err);
 		progress_finish(&progress);
 		if (rc < 0)
 			goto done;
@@ -396,8 +410,13 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
 			filter_apply(filter, &d->sections[i].repos[j].prs);
+	if (tooling_fetch_finish(&tf, filter, &d->tooling, err) < 0 ||
+	    feeds_fetch_finish(&ff, &d->news, err) < 0)
+		goto done;
 	rc = 0;
 done:
+	tooling_fetch_release(&tf);
+	feeds_fetch_release(&ff);
 	filter_free(filter);
 	http_free(http);
 	cache_free(cache);

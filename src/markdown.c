@@ -378,9 +378,8 @@ static const char welcome[] =
 	"-->\n"
 	"\n";
 
-static const char announcements[] =
-	"## Announcements, News, and Blog Posts\n"
-	"\n"
+/* The fixed parts of the news and tooling sections (their headings apart). */
+static const char news_template[] =
 	"Here we collect news, blog posts, etc. related to OS development in Rust.\n"
 	"\n"
 	"<!--\n"
@@ -388,11 +387,9 @@ static const char announcements[] =
 	"\n"
 	"- [Title](https://example.com)\n"
 	"  - (optional) Some additional context\n"
-	"-->\n"
-	"\n"
-	"\n"
-	"## Infrastructure and Tooling\n"
-	"\n"
+	"-->\n";
+
+static const char tooling_template[] =
 	"In this section, we collect recent updates to `rustc`, `cargo`, and other tooling that are relevant to Rust OS development.\n"
 	"\n"
 	"<!--\n"
@@ -400,9 +397,7 @@ static const char announcements[] =
 	"\n"
 	"- [Title](https://example.com)\n"
 	"  - (optional) Some additional context\n"
-	"-->\n"
-	"\n"
-	"\n";
+	"-->\n";
 
 static const char projects_template[] =
 	"<!--\n"
@@ -478,6 +473,59 @@ done:
 	return rc;
 }
 
+/* "- [Title](url)", or in a comment of its own for the editor to pick. */
+static int link_item(struct ml_buf *out, const char *title, const char *url, int commented)
+{
+	struct ml_buf item = ML_BUF_INIT;
+	int rc = -1;
+
+	if (buf_puts(&item, "- [") < 0 || markdown_link_text(&item, title) < 0 ||
+	    buf_printf(&item, "](%s)", url) < 0)
+		goto done;
+	if (commented)
+		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
+			     buf_puts(out, " -->\n") < 0
+			     ? -1
+			     : 0;
+	else
+		rc = buf_printf(out, "%s\n", item.data);
+done:
+	buf_release(&item);
+	return rc;
+}
+
+/* The news section: failed feeds' notes, then the entries, oldest first. */
+static int news_part(struct ml_buf *out, const struct ml_news *n)
+{
+	if (buf_printf(out, "## %s\n\n", n->heading ? n->heading : ML_NEWS_HEADING) < 0 ||
+	    buf_puts(out, news_template) < 0)
+		return -1;
+	if ((n->failures.n || n->nentries) && buf_puts(out, "\n") < 0)
+		return -1;
+	for (size_t i = 0; i < n->failures.n; i++)
+		if (buf_puts(out, "<!-- mergeletter: feed ") < 0 ||
+		    markdown_comment_text(out, n->failures.v[i]) < 0 || buf_puts(out, " -->\n") < 0)
+			return -1;
+	for (size_t i = 0; i < n->nentries; i++)
+		if (link_item(out, n->entries[i].title, n->entries[i].link, n->entries[i].offer) < 0)
+			return -1;
+	return buf_puts(out, "\n\n");
+}
+
+/* The tooling section: every candidate in a comment of its own. */
+static int tooling_part(struct ml_buf *out, const struct ml_draft *d)
+{
+	if (buf_printf(out, "## %s\n\n", d->tooling_heading ? d->tooling_heading : ML_TOOLING_HEADING) < 0 ||
+	    buf_puts(out, tooling_template) < 0)
+		return -1;
+	if (d->tooling.len && buf_puts(out, "\n") < 0)
+		return -1;
+	for (size_t i = 0; i < d->tooling.len; i++)
+		if (pr_item(out, &d->tooling.items[i], 1) < 0)
+			return -1;
+	return buf_puts(out, "\n\n");
+}
+
 static int write_repos(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_section *s)
 {
 	for (size_t j = 0; j < s->nrepos; j++) {
@@ -499,7 +547,7 @@ int markdown_issue(struct ml_buf *out, const struct ml_draft *d)
 
 	range_month_label(&d->range, month, sizeof month);
 	if (front_matter(out, d, title, month) < 0 || buf_printf(out, welcome, title, title, month) < 0 ||
-	    buf_puts(out, announcements) < 0)
+	    news_part(out, &d->news) < 0 || tooling_part(out, d) < 0)
 		return -1;
 	for (size_t i = 0; i < d->nsections; i++) {
 		const struct ml_draft_section *s = &d->sections[i];
