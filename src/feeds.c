@@ -21,8 +21,9 @@
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
-#define FEEDS_ACCEPT \
-	"application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+#define FEEDS_ACCEPT                                                                               \
+	"application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, "       \
+	"*/*;q=0.5"
 #define FEEDS_RETRIES 1
 
 /* XML_PARSE_NOENT, DTDLOAD, DTDATTR and HUGE are deliberately absent. */
@@ -248,8 +249,7 @@ static int keep(struct ml_news *n, const struct ml_range *range, char *title, ch
 	return add_entry(n, title, link, date, offer);
 }
 
-static int atom_entry(const xmlNode *e, const struct ml_range *range, int offer,
-		      struct ml_news *n)
+static int atom_entry(const xmlNode *e, const struct ml_range *range, int offer, struct ml_news *n)
 {
 	const xmlNode *t = child(e, "title", ATOM_NS), *link = NULL;
 	int64_t date = 0;
@@ -280,8 +280,7 @@ static int atom_entry(const xmlNode *e, const struct ml_range *range, int offer,
 	return keep(n, range, t ? title_of(t, 1) : NULL, href_link, date, dated, offer);
 }
 
-static int rss_item(const xmlNode *it, const struct ml_range *range, int offer,
-		    struct ml_news *n)
+static int rss_item(const xmlNode *it, const struct ml_range *range, int offer, struct ml_news *n)
 {
 	const xmlNode *t = child(it, "title", NULL), *l = child(it, "link", NULL);
 	const xmlNode *g = child(it, "guid", NULL);

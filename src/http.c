@@ -494,6 +494,9 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 
 			if (t->too_big)
 				snprintf(why, sizeof why, "the body passes %zu bytes", t->req.max_bytes);
+			else if (code == CURLE_OPERATION_TIMEDOUT)
+				snprintf(why, sizeof why, "timed out after %d attempt%s", t->attempts,
+					 t->attempts == 1 ? "" : "s");
 			else
 				snprintf(why, sizeof why, "%s",
 					 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));

@@ -19,9 +19,9 @@ struct tooling_source {
 	struct ml_strv scopes;
 	struct ml_search_fetch *searches; /* one per scope: scopes never share a query */
 	size_t nsearches;
-	struct ml_pulls_fetch pulls;      /* the fallback */
+	struct ml_pulls_fetch pulls; /* the fallback */
 	int pulls_started;
-	struct ml_pr_list found;          /* search items and pulls, duplicates included */
+	struct ml_pr_list found; /* search items and pulls, duplicates included */
 };
 
 static int is_word_byte(unsigned char c)
@@ -161,7 +161,8 @@ static int add_term(struct ml_buf *b, size_t prefix, const char *sep, const char
 		b->data[mark] = '\0';
 		if (first)
 			return error_set(err, ML_EXIT_USAGE,
-					 "tooling: the search term '%s' does not fit in GitHub's %d characters; shorten it",
+					 "tooling: the search term '%s' does not fit in GitHub's "
+					 "%d characters; shorten it",
 					 term, SEARCH_QUERY_MAX);
 	next:
 		if (flush(b, prefix, suffix, out) < 0)
@@ -230,7 +231,8 @@ static int source_incomplete(void *ud, const char *scope, struct ml_error *err)
 		return 0;
 	s->pulls_started = 1;
 	progress_warn(s->tf->gh->progress,
-		      "tooling: search cannot answer for %s; listing its pulls instead", s->cfg->repo);
+		      "tooling: search cannot answer for %s; listing its pulls instead",
+		      s->cfg->repo);
 	s->pulls.gh = s->tf->gh;
 	s->pulls.repo = s->cfg->repo;
 	s->pulls.range = s->tf->range;
@@ -287,7 +289,7 @@ int tooling_fetch_finish(struct ml_tooling_fetch *tf, const struct ml_filter *fi
 {
 	for (size_t i = 0; i < tf->nsources; i++) {
 		struct tooling_source *s = &tf->sources[i];
-		struct ml_pr_list picked = { 0 };
+		struct ml_pr_list picked = {0};
 
 		for (size_t j = 0; j < s->found.len; j++) {
 			struct ml_pr *src = &s->found.items[j], *dst;

@@ -24,11 +24,11 @@
 #ifndef MERGELETTER_FEEDS_H
 #define MERGELETTER_FEEDS_H
 
-#include <stddef.h>
-#include <stdint.h>
 #include "mergeletter/config.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
+#include <stddef.h>
+#include <stdint.h>
 
 struct ml_error;
 struct ml_http;
@@ -45,7 +45,7 @@ struct ml_news_entry {
 };
 
 struct ml_news {
-	char *heading; /* NULL: no news part configured */
+	char *heading;		       /* NULL: no news part configured */
 	struct ml_news_entry *entries; /* date order once sorted */
 	size_t nentries;
 	struct ml_strv failures; /* "URL: not fetched: why", config order */
@@ -60,10 +60,10 @@ void news_sort(struct ml_news *n);
 void news_release(struct ml_news *n);
 
 struct ml_feeds_fetch {
-	struct ml_http *http;            /* borrowed */
-	struct ml_progress *progress;    /* borrowed, may be NULL */
-	const struct ml_news_cfg *cfg;   /* borrowed */
-	const struct ml_range *range;    /* borrowed */
+	struct ml_http *http;	       /* borrowed */
+	struct ml_progress *progress;  /* borrowed, may be NULL */
+	const struct ml_news_cfg *cfg; /* borrowed */
+	const struct ml_range *range;  /* borrowed */
 	/* owned */
 	struct feed_req *reqs;
 	size_t nreqs;

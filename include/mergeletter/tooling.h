@@ -45,13 +45,13 @@ int tooling_scopes(const struct ml_tooling_source *src, const struct ml_range *r
 		   struct ml_strv *out, struct ml_error *err);
 
 struct ml_tooling_fetch {
-	struct ml_github *gh;              /* borrowed */
-	const struct ml_tooling_cfg *cfg;  /* borrowed */
-	const struct ml_range *range;      /* borrowed */
+	struct ml_github *gh;		  /* borrowed */
+	const struct ml_tooling_cfg *cfg; /* borrowed */
+	const struct ml_range *range;	  /* borrowed */
 	/* owned */
 	struct tooling_source *sources;
 	size_t nsources;
-	unsigned long queries;             /* search queries started (first pages) */
+	unsigned long queries; /* search queries started (first pages) */
 };
 
 /* Queue every source's queries on gh's engine; http_run() drives them. */

@@ -520,7 +520,7 @@ def search(store, q):
             continue
         if m.group(4) is not None or m.group(5) is not None:
             # text is a list of alternatives (OR groups), all of which must match
-            word = (m.group(4) if m.group(4) is not None else m.group(5)).lower()
+            word = " ".join((m.group(4) if m.group(4) is not None else m.group(5)).lower().split())
             if join_next:
                 text[-1].append(word)
             else:
@@ -578,7 +578,8 @@ def search(store, q):
         for p in f["pulls"]:
             login = p["user"].lower()
             names = [x.lower() for x in p.get("labels", [])]
-            hay = (p["title"] if title_only else p["title"] + "\n" + (p.get("body") or "")).lower()
+            hay = " ".join((p["title"] if title_only else p["title"] + "\n" + (p.get("body") or ""))
+                           .lower().split())
             if ((not authors or login in authors) and login not in not_authors
                     and all(any(x in names for x in group) for group in labels)
                     and not any(x in names for x in not_labels)

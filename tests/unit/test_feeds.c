@@ -22,21 +22,28 @@ static void atom(void)
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_news n;
 	const char *xml =
-		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://blog.example/\">\n"
-		"<title>Blog</title>\n"
-		"<entry><title>Late</title><link href=\"/late\"/>"
-		"<published>2023-08-31T23:59:59Z</published><updated>2023-09-02T00:00:00Z</updated></entry>\n"
-		"<entry><title type=\"html\">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; co</title>"
-		"<link rel=\"self\" href=\"https://x.example/self\"/><link rel=\"alternate\" href=\"posts/a b(1)\"/>"
-		"<updated>2023-08-02T10:00:00+02:00</updated></entry>\n"
-		"<entry><title>Text &amp;lt;kept&amp;gt;</title><link href=\"javascript:alert(1)\"/>"
-		"<published>2023-08-03T00:00:00Z</published></entry>\n"
-		"<entry><title>September</title><link href=\"/sep\"/><published>2023-09-01T00:00:00Z</published></entry>\n"
-		"<entry><title>July</title><link href=\"/jul\"/><published>2023-07-31T23:59:59Z</published></entry>\n"
-		"<entry><title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">An <em>xhtml</em> title</div></title>"
-		"<link href=\"https://other.example/x\"/><published>2023-08-10T00:00:00Z</published></entry>\n"
-		"</feed>\n";
+	    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://blog.example/\">\n"
+	    "<title>Blog</title>\n"
+	    "<entry><title>Late</title><link href=\"/late\"/>"
+	    "<published>2023-08-31T23:59:59Z</published><updated>2023-09-02T00:00:00Z</updated></"
+	    "entry>\n"
+	    "<entry><title type=\"html\">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; co</title>"
+	    "<link rel=\"self\" href=\"https://x.example/self\"/><link rel=\"alternate\" "
+	    "href=\"posts/a b(1)\"/>"
+	    "<updated>2023-08-02T10:00:00+02:00</updated></entry>\n"
+	    "<entry><title>Text &amp;lt;kept&amp;gt;</title><link href=\"javascript:alert(1)\"/>"
+	    "<published>2023-08-03T00:00:00Z</published></entry>\n"
+	    "<entry><title>September</title><link "
+	    "href=\"/sep\"/><published>2023-09-01T00:00:00Z</published></entry>\n"
+	    "<entry><title>July</title><link "
+	    "href=\"/jul\"/><published>2023-07-31T23:59:59Z</published></entry>\n"
+	    "<entry><title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">An "
+	    "<em>xhtml</em> title</div></title>"
+	    "<link "
+	    "href=\"https://other.example/x\"/><published>2023-08-10T00:00:00Z</published></"
+	    "entry>\n"
+	    "</feed>\n";
 
 	CHECK(parse(xml, &n, &err) == 0);
 	CHECK(n.nentries == 3);
@@ -58,20 +65,25 @@ static void rss(void)
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_news n;
 	const char *xml =
-		"<?xml version=\"1.0\"?>\n"
-		"<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>News</title>\n"
-		"<item><title>Second &amp;amp; &lt;i&gt;it&lt;/i&gt;</title><link>https://news.example/2</link>"
-		"<pubDate>Tue, 15 Aug 2023 12:00:00 GMT</pubDate></item>\n"
-		"<item><title>First</title><guid>https://news.example/1</guid>"
-		"<pubDate>Tue, 01 Aug 2023 01:00:00 +0200</pubDate></item>\n"
-		"<item><title>Zone</title><link>https://news.example/z</link>"
-		"<pubDate>Thu, 31 Aug 2023 23:30:00 -0100</pubDate></item>\n"
-		"<item><title>Dc</title><link>https://news.example/dc</link><dc:date>2023-08-20T00:00:00Z</dc:date></item>\n"
-		"<item><title>No date</title><link>https://news.example/nd</link></item>\n"
-		"<item><title>Bad link</title><link>file:///etc/passwd</link><pubDate>Tue, 15 Aug 2023 12:00:00 GMT</pubDate></item>\n"
-		"<item><title>Not permalink</title><guid isPermaLink=\"false\">https://news.example/np</guid>"
-		"<pubDate>Tue, 15 Aug 2023 12:00:00 GMT</pubDate></item>\n"
-		"</channel></rss>\n";
+	    "<?xml version=\"1.0\"?>\n"
+	    "<rss version=\"2.0\" "
+	    "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>News</title>\n"
+	    "<item><title>Second &amp;amp; "
+	    "&lt;i&gt;it&lt;/i&gt;</title><link>https://news.example/2</link>"
+	    "<pubDate>Tue, 15 Aug 2023 12:00:00 GMT</pubDate></item>\n"
+	    "<item><title>First</title><guid>https://news.example/1</guid>"
+	    "<pubDate>Tue, 01 Aug 2023 01:00:00 +0200</pubDate></item>\n"
+	    "<item><title>Zone</title><link>https://news.example/z</link>"
+	    "<pubDate>Thu, 31 Aug 2023 23:30:00 -0100</pubDate></item>\n"
+	    "<item><title>Dc</title><link>https://news.example/dc</"
+	    "link><dc:date>2023-08-20T00:00:00Z</dc:date></item>\n"
+	    "<item><title>No date</title><link>https://news.example/nd</link></item>\n"
+	    "<item><title>Bad link</title><link>file:///etc/passwd</link><pubDate>Tue, 15 Aug 2023 "
+	    "12:00:00 GMT</pubDate></item>\n"
+	    "<item><title>Not permalink</title><guid "
+	    "isPermaLink=\"false\">https://news.example/np</guid>"
+	    "<pubDate>Tue, 15 Aug 2023 12:00:00 GMT</pubDate></item>\n"
+	    "</channel></rss>\n";
 
 	CHECK(parse(xml, &n, &err) == 0);
 	news_sort(&n);
@@ -115,9 +127,11 @@ static void external_entity(void)
 	fclose(f);
 	snprintf(xml, sizeof xml,
 		 "<?xml version=\"1.0\"?>\n"
-		 "<!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file://%s\"><!ENTITY %% pe SYSTEM \"file://%s\">]>\n"
+		 "<!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file://%s\"><!ENTITY %% pe SYSTEM "
+		 "\"file://%s\">]>\n"
 		 "<rss version=\"2.0\"><channel><item><title>Leak &xxe; here</title>"
-		 "<link>https://x.example/&xxe;</link><pubDate>Tue, 15 Aug 2023 12:00:00 GMT</pubDate></item>"
+		 "<link>https://x.example/&xxe;</link><pubDate>Tue, 15 Aug 2023 12:00:00 "
+		 "GMT</pubDate></item>"
 		 "</channel></rss>\n",
 		 path, path);
 	CHECK(parse(xml, &n, &err) == 0);
@@ -137,14 +151,19 @@ static void billion_laughs(void)
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_news n;
 	const char *xml =
-		"<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY a \"lollollollollollollollollollol\">\n"
-		"<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
-		"<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
-		"<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
-		"<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n<!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
-		"<!ENTITY j \"&i;&i;&i;&i;&i;&i;&i;&i;&i;&i;\">\n]>\n"
-		"<rss version=\"2.0\"><channel><item><title>&j;</title><link>https://x.example/</link>"
-		"<pubDate>Tue, 15 Aug 2023 12:00:00 GMT</pubDate></item></channel></rss>\n";
+	    "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY a "
+	    "\"lollollollollollollollollollol\">\n"
+	    "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n<!ENTITY c "
+	    "\"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+	    "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n<!ENTITY e "
+	    "\"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+	    "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n<!ENTITY g "
+	    "\"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+	    "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n<!ENTITY i "
+	    "\"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
+	    "<!ENTITY j \"&i;&i;&i;&i;&i;&i;&i;&i;&i;&i;\">\n]>\n"
+	    "<rss version=\"2.0\"><channel><item><title>&j;</title><link>https://x.example/</link>"
+	    "<pubDate>Tue, 15 Aug 2023 12:00:00 GMT</pubDate></item></channel></rss>\n";
 	clock_t t0 = clock();
 
 	CHECK(parse(xml, &n, &err) < 0);

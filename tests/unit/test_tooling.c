@@ -79,10 +79,10 @@ static void scopes(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_tooling_source src;
-	struct ml_strv out = { 0 };
+	struct ml_strv out = {0};
 	struct ml_range r;
-	static const char *const w[] = { "target", "linker", "no_std", "atomic", "LLVM",
-					 "relocation", "calling convention" };
+	static const char *const w[] = {
+	    "target", "linker", "no_std", "atomic", "LLVM", "relocation", "calling convention"};
 
 	memset(&src, 0, sizeof src);
 	CHECK(range_from_month(&r, "2023-08", &err) == 0);
@@ -95,8 +95,10 @@ static void scopes(void)
 	CHECK(tooling_scopes(&src, &r, &out, &err) == 0);
 	CHECK(out.n == 3);
 	if (out.n == 3) {
-		CHECK_STR(out.v[0], "repo:rust-lang/rust label:O-x86_64,A-inline-assembly,\"needs triage\"");
-		CHECK_STR(out.v[1], "repo:rust-lang/rust \"target\" OR \"linker\" OR \"no_std\" OR \"atomic\" OR \"LLVM\" OR \"relocation\" in:title");
+		CHECK_STR(out.v[0],
+			  "repo:rust-lang/rust label:O-x86_64,A-inline-assembly,\"needs triage\"");
+		CHECK_STR(out.v[1], "repo:rust-lang/rust \"target\" OR \"linker\" OR \"no_std\" OR "
+				    "\"atomic\" OR \"LLVM\" OR \"relocation\" in:title");
 		CHECK_STR(out.v[2], "repo:rust-lang/rust \"calling convention\" in:title");
 	}
 	strv_release(&out);
