@@ -127,6 +127,17 @@ def test_candidates_entries_and_no_token_to_feeds():
         assert all(r["if_none_match"] and r["auth"] == "none" for r in not_modified)
 
 
+def test_sections_copy_follows_the_shipped_config():
+    """Tests of the sections use the shipped config without tooling and news (whose
+    sources and feeds are real hosts): the copy must not drift from it."""
+    with open(os.path.join(ROOT, "config", "rust-osdev.json")) as f:
+        shipped = json.load(f)
+    with open(os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json")) as f:
+        copy = json.load(f)
+    assert shipped.pop("tooling") and shipped.pop("news")
+    assert shipped == copy
+
+
 def test_pulls_listing_costs_more():
     """The figure to beat: the same month through the pulls listing."""
     with Env() as env:

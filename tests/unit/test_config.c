@@ -97,6 +97,8 @@ static void shipped_config(void)
 	if (err.msg)
 		fprintf(stderr, "%s\n", err.msg);
 	CHECK(cfg.nsections >= 1 && cfg.sections[0].nrepos >= 5);
+	CHECK(cfg.tooling.nsources == 2 && cfg.tooling.sources[0].labels.n >= 5);
+	CHECK(cfg.news.nfeeds >= 2 && cfg.news.timeout_ms == 20000);
 	config_release(&cfg);
 	error_clear(&err);
 }
