@@ -200,6 +200,9 @@ def main(out):
     write(os.path.join(feeds, "broken.rss"), RSS[:len(RSS) // 2])
     write(os.path.join(feeds, "xxe.rss"), XXE.format(secret=secret))
     write(os.path.join(feeds, "laughs.rss"), LAUGHS)
+    # past the 8 MiB bound: a well-formed feed that is never read whole
+    write(os.path.join(feeds, "huge.atom"), OFFER.replace("<title>Aggregator</title>",
+                                                          "<title>" + "x" * (9 << 20) + "</title>"))
     expected = {f"rust-lang/{k}": [[f"rust-lang/{k}", n, t] for _, n, t in sorted(r.expected)]
                 for k, r in (("rust", rust), ("cargo", cargo))}
     expected["merged_in_month"] = {k: sum(1 for p in r.pulls if p["merged_at"] and p["merged_at"].startswith("2023-08"))

@@ -18,12 +18,13 @@ BINARY = None
 EPOCH = "1693958400"  # 2023-09-06
 TOKEN = "t0k3n"
 FEEDS = ["blog.atom", "redox.rss", {"offer": "offer.atom"}, "slow.atom", "broken.rss", "xxe.rss",
-         "laughs.rss", "missing.rss"]
+         "laughs.rss", "missing.rss", "huge.atom"]
 NEWS = [
     "<!-- mergeletter: feed {api}/feeds/slow.atom: not fetched: timed out after 2 attempts -->",
     "<!-- mergeletter: feed {api}/feeds/broken.rss: not parsed: line 5: Premature end of data in tag link line 5 -->",
     "<!-- mergeletter: feed {api}/feeds/laughs.rss: not parsed: line 14: Detected an entity reference loop -->",
     "<!-- mergeletter: feed {api}/feeds/missing.rss: not fetched: HTTP 404 -->",
+    "<!-- mergeletter: feed {api}/feeds/huge.atom: not fetched: the body passes 8388608 bytes -->",
     "- [This Month in Redox July](https://redox.example/news/july/)",
     "- [Redox 0.8.1 \\[released\\] --> now](https://redox.example/news/0.8.1/)",
     "<!-- - [Someone's kernel in Rust](https://agg.example/kernel) -->",
@@ -39,11 +40,17 @@ MESSY_LINK_TEXT = "Escape \\[brackets\\] and \\<b>tags\\</b> --&gt; in a target 
 class Env:
     """A generated data set, its server and a config naming the server's feeds."""
 
+    def __init__(self, incomplete=()):
+        self.incomplete = list(incomplete)
+
     def __enter__(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="ml-tooling-")
         self.data = os.path.join(self.tmp.name, "data")
         subprocess.run([sys.executable, os.path.join(ROOT, "tests", "data", "build_tooling.py"), self.data],
                        check=True)
+        if self.incomplete:
+            with open(os.path.join(self.data, "search.json"), "w") as f:
+                json.dump({"incomplete_results_for": self.incomplete}, f)
         with open(os.path.join(self.data, "expected.json")) as f:
             self.expected = json.load(f)
         faults = os.path.join(self.tmp.name, "faults.json")
@@ -106,7 +113,7 @@ def test_candidates_entries_and_no_token_to_feeds():
             w = w.replace("{api}", env.gh.url)
             assert g == w or (w.endswith("*") and g.startswith(w[:-1])), (g, w)
         assert "SECRET" not in out and "lollol" not in out
-        for name in ("slow.atom", "broken.rss", "laughs.rss", "missing.rss"):
+        for name in ("slow.atom", "broken.rss", "laughs.rss", "missing.rss", "huge.atom"):
             assert f"warning: feed {env.gh.url}/feeds/{name}: " in err, err
         feeds = [r for r in reqs if r["path"].startswith("/feeds/")]
         # the slow feed's line is logged once the server has slept (the client gave up)
@@ -124,7 +131,20 @@ def test_candidates_entries_and_no_token_to_feeds():
         assert sorted(r["path"] for r in not_modified) == sorted(
             f"/feeds/{x}" for x in ("blog.atom", "redox.rss", "offer.atom", "broken.rss", "xxe.rss",
                                     "laughs.rss")), reqs
-        assert all(r["if_none_match"] and r["auth"] == "none" for r in not_modified)
+        assert all(r["if_none_match"] and r["if_modified_since"] == "Wed, 30 Aug 2023 12:00:00 GMT"
+                   and r["auth"] == "none" for r in not_modified)
+
+
+def test_incomplete_search_falls_back_to_the_pulls_listing():
+    with Env() as env:
+        code, out, err, _ = env.run("--no-cache")
+        assert code == 0, err
+    with Env(incomplete=["rust-lang/rust"]) as env:
+        code, out2, err, reqs = env.run("--no-cache")
+        assert code == 0, err
+        assert "tooling: search cannot answer for rust-lang/rust; listing its pulls instead" in err, err
+        assert any("/pulls?" in r["path"] for r in reqs)
+    assert part(out2, "Infrastructure and Tooling") == part(out, "Infrastructure and Tooling")
 
 
 def test_sections_copy_follows_the_shipped_config():

@@ -92,7 +92,7 @@ whose regex matches and which has uses left is used up and applied):
 
 Log (--log FILE): one JSON line per request, appended when it completes:
   {"method", "path" (path+query as sent), "status" (0 = closed without a response),
-   "bytes" (body bytes sent), "if_none_match", "auth" ("bearer"|"token"|"none"|"bad"),
+   "bytes" (body bytes sent), "if_none_match", "if_modified_since", "auth" ("bearer"|"token"|"none"|"bad"),
    "accept", "accept_encoding", "user_agent", "api_version", "inflight" (requests in
    flight when this one started, itself included), "fault" (rule index or null),
    "t_start", "t_end"}
@@ -770,6 +770,7 @@ class Handler(BaseHTTPRequestHandler):
             st.inflight -= 1
         st.log({"method": self.command, "path": self.path, "status": self.sent_status,
                 "bytes": self.sent_bytes, "if_none_match": hd.get("If-None-Match"),
+                "if_modified_since": hd.get("If-Modified-Since"),
                 "auth": self.auth, "accept": hd.get("Accept"),
                 "accept_encoding": hd.get("Accept-Encoding"), "user_agent": hd.get("User-Agent"),
                 "api_version": hd.get("X-GitHub-Api-Version"), "inflight": self.inflight_at_start,
