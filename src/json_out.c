@@ -78,6 +78,42 @@ static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r
 	return o;
 }
 
+/* "tooling" and "news", only when the config has them. */
+static void parts_json(json_t *root, const struct ml_draft *d)
+{
+	if (d->tooling_heading) {
+		json_t *o = json_object(), *c = json_array();
+
+		json_object_set_new(o, "heading", json_string(d->tooling_heading));
+		for (size_t i = 0; i < d->tooling.len; i++) {
+			json_t *pr = pr_json(&d->tooling.items[i], d->deps_mode);
+
+			json_object_set_new(pr, "repo", json_string(d->tooling.items[i].repo));
+			json_array_append_new(c, pr);
+		}
+		json_object_set_new(o, "candidates", c);
+		json_object_set_new(root, "tooling", o);
+	}
+	if (d->news.heading) {
+		json_t *o = json_object(), *e = json_array();
+
+		json_object_set_new(o, "heading", json_string(d->news.heading));
+		for (size_t i = 0; i < d->news.nentries; i++) {
+			const struct ml_news_entry *ne = &d->news.entries[i];
+			json_t *eo = json_object();
+
+			json_object_set_new(eo, "title", json_string(ne->title));
+			json_object_set_new(eo, "url", json_string(ne->link));
+			json_object_set_new(eo, "date", time_json(ne->date));
+			json_object_set_new(eo, "offer", json_boolean(ne->offer));
+			json_array_append_new(e, eo);
+		}
+		json_object_set_new(o, "entries", e);
+		json_object_set_new(o, "failures", strv_json(&d->news.failures));
+		json_object_set_new(root, "news", o);
+	}
+}
+
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
 	static const char *const modes[] = { "comment", "comment", "drop", "keep" };
@@ -106,6 +142,7 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 		json_array_append_new(secs, so);
 	}
 	json_object_set_new(root, "sections", secs);
+	parts_json(root, d);
 	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (text && buf_puts(out, text) == 0 && buf_puts(out, "\n") == 0)
 		rc = 0;

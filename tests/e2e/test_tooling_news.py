@@ -133,6 +133,17 @@ def test_candidates_entries_and_no_token_to_feeds():
                                     "laughs.rss")), reqs
         assert all(r["if_none_match"] and r["if_modified_since"] == "Wed, 30 Aug 2023 12:00:00 GMT"
                    and r["auth"] == "none" for r in not_modified)
+        # offline, as JSON: the same candidates and entries from the cache alone; the feeds
+        # never cached are notes, not errors
+        code, out3, err, reqs = env.run("--offline", "--format", "json")
+        assert code == 0 and not reqs, err
+        d = json.loads(out3)
+        assert [c["url"] for c in d["tooling"]["candidates"]] == [
+            f"https://github.com/{r}/pull/{n}" for src in ("rust-lang/rust", "rust-lang/cargo")
+            for r, n, _ in env.expected[src]]
+        assert [e["url"] for e in d["news"]["entries"]] == [l.split("](")[1].split(")")[0]
+                                                          for l in NEWS if "](" in l]
+        assert f"{env.gh.url}/feeds/slow.atom: not fetched: offline, and not in the cache" in d["news"]["failures"]
 
 
 def test_incomplete_search_falls_back_to_the_pulls_listing():
