@@ -7,6 +7,7 @@ Run: python3 tests/e2e/test_tooling_news.py --binary build/mergeletter
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,16 +79,18 @@ class Env:
         self.gh.__exit__(*exc)
         self.tmp.cleanup()
 
-    def run(self, *extra):
+    def run(self, *extra, wrapper=()):
         e = {k: v for k, v in os.environ.items()
              if k not in ("GH_TOKEN", "GITHUB_TOKEN", "GITHUB_API_URL") and not k.lower().endswith("_proxy")}
         e.update(SOURCE_DATE_EPOCH=EPOCH, GH_TOKEN=TOKEN, TZ="XST3:30", LC_ALL="C")
         before = len(self.gh.requests())
-        p = subprocess.run([BINARY, "issue", "--config", self.config, "--month", "2023-08",
+        p = subprocess.run([*wrapper, BINARY, "issue", "--config", self.config, "--month", "2023-08",
                             "--api-url", self.gh.url, "--cache-dir", os.path.join(self.tmp.name, "cache"),
                             *extra], capture_output=True, env=e, timeout=60)
         self.gh.wait_idle()
-        return p.returncode, p.stdout.decode(), p.stderr.decode(), self.gh.requests()[before:]
+        err = p.stderr.decode()
+        assert "Sanitizer" not in err and "runtime error:" not in err, err
+        return p.returncode, p.stdout.decode(), err, self.gh.requests()[before:]
 
 
 def part(md, heading):
@@ -156,6 +159,21 @@ def test_incomplete_search_falls_back_to_the_pulls_listing():
         assert "tooling: search cannot answer for rust-lang/rust; listing its pulls instead" in err, err
         assert any("/pulls?" in r["path"] for r in reqs)
     assert part(out2, "Infrastructure and Tooling") == part(out, "Infrastructure and Tooling")
+
+
+def test_valgrind_whole_issue():
+    """Feeds (broken, billion laughs, oversized, slow) and tooling under valgrind: no leaks,
+    no invalid accesses. A sanitizer build leaves this to ASan/UBSan."""
+    ldd = subprocess.run(["ldd", BINARY], capture_output=True, text=True).stdout
+    if "libasan" in ldd or "libubsan" in ldd or not shutil.which("valgrind"):
+        print("  skipped: sanitizer build or no valgrind")
+        return
+    with Env() as env:
+        code, out, err, _ = env.run("--no-cache", wrapper=[
+            "valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
+            "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect"])
+        assert code == 0, err
+        assert "- [Updated only](https://os.phil-opp.example/updated/)" in out
 
 
 def test_sections_copy_follows_the_shipped_config():
