@@ -6,6 +6,7 @@
  *   status 200
  *   etag W/"..."      (line absent when none)
  *   link <...>; rel="next"  (line absent when none)
+ *   modified DATE     (Last-Modified; line absent when none)
  *   length N
  *   sha256 HEX        (of the body)
  *
@@ -130,6 +131,7 @@ void cache_entry_release(struct ml_cache_entry *e)
 		return;
 	free(e->etag);
 	free(e->link);
+	free(e->modified);
 	free(e->body);
 	*e = (struct ml_cache_entry)ML_CACHE_ENTRY_INIT;
 }
@@ -178,6 +180,7 @@ static int entry_parse(const char *data, size_t len, const char *url, struct ml_
 	v = NULL;
 	e->etag = take_line(&p, end, "etag");
 	e->link = take_line(&p, end, "link");
+	e->modified = take_line(&p, end, "modified");
 	if (!(v = take_line(&p, end, "length")))
 		goto done;
 	blen = strtoull(v, &stop, 10);
@@ -260,6 +263,7 @@ int cache_put(struct ml_cache *c, const char *url, const char *accept,
 	if (!(path = entry_path(c, url, accept)) || buf_puts(&entry, MAGIC) < 0 ||
 	    put_line(&entry, "url", url) < 0 || buf_printf(&entry, "status %ld\n", e->status) < 0 ||
 	    put_line(&entry, "etag", e->etag) < 0 || put_line(&entry, "link", e->link) < 0 ||
+	    put_line(&entry, "modified", e->modified) < 0 ||
 	    buf_printf(&entry, "length %zu\nsha256 %s\n\n", e->len, hex) < 0 ||
 	    buf_add(&entry, e->body ? e->body : "", e->len) < 0) {
 		progress_warn(c->progress, "cache: cannot store %s (out of memory or a bad header)", url);

@@ -15,6 +15,7 @@
 #include "mergeletter/config.h"
 #include "mergeletter/draft.h"
 #include "mergeletter/error.h"
+#include "mergeletter/feeds.h"
 #include "mergeletter/fetch.h"
 #include "mergeletter/file.h"
 #include "mergeletter/filter.h"
@@ -28,6 +29,7 @@
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
 #include "mergeletter/template.h"
+#include "mergeletter/tooling.h"
 
 enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 
@@ -455,9 +457,12 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	struct ml_github gh = { 0 };
 	struct ml_filter *filter = NULL;
 	struct ml_progress progress;
-	int need_api = 0, rc = -1;
+	struct ml_tooling_fetch tf = { 0 };
+	struct ml_feeds_fetch ff = { 0 };
+	int need_api, rc = -1;
 
 	progress_init(&progress, stderr, !o->quiet && isatty(STDERR_FILENO), o->verbose);
+	need_api = cfg && (cfg->tooling.nsources || cfg->news.nfeeds);
 	for (size_t i = 0; i < d->nsections; i++) {
 		need_api |= d->sections[i].org != NULL;
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
@@ -479,7 +484,14 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		gopts.progress = &progress;
 		if (github_open(&gh, &gopts, err) < 0)
 			goto done;
+		tf = (struct ml_tooling_fetch){ &gh, cfg ? &cfg->tooling : NULL, &d->range, NULL, 0, 0 };
+		ff = (struct ml_feeds_fetch){ gh.http, &progress, cfg ? &cfg->news : NULL, &d->range, NULL, 0 };
+		/* queued now, driven by fetch_run()'s http_run() with everything else */
+		if (cfg && (tooling_fetch_start(&tf, err) < 0 || feeds_fetch_start(&ff, err) < 0))
+			goto done;
 		rc = fetch_run(&gh, d, err);
+		if (rc == 0)
+			rc = http_run(gh.http, err);
 		progress_finish(&progress);
 		if (rc < 0)
 			goto done;
@@ -490,8 +502,13 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
 			filter_apply(filter, &d->sections[i].repos[j].prs);
+	if (tooling_fetch_finish(&tf, filter, &d->tooling, err) < 0 ||
+	    feeds_fetch_finish(&ff, &d->news, err) < 0)
+		goto done;
 	rc = 0;
 done:
+	tooling_fetch_release(&tf);
+	feeds_fetch_release(&ff);
 	filter_free(filter);
 	github_close(&gh);
 	return rc;

@@ -7,6 +7,7 @@
  */
 #include "mergeletter/config.h"
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <regex.h>
 #include <stdio.h>
@@ -382,11 +383,178 @@ static int inherit_categories(struct ml_config *cfg)
 	return 0;
 }
 
+/* A heading: a non-empty string on one line, dflt when absent. */
+static int get_heading(struct loader *ld, json_t *obj, const char *dflt, char **out)
+{
+	if (get_string(ld, obj, "heading", out) < 0)
+		return -1;
+	if (*out && (!**out || strpbrk(*out, "\r\n")))
+		return fail_at(ld, "heading", "\"heading\" must be one non-empty line", NULL);
+	if (!*out && !(*out = ml_strdup(dflt)))
+		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
+	return 0;
+}
+
+/* Title words become quoted search terms: no quotes, no control characters. */
+static int title_word_valid(const char *w)
+{
+	int letters = 0;
+
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+		if (*p == '"' || *p < 0x20 || *p == 0x7F)
+			return 0;
+		letters |= *p != ' ';
+	}
+	return letters && w[0] != ' ' && w[strlen(w) - 1] != ' ';
+}
+
+static int load_tooling_source(struct loader *ld, json_t *obj, struct ml_tooling_source *src)
+{
+	static const char *const known[] = { "repo", "labels", "title_words", NULL };
+
+	if (!json_is_object(obj))
+		return fail_at(ld, "sources", "each of \"tooling\".\"sources\" must be an object",
+			       NULL);
+	warn_unknown(ld, obj, known);
+	if (get_string(ld, obj, "repo", &src->repo) < 0)
+		return -1;
+	if (!src->repo || !repo_name_valid(src->repo))
+		return fail_at(ld, src->repo ? src->repo : "sources",
+			       "a tooling source needs \"repo\": \"OWNER/NAME\"", NULL);
+	if (get_strv(ld, obj, "labels", &src->labels) < 0 ||
+	    get_strv(ld, obj, "title_words", &src->title_words) < 0)
+		return -1;
+	for (size_t i = 0; i < src->labels.n; i++)
+		if (!src->labels.v[i][0] || strpbrk(src->labels.v[i], "\",\r\n"))
+			return fail_at(ld, "labels",
+				       "a tooling label must be non-empty, without quotes or commas",
+				       NULL);
+	for (size_t i = 0; i < src->title_words.n; i++)
+		if (!title_word_valid(src->title_words.v[i]))
+			return fail_at(ld, "title_words",
+				       "a title word must be non-empty, without quotes or outer spaces",
+				       NULL);
+	if (src->labels.n == 0 && src->title_words.n == 0)
+		return fail_at(ld, src->repo,
+			       "a tooling source needs \"labels\" or \"title_words\"", NULL);
+	return 0;
+}
+
+static int load_tooling(struct loader *ld, json_t *obj, struct ml_tooling_cfg *t)
+{
+	static const char *const known[] = { "heading", "sources", NULL };
+	json_t *sources, *v;
+	size_t i;
+
+	if (!obj || json_is_null(obj))
+		return 0;
+	if (!json_is_object(obj))
+		return fail_at(ld, "tooling", "\"tooling\" must be an object", NULL);
+	warn_unknown(ld, obj, known);
+	if (get_heading(ld, obj, ML_TOOLING_HEADING, &t->heading) < 0)
+		return -1;
+	sources = json_object_get(obj, "sources");
+	if (!sources || json_is_null(sources))
+		return 0;
+	if (!json_is_array(sources))
+		return fail_at(ld, "sources", "\"tooling\".\"sources\" must be a list", NULL);
+	if (json_array_size(sources) &&
+	    !(t->sources = calloc(json_array_size(sources), sizeof *t->sources)))
+		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
+	json_array_foreach(sources, i, v) {
+		if (load_tooling_source(ld, v, &t->sources[t->nsources++]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* An absolute http(s) URL, checked by libcurl's URL parser. */
+static int feed_url_valid(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL;
+	int ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		 curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		 (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static int load_feed(struct loader *ld, json_t *v, struct ml_feed_cfg *f)
+{
+	static const char *const known[] = { "url", "offer", NULL };
+
+	if (json_is_string(v)) {
+		if (!(f->url = ml_strdup(json_string_value(v))))
+			return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
+	} else if (json_is_object(v)) {
+		json_t *offer = json_object_get(v, "offer");
+
+		warn_unknown(ld, v, known);
+		if (get_string(ld, v, "url", &f->url) < 0)
+			return -1;
+		if (offer && !json_is_boolean(offer))
+			return fail_at(ld, "offer", "\"offer\" must be true or false", NULL);
+		f->offer = json_is_true(offer);
+	} else {
+		return fail_at(ld, "feeds", "a feed is a URL or {\"url\": URL, \"offer\": true}",
+			       NULL);
+	}
+	if (!f->url || !feed_url_valid(f->url)) {
+		struct ml_buf m = ML_BUF_INIT;
+		int rc;
+
+		buf_printf(&m, "feed \"%s\" is not an http(s) URL", f->url ? f->url : "");
+		rc = fail_at(ld, f->url ? f->url : "feeds", m.data, "bad feed URL");
+		buf_release(&m);
+		return rc;
+	}
+	return 0;
+}
+
+static int load_news(struct loader *ld, json_t *obj, struct ml_news_cfg *n)
+{
+	static const char *const known[] = { "heading", "feeds", "timeout_seconds", NULL };
+	json_t *feeds, *v;
+	size_t i;
+
+	if (!obj || json_is_null(obj))
+		return 0;
+	if (!json_is_object(obj))
+		return fail_at(ld, "news", "\"news\" must be an object", NULL);
+	warn_unknown(ld, obj, known);
+	if (get_heading(ld, obj, ML_NEWS_HEADING, &n->heading) < 0)
+		return -1;
+	n->timeout_ms = 20000;
+	v = json_object_get(obj, "timeout_seconds");
+	if (v && (!json_is_number(v) || json_number_value(v) <= 0 || json_number_value(v) > 600))
+		return fail_at(ld, "timeout_seconds",
+			       "\"timeout_seconds\" must be a number of seconds, above 0, at most 600",
+			       NULL);
+	if (v)
+		n->timeout_ms = (long)(json_number_value(v) * 1000);
+	feeds = json_object_get(obj, "feeds");
+	if (!feeds || json_is_null(feeds))
+		return 0;
+	if (!json_is_array(feeds))
+		return fail_at(ld, "feeds", "\"news\".\"feeds\" must be a list", NULL);
+	if (json_array_size(feeds) && !(n->feeds = calloc(json_array_size(feeds), sizeof *n->feeds)))
+		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
+	json_array_foreach(feeds, i, v) {
+		if (load_feed(ld, v, &n->feeds[n->nfeeds++]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int config_parse(struct ml_config *cfg, const char *text, size_t len, const char *path,
 		 struct ml_error *err)
 {
 	static const char *const known[] = { "title", "editors", "sections", "dependency_bumps",
-					     "template", "categories", "default_category", NULL };
+					     "template", "categories", "default_category", "tooling",
+					     "news", NULL };
 	struct loader ld = { text, len, path, 0, err };
 	json_error_t jerr;
 	json_t *root, *sections, *v;
@@ -429,6 +597,12 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 	ld.cursor = 0;
 	if (load_bumps(&ld, json_object_get(root, "dependency_bumps"), cfg) < 0 ||
 	    inherit_categories(cfg) < 0)
+		goto done;
+	ld.cursor = 0;
+	if (load_tooling(&ld, json_object_get(root, "tooling"), &cfg->tooling) < 0)
+		goto done;
+	ld.cursor = 0;
+	if (load_news(&ld, json_object_get(root, "news"), &cfg->news) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -675,5 +849,16 @@ void config_release(struct ml_config *cfg)
 	strv_release(&cfg->bumps.title_patterns);
 	strv_release(&cfg->bumps.labels);
 	strv_release(&cfg->bumps.authors);
+	free(cfg->tooling.heading);
+	for (size_t i = 0; i < cfg->tooling.nsources; i++) {
+		free(cfg->tooling.sources[i].repo);
+		strv_release(&cfg->tooling.sources[i].labels);
+		strv_release(&cfg->tooling.sources[i].title_words);
+	}
+	free(cfg->tooling.sources);
+	free(cfg->news.heading);
+	for (size_t i = 0; i < cfg->news.nfeeds; i++)
+		free(cfg->news.feeds[i].url);
+	free(cfg->news.feeds);
 	memset(cfg, 0, sizeof *cfg);
 }

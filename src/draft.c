@@ -50,6 +50,10 @@ int draft_from_config(struct ml_draft *d, const struct ml_config *cfg,
 	d->deps_mode = cfg->deps_mode ? cfg->deps_mode : ML_DEPS_COMMENT;
 	if (cfg->title && !(d->title = ml_strdup(cfg->title)))
 		goto oom;
+	if (cfg->tooling.heading && !(d->tooling_heading = ml_strdup(cfg->tooling.heading)))
+		goto oom;
+	if (cfg->news.heading && !(d->news.heading = ml_strdup(cfg->news.heading)))
+		goto oom;
 	for (size_t i = 0; i < cfg->editors.n; i++)
 		if (strv_push(&d->editors, cfg->editors.v[i]) < 0)
 			goto oom;
@@ -119,6 +123,9 @@ void draft_release(struct ml_draft *d)
 		free(s->org);
 	}
 	free(d->sections);
+	free(d->tooling_heading);
+	pr_list_release(&d->tooling);
+	news_release(&d->news);
 	memset(d, 0, sizeof *d);
 }
 

@@ -45,6 +45,8 @@ struct transfer {
 	struct ml_cache_entry cached; /* loaded at start when a cache is set */
 	ml_http_done_fn done;
 	void *ud;
+	struct ml_http_req req; /* its options (accept points to the copy above) */
+	int too_big;      /* the body passed req.max_bytes */
 	int attempts;     /* sent so far */
 	int waits;        /* primary-limit waits so far */
 	int64_t not_before; /* monotonic ms */
@@ -147,6 +149,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct transfer *t = ud;
 
+	if (t->req.max_bytes && t->body.len + size * nmemb > t->req.max_bytes) {
+		t->too_big = 1;
+		return 0;
+	}
 	return buf_add(&t->body, data, size * nmemb) < 0 ? 0 : size * nmemb;
 }
 
@@ -173,12 +179,23 @@ static enum resource resource_of(const char *url)
 int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
 	     void *ud, struct ml_error *err)
 {
+	struct ml_http_req req = ML_HTTP_REQ_INIT;
+
+	req.accept = accept;
+	return http_get_opts(h, url, &req, done, ud, err);
+}
+
+int http_get_opts(struct ml_http *h, const char *url, const struct ml_http_req *req,
+		  ml_http_done_fn done, void *ud, struct ml_error *err)
+{
 	struct transfer *t = calloc(1, sizeof *t);
 
-	if (!t || !(t->url = ml_strdup(url)) || !(t->accept = ml_strdup(accept))) {
+	if (!t || !(t->url = ml_strdup(url)) || !(t->accept = ml_strdup(req->accept))) {
 		transfer_free(t);
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	}
+	t->req = *req;
+	t->req.accept = t->accept;
 	t->h = h;
 	t->done = done;
 	t->ud = ud;
@@ -213,12 +230,19 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 	t->easy = e;
 	if (buf_printf(&line, "Accept: %s", t->accept) < 0 ||
 	    !(t->headers = curl_slist_append(NULL, line.data)) ||
-	    !curl_slist_append(t->headers, "X-GitHub-Api-Version: 2022-11-28") ||
-	    (h->auth && !curl_slist_append(t->headers, h->auth)))
+	    (!t->req.no_auth &&
+	     !curl_slist_append(t->headers, "X-GitHub-Api-Version: 2022-11-28")) ||
+	    (h->auth && !t->req.no_auth && !curl_slist_append(t->headers, h->auth)))
 		goto oom;
 	if (t->cached.etag) {
 		buf_reset(&line);
 		if (buf_printf(&line, "If-None-Match: %s", t->cached.etag) < 0 ||
+		    !curl_slist_append(t->headers, line.data))
+			goto oom;
+	}
+	if (t->cached.modified) {
+		buf_reset(&line);
+		if (buf_printf(&line, "If-Modified-Since: %s", t->cached.modified) < 0 ||
 		    !curl_slist_append(t->headers, line.data))
 			goto oom;
 	}
@@ -237,7 +261,8 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+			 t->req.timeout_ms > 0 ? t->req.timeout_ms : h->opts.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	/* Over TLS, wait for a connection that may multiplex rather than open another. */
 	if (strncmp(t->url, "https:", 6) == 0)
@@ -425,12 +450,32 @@ static int deliver(struct ml_http *h, struct transfer *t, struct ml_http_respons
 	return rc;
 }
 
+static int retries_of(const struct ml_http *h, const struct transfer *t)
+{
+	return t->req.max_retries >= 0 ? t->req.max_retries : h->opts.max_retries;
+}
+
+/* A soft request's failure, handed to its callback. */
+static int deliver_failure(struct ml_http *h, struct transfer *t, const char *why,
+			   struct ml_error *err)
+{
+	struct ml_http_response r;
+
+	memset(&r, 0, sizeof r);
+	r.url = t->url;
+	r.body = "";
+	r.rl_remaining = -1;
+	r.retry_after = -1;
+	r.error = why;
+	return deliver(h, t, &r, err);
+}
+
 /* 1: rescheduled (t now belongs to the queue); 0: done; -1: stop the run. */
 static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 			   struct ml_error *err)
 {
 	struct ml_http_response r;
-	char *link = NULL, *etag = NULL, *resource = NULL;
+	char *link = NULL, *etag = NULL, *resource = NULL, *modified = NULL;
 	long ms = (long)(progress_now_ms() - t->started);
 	int rc = -1;
 
@@ -438,11 +483,24 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	r.url = t->url;
 	if (code != CURLE_OK) {
 		progress_request(h->opts.progress, "GET", t->url, 0, t->body.len, ms, ML_CACHE_NONE);
-		if (retryable(code) && t->attempts <= h->opts.max_retries) {
+		if (retryable(code) && !t->too_big && t->attempts <= retries_of(h, t)) {
 			h->stats.retries++;
 			reschedule(h, t, backoff_ms(h, t->attempts),
 				   t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
 			return 1;
+		}
+		if (t->req.soft) {
+			char why[CURL_ERROR_SIZE + 64];
+
+			if (t->too_big)
+				snprintf(why, sizeof why, "the body passes %zu bytes", t->req.max_bytes);
+			else if (code == CURLE_OPERATION_TIMEDOUT)
+				snprintf(why, sizeof why, "timed out after %d attempt%s", t->attempts,
+					 t->attempts == 1 ? "" : "s");
+			else
+				snprintf(why, sizeof why, "%s",
+					 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+			return deliver_failure(h, t, why, err);
 		}
 		return error_set(err, ML_EXIT_NETWORK,
 				 "GET %s failed after %d attempt%s: %s; check --api-url and your network connection",
@@ -458,6 +516,7 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	r.rl_remaining = header_long(t->easy, "x-ratelimit-remaining", -1);
 	r.rl_reset = header_long(t->easy, "x-ratelimit-reset", 0);
 	r.retry_after = header_long(t->easy, "Retry-After", -1);
+	r.last_modified = modified = header_copy(t->easy, "Last-Modified");
 	progress_request(h->opts.progress, "GET", t->url, r.status, r.len, ms,
 			 r.status == 304 && t->cached.body ? ML_CACHE_REVALIDATED : ML_CACHE_NONE);
 	if (r.status == 304 && t->cached.body) {
@@ -467,8 +526,9 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 		r.len = t->cached.len;
 		r.link = t->cached.link;
 		r.etag = t->cached.etag;
+		r.last_modified = t->cached.modified;
 		r.from_cache = 1;
-	} else if (r.status >= 500 && r.status <= 599 && t->attempts <= h->opts.max_retries) {
+	} else if (r.status >= 500 && r.status <= 599 && t->attempts <= retries_of(h, t)) {
 		long delay = backoff_ms(h, t->attempts);
 
 		if (r.retry_after > 0 && r.retry_after <= h->opts.max_wait &&
@@ -478,12 +538,12 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 		reschedule(h, t, delay, "server error");
 		rc = 1;
 		goto done;
-	} else if (r.status == 403 || r.status == 429) {
+	} else if ((r.status == 403 || r.status == 429) && !t->req.no_auth) {
 		rc = rate_limit(h, t, &r, err);
 		if (rc != 0)
 			goto done;
 	} else if (r.status == 200 && h->opts.cache) {
-		struct ml_cache_entry e = { r.status, etag, link, t->body.data, t->body.len };
+		struct ml_cache_entry e = { r.status, etag, link, t->body.data, t->body.len, modified };
 
 		cache_put(h->opts.cache, t->url, t->accept, &e);
 	}
@@ -492,6 +552,7 @@ done:
 	free(link);
 	free(etag);
 	free(resource);
+	free(modified);
 	return rc;
 }
 
@@ -500,7 +561,9 @@ static int answer_offline(struct ml_http *h, struct transfer *t, struct ml_error
 {
 	struct ml_http_response r;
 
-	if (!cache_get(h->opts.cache, t->url, t->accept, &t->cached))
+	if (!cache_get(h->opts.cache, t->url, t->accept, &t->cached) && t->req.soft)
+		return deliver_failure(h, t, "offline, and not in the cache", err);
+	if (!t->cached.body)
 		return error_set(err, ML_EXIT_NETWORK,
 				 "offline: no cached response for GET %s; run once without --offline to fill the cache",
 				 t->url);
@@ -511,6 +574,7 @@ static int answer_offline(struct ml_http *h, struct transfer *t, struct ml_error
 	r.len = t->cached.len;
 	r.link = t->cached.link;
 	r.etag = t->cached.etag;
+	r.last_modified = t->cached.modified;
 	r.rl_remaining = -1;
 	r.retry_after = -1;
 	r.from_cache = 1;

@@ -95,6 +95,42 @@ static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r
 	return o;
 }
 
+/* "tooling" and "news", only when the config has them. */
+static void parts_json(json_t *root, const struct ml_draft *d, int *ok)
+{
+	if (d->tooling_heading) {
+		json_t *o = json_object(), *c = json_array();
+
+		put(o, "heading", json_string(d->tooling_heading), ok);
+		for (size_t i = 0; i < d->tooling.len; i++) {
+			json_t *pr = pr_json(&d->tooling.items[i], d->deps_mode, ok);
+
+			put(pr, "repo", json_string(d->tooling.items[i].repo), ok);
+			push(c, pr, ok);
+		}
+		put(o, "candidates", c, ok);
+		put(root, "tooling", o, ok);
+	}
+	if (d->news.heading) {
+		json_t *o = json_object(), *e = json_array();
+
+		put(o, "heading", json_string(d->news.heading), ok);
+		for (size_t i = 0; i < d->news.nentries; i++) {
+			const struct ml_news_entry *ne = &d->news.entries[i];
+			json_t *eo = json_object();
+
+			put(eo, "title", json_string(ne->title), ok);
+			put(eo, "url", json_string(ne->link), ok);
+			put(eo, "date", time_json(ne->date), ok);
+			put(eo, "offer", json_boolean(ne->offer), ok);
+			push(e, eo, ok);
+		}
+		put(o, "entries", e, ok);
+		put(o, "failures", strv_json(&d->news.failures, ok), ok);
+		put(root, "news", o, ok);
+	}
+}
+
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
 	json_t *root = json_object(), *range = json_object(), *secs = json_array();
@@ -122,6 +158,7 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 		push(secs, so, &ok);
 	}
 	put(root, "sections", secs, &ok);
+	parts_json(root, d, &ok);
 	if (ok)
 		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (text && buf_puts(out, text) == 0 && buf_puts(out, "\n") == 0)

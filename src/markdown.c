@@ -342,7 +342,8 @@ struct render {
 };
 
 static const char *const main_names[] = { "title", "month", "date", "editors", "range",
-					  "sections", "section:", "news", "tooling", NULL };
+					  "sections", "section:", "news", "tooling", "news_heading",
+					  "tooling_heading", NULL };
 static const char *const section_names[] = { "heading", "intro", "repos", "month", "range",
 					     NULL };
 static const char *const repo_names[] = { "heading", "maintainers", "intro", "changes",
@@ -476,6 +477,54 @@ static const char *issue_title(const struct ml_draft *d)
 
 static int write_repos(struct ml_buf *out, struct render *rd, const struct ml_draft_section *s);
 
+/* "- [Title](url)", or in a comment of its own for the editor to pick. */
+static int link_item(struct ml_buf *out, const char *title, const char *url, int commented)
+{
+	struct ml_buf item = ML_BUF_INIT;
+	int rc = -1;
+
+	if (buf_puts(&item, "- [") < 0 || markdown_link_text(&item, title) < 0 ||
+	    buf_printf(&item, "](%s)", url) < 0)
+		goto done;
+	if (commented)
+		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
+			     buf_puts(out, " -->\n") < 0
+			     ? -1
+			     : 0;
+	else
+		rc = buf_printf(out, "%s\n", item.data);
+done:
+	buf_release(&item);
+	return rc;
+}
+
+/* {{news}}: a blank line, the failed feeds' notes, then the entries, oldest
+ * first; nothing when there is neither. */
+static int news_entries(struct ml_buf *out, const struct ml_news *n)
+{
+	if ((n->failures.n || n->nentries) && buf_puts(out, "\n") < 0)
+		return -1;
+	for (size_t i = 0; i < n->failures.n; i++)
+		if (buf_puts(out, "<!-- mergeletter: feed ") < 0 ||
+		    markdown_comment_text(out, n->failures.v[i]) < 0 || buf_puts(out, " -->\n") < 0)
+			return -1;
+	for (size_t i = 0; i < n->nentries; i++)
+		if (link_item(out, n->entries[i].title, n->entries[i].link, n->entries[i].offer) < 0)
+			return -1;
+	return 0;
+}
+
+/* {{tooling}}: a blank line and every candidate in a comment of its own. */
+static int tooling_candidates(struct ml_buf *out, const struct ml_draft *d)
+{
+	if (d->tooling.len && buf_puts(out, "\n") < 0)
+		return -1;
+	for (size_t i = 0; i < d->tooling.len; i++)
+		if (pr_item(out, &d->tooling.items[i], 1) < 0)
+			return -1;
+	return 0;
+}
+
 static int main_value(struct render *rd, struct ml_buf *out, const char *name, const char *arg,
 		      int toml)
 {
@@ -492,8 +541,14 @@ static int main_value(struct render *rd, struct ml_buf *out, const char *name, c
 	}
 	if (strcmp(name, "editors") == 0)
 		return editors_value(out, d, toml);
-	if (strcmp(name, "news") == 0 || strcmp(name, "tooling") == 0)
-		return 0;
+	if (strcmp(name, "news_heading") == 0)
+		return buf_puts(out, d->news.heading ? d->news.heading : ML_NEWS_HEADING);
+	if (strcmp(name, "tooling_heading") == 0)
+		return buf_puts(out, d->tooling_heading ? d->tooling_heading : ML_TOOLING_HEADING);
+	if (strcmp(name, "news") == 0)
+		return news_entries(out, &d->news);
+	if (strcmp(name, "tooling") == 0)
+		return tooling_candidates(out, d);
 	if (strcmp(name, "section") == 0) {
 		for (size_t i = 0; i < d->nsections; i++)
 			if (d->sections[i].heading && strcmp(d->sections[i].heading, arg) == 0)

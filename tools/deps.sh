@@ -6,4 +6,4 @@ SUDO=""
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config git python3 valgrind \
-	libcurl4-openssl-dev libjansson-dev libgit2-dev >/dev/null
+	libcurl4-openssl-dev libjansson-dev libgit2-dev libxml2-dev >/dev/null

@@ -28,9 +28,10 @@ struct ml_cache_entry {
 	char *link; /* NULL when the response had none */
 	char *body; /* NUL-terminated */
 	size_t len;
+	char *modified; /* Last-Modified, NULL when the response had none */
 };
 
-#define ML_CACHE_ENTRY_INIT { 0, NULL, NULL, NULL, 0 }
+#define ML_CACHE_ENTRY_INIT { 0, NULL, NULL, NULL, 0, NULL }
 
 /* dir NULL: $XDG_CACHE_HOME/mergeletter, else $HOME/.cache/mergeletter.
  * The directory is created (mode 0700) when missing. token may be NULL.

@@ -74,6 +74,35 @@ struct ml_bump_rules {
 	struct ml_strv authors;
 };
 
+/* "tooling": merged PRs of toolchain repositories offered as candidates. */
+struct ml_tooling_source {
+	char *repo;                /* "owner/name" */
+	struct ml_strv labels;     /* any of them makes a candidate */
+	struct ml_strv title_words; /* words or phrases, whole words, case-insensitive */
+};
+
+struct ml_tooling_cfg {
+	char *heading; /* NULL: no "tooling" in the config */
+	struct ml_tooling_source *sources;
+	size_t nsources;
+};
+
+/* "news": the month's entries of Atom and RSS feeds. */
+struct ml_feed_cfg {
+	char *url;
+	int offer; /* entries go into per-line comments, for the editor to pick */
+};
+
+struct ml_news_cfg {
+	char *heading; /* NULL: no "news" in the config */
+	struct ml_feed_cfg *feeds;
+	size_t nfeeds;
+	long timeout_ms; /* per feed ("timeout_seconds", default 20) */
+};
+
+#define ML_TOOLING_HEADING "Infrastructure and Tooling"
+#define ML_NEWS_HEADING "Announcements, News, and Blog Posts"
+
 struct ml_config {
 	char *path;
 	char *title;   /* "This Month in Rust OSDev" */
@@ -84,6 +113,8 @@ struct ml_config {
 	enum ml_deps_mode deps_mode;
 	char *template_path; /* "template", relative to the config file; NULL: built in */
 	struct ml_categories categories; /* inherited by every section */
+	struct ml_tooling_cfg tooling;
+	struct ml_news_cfg news;
 };
 
 int config_load(struct ml_config *cfg, const char *path, struct ml_error *err);

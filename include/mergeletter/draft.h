@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "mergeletter/config.h"
+#include "mergeletter/feeds.h"
 #include "mergeletter/pr.h"
 #include "mergeletter/range.h"
 
@@ -40,6 +41,9 @@ struct ml_draft {
 	struct ml_draft_section *sections;
 	size_t nsections;
 	const struct ml_template *tmpl; /* borrowed; NULL: the built-in one */
+	char *tooling_heading;     /* NULL: no tooling part configured */
+	struct ml_pr_list tooling; /* candidates: each source in turn, merge order */
+	struct ml_news news;       /* news.heading NULL: no news part configured */
 };
 
 /* A draft with the config's sections and repositories, no PRs yet. */

@@ -63,7 +63,24 @@ struct ml_http_response {
 	const char *rl_resource; /* x-ratelimit-resource or NULL */
 	long retry_after;     /* Retry-After seconds, -1 when absent */
 	int from_cache;       /* the body came from the cache (304 or offline) */
+	const char *last_modified; /* Last-Modified header or NULL */
+	const char *error;    /* soft requests: why the transfer failed (status 0), else NULL */
 };
+
+/* Per-request options of http_get_opts(). */
+struct ml_http_req {
+	const char *accept;
+	int no_auth;       /* send neither the token nor GitHub's headers, and leave
+			      403/429 answers to the callback (a non-GitHub origin) */
+	int soft;          /* a transport failure, an oversized body or an offline
+			      miss is delivered to the callback as status 0 with
+			      `error` set, instead of stopping the run */
+	long timeout_ms;   /* 0: the engine's */
+	size_t max_bytes;  /* a longer body fails the transfer; 0: unbounded */
+	int max_retries;   /* -1: the engine's */
+};
+
+#define ML_HTTP_REQ_INIT { NULL, 0, 0, 0, 0, -1 }
 
 struct ml_http_stats {
 	unsigned long requests;     /* sent over the network (retries included) */
@@ -83,6 +100,10 @@ int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_er
 /* Queue a GET of url with the given Accept header. */
 int http_get(struct ml_http *h, const char *url, const char *accept,
 	     ml_http_done_fn done, void *ud, struct ml_error *err);
+/* Queue a GET with per-request options. Conditional requests send the
+ * stored ETag as If-None-Match and Last-Modified as If-Modified-Since. */
+int http_get_opts(struct ml_http *h, const char *url, const struct ml_http_req *req,
+		  ml_http_done_fn done, void *ud, struct ml_error *err);
 /* Run until no request is queued or in flight, or a callback fails. */
 int http_run(struct ml_http *h, struct ml_error *err);
 /* Requests sent so far (for --verbose and benchmarks). */

@@ -6,8 +6,10 @@
  * (one category of a repository's list) default to the built-in ones.
  *
  * Placeholders (a block is one alone on its line; see template.h):
- *  main:     {{title}} {{month}} {{range}} {{date}} {{editors}} {{news}}
- *            {{tooling}} {{sections}} (every section not placed by name)
+ *  main:     {{title}} {{month}} {{range}} {{date}} {{editors}}
+ *            {{news_heading}} {{news}} {{tooling_heading}} {{tooling}}
+ *            (the last two: a blank line and the entries, or nothing)
+ *            {{sections}} (every section not placed by name)
  *            {{section:HEADING}} (that section's repositories)
  *  section:  {{heading}} {{intro}} (its paragraph and a blank line)
  *            {{repos}}

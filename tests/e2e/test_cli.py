@@ -18,7 +18,7 @@ from harness import ROOT, FakeGitHub, opener, parse_args, run_tests  # noqa: E40
 DATA = os.path.join(ROOT, "tests", "data")
 AUG = os.path.join(DATA, "rust-osdev-2023-08")
 PAGINATED = os.path.join(DATA, "paginated")
-CONFIG = os.path.join(ROOT, "config", "rust-osdev.json")
+CONFIG = os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json")  # the shipped config without tooling and news
 BINARY = None
 EPOCH = "1693958400"  # 2023-09-06
 

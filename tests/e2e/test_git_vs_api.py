@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, FakeGitHub, parse_args, run_tests  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
-CONFIG = os.path.join(ROOT, "config", "rust-osdev.json")
+CONFIG = os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json")  # the shipped config without tooling and news
 EPOCH = "1693958400"  # 2023-09-06
 # (data set, repositories to leave out, months to compare)
 DATASETS = [

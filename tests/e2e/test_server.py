@@ -553,6 +553,59 @@ def test_search_qualifiers():
 
 
 @test
+def test_search_label_lists_titles_and_or():
+    def pr(n, title, labels=()):
+        return {"number": n, "title": title, "user": "u", "created_at": "2023-08-01T00:00:00Z",
+                "updated_at": "2023-08-02T00:00:00Z", "closed_at": "2023-08-02T00:00:00Z",
+                "merged_at": "2023-08-02T00:00:00Z", "labels": list(labels), "body": "linker in body"}
+    pulls = [pr(1, "Add a target", ["O-riscv"]), pr(2, "Update LLVM", ["O-x86_64"]),
+             pr(3, "Fix the calling  convention", ["T-compiler"]), pr(4, "Unrelated", ["needs triage"]),
+             pr(5, "Add targets")]
+    d = temp_data({"o/r": {"id": 1, "pulls": pulls}})
+    base = "is:pr is:merged merged:2023-08-01..2023-08-31 repo:o/r "
+    with FakeGitHub(d.name) as gh:
+        def numbers(q):
+            r = search(gh, base + q, per_page=100)
+            eq(r.status, 200, q)
+            return sorted(x["number"] for x in r.json()["items"])
+        eq(numbers("label:O-riscv,O-x86_64"), [1, 2], "label:a,b is an OR")
+        eq(numbers('label:"needs triage",O-riscv'), [1, 4], "quoted label names")
+        eq(numbers("label:O-riscv label:O-x86_64"), [], "two label: qualifiers are an AND")
+        eq(numbers('"target" OR "LLVM" in:title'), [1, 2, 5], "OR of words, substring (stemming)")
+        eq(numbers('"calling convention" in:title'), [3], "a phrase, whitespace runs alike")
+        eq(numbers("linker in:title"), [], "in:title leaves the body out")
+        eq(numbers("linker"), [1, 2, 3, 4, 5], "without in:title the body counts")
+        eq(search(gh, base + " OR ".join(f'"w{i}"' for i in range(7)) + " in:title").status, 422,
+           "more than five operators")
+    d.cleanup()
+
+
+@test
+def test_feeds_route():
+    d = temp_data({"o/r": {"id": 1, "pulls": []}})
+    os.makedirs(os.path.join(d.name, "feeds"))
+    with open(os.path.join(d.name, "feeds", "a.atom"), "w") as f:
+        f.write("<feed xmlns='http://www.w3.org/2005/Atom'/>")
+    with FakeGitHub(d.name, token=TOKEN) as gh:
+        r = get(gh.url + "/feeds/a.atom")
+        eq(r.status, 200, "feed")
+        eq(r.body, b"<feed xmlns='http://www.w3.org/2005/Atom'/>", "feed body")
+        assert r.headers["Content-Type"].startswith("application/atom+xml"), r.headers["Content-Type"]
+        etag, modified = r.headers["ETag"], r.headers["Last-Modified"]
+        eq(get(gh.url + "/feeds/a.atom", {"If-None-Match": etag}).status, 304, "If-None-Match")
+        eq(get(gh.url + "/feeds/a.atom", {"If-Modified-Since": modified}).status, 304, "If-Modified-Since")
+        eq(get(gh.url + "/feeds/a.atom", {"If-None-Match": '"other"', "If-Modified-Since": modified}).status,
+           200, "If-None-Match wins")
+        eq(get(gh.url + "/feeds/nope.rss").status, 404, "missing feed")
+        eq(get(gh.url + "/feeds/..%2Frepos").status, 404, "no way out of DIR/feeds")
+        gh.wait_idle()
+        log = [x for x in gh.requests() if x["path"].startswith("/feeds/")]
+        eq(log[0]["auth"], "none", "logged auth")
+        eq(log[2]["if_modified_since"], modified, "logged If-Modified-Since")
+    d.cleanup()
+
+
+@test
 def test_search_pagination_and_1000_cap():
     repo = {"id": 42, "pulls": many_prs(1100)}
     with temp_data({"big/many": repo, "big/other": {"id": 43, "pulls": many_prs(3)}},
@@ -628,7 +681,7 @@ def test_latency_overlaps_and_inflight_is_logged():
         log = gh.requests()
         eq(max(x["inflight"] for x in log), 5, "max inflight")
         for x in log:
-            eq(set(x), {"method", "path", "status", "bytes", "if_none_match", "auth", "accept",
+            eq(set(x), {"method", "path", "status", "bytes", "if_none_match", "if_modified_since", "auth", "accept",
                         "accept_encoding", "user_agent", "api_version", "inflight", "fault",
                         "t_start", "t_end"}, "log fields")
             assert x["t_end"] - x["t_start"] >= 0.39, "latency"

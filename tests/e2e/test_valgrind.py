@@ -39,9 +39,9 @@ def main():
     env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN")}
     env["SOURCE_DATE_EPOCH"] = "1693958400"
     cases = [
-        (["issue", "--config", os.path.join(ROOT, "config", "rust-osdev.json"), "--month", "2023-08"], 0),
+        (["issue", "--config", os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json"), "--month", "2023-08"], 0),
         (["section", "rust-osdev/nope", "--month", "2023-08"], 3),
-        (["issue", "--config", os.path.join(ROOT, "config", "rust-osdev.json"), "--previous",
+        (["issue", "--config", os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json"), "--previous",
           os.path.join(ROOT, "tests", "cases", "issue-previous", "previous.md"), "--month", "2023-08"], 0),
     ]
     passed = failed = 0

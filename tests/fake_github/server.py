@@ -42,9 +42,16 @@ Endpoints (GET and HEAD; owner/repo/org names are case-insensitive):
         merged:/closed:/created:/updated: with A..B (inclusive, * = open end), >=A, >A,
         <=A, <A or A (dates YYYY-MM-DD are whole UTC days; ISO times are exact),
         repo:, org:, user: (ORed together), author:/-author: (app/NAME = NAME[bot]),
-        label:/-label:; any other word is matched against title and body.
+        label:/-label: (label:a,b is an OR), in:title; any other word or "quoted phrase"
+        is matched (as a substring, fuzzier than GitHub's stemming) against title and
+        body, or the title alone with in:title; `a OR b` is an OR of words; more than
+        five AND/OR/NOT operators is a 422.
         Only the first 1000 results are reachable; q over 256 characters is a 422.
   /rate_limit                                  free of charge
+  /feeds/NAME                                  the file DIR/feeds/NAME as a feed (not GitHub):
+        free of charge, ETag and a fixed Last-Modified; 304 for a matching If-None-Match,
+        or (without one) an If-Modified-Since equal to it; the slow feed of a test is a
+        fault rule with delay_ms
   Lists are paginated with absolute Link headers (rel next, last, first, prev).
 
 Behaviour shared by every response: JSON bodies (compact, UTF-8), x-ratelimit-* headers,
@@ -85,7 +92,7 @@ whose regex matches and which has uses left is used up and applied):
 
 Log (--log FILE): one JSON line per request, appended when it completes:
   {"method", "path" (path+query as sent), "status" (0 = closed without a response),
-   "bytes" (body bytes sent), "if_none_match", "auth" ("bearer"|"token"|"none"|"bad"),
+   "bytes" (body bytes sent), "if_none_match", "if_modified_since", "auth" ("bearer"|"token"|"none"|"bad"),
    "accept", "accept_encoding", "user_agent", "api_version", "inflight" (requests in
    flight when this one started, itself included), "fault" (rule index or null),
    "t_start", "t_end"}
@@ -125,6 +132,9 @@ LABEL_INFO = {"dependencies": ("0366d6", "Pull requests that update a dependency
               "bug": ("d73a4a", "Something isn't working"),
               "enhancement": ("a2eeef", "New feature or request"),
               "documentation": ("0075ca", "Improvements or additions to documentation")}
+
+
+FEED_LAST_MODIFIED = "Wed, 30 Aug 2023 12:00:00 GMT"
 
 
 class DataError(Exception):
@@ -183,6 +193,7 @@ class Store:
         self.by_id = {}      # repo id -> facts
         self.orgs = {}       # org (lower) -> {"login", "id", "repos": [facts]}
         self.incomplete_for = set()
+        self.feeds_dir = os.path.join(data_dir, "feeds")
         root = os.path.join(data_dir, "repos")
         if not os.path.isdir(root):
             raise DataError(f"{root}: no such directory")
@@ -500,10 +511,21 @@ def parse_range(v):
 def search(store, q):
     """Return (matching (facts, pr) pairs, scope repo names) for query q."""
     scopes, authors, not_authors, labels, not_labels, text, preds = [], [], [], [], [], [], []
-    for m in re.finditer(r'(-?)([A-Za-z_]+):("[^"]*"|\S+)|"([^"]*)"|(\S+)', q):
+    operators, join_next, title_only = 0, False, False
+    for m in re.finditer(r'(-?)([A-Za-z_]+):((?:"[^"]*"|[^\s,"]+)(?:,(?:"[^"]*"|[^\s,"]+))*)|"([^"]*)"|(\S+)', q):
         neg, key, val = m.group(1), (m.group(2) or "").lower(), (m.group(3) or "").strip('"')
+        if m.group(5) in ("OR", "AND", "NOT"):
+            operators += 1
+            join_next = m.group(5) == "OR" and bool(text)
+            continue
         if m.group(4) is not None or m.group(5) is not None:
-            text.append((m.group(4) if m.group(4) is not None else m.group(5)).lower())
+            # text is a list of alternatives (OR groups), all of which must match
+            word = " ".join((m.group(4) if m.group(4) is not None else m.group(5)).lower().split())
+            if join_next:
+                text[-1].append(word)
+            else:
+                text.append([word])
+            join_next = False
         elif key in ("is", "type") and not neg:
             val = val.lower()
             if val in ("pr", "pull-request"):
@@ -527,9 +549,18 @@ def search(store, q):
             login = val[4:] + "[bot]" if val.startswith("app/") else val
             (not_authors if neg else authors).append(login.lower())
         elif key == "label":
-            (not_labels if neg else labels).append(val.lower())
+            # label:a,b is an OR of its names (quoted names may hold spaces)
+            names = [x.strip('"').lower() for x in re.findall(r'"[^"]*"|[^,]+', m.group(3))]
+            if neg:
+                not_labels.extend(names)
+            else:
+                labels.append(names)
+        elif key == "in" and not neg and val.lower() == "title":
+            title_only = True
         else:
-            text.append(m.group(0).lower())
+            text.append([m.group(0).lower()])
+    if operators > 5:
+        raise SearchError("More than five AND / OR / NOT operators were used.")
 
     def in_scope(f):
         return not scopes or any(
@@ -547,10 +578,13 @@ def search(store, q):
         for p in f["pulls"]:
             login = p["user"].lower()
             names = [x.lower() for x in p.get("labels", [])]
-            hay = (p["title"] + "\n" + (p.get("body") or "")).lower()
+            hay = " ".join((p["title"] if title_only else p["title"] + "\n" + (p.get("body") or ""))
+                           .lower().split())
             if ((not authors or login in authors) and login not in not_authors
-                    and all(x in names for x in labels) and not any(x in names for x in not_labels)
-                    and all(t in hay for t in text) and all(pred(f, p) for pred in preds)):
+                    and all(any(x in names for x in group) for group in labels)
+                    and not any(x in names for x in not_labels)
+                    and all(any(t in hay for t in group) for group in text)
+                    and all(pred(f, p) for pred in preds)):
                 hits.append((f, p))
     return hits, [f["full_name"].lower() for f in scope]
 
@@ -736,6 +770,7 @@ class Handler(BaseHTTPRequestHandler):
             st.inflight -= 1
         st.log({"method": self.command, "path": self.path, "status": self.sent_status,
                 "bytes": self.sent_bytes, "if_none_match": hd.get("If-None-Match"),
+                "if_modified_since": hd.get("If-Modified-Since"),
                 "auth": self.auth, "accept": hd.get("Accept"),
                 "accept_encoding": hd.get("Accept-Encoding"), "user_agent": hd.get("User-Agent"),
                 "api_version": hd.get("X-GitHub-Api-Version"), "inflight": self.inflight_at_start,
@@ -773,6 +808,9 @@ class Handler(BaseHTTPRequestHandler):
                                        b"overview/resources-in-the-rest-api#user-agent-required). Check "
                                        b"https://developer.github.com for other possible causes.\n",
                                   [("Content-Type", "text/plain; charset=utf-8")], etag=False), method)
+        if path.startswith("/feeds/"):
+            return self.send(self.feed(store, path), method, extra=extra, kind=rule.get("kind") if rule else None,
+                             rule=rule)
         if self.auth == "bad":
             return self.send(Resp(401, {"message": "Bad credentials", "documentation_url": DOCS,
                                         "status": "401"}, etag=False), method,
@@ -941,6 +979,25 @@ class Handler(BaseHTTPRequestHandler):
         last = max(1, math.ceil(reachable / per_page))
         return Resp(200, body, [("Cache-Control", "no-cache")], etag=False,
                     link=link_header(store.api, "/search/issues", pairs, page, last))
+
+    def feed(self, store, path):
+        """A file of DIR/feeds as a feed: ETag and Last-Modified, 304 for either."""
+        name = unquote(path[len("/feeds/"):])
+        fpath = os.path.join(store.feeds_dir, name)
+        if "/" in name or name.startswith(".") or not os.path.isfile(fpath):
+            return Resp(404, b"not found\n", [("Content-Type", "text/plain")], etag=False)
+        with open(fpath, "rb") as f:
+            body = f.read()
+        ctype = {"atom": "application/atom+xml", "rss": "application/rss+xml"}.get(
+            name.rsplit(".", 1)[-1], "application/xml")
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        modified = FEED_LAST_MODIFIED
+        inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+        headers = [("ETag", etag), ("Last-Modified", modified)]
+        if (inm and etag in [x.strip().removeprefix("W/") for x in inm.split(",")]) or (
+                not inm and ims == modified):
+            return Resp(304, b"", headers, etag=False)
+        return Resp(200, body, [("Content-Type", ctype + "; charset=utf-8")] + headers, etag=False)
 
     def rate_limit_resp(self):
         st = self.server.state

@@ -92,7 +92,8 @@ static void roundtrip(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL, *other = NULL;
-	struct ml_cache_entry in = { 200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]", 7 };
+	struct ml_cache_entry in = { 200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]", 7,
+				     "Wed, 02 Aug 2023 10:00:00 GMT" };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	const char *url = "http://127.0.0.1:1/repos/o/r/pulls?per_page=100";
 
@@ -107,6 +108,7 @@ static void roundtrip(void)
 	CHECK_STR(out.etag, "W/\"abc\"");
 	CHECK_STR(out.link, "<http://x/?page=2>; rel=\"next\"");
 	CHECK_STR(out.body, "[1,2,3]");
+	CHECK_STR(out.modified, "Wed, 02 Aug 2023 10:00:00 GMT");
 	cache_entry_release(&out);
 	/* another Accept, another token: other keys */
 	CHECK(cache_get(c, url, "text/plain", &out) == 0);
@@ -119,9 +121,10 @@ static void roundtrip(void)
 	/* no etag, no link: still stored (for --offline) */
 	in.etag = NULL;
 	in.link = NULL;
+	in.modified = NULL;
 	CHECK(cache_put(c, url, "application/json", &in) == 0);
 	CHECK(cache_get(c, url, "application/json", &out) == 1);
-	CHECK(out.etag == NULL && out.link == NULL);
+	CHECK(out.etag == NULL && out.link == NULL && out.modified == NULL);
 	cache_entry_release(&out);
 	CHECK(count_files() == 1); /* replaced, and no temporary file left */
 	cache_free(c);
@@ -132,7 +135,7 @@ static void token_never_stored(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, NULL, NULL, "{}", 2 };
+	struct ml_cache_entry in = { 200, NULL, NULL, "{}", 2, NULL };
 	char path[512], *data = NULL;
 	size_t len = 0;
 
@@ -156,7 +159,7 @@ static void corrupt_entries(void)
 	static const char *const how[] = { "truncate", "flip", "magic", "length", "append", "empty" };
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, "\"e\"", NULL, "{\"a\":1}", 7 };
+	struct ml_cache_entry in = { 200, "\"e\"", NULL, "{\"a\":1}", 7, NULL };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	char path[512];
 	FILE *log = tmpfile();

@@ -85,6 +85,55 @@ static void errors(void)
 	expect_error("{\"a\": 1, \"a\": 2}", "c.json:1:");
 }
 
+static void tooling_and_news(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	const char *text =
+		"{\"sections\": [{\"heading\": \"H\"}],\n"
+		" \"tooling\": {\"sources\": [{\"repo\": \"rust-lang/rust\", \"labels\": [\"O-riscv\"],\n"
+		"   \"title_words\": [\"calling convention\"]}]},\n"
+		" \"news\": {\"heading\": \"News\", \"timeout_seconds\": 1.5, \"feeds\": [\"https://a.example/feed\",\n"
+		"   {\"url\": \"http://b.example/rss\", \"offer\": true}]}}";
+
+	CHECK(config_parse(&cfg, text, strlen(text), "c.json", &err) == 0);
+	CHECK_STR(cfg.tooling.heading, "Infrastructure and Tooling");
+	CHECK(cfg.tooling.nsources == 1);
+	if (cfg.tooling.nsources == 1) {
+		CHECK_STR(cfg.tooling.sources[0].repo, "rust-lang/rust");
+		CHECK_STR(cfg.tooling.sources[0].title_words.v[0], "calling convention");
+	}
+	CHECK_STR(cfg.news.heading, "News");
+	CHECK(cfg.news.timeout_ms == 1500 && cfg.news.nfeeds == 2);
+	if (cfg.news.nfeeds == 2) {
+		CHECK(!cfg.news.feeds[0].offer && cfg.news.feeds[1].offer);
+		CHECK_STR(cfg.news.feeds[1].url, "http://b.example/rss");
+	}
+	config_release(&cfg);
+	/* absent: no parts */
+	text = "{\"sections\": [{\"heading\": \"H\"}]}";
+	CHECK(config_parse(&cfg, text, strlen(text), "c.json", &err) == 0);
+	CHECK(cfg.tooling.heading == NULL && cfg.news.heading == NULL);
+	config_release(&cfg);
+	error_clear(&err);
+	expect_error("{\"sections\": [{\"heading\": \"H\"}],\n\"news\": {\"feeds\": [\"file:///etc/passwd\"]}}",
+		     "c.json:2: feed \"file:///etc/passwd\" is not an http(s) URL");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"news\": {\"feeds\": [{\"url\": \"https://x\", \"offer\": 1}]}}",
+		     "\"offer\" must be true or false");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"news\": {\"timeout_seconds\": 0}}",
+		     "\"timeout_seconds\" must be");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": [{\"repo\": \"x\", \"labels\": [\"a\"]}]}}",
+		     "a tooling source needs \"repo\"");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": [{\"repo\": \"o/r\"}]}}",
+		     "needs \"labels\" or \"title_words\"");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": [{\"repo\": \"o/r\", \"title_words\": [\"say \\\"hi\\\"\"]}]}}",
+		     "a title word must be");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": [{\"repo\": \"o/r\", \"labels\": [\"a,b\"]}]}}",
+		     "a tooling label must be");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"heading\": \"\"}}",
+		     "\"heading\" must be one non-empty line");
+}
+
 static void shipped_config(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
@@ -97,6 +146,8 @@ static void shipped_config(void)
 	if (err.msg)
 		fprintf(stderr, "%s\n", err.msg);
 	CHECK(cfg.nsections >= 1 && cfg.sections[0].nrepos >= 5);
+	CHECK(cfg.tooling.nsources == 2 && cfg.tooling.sources[0].labels.n >= 5);
+	CHECK(cfg.news.nfeeds >= 2 && cfg.news.timeout_ms == 20000);
 	config_release(&cfg);
 	error_clear(&err);
 }
@@ -143,6 +194,7 @@ int main(void)
 {
 	RUN(good);
 	RUN(errors);
+	RUN(tooling_and_news);
 	RUN(shipped_config);
 	RUN(categories);
 	return DONE();
