@@ -426,12 +426,24 @@ static void note_empty(const struct ml_draft *d)
 		}
 }
 
+static void print_warnings(const struct ml_strv *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		fprintf(stderr, "warning: %s\n", w->v[i]);
+}
+
 static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_buf out = ML_BUF_INIT;
+	struct ml_strv warnings = { 0 };
 	int rc = -1;
 
 	note_empty(d);
+	if (!o->json && draft_check(d, &warnings) < 0) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
+	}
+	print_warnings(&warnings);
 	if (o->json)
 		rc = json_out_draft(&out, d);
 	else if (o->command == CMD_ISSUE)
@@ -447,6 +459,7 @@ static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_er
 	else
 		rc = file_write_stdout(out.data ? out.data : "", out.len, err);
 done:
+	strv_release(&warnings);
 	buf_release(&out);
 	return rc;
 }
@@ -536,13 +549,12 @@ int cli_main(int argc, char **argv)
 		fputs(help_main, stdout);
 		fputs(usage_text, stdout);
 		fputs(help_common, stdout);
-		return ML_EXIT_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
+		o.command = -1; /* printed: on to the check of stdout */
+	} else if (strcmp(argv[1], "--version") == 0) {
 		printf("mergeletter %s\n", ML_VERSION);
-		return ML_EXIT_OK;
+		o.command = -1;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+	for (size_t i = 0; i < sizeof commands / sizeof *commands && !o.command; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
 		o.command = commands[i].id;
