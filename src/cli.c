@@ -511,6 +511,7 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		return -1;
 	if (config_load(&cfg, o->config, err) < 0)
 		return -1;
+	print_warnings(&cfg.warnings);
 	if (draft_from_config(&d, &cfg, &range, err) < 0)
 		goto done;
 	if (o->deps)

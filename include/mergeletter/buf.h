@@ -8,6 +8,7 @@
 #ifndef MERGELETTER_BUF_H
 #define MERGELETTER_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct ml_buf {
@@ -23,6 +24,8 @@ int buf_add(struct ml_buf *b, const void *data, size_t len);
 int buf_puts(struct ml_buf *b, const char *s);
 int buf_printf(struct ml_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct ml_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Hand the contents to the caller (who frees them); the buffer is reset. */
 char *buf_detach(struct ml_buf *b);
 void buf_reset(struct ml_buf *b);

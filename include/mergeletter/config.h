@@ -2,7 +2,8 @@
  * config.h: the JSON config of a newsletter (read with jansson).
  *
  * config_load() fills a struct ml_config that owns every string in it;
- * config_release() releases it. Errors name the file with line:column.
+ * config_release() releases it. Errors name the file with line:column;
+ * warnings are collected in cfg->warnings, never printed.
  */
 #ifndef MERGELETTER_CONFIG_H
 #define MERGELETTER_CONFIG_H
@@ -62,6 +63,8 @@ struct ml_config {
 	size_t nsections;
 	struct ml_bump_rules bumps;
 	enum ml_deps_mode deps_mode;
+	struct ml_strv warnings; /* "FILE:LINE: ..." (unknown keys, repeated
+				  * repositories), for the caller to show */
 };
 
 int config_load(struct ml_config *cfg, const char *path, struct ml_error *err);
