@@ -362,37 +362,36 @@ static int message_utf8(git_commit *c, char **out)
 {
 	const char *enc = git_commit_message_encoding(c), *msg = git_commit_message(c);
 	size_t inlen = strlen(msg), cap = 2 * inlen + 16;
-	char *buf = NULL;
+	char *buf;
 	iconv_t cd;
-	int rc = 0;
+	int rc = 0, e;
 
 	*out = NULL;
 	if (!enc || ml_strcaseeq(enc, "UTF-8") || ml_strcaseeq(enc, "UTF8"))
 		return 0;
 	if ((cd = iconv_open("UTF-8", enc)) == (iconv_t)-1)
 		return 0;
-	for (;;) {
-		char *in = (char *)msg, *o, *grown = realloc(buf, cap);
+	for (;;) { /* from the start, with twice the room while it is too small */
+		char *in = (char *)msg, *o;
 		size_t inleft = inlen, outleft = cap - 1;
 
-		if (!grown) {
+		if (!(buf = o = malloc(cap))) {
 			rc = -1;
 			break;
 		}
-		buf = o = grown;
 		if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1 &&
 		    iconv(cd, NULL, NULL, &o, &outleft) != (size_t)-1) {
 			*o = '\0';
 			*out = buf;
-			buf = NULL;
 			break;
 		}
-		if (errno != E2BIG || cap > SIZE_MAX / 2)
+		e = errno;
+		free(buf);
+		if (e != E2BIG || cap > SIZE_MAX / 2)
 			break; /* not in that charset: read it as it is */
 		cap *= 2;
 		iconv(cd, NULL, NULL, NULL, NULL);
 	}
-	free(buf);
 	iconv_close(cd);
 	return rc;
 }
