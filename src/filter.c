@@ -36,7 +36,7 @@ struct ml_filter {
  * multiply, and "a++++++++++++++++++++" alone takes gigabytes. */
 #define PATTERN_MAX_LEN 200
 #define PATTERN_MAX_REPEATS 20
-#define PATTERN_MAX_SIZE 1000 /* atoms after expanding every repetition */
+#define PATTERN_MAX_SIZE 1000 /* steps (atoms) after expanding every repetition */
 
 /* The factor by which a repetition operator at p multiplies its operand,
  * and in *len its length; 0 when p holds none (a "{" that is no bound is

@@ -18,7 +18,7 @@ struct ml_filter; /* opaque; owns compiled patterns */
 
 /* Compile a title pattern (POSIX extended, case-insensitive) within bounds
  * checked on its text first: at most 200 characters, 20 repetitions, and
- * 1000 atoms once nested and stacked repetitions are expanded, so that no
+ * 1000 steps (atoms) once nested and stacked repetitions are expanded, so that no
  * pattern can make regcomp() take long or much memory. 0 with *re to
  * regfree(), or -1 with *why, a reason ending in what to do. */
 int filter_pattern_compile(regex_t *re, const char *pat, const char **why);
