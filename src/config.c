@@ -37,20 +37,20 @@ struct loader {
  * cursor; the cursor moves there. 0 when not found. */
 static int locate(struct loader *ld, const char *needle)
 {
-	struct ml_buf q = ML_BUF_INIT;
-	const char *hit;
-	int line = 1;
+	const char *p = ld->text + ld->cursor, *end = ld->text + ld->len;
+	size_t n = strlen(needle);
+	int line = ld->cursor_line;
 
-	if (buf_printf(&q, "\"%s\"", needle) < 0)
+	/* each step reads only up to the next quote (strstr would read the
+	 * rest of the text under a sanitizer, every time) */
+	for (; p < end && (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) >= n + 2 && memcmp(p + 1, needle, n) == 0 && p[n + 1] == '"')
+			break;
+	if (!p || p >= end)
 		return 0;
-	hit = ld->cursor < ld->len ? strstr(ld->text + ld->cursor, q.data) : NULL;
-	buf_release(&q);
-	if (!hit)
-		return 0;
-	line = ld->cursor_line;
-	for (const char *p = ld->text + ld->cursor; p < hit; p++)
-		line += *p == '\n';
-	ld->cursor = (size_t)(hit - ld->text);
+	for (const char *q = ld->text + ld->cursor; q < p; q++)
+		line += *q == '\n';
+	ld->cursor = (size_t)(p - ld->text);
 	ld->cursor_line = line;
 	return line;
 }
@@ -401,16 +401,16 @@ static int warn_duplicates(struct loader *ld, const struct ml_config *cfg)
 
 	for (size_t i = 0; i < cfg->nsections; i++)
 		for (size_t j = 0; j < cfg->sections[i].nrepos; j++) {
-			const struct ml_repo_cfg *rc_ = &cfg->sections[i].repos[j];
+			const struct ml_repo_cfg *entry = &cfg->sections[i].repos[j];
 			const struct ml_repo_cfg *first;
 
-			if (!rc_->repo)
+			if (!entry->repo)
 				continue;
-			first = strmap_get(&seen, rc_->repo);
+			first = strmap_get(&seen, entry->repo);
 			if (first && warn(ld, "%s:%d: repository \"%s\" is listed twice (also on line %d); remove one of the entries",
-					  ld->path, rc_->line, rc_->repo, first->line) < 0)
+					  ld->path, entry->line, entry->repo, first->line) < 0)
 				goto done;
-			if (!first && strmap_put(&seen, rc_->repo, (void *)rc_) < 0) {
+			if (!first && strmap_put(&seen, entry->repo, (void *)entry) < 0) {
 				error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
 				goto done;
 			}

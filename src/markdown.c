@@ -226,15 +226,21 @@ done:
 	return rc;
 }
 
-/* A login from a source: a link when it is a valid GitHub login, else
- * escaped text (draft_check() warns about it). */
+/* A maintainer from the config (trusted). */
 static int user_link(struct ml_buf *out, const char *login, const char *url)
 {
 	if (url)
 		return buf_printf(out, "[@%s](%s)", login, url);
+	return buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", login, login);
+}
+
+/* A login from a source: a link when it is a valid GitHub login, else
+ * escaped text (draft_check() warns about it). */
+static int source_user_link(struct ml_buf *out, const char *login)
+{
 	if (!pr_login_valid(login, strlen(login)))
 		return buf_puts(out, "@") < 0 ? -1 : markdown_link_text(out, login);
-	return buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", login, login);
+	return user_link(out, login, NULL);
 }
 
 /* "a", "a and b", "a, b, and c" */
@@ -343,7 +349,7 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 	if (buf_puts(out, "\nThanks to ") < 0)
 		goto done;
 	for (size_t i = 0; i < who.n; i++)
-		if (list_sep(out, i, who.n) < 0 || user_link(out, who.v[i], NULL) < 0)
+		if (list_sep(out, i, who.n) < 0 || source_user_link(out, who.v[i]) < 0)
 			goto done;
 	rc = buf_printf(out, " for their %s!\n",
 			contributions == 1 ? "contribution" : "contributions");
