@@ -90,15 +90,6 @@ int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc, const struct 
 	return 0;
 }
 
-struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo)
-{
-	for (size_t i = 0; i < d->nsections; i++)
-		for (size_t j = 0; j < d->sections[i].nrepos; j++)
-			if (ml_strcaseeq(d->sections[i].repos[j].info.repo, repo))
-				return &d->sections[i].repos[j];
-	return NULL;
-}
-
 void draft_release(struct ml_draft *d)
 {
 	if (!d)

@@ -48,8 +48,6 @@ int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc,
 		 const struct ml_range *range, struct ml_error *err);
 /* Append a repository to a section (org discovery); returns it or NULL. */
 struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc);
-/* Find a repository anywhere in the draft (case-insensitive), or NULL. */
-struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo);
 void draft_release(struct ml_draft *d);
 /* What the emitters will show as escaped text instead of markup (a login
  * that is not a valid GitHub login): one message each, without the
