@@ -536,12 +536,24 @@ static void note_empty(const struct ml_draft *d)
 		}
 }
 
+static void print_warnings(const struct ml_strv *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		fprintf(stderr, "warning: %s\n", w->v[i]);
+}
+
 static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_buf out = ML_BUF_INIT;
+	struct ml_strv warnings = { 0 };
 	int rc = -1;
 
 	note_empty(d);
+	if (o->format != FORMAT_JSON && draft_check(d, &warnings) < 0) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
+	}
+	print_warnings(&warnings);
 	if (o->format == FORMAT_JSON)
 		rc = json_out_draft(&out, d);
 	else if (o->command == CMD_ISSUE)
@@ -557,6 +569,7 @@ static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_er
 	else
 		rc = file_write_stdout(out.data ? out.data : "", out.len, err);
 done:
+	strv_release(&warnings);
 	buf_release(&out);
 	return rc;
 }
@@ -662,6 +675,7 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		goto done;
 	if (draft_path)
 		o->output = draft_path;
+	print_warnings(&cfg.warnings);
 	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0 ||
 	    draft_from_config(&d, &cfg, &range, err) < 0)
 		goto done;

@@ -8,8 +8,11 @@
 #include "mergeletter/config.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <jansson.h>
 #include <regex.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 #include "mergeletter/buf.h"
 #include "mergeletter/error.h"
 #include "mergeletter/file.h"
+#include "mergeletter/filter.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
 
@@ -26,6 +30,8 @@ struct loader {
 	size_t len;
 	const char *path;
 	size_t cursor; /* text offset of the entry being read */
+	int cursor_line; /* its line: lines are counted from the cursor on, once */
+	struct ml_strv *warnings;
 	struct ml_error *err;
 };
 
@@ -33,20 +39,86 @@ struct loader {
  * cursor; the cursor moves there. 0 when not found. */
 static int locate(struct loader *ld, const char *needle)
 {
-	struct ml_buf q = ML_BUF_INIT;
-	const char *hit;
-	int line = 1;
+	const char *p = ld->text + ld->cursor, *end = ld->text + ld->len;
+	size_t n = strlen(needle);
+	int line = ld->cursor_line;
 
-	if (buf_printf(&q, "\"%s\"", needle) < 0)
+	/* each step reads only up to the next quote (strstr would read the
+	 * rest of the text under a sanitizer, every time) */
+	for (; p < end && (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) >= n + 2 && memcmp(p + 1, needle, n) == 0 && p[n + 1] == '"')
+			break;
+	if (!p || p >= end)
 		return 0;
-	hit = ld->cursor < ld->len ? strstr(ld->text + ld->cursor, q.data) : NULL;
-	buf_release(&q);
-	if (!hit)
-		return 0;
-	ld->cursor = (size_t)(hit - ld->text);
-	for (const char *p = ld->text; p < hit; p++)
-		line += *p == '\n';
+	for (const char *q = ld->text + ld->cursor; q < p; q++)
+		line += *q == '\n';
+	ld->cursor = (size_t)(p - ld->text);
+	ld->cursor_line = line;
 	return line;
+}
+
+static int warn(struct loader *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A warning for the caller to show; 0, or -1 when out of memory. */
+static int warn(struct loader *ld, const char *fmt, ...)
+{
+	struct ml_buf m = ML_BUF_INIT;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		rc = strv_push(ld->warnings, m.data);
+	buf_release(&m);
+	return rc < 0 ? error_set(ld->err, ML_EXIT_FAILURE, "out of memory") : 0;
+}
+
+/* Levenshtein distance of a and b, ASCII case-insensitive; keys are short
+ * (anything past 63 characters counts as far). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (la >= 64 || lb >= 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t sub = diag + (tolower((unsigned char)a[i - 1]) !=
+					     tolower((unsigned char)b[j - 1]));
+
+			row[j] = sub < up + 1 ? sub : up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The known key closest to key, when it is close enough to be a typo:
+ * at most 2 edits, and fewer than half of key's length. */
+static const char *closest_key(const char *key, const char *const *known)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+
+	for (const char *const *k = known; *k; k++) {
+		size_t d = edit_distance(key, *k);
+
+		if (d < best_d && 2 * d < strlen(key)) {
+			best = *k;
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 static int fail_at(struct loader *ld, const char *needle, const char *fmt, const char *what)
@@ -59,25 +131,33 @@ static int fail_at(struct loader *ld, const char *needle, const char *fmt, const
 	return error_set(ld->err, ML_EXIT_USAGE, "%s: %s", ld->path, fmt ? fmt : what);
 }
 
-static void warn_unknown(struct loader *ld, json_t *obj, const char *const *known)
+static int warn_unknown(struct loader *ld, json_t *obj, const char *const *known)
 {
 	const char *key;
 	json_t *v;
 
 	json_object_foreach(obj, key, v) {
-		int ok = 0;
+		size_t save = ld->cursor;
+		int save_line = ld->cursor_line, ok = 0, line, rc;
+		const char *near;
 
 		for (const char *const *k = known; *k; k++)
 			ok |= strcmp(*k, key) == 0;
-		if (!ok) {
-			size_t save = ld->cursor;
-			int line = locate(ld, key);
-
-			ld->cursor = save;
-			fprintf(stderr, "warning: %s:%d: unknown key \"%s\" ignored\n", ld->path,
-				line, key);
-		}
+		if (ok)
+			continue;
+		line = locate(ld, key);
+		ld->cursor = save;
+		ld->cursor_line = save_line;
+		near = closest_key(key, known);
+		if (near)
+			rc = warn(ld, "%s:%d: unknown key \"%s\" ignored; did you mean \"%s\"?",
+				  ld->path, line, key, near);
+		else
+			rc = warn(ld, "%s:%d: unknown key \"%s\" ignored", ld->path, line, key);
+		if (rc < 0)
+			return -1;
 	}
+	return 0;
 }
 
 /* Optional string member: NULL when absent; error when present but not a string. */
@@ -173,7 +253,8 @@ static int load_maintainers(struct loader *ld, json_t *arr, struct ml_repo_cfg *
 		} else if (json_is_object(v)) {
 			static const char *const known[] = { "login", "url", "since", "until", NULL };
 
-			warn_unknown(ld, v, known);
+			if (warn_unknown(ld, v, known) < 0)
+				return -1;
 			login = json_string_value(json_object_get(v, "login"));
 			url = json_string_value(json_object_get(v, "url"));
 			if (maintainer_months(ld, v, m) < 0)
@@ -234,7 +315,8 @@ static int load_categories(struct loader *ld, json_t *obj, struct ml_categories 
 			return fail_at(ld, "categories",
 				       "each category needs a \"title\" string, e.g. {\"title\": \"Bug fixes\", \"labels\": [\"bug\"], \"prefixes\": [\"fix\"]}",
 				       NULL);
-		warn_unknown(ld, v, known);
+		if (warn_unknown(ld, v, known) < 0)
+			return -1;
 		c->n++;
 		if (get_string(ld, v, "title", &cat->title) < 0 ||
 		    get_strv(ld, v, "labels", &cat->labels) < 0 ||
@@ -264,8 +346,7 @@ static int load_repo(struct loader *ld, json_t *obj, struct ml_repo_cfg *rc)
 				 "%s:%d: invalid repository \"%s\"; write it as \"owner/name\"",
 				 ld->path, rc->line, json_string_value(repo));
 named:
-	warn_unknown(ld, obj, known);
-	if (get_string(ld, obj, "repo", &rc->repo) < 0 ||
+	if (warn_unknown(ld, obj, known) < 0 || get_string(ld, obj, "repo", &rc->repo) < 0 ||
 	    get_string(ld, obj, "name", &rc->name) < 0 ||
 	    get_string(ld, obj, "intro", &rc->intro) < 0 ||
 	    get_string(ld, obj, "git", &rc->git) < 0 || get_string(ld, obj, "ref", &rc->ref) < 0 ||
@@ -289,8 +370,7 @@ static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s
 	if (!json_is_string(json_object_get(obj, "heading")))
 		return fail_at(ld, "sections", "a section has no \"heading\" string", NULL);
 	s->line = locate(ld, json_string_value(json_object_get(obj, "heading")));
-	warn_unknown(ld, obj, known);
-	if (get_string(ld, obj, "heading", &s->heading) < 0 ||
+	if (warn_unknown(ld, obj, known) < 0 || get_string(ld, obj, "heading", &s->heading) < 0 ||
 	    get_string(ld, obj, "intro", &s->intro) < 0 || get_string(ld, obj, "org", &s->org) < 0 ||
 	    load_categories(ld, obj, &s->categories) < 0)
 		return -1;
@@ -320,8 +400,7 @@ static int load_bumps(struct loader *ld, json_t *obj, struct ml_config *cfg)
 	if (!json_is_object(obj))
 		return fail_at(ld, "dependency_bumps", "\"dependency_bumps\" must be an object",
 			       NULL);
-	warn_unknown(ld, obj, known);
-	if (get_string(ld, obj, "mode", &mode) < 0)
+	if (warn_unknown(ld, obj, known) < 0 || get_string(ld, obj, "mode", &mode) < 0)
 		goto done;
 	if (mode) {
 		cfg->deps_mode = deps_mode_parse(mode);
@@ -336,13 +415,13 @@ static int load_bumps(struct loader *ld, json_t *obj, struct ml_config *cfg)
 		goto done;
 	for (size_t i = 0; i < cfg->bumps.title_patterns.n; i++) {
 		regex_t re;
-		const char *pat = cfg->bumps.title_patterns.v[i];
+		const char *pat = cfg->bumps.title_patterns.v[i], *why = NULL;
 
-		if (regcomp(&re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+		if (filter_pattern_compile(&re, pat, &why) != 0) {
 			struct ml_buf m = ML_BUF_INIT;
 
-			buf_printf(&m, "invalid title pattern \"%s\"; write a POSIX extended regular expression",
-				   pat);
+			buf_printf(&m, "title pattern \"%.60s%s\": %s", pat,
+				   strlen(pat) > 60 ? "..." : "", why);
 			fail_at(ld, "title_patterns", m.data, NULL);
 			buf_release(&m);
 			goto done;
@@ -415,7 +494,8 @@ static int load_tooling_source(struct loader *ld, json_t *obj, struct ml_tooling
 	if (!json_is_object(obj))
 		return fail_at(ld, "sources", "each of \"tooling\".\"sources\" must be an object",
 			       NULL);
-	warn_unknown(ld, obj, known);
+	if (warn_unknown(ld, obj, known) < 0)
+		return -1;
 	if (get_string(ld, obj, "repo", &src->repo) < 0)
 		return -1;
 	if (!src->repo || !repo_name_valid(src->repo))
@@ -450,7 +530,8 @@ static int load_tooling(struct loader *ld, json_t *obj, struct ml_tooling_cfg *t
 		return 0;
 	if (!json_is_object(obj))
 		return fail_at(ld, "tooling", "\"tooling\" must be an object", NULL);
-	warn_unknown(ld, obj, known);
+	if (warn_unknown(ld, obj, known) < 0)
+		return -1;
 	if (get_heading(ld, obj, ML_TOOLING_HEADING, &t->heading) < 0)
 		return -1;
 	sources = json_object_get(obj, "sources");
@@ -492,7 +573,8 @@ static int load_feed(struct loader *ld, json_t *v, struct ml_feed_cfg *f)
 	} else if (json_is_object(v)) {
 		json_t *offer = json_object_get(v, "offer");
 
-		warn_unknown(ld, v, known);
+		if (warn_unknown(ld, v, known) < 0)
+			return -1;
 		if (get_string(ld, v, "url", &f->url) < 0)
 			return -1;
 		if (offer && !json_is_boolean(offer))
@@ -524,7 +606,8 @@ static int load_news(struct loader *ld, json_t *obj, struct ml_news_cfg *n)
 		return 0;
 	if (!json_is_object(obj))
 		return fail_at(ld, "news", "\"news\" must be an object", NULL);
-	warn_unknown(ld, obj, known);
+	if (warn_unknown(ld, obj, known) < 0)
+		return -1;
 	if (get_heading(ld, obj, ML_NEWS_HEADING, &n->heading) < 0)
 		return -1;
 	n->timeout_ms = 20000;
@@ -549,19 +632,48 @@ static int load_news(struct loader *ld, json_t *obj, struct ml_news_cfg *n)
 	return 0;
 }
 
+/* A repository listed twice (in any sections): a warning naming both lines. */
+static int warn_duplicates(struct loader *ld, const struct ml_config *cfg)
+{
+	struct ml_strmap seen = { 0 };
+	int rc = -1;
+
+	for (size_t i = 0; i < cfg->nsections; i++)
+		for (size_t j = 0; j < cfg->sections[i].nrepos; j++) {
+			const struct ml_repo_cfg *entry = &cfg->sections[i].repos[j];
+			const struct ml_repo_cfg *first;
+
+			if (!entry->repo)
+				continue;
+			first = strmap_get(&seen, entry->repo);
+			if (first && warn(ld, "%s:%d: repository \"%s\" is listed twice (also on line %d); remove one of the entries",
+					  ld->path, entry->line, entry->repo, first->line) < 0)
+				goto done;
+			if (!first && strmap_put(&seen, entry->repo, (void *)entry) < 0) {
+				error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
+				goto done;
+			}
+		}
+	rc = 0;
+done:
+	strmap_release(&seen);
+	return rc;
+}
+
 int config_parse(struct ml_config *cfg, const char *text, size_t len, const char *path,
 		 struct ml_error *err)
 {
 	static const char *const known[] = { "title", "editors", "sections", "dependency_bumps",
 					     "template", "categories", "default_category", "tooling",
 					     "news", NULL };
-	struct loader ld = { text, len, path, 0, err };
+	struct loader ld = { text, len, path, 0, 1, NULL, err };
 	json_error_t jerr;
 	json_t *root, *sections, *v;
 	size_t i;
 	int rc = -1;
 
 	memset(cfg, 0, sizeof *cfg);
+	ld.warnings = &cfg->warnings;
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return error_set(err, ML_EXIT_USAGE, "%s:%d:%d: %s", path, jerr.line, jerr.column,
@@ -571,8 +683,8 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 		error_set(err, ML_EXIT_USAGE, "%s:1:1: the config must be a JSON object", path);
 		goto done;
 	}
-	warn_unknown(&ld, root, known);
-	if (get_string(&ld, root, "title", &cfg->title) < 0 ||
+	if (warn_unknown(&ld, root, known) < 0 ||
+	    get_string(&ld, root, "title", &cfg->title) < 0 ||
 	    get_strv(&ld, root, "editors", &cfg->editors) < 0 ||
 	    get_string(&ld, root, "template", &cfg->template_path) < 0 ||
 	    path_from_config(&ld, &cfg->template_path) < 0 ||
@@ -594,14 +706,19 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 		if (load_section(&ld, v, &cfg->sections[cfg->nsections++]) < 0)
 			goto done;
 	}
+	if (warn_duplicates(&ld, cfg) < 0)
+		goto done;
 	ld.cursor = 0;
+	ld.cursor_line = 1;
 	if (load_bumps(&ld, json_object_get(root, "dependency_bumps"), cfg) < 0 ||
 	    inherit_categories(cfg) < 0)
 		goto done;
 	ld.cursor = 0;
+	ld.cursor_line = 1;
 	if (load_tooling(&ld, json_object_get(root, "tooling"), &cfg->tooling) < 0)
 		goto done;
 	ld.cursor = 0;
+	ld.cursor_line = 1;
 	if (load_news(&ld, json_object_get(root, "news"), &cfg->news) < 0)
 		goto done;
 	rc = 0;
@@ -860,5 +977,6 @@ void config_release(struct ml_config *cfg)
 	for (size_t i = 0; i < cfg->news.nfeeds; i++)
 		free(cfg->news.feeds[i].url);
 	free(cfg->news.feeds);
+	strv_release(&cfg->warnings);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -94,15 +94,6 @@ int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc, const struct 
 	return 0;
 }
 
-struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo)
-{
-	for (size_t i = 0; i < d->nsections; i++)
-		for (size_t j = 0; j < d->sections[i].nrepos; j++)
-			if (ml_strcaseeq(d->sections[i].repos[j].info.repo, repo))
-				return &d->sections[i].repos[j];
-	return NULL;
-}
-
 void draft_release(struct ml_draft *d)
 {
 	if (!d)
@@ -160,4 +151,57 @@ int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct m
 oom:
 	strref_release(out);
 	return -1;
+}
+
+/* s quoted for a message on a terminal: control and non-ASCII bytes as
+ * \xNN, at most 60 characters of it. */
+static int quote(struct ml_buf *out, const char *s)
+{
+	size_t n = 0;
+
+	if (buf_puts(out, "\"") < 0)
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++) {
+		int rc;
+
+		if (n == 60)
+			return buf_puts(out, "...\"");
+		if (*p < 0x20 || *p >= 0x7F || *p == '"' || *p == '\\')
+			rc = buf_printf(out, "\\x%02X", *p);
+		else
+			rc = buf_add(out, p, 1);
+		if (rc < 0)
+			return -1;
+	}
+	return buf_puts(out, "\"");
+}
+
+int draft_check(const struct ml_draft *d, struct ml_strv *warnings)
+{
+	for (size_t i = 0; i < d->nsections; i++)
+		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
+			const struct ml_draft_repo *r = &d->sections[i].repos[j];
+			struct ml_strref who;
+
+			if (draft_thanks(r, d->deps_mode, &who) < 0)
+				return -1;
+			for (size_t k = 0; k < who.n; k++) {
+				struct ml_buf m = ML_BUF_INIT;
+				int rc;
+
+				if (pr_login_valid(who.v[k], strlen(who.v[k])))
+					continue;
+				rc = buf_printf(&m, "%s: login ", r->info.repo) < 0 ||
+				     quote(&m, who.v[k]) < 0 ||
+				     buf_puts(&m, " is not a valid GitHub login; the thanks line shows it as plain text, without a link") < 0 ||
+				     strv_push(warnings, m.data) < 0;
+				buf_release(&m);
+				if (rc) {
+					strref_release(&who);
+					return -1;
+				}
+			}
+			strref_release(&who);
+		}
+	return 0;
 }

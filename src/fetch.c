@@ -43,7 +43,9 @@ struct fetch {
 	struct ml_github *gh;
 	struct ml_draft *d;
 	struct target **targets;
-	size_t ntargets;
+	size_t ntargets, cap;
+	struct ml_strmap by_repo;    /* target by name (case-insensitive) */
+	struct ml_strmap configured; /* every configured draft repository by name */
 	struct org *orgs;
 	size_t norgs;
 	struct ml_strv scopes;
@@ -54,10 +56,7 @@ struct fetch {
 
 static struct target *target_find(struct fetch *f, const char *repo)
 {
-	for (size_t i = 0; i < f->ntargets; i++)
-		if (ml_strcaseeq(f->targets[i]->repo, repo))
-			return f->targets[i];
-	return NULL;
+	return strmap_get(&f->by_repo, repo);
 }
 
 static int same_owner(const char *repo, const char *org)
@@ -69,14 +68,23 @@ static int same_owner(const char *repo, const char *org)
 
 static struct target *target_add(struct fetch *f, const char *repo, struct ml_error *err)
 {
-	struct target **v = realloc(f->targets, (f->ntargets + 1) * sizeof *v), *t;
+	struct target *t;
 
-	if (!v) {
-		error_set(err, ML_EXIT_FAILURE, "out of memory");
-		return NULL;
+	if (f->ntargets == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 64;
+		struct target **v = realloc(f->targets, cap * sizeof *v);
+
+		if (!v) {
+			error_set(err, ML_EXIT_FAILURE, "out of memory");
+			return NULL;
+		}
+		f->targets = v;
+		f->cap = cap;
 	}
-	f->targets = v;
-	if (!(t = calloc(1, sizeof *t)) || !(t->repo = ml_strdup(repo))) {
+	if (!(t = calloc(1, sizeof *t)) || !(t->repo = ml_strdup(repo)) ||
+	    strmap_put(&f->by_repo, t->repo, t) < 0) {
+		if (t)
+			free(t->repo);
 		free(t);
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		return NULL;
@@ -117,7 +125,7 @@ static int org_found(void *ud, const struct ml_org_repo *r, struct ml_error *err
 	struct target *t = target_find(f, r->repo);
 
 	if (!t) {
-		if (draft_find_repo(f->d, r->repo))
+		if (strmap_get(&f->configured, r->repo))
 			return 0; /* configured with a local clone */
 		if (!(t = target_add(f, r->repo, err)))
 			return -1;
@@ -168,6 +176,9 @@ static int plan(struct fetch *f, struct ml_error *err)
 		for (size_t j = 0; j < s->nrepos; j++) {
 			struct target *t;
 
+			if (s->repos[j].info.repo &&
+			    strmap_put(&f->configured, s->repos[j].info.repo, &s->repos[j]) < 0)
+				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			if (s->repos[j].info.git || s->repos[j].fetched ||
 			    target_find(f, s->repos[j].info.repo))
 				continue;
@@ -329,6 +340,8 @@ done:
 		free(f.targets[i]);
 	}
 	free(f.targets);
+	strmap_release(&f.by_repo);
+	strmap_release(&f.configured);
 	free(f.orgs);
 	strv_release(&f.scopes);
 	search_fetch_release(&f.sf);

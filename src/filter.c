@@ -1,6 +1,7 @@
 /* filter.c: recognise dependency bumps by author, label and title. */
 #include "mergeletter/filter.h"
 
+#include <ctype.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +42,132 @@ struct ml_filter {
 	struct ml_strv authors;
 };
 
+/* Bounds on a title pattern, checked on its text before regcomp(): glibc
+ * copies a repeated subexpression once per repetition ("a+" is "aa*",
+ * "x{1,100}" is 100 copies of x), so nested or stacked repetitions
+ * multiply, and "a++++++++++++++++++++" alone takes gigabytes. */
+#define PATTERN_MAX_LEN 200
+#define PATTERN_MAX_REPEATS 20
+#define PATTERN_MAX_SIZE 1000 /* steps (atoms) after expanding every repetition */
+
+/* The factor by which a repetition operator at p multiplies its operand,
+ * and in *len its length; 0 when p holds none (a "{" that is no bound is
+ * an ordinary character). */
+static size_t repeat_factor(const char *p, size_t *len)
+{
+	unsigned long m = 0, n = 0;
+	const char *q = p + 1;
+	int comma = 0;
+
+	*len = 1;
+	if (*p == '*' || *p == '+' || *p == '?')
+		return 2;
+	if (*p != '{' || !isdigit((unsigned char)*q))
+		return 0;
+	for (; isdigit((unsigned char)*q); q++) /* saturated: past the bound is too much */
+		m = m > PATTERN_MAX_SIZE ? m : m * 10 + (unsigned long)(*q - '0');
+	if (*q == ',') {
+		comma = 1;
+		for (q++; isdigit((unsigned char)*q); q++)
+			n = n > PATTERN_MAX_SIZE ? n : n * 10 + (unsigned long)(*q - '0');
+	}
+	if (*q != '}')
+		return 0;
+	*len = (size_t)(q + 1 - p);
+	if (!comma)
+		n = m;
+	else if (q[-1] == ',')
+		n = m + 1; /* "{m,}": m copies and a star */
+	return n > m ? n : m > 0 ? m : 1;
+}
+
+/* The "]" that closes the bracket expression opened at p, or NULL. */
+static const char *bracket_end(const char *p)
+{
+	const char *q = p + 1;
+
+	q += *q == '^';
+	q += *q == ']'; /* a leading "]" is a member */
+	while (*q && *q != ']') {
+		const char *close;
+
+		/* "[:alpha:]", "[.x.]", "[=e=]" hold a "]" of their own */
+		if (q[0] == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=') &&
+		    (close = strchr(q + 2, ']')) != NULL) {
+			q = close + 1;
+			continue;
+		}
+		q++;
+	}
+	return *q ? q : NULL;
+}
+
+/* NULL when pat is within the bounds, else why not. */
+static const char *pattern_check(const char *pat)
+{
+	size_t size[PATTERN_MAX_LEN + 2], last[PATTERN_MAX_LEN + 2]; /* per open group */
+	size_t depth = 0, repeats = 0;
+
+	if (strlen(pat) > PATTERN_MAX_LEN)
+		return "longer than 200 characters; shorten it";
+	size[0] = last[0] = 0;
+	for (const char *p = pat; *p;) {
+		size_t factor, len, atom = 1;
+
+		if ((factor = repeat_factor(p, &len)) > 0) {
+			if (++repeats > PATTERN_MAX_REPEATS)
+				return "more than 20 repetitions (*, +, ?, {m,n}); simplify it";
+			atom = last[depth] * factor; /* both at most the bound: no overflow */
+			size[depth] += atom - last[depth];
+			last[depth] = atom;
+			p += len;
+		} else if (*p == '(') {
+			depth++;
+			size[depth] = last[depth] = 0;
+			p++;
+			continue;
+		} else if (*p == ')' && depth > 0) {
+			atom = size[depth] ? size[depth] : 1;
+			depth--;
+			size[depth] += atom;
+			last[depth] = atom;
+			p++;
+		} else if (*p == '|') {
+			last[depth] = 0;
+			p++;
+			continue;
+		} else {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '[') /* one atom; unclosed: regcomp() says so */
+				p = bracket_end(p) ? bracket_end(p) : p + strlen(p) - 1;
+			size[depth] += 1;
+			last[depth] = 1;
+			p++;
+		}
+		if (size[depth] > PATTERN_MAX_SIZE || last[depth] > PATTERN_MAX_SIZE)
+			return "its repetitions expand it past 1000 steps (nested or stacked repetitions multiply: (a{1,100}){1,100}, a++); simplify it";
+	}
+	return NULL;
+}
+
+int filter_pattern_compile(regex_t *re, const char *pat, const char **why)
+{
+	if ((*why = pattern_check(pat)) != NULL)
+		return -1;
+	if (regcomp(re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+		*why = "not a valid POSIX extended regular expression; correct it";
+		return -1;
+	}
+	return 0;
+}
+
 static int add_pattern(struct ml_filter *f, const char *pat, struct ml_error *err)
 {
-	if (regcomp(&f->res[f->nres], pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
-		return error_set(err, ML_EXIT_USAGE,
-				 "invalid bump title pattern \"%s\"; write a POSIX extended regular expression",
-				 pat);
+	const char *why;
+
+	if (filter_pattern_compile(&f->res[f->nres], pat, &why) < 0)
+		return error_set(err, ML_EXIT_USAGE, "bump title pattern \"%s\": %s", pat, why);
 	f->nres++;
 	return 0;
 }

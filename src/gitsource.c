@@ -33,7 +33,10 @@
 #include "mergeletter/gitsource.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <git2.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +52,8 @@
 #define STOP_RUN 32               /* consecutive commits that old */
 #define NOREPLY_DOMAIN "users.noreply.github.com"
 #define MERGE_PREFIX "Merge pull request #"
+#define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z: later is damage */
+#define TIME_ERROR "committer time out of range (malformed commit)"
 
 struct walk {
 	git_repository *git;
@@ -348,11 +353,55 @@ done:
 	return rc;
 }
 
-/* Turn one commit into facts; *is_pr is 0 when it is not a PR commit. */
-static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is_pr,
-		      struct ml_error *err)
+/* The message of c converted to UTF-8 from the charset that its "encoding"
+ * header names (newly allocated in *out), or *out NULL when the message is
+ * to be read as it is: no header, UTF-8 already, a charset that iconv does
+ * not know, or bytes that are not in it (the emitter then shows U+FFFD for
+ * what is not UTF-8). 0, or -1 when out of memory. */
+static int message_utf8(git_commit *c, char **out)
 {
-	const char *msg = git_commit_message(c), *from;
+	const char *enc = git_commit_message_encoding(c), *msg = git_commit_message(c);
+	size_t inlen = strlen(msg), cap = 2 * inlen + 16;
+	char *buf;
+	iconv_t cd;
+	int rc = 0, e;
+
+	*out = NULL;
+	if (!enc || ml_strcaseeq(enc, "UTF-8") || ml_strcaseeq(enc, "UTF8"))
+		return 0;
+	if ((cd = iconv_open("UTF-8", enc)) == (iconv_t)-1)
+		return 0;
+	for (;;) { /* from the start, with twice the room while it is too small */
+		char *in = (char *)msg, *o;
+		size_t inleft = inlen, outleft = cap - 1;
+
+		if (!(buf = o = malloc(cap))) {
+			rc = -1;
+			break;
+		}
+		if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1 &&
+		    iconv(cd, NULL, NULL, &o, &outleft) != (size_t)-1) {
+			*o = '\0';
+			*out = buf;
+			break;
+		}
+		e = errno;
+		free(buf);
+		if (e != E2BIG || cap > SIZE_MAX / 2)
+			break; /* not in that charset: read it as it is */
+		cap *= 2;
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	iconv_close(cd);
+	return rc;
+}
+
+/* Turn one commit's message (in UTF-8) into facts; *is_pr is 0 when it is
+ * not a PR commit. */
+static int parse_facts(struct walk *w, git_commit *c, const char *msg, struct pr_facts *f,
+		       int *is_pr, struct ml_error *err)
+{
+	const char *from;
 	size_t n = line_len(msg), fromlen, titlelen;
 
 	*is_pr = 1;
@@ -374,6 +423,21 @@ static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is
 	if (scan_coauthors(f, msg) < 0)
 		return oom(err);
 	return 0;
+}
+
+/* Turn one commit into facts; *is_pr is 0 when it is not a PR commit. */
+static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is_pr,
+		      struct ml_error *err)
+{
+	char *converted = NULL;
+	int rc;
+
+	*is_pr = 0;
+	if (message_utf8(c, &converted) < 0)
+		return oom(err);
+	rc = parse_facts(w, c, converted ? converted : git_commit_message(c), f, is_pr, err);
+	free(converted);
+	return rc;
 }
 
 static int read_commit(struct walk *w, git_commit *c, struct ml_error *err)
@@ -483,8 +547,14 @@ static int read_head(git_odb *odb, const git_oid *id, struct commit_head *h)
 				;
 			while (q < eol && *q == ' ')
 				q++;
-			for (h->time = 0; q < eol && *q >= '0' && *q <= '9'; q++)
+			for (h->time = 0; q < eol && *q >= '0' && *q <= '9'; q++) {
+				if (h->time > (TIME_MAX - (*q - '0')) / 10) {
+					git_error_set_str(GIT_ERROR_OBJECT, TIME_ERROR);
+					rc = -2; /* not "malformed commit" below */
+					goto done;
+				}
 				h->time = h->time * 10 + (*q - '0');
+			}
 			have_time = q < eol && *q == ' ';
 		}
 		p = eol + 1;
@@ -493,6 +563,7 @@ static int read_head(git_odb *odb, const git_oid *id, struct commit_head *h)
 done:
 	if (rc == -1)
 		git_error_set_str(GIT_ERROR_OBJECT, "malformed commit");
+	rc = rc < 0 ? -1 : rc;
 	git_odb_object_free(obj);
 	return rc;
 }
@@ -529,6 +600,10 @@ static int graph_agrees(const struct commit_head *h, int64_t time, unsigned npar
 static int head_from_commit(git_commit *c, struct commit_head *h)
 {
 	memset(h, 0, sizeof *h);
+	if (git_commit_time(c) < 0 || git_commit_time(c) > TIME_MAX) {
+		git_error_set_str(GIT_ERROR_OBJECT, TIME_ERROR);
+		return -1;
+	}
 	h->time = (int64_t)git_commit_time(c);
 	h->nparents = git_commit_parentcount(c);
 	if (h->nparents > 0)
@@ -589,8 +664,7 @@ static int walk_first_parent(struct walk *w, const git_oid *tip, const struct ml
 			/* the previous commit was in the range: this one likely is too,
 			 * so read it whole at once rather than its header and then it */
 			if (was_in_range && git_commit_lookup(&c, w->git, &id) == 0) {
-				head_from_commit(c, &h);
-				e = 0;
+				e = head_from_commit(c, &h);
 			} else {
 				git_error_clear();
 				e = read_head(odb, &id, &h);

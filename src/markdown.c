@@ -1,6 +1,7 @@
 /* markdown.c: the newsletter's markdown, with safe escaping of titles. */
 #include "mergeletter/markdown.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,18 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* 1 for the bidirectional controls that can reorder what a reader sees:
+ * U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates). */
+static int is_bidi_control(const unsigned char *s, size_t len)
+{
+	return len == 3 && s[0] == 0xE2 &&
+	       ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
+		(s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9));
+}
+
 /* The title as one line of valid UTF-8: whitespace runs (newlines too)
- * become one space, control characters go, invalid bytes become U+FFFD. */
+ * become one space, control characters (bidi controls too) go, invalid
+ * bytes become U+FFFD. */
 static int one_line(struct ml_buf *out, const char *title)
 {
 	const unsigned char *s = (const unsigned char *)title;
@@ -62,10 +73,14 @@ static int one_line(struct ml_buf *out, const char *title)
 			i++;
 			continue;
 		}
+		l = utf8_len(s + i, n - i);
+		if (is_bidi_control(s + i, l)) {
+			i += l;
+			continue;
+		}
 		if (space && buf_add(out, " ", 1) < 0)
 			return -1;
 		space = 0;
-		l = utf8_len(s + i, n - i);
 		if (l == 0) {
 			if (buf_puts(out, "\xEF\xBF\xBD") < 0)
 				return -1;
@@ -104,6 +119,26 @@ static const char *code_span_end(const char *s, size_t n)
 	return NULL;
 }
 
+/* 1 when the '&' at s starts what CommonMark reads as a character
+ * reference: "&name;", "&#123;" or "&#x1F;". */
+static int starts_entity(const char *s)
+{
+	size_t i = 1, digits = 0;
+	int hex = 0;
+
+	if (s[i] == '#') {
+		i++;
+		if (s[i] == 'x' || s[i] == 'X')
+			hex = 1, i++;
+		while (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i]))
+			i++, digits++;
+		return digits > 0 && digits <= (hex ? 6u : 7u) && s[i] == ';';
+	}
+	while (isalnum((unsigned char)s[i]))
+		i++;
+	return i > 1 && s[i] == ';';
+}
+
 int markdown_link_text(struct ml_buf *out, const char *title)
 {
 	struct ml_buf line = ML_BUF_INIT;
@@ -131,7 +166,8 @@ int markdown_link_text(struct ml_buf *out, const char *title)
 			p += n;
 			continue;
 		}
-		if (*p == '[' || *p == ']' || *p == '<' || *p == '\\') {
+		if (*p == '[' || *p == ']' || *p == '<' || *p == '\\' ||
+		    (*p == '&' && starts_entity(p))) {
 			if (buf_add(out, "\\", 1) < 0)
 				goto done;
 		}
@@ -165,11 +201,49 @@ int markdown_comment_text(struct ml_buf *out, const char *text)
 	return 0;
 }
 
+int markdown_text(struct ml_buf *out, const char *text)
+{
+	struct ml_buf t = ML_BUF_INIT;
+	size_t digits = 0;
+	int rc = -1;
+
+	if (markdown_link_text(&t, text) < 0)
+		goto done;
+	if (!t.data) {
+		rc = 0;
+		goto done;
+	}
+	while (digits < 9 && isdigit((unsigned char)t.data[digits]))
+		digits++;
+	if (digits && (t.data[digits] == '.' || t.data[digits] == ')'))
+		rc = buf_add(out, t.data, digits) < 0 || buf_puts(out, "\\") < 0 ||
+			     buf_puts(out, t.data + digits) < 0
+			     ? -1
+			     : 0;
+	else if (t.data[0] && strchr("#>-+*=_~|", t.data[0]))
+		rc = buf_printf(out, "\\%s", t.data);
+	else
+		rc = buf_puts(out, t.data);
+done:
+	buf_release(&t);
+	return rc;
+}
+
+/* A maintainer from the config (trusted). */
 static int user_link(struct ml_buf *out, const char *login, const char *url)
 {
 	if (url)
 		return buf_printf(out, "[@%s](%s)", login, url);
 	return buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", login, login);
+}
+
+/* A login from a source: a link when it is a valid GitHub login, else
+ * escaped text (draft_check() warns about it). */
+static int source_user_link(struct ml_buf *out, const char *login)
+{
+	if (!pr_login_valid(login, strlen(login)))
+		return buf_puts(out, "@") < 0 ? -1 : markdown_link_text(out, login);
+	return user_link(out, login, NULL);
 }
 
 /* "a", "a and b", "a, b, and c" */
@@ -280,7 +354,7 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 	if (buf_puts(out, "\nThanks to ") < 0)
 		goto done;
 	for (size_t i = 0; i < who.n; i++)
-		if (list_sep(out, i, who.n) < 0 || user_link(out, who.v[i], NULL) < 0)
+		if (list_sep(out, i, who.n) < 0 || source_user_link(out, who.v[i]) < 0)
 			goto done;
 	rc = buf_printf(out, " for their %s!\n",
 			contributions == 1 ? "contribution" : "contributions");
@@ -637,6 +711,18 @@ static int category_value(struct render *rd, struct ml_buf *out, const char *nam
 	return -1;
 }
 
+/* {{intro}}: the intro and what separates it from the list sentence; an
+ * intro from the org listing is text, not markup. */
+static int repo_intro(struct ml_buf *out, const struct ml_draft_repo *r)
+{
+	if (!r->info.intro)
+		return 0;
+	if ((r->description ? markdown_text(out, r->info.intro)
+			    : buf_puts(out, r->info.intro)) < 0)
+		return -1;
+	return buf_puts(out, r->info.intro_sep ? r->info.intro_sep : " ");
+}
+
 static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
 {
 	const struct ml_draft *d = rd->d;
@@ -654,9 +740,7 @@ static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
 	if (strcmp(name, "maintainers") == 0)
 		return maintainers_line(out, r);
 	if (strcmp(name, "intro") == 0)
-		return r->info.intro ? buf_printf(out, "%s%s", r->info.intro,
-						  r->info.intro_sep ? r->info.intro_sep : " ")
-				     : 0;
+		return repo_intro(out, r);
 	if (strcmp(name, "changes") == 0)
 		return list_sentence(out, d, listed);
 	if (strcmp(name, "list") == 0)

@@ -2,7 +2,8 @@
  * config.h: the JSON config of a newsletter (read with jansson).
  *
  * config_load() fills a struct ml_config that owns every string in it;
- * config_release() releases it. Errors name the file with line:column.
+ * config_release() releases it. Errors name the file with line:column;
+ * warnings are collected in cfg->warnings, never printed.
  */
 #ifndef MERGELETTER_CONFIG_H
 #define MERGELETTER_CONFIG_H
@@ -115,6 +116,8 @@ struct ml_config {
 	struct ml_categories categories; /* inherited by every section */
 	struct ml_tooling_cfg tooling;
 	struct ml_news_cfg news;
+	struct ml_strv warnings; /* "FILE:LINE: ..." (unknown keys, repeated
+				  * repositories), for the caller to show */
 };
 
 int config_load(struct ml_config *cfg, const char *path, struct ml_error *err);

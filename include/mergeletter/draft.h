@@ -54,9 +54,11 @@ int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc,
 		 const struct ml_range *range, struct ml_error *err);
 /* Append a repository to a section (org discovery); returns it or NULL. */
 struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc);
-/* Find a repository anywhere in the draft (case-insensitive), or NULL. */
-struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo);
 void draft_release(struct ml_draft *d);
+/* What the emitters will show as escaped text instead of markup (a login
+ * that is not a valid GitHub login): one message each, without the
+ * "warning: " prefix, appended to warnings. 0, or -1 when out of memory. */
+int draft_check(const struct ml_draft *d, struct ml_strv *warnings);
 
 /* The thanks list of one repository: non-maintainer, non-bot authors (and
  * co-authors) of the listed PRs, in order of first appearance. The strings

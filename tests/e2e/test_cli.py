@@ -224,6 +224,17 @@ def test_help_and_version():
     assert code == 2 and "usage:" in err
 
 
+def test_help_and_version_to_a_full_disk():
+    """--help and --version fail like every other output when stdout cannot be written."""
+    for args in (["--help"], ["-h"], ["--version"], ["section", "--help"], ["issue", "--help"],
+                 ["issue", "--version"]):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([BINARY] + args, stdout=full, stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode("utf-8")
+        assert p.returncode == 1, (args, p.returncode, err)
+        assert "error: cannot write to standard output" in err, (args, err)
+
+
 def main():
     global BINARY
     args = parse_args()

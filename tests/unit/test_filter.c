@@ -98,10 +98,45 @@ static void bot_config_changes(void)
 	filter_free(f);
 }
 
+static int compiles(const char *pat, const char *want_why)
+{
+	const char *why = NULL;
+	regex_t re;
+
+	if (filter_pattern_compile(&re, pat, &why) == 0) {
+		regfree(&re);
+		return want_why == NULL;
+	}
+	return want_why && why && strstr(why, want_why) != NULL;
+}
+
+/* Bounds checked on the pattern's text: what multiplies is refused. */
+static void pattern_bounds(void)
+{
+	CHECK(compiles("^[a-z]+\\(deps(-dev)?\\)!?:", NULL));
+	CHECK(compiles("[[:alpha:]]{1,900}", NULL));
+	CHECK(compiles("[]{}]{1,900}x", NULL)); /* braces in brackets are members */
+	CHECK(compiles("((a{1,10}){1,10}){1,10}", NULL)); /* 1000: the bound itself */
+	CHECK(compiles("(a|b{2,}){3}", NULL));
+	CHECK(compiles("a{,5}", NULL) || compiles("a{,5}", "not a valid")); /* a literal '{' either way */
+	CHECK(compiles("a++++++++++++++++++++", "past 1000 steps"));
+	CHECK(compiles("a++++++++++", "past 1000 steps"));
+	CHECK(compiles("(a{1,100}){1,100}", "past 1000 steps"));
+	CHECK(compiles("((a{1,10}){1,10}){1,11}", "past 1000 steps"));
+	CHECK(compiles("a{1001}", "past 1000 steps"));
+	CHECK(compiles("a{99999999999999999999}", "past 1000 steps"));
+	CHECK(compiles("(a|aa){1,500}", "past 1000 steps"));
+	CHECK(compiles("\\({1,2000}", "past 1000 steps"));
+	CHECK(compiles("a?b?c?d?e?f?g?h?i?j?k?l?m?n?o?p?q?r?s?t?u?", "more than 20 repetitions"));
+	CHECK(compiles("[a-", "not a valid"));
+	CHECK(compiles("a{2,1}", "not a valid"));
+}
+
 int main(void)
 {
 	RUN(defaults);
 	RUN(bot_config_changes);
 	RUN(config_rules);
+	RUN(pattern_bounds);
 	return DONE();
 }

@@ -131,6 +131,17 @@ static void parse_errors(void)
 			   "#11: field \"labels[].name\"");
 }
 
+/* A title that jansson cannot decode fails the page with a message that
+ * names the repository and what jansson could not decode. */
+static void undecodable_titles(void)
+{
+	expect_parse_error("[{\"number\": 1, \"title\": \"a\\ud800b\"}]",
+			   "o/r: GitHub's answer is not valid JSON (line 1, column 34: invalid Unicode '\\uD800'");
+	expect_parse_error("[{\"number\": 1, \"title\": \"\\udc00\"}]", "invalid Unicode '\\uDC00'");
+	expect_parse_error("[{\"number\": 1, \"title\": \"a\xff\"}]",
+			   "o/r: GitHub's answer is not valid JSON (line 1, column 26: unable to decode byte 0xff");
+}
+
 int main(void)
 {
 	RUN(links);
@@ -138,5 +149,6 @@ int main(void)
 	RUN(parse_page);
 	RUN(parse_older);
 	RUN(parse_errors);
+	RUN(undecodable_titles);
 	return DONE();
 }

@@ -438,6 +438,117 @@ static void stop_rule(void)
 	gt_rmtree(dir);
 }
 
+/* A repository o/r whose root is the raw commit `rest` and whose main
+ * branch a commit of 2023-08-20 on it; the directory, to gt_rmtree(). */
+static char *raw_repo(const char *rest, int graph)
+{
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, 1);
+	git_oid root, t;
+
+	gt_origin(r, "https://github.com/o/r");
+	root = gt_raw_commit(r, NULL, rest);
+	t = gt_raw_commit(r, &root, /* 2023-08-20T12:00:00Z (libgit2 would look up the root) */
+			  "author A <a@example.com> 1692532800 +0000\n"
+			  "committer A <a@example.com> 1692532800 +0000\n\nTip (#9)\n");
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	if (graph)
+		gt_commit_graph(r);
+	git_repository_free(r);
+	return dir;
+}
+
+/* The "encoding" header: the message is converted to UTF-8. */
+static void commit_encoding(void)
+{
+	static const char *const encodings[] = { "ISO-8859-1", "latin1", "UTF-8" };
+	static const char *const titles[] = { "Caf\xE9 na\xEFve \xFC" "ber (#7)",
+					      "Caf\xE9 na\xEFve \xFC" "ber (#7)",
+					      "Caf\xC3\xA9 na\xC3\xAFve \xC3\xBC" "ber (#7)" };
+	struct ml_range range = august();
+
+	for (size_t i = 0; i < 3; i++) {
+		struct ml_error err = ML_ERROR_INIT;
+		struct ml_pr_list l = { NULL, 0, 0 };
+		struct ml_buf rest = ML_BUF_INIT;
+		char *dir;
+
+		buf_printf(&rest,
+			   "author A <5+alice" NOREPLY "> 1691582400 +0000\n"
+			   "committer GitHub <noreply@github.com> 1691582400 +0000\n"
+			   "encoding %s\n\n%s\n\nCo-authored-by: J\xF6rg <6+joerg" NOREPLY ">\n",
+			   encodings[i], titles[i]);
+		dir = raw_repo(rest.data, 0);
+		CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+		CHECK(err.msg == NULL);
+		CHECK(l.len == 2);
+		if (l.len == 2) {
+			CHECK_STR(l.items[0].title, "Caf\xC3\xA9 na\xC3\xAFve \xC3\xBC" "ber");
+			CHECK_STR(l.items[0].author, "alice");
+			CHECK(l.items[0].coauthors.n == 1);
+		}
+		pr_list_release(&l);
+		buf_release(&rest);
+		error_clear(&err);
+		gt_rmtree(dir);
+	}
+}
+
+/* An unknown encoding leaves the bytes as they are (the emitter replaces
+ * what is not UTF-8); the walk goes on. */
+static void commit_encoding_unknown(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = raw_repo("author A <a@example.com> 1691582400 +0000\n"
+			     "committer A <a@example.com> 1691582400 +0000\n"
+			     "encoding no-such-charset\n\nPlain title (#7)\n", 0);
+
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK(l.len == 2 && strcmp(l.items[0].title, "Plain title") == 0);
+	pr_list_release(&l);
+	error_clear(&err);
+	gt_rmtree(dir);
+}
+
+/* A committer time that does not fit (or is past year 9999) below the tip:
+ * a damaged repository, exit 4, whether the walk reads the commit's header
+ * or libgit2's parse of it (after a commit of the range). */
+static void commit_time_out_of_range(void)
+{
+	static const char *const times[] = { "99999999999999999999999", "9223372036854775808",
+					     "253402300800" };
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_buf rest = ML_BUF_INIT;
+	char *dir;
+
+	for (size_t i = 0; i < 3; i++) {
+		buf_reset(&rest);
+		buf_printf(&rest,
+			   "author A <a@example.com> %s +0000\n"
+			   "committer A <a@example.com> %s +0000\n\nFuture (#7)\n",
+			   times[i], times[i]);
+		dir = raw_repo(rest.data, 0);
+		check_error(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err), &err,
+			    "committer time out of range");
+		CHECK(l.len == 0);
+		gt_rmtree(dir);
+	}
+	/* with a commit-graph (34-bit times: libgit2 writes it wrapped), a commit
+	 * outside the range is taken from the graph and never read, as in git */
+	dir = raw_repo(rest.data, 1);
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK_NUMBERS(&l, "9");
+	pr_list_release(&l);
+	error_clear(&err);
+	gt_rmtree(dir);
+	buf_release(&rest);
+}
+
 /* ---- the commit-graph ---- */
 
 static uint32_t be32_at(const unsigned char *p)
@@ -706,6 +817,9 @@ int main(void)
 	RUN(configured_repo_wins);
 	RUN(not_a_repository);
 	RUN(shallow_clone);
+	RUN(commit_encoding);
+	RUN(commit_encoding_unknown);
+	RUN(commit_time_out_of_range);
 	RUN(stop_rule);
 	RUN(graph_walk);
 	RUN(graph_stale);
