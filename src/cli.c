@@ -24,6 +24,7 @@
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
+#include "mergeletter/update.h"
 
 #define DEFAULT_API_URL "https://api.github.com"
 
@@ -32,7 +33,8 @@ enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 enum opt_id {
 	OPT_MONTH = 256, OPT_SINCE, OPT_UNTIL, OPT_MAINTAINER, OPT_INTRO, OPT_DEPS, OPT_CONFIG,
 	OPT_API_URL, OPT_FORMAT, OPT_VERSION, OPT_JOBS, OPT_VIA, OPT_CACHE_DIR, OPT_NO_CACHE,
-	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF,
+	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF, OPT_UPDATE, OPT_FORCE,
+	OPT_FINALIZE,
 	OPT_OUTPUT = 'o', OPT_HELP = 'h',
 };
 
@@ -52,6 +54,9 @@ static const struct opt_spec opt_table[] = {
 	{ { "deps", required_argument, NULL, OPT_DEPS }, CMD_ALL },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, CMD_ISSUE },
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, CMD_ALL },
+	{ { "update", no_argument, NULL, OPT_UPDATE }, CMD_ALL },
+	{ { "force", no_argument, NULL, OPT_FORCE }, CMD_ALL },
+	{ { "finalize", no_argument, NULL, OPT_FINALIZE }, CMD_ALL },
 	{ { "api-url", required_argument, NULL, OPT_API_URL }, CMD_ALL },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, CMD_ALL },
 	{ { "jobs", required_argument, NULL, OPT_JOBS }, CMD_ALL },
@@ -77,6 +82,7 @@ struct cli_opts {
 	enum ml_deps_mode deps;
 	const char *config;
 	const char *output;
+	int update, force, finalize; /* what -o does with an existing file */
 	const char *api_url;
 	const char *git, *ref; /* local clone and its ref, or NULL */
 	int json;
@@ -104,7 +110,13 @@ static const char help_common[] =
 	"  --month YYYY-MM     the month to draft (UTC; default: the previous month)\n"
 	"  --deps MODE         dependency bumps: comment (default: an HTML comment after\n"
 	"                      the list), drop (left out) or keep (listed)\n"
-	"  -o, --output FILE   write the draft to FILE (atomically) instead of stdout\n"
+	"  -o, --output FILE   write the draft to FILE (atomically) instead of stdout; an\n"
+	"                      existing FILE is replaced only if unchanged since written\n"
+	"  --update            with -o: add the PRs merged since FILE was written, keeping\n"
+	"                      every edit (a missing FILE gets a fresh draft)\n"
+	"  --force             with -o: overwrite FILE even if it was edited\n"
+	"  --finalize          with -o: remove mergeletter's notes and trailer from FILE\n"
+	"                      for publishing (fetches nothing)\n"
 	"  --api-url URL       GitHub API (default https://api.github.com; env GITHUB_API_URL)\n"
 	"  --format FORMAT     markdown (default) or json (the same data, machine-readable)\n"
 	"\n"
@@ -222,6 +234,9 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		case OPT_INTRO: o->intro = optarg; break;
 		case OPT_CONFIG: o->config = optarg; break;
 		case OPT_OUTPUT: o->output = optarg; break;
+		case OPT_UPDATE: o->update = 1; break;
+		case OPT_FORCE: o->force = 1; break;
+		case OPT_FINALIZE: o->finalize = 1; break;
 		case OPT_API_URL: o->api_url = optarg; break;
 		case OPT_GIT: o->git = optarg; break;
 		case OPT_REF: o->ref = optarg; break;
@@ -277,6 +292,14 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 			return usage_error(cmdname, err, "unhandled option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->update + o->force + o->finalize > 1)
+		return usage_error(cmdname, err, "%s--update, --force and --finalize exclude each other",
+				   "");
+	if ((o->update || o->force || o->finalize) && (!o->output || o->json))
+		return usage_error(cmdname, err, "%s--update, --force and --finalize need -o FILE (markdown)",
+				   "");
+	if (o->finalize)
+		return 0; /* works on the file alone */
 	if (o->command == CMD_SECTION && (optind < argc || !o->git)) {
 		if (optind >= argc)
 			return usage_error(cmdname, err, "%smissing OWNER/REPO (or --git PATH)", "");
@@ -301,12 +324,24 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 
 static int resolve_range(const struct cli_opts *o, struct ml_range *r, struct ml_error *err)
 {
-	if (o->month)
-		return range_from_month(r, o->month, err);
-	if (o->since || o->until)
-		return range_from_bounds(r, o->since, o->until, err);
-	range_previous_month(r, range_now());
-	return 0;
+	char day[16];
+
+	if (o->month ? range_from_month(r, o->month, err) < 0
+		     : (o->since || o->until) ? range_from_bounds(r, o->since, o->until, err) < 0
+					      : (range_previous_month(r, range_now()), 0))
+		return -1;
+	if (r->since <= range_now())
+		return 0;
+	range_format_date(range_now(), day, sizeof day);
+	return error_set(err, ML_EXIT_USAGE, "the %s has not begun (today is %s); draft it once it has",
+			 o->month ? "month" : "range", day);
+}
+
+static void print_notes(struct ml_strv *notes)
+{
+	for (size_t i = 0; i < notes->n; i++)
+		fprintf(stderr, "note: %s\n", notes->v[i]);
+	strv_release(notes);
 }
 
 static const char *env_nonempty(const char *name)
@@ -429,9 +464,20 @@ static void note_empty(const struct ml_draft *d)
 static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_buf out = ML_BUF_INIT;
+	struct ml_strv notes = { NULL, 0, 0 };
 	int rc = -1;
 
 	note_empty(d);
+	if (o->output && !o->json) {
+		struct ml_update_opts uo = { o->command == CMD_ISSUE, o->update, o->force, d->date };
+
+		rc = update_write(o->output, d, &uo, &notes, err);
+		print_notes(&notes);
+		return rc;
+	}
+	if (update_month_open(d, d->date, &notes) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	print_notes(&notes);
 	if (o->json)
 		rc = json_out_draft(&out, d);
 	else if (o->command == CMD_ISSUE)
@@ -511,6 +557,15 @@ done:
 	return ret;
 }
 
+static int run_finalize(struct cli_opts *o, struct ml_error *err)
+{
+	struct ml_strv notes = { NULL, 0, 0 };
+	int rc = update_finalize_file(o->output, &notes, err);
+
+	print_notes(&notes);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int id;
@@ -549,7 +604,7 @@ int cli_main(int argc, char **argv)
 		rc = parse_opts(&o, commands[i].name, argc - 1, argv + 1, &err);
 		if (rc == 0) {
 			curl_global_init(CURL_GLOBAL_DEFAULT);
-			rc = commands[i].run(&o, &err);
+			rc = o.finalize ? run_finalize(&o, &err) : commands[i].run(&o, &err);
 			curl_global_cleanup();
 		}
 		break;

@@ -179,19 +179,22 @@ static int list_sep(struct ml_buf *out, size_t i, size_t n)
 	return buf_puts(out, i == n - 1 ? ", and " : ", ");
 }
 
-static int pr_item(struct ml_buf *out, const struct ml_pr *pr, int commented)
+int markdown_pr_item(struct ml_buf *out, const struct ml_pr *pr, enum ml_item_style style)
 {
 	struct ml_buf item = ML_BUF_INIT;
 	int rc = -1;
 
-	if (buf_puts(&item, "- [") < 0 || markdown_link_text(&item, pr->title) < 0 ||
+	if (buf_puts(&item, style == ML_ITEM_IN_COMMENT ? "    - [" : "- [") < 0 ||
+	    markdown_link_text(&item, pr->title) < 0 ||
 	    buf_printf(&item, "](" GITHUB_WEB "/%s/pull/%ld)", pr->repo, pr->number) < 0)
 		goto done;
-	if (commented)
+	if (style == ML_ITEM_COMMENT)
 		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
 			     buf_puts(out, " -->\n") < 0
 			     ? -1
 			     : 0;
+	else if (style == ML_ITEM_IN_COMMENT)
+		rc = markdown_comment_text(out, item.data) < 0 || buf_puts(out, "\n") < 0 ? -1 : 0;
 	else
 		rc = buf_printf(out, "%s\n", item.data);
 done:
@@ -248,7 +251,7 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 	}
 }
 
-static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
+int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
 	struct ml_strref who;
 	size_t contributions = 0;
@@ -272,7 +275,7 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 		}
 		contributions += counted;
 	}
-	if (buf_puts(out, "\nThanks to ") < 0)
+	if (buf_puts(out, "Thanks to ") < 0)
 		goto done;
 	for (size_t i = 0; i < who.n; i++)
 		if (list_sep(out, i, who.n) < 0 || user_link(out, who.v[i], NULL) < 0)
@@ -281,6 +284,17 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 			contributions == 1 ? "contribution" : "contributions");
 done:
 	strref_release(&who);
+	return rc;
+}
+
+static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
+{
+	struct ml_buf line = ML_BUF_INIT;
+	int rc = markdown_thanks(&line, d, r);
+
+	if (rc == 0 && line.len)
+		rc = buf_puts(out, "\n") < 0 || buf_add(out, line.data, line.len) < 0 ? -1 : 0;
+	buf_release(&line);
 	return rc;
 }
 
@@ -307,18 +321,9 @@ static int only_bumps(struct ml_buf *out, const struct ml_draft *d, const struct
 	if (buf_printf(out, "<!--\n    %s had only dependency updates", repo_display(r)) < 0 ||
 	    buf_puts(out, d->range.month ? " this month:\n" : " in this period:\n") < 0)
 		return -1;
-	for (size_t i = 0; i < r->prs.len; i++) {
-		struct ml_buf item = ML_BUF_INIT;
-		const struct ml_pr *pr = &r->prs.items[i];
-		int rc = buf_puts(&item, "    - [") < 0 || markdown_link_text(&item, pr->title) < 0 ||
-			 buf_printf(&item, "](" GITHUB_WEB "/%s/pull/%ld)\n", pr->repo,
-				    pr->number) < 0 ||
-			 markdown_comment_text(out, item.data) < 0;
-
-		buf_release(&item);
-		if (rc)
+	for (size_t i = 0; i < r->prs.len; i++)
+		if (markdown_pr_item(out, &r->prs.items[i], ML_ITEM_IN_COMMENT) < 0)
 			return -1;
-	}
 	return buf_puts(out, "-->\n");
 }
 
@@ -345,14 +350,14 @@ int markdown_section(struct ml_buf *out, const struct ml_draft *d, const struct 
 		return -1;
 	for (size_t i = 0; i < r->prs.len; i++)
 		if (draft_pr_listed(&r->prs.items[i], d->deps_mode) &&
-		    pr_item(out, &r->prs.items[i], 0) < 0)
+		    markdown_pr_item(out, &r->prs.items[i], ML_ITEM_LIST) < 0)
 			return -1;
 	if (bumps && d->deps_mode == ML_DEPS_COMMENT) {
 		if (buf_puts(out, "\n") < 0)
 			return -1;
 		for (size_t i = 0; i < r->prs.len; i++)
 			if (!draft_pr_listed(&r->prs.items[i], d->deps_mode) &&
-			    pr_item(out, &r->prs.items[i], 1) < 0)
+			    markdown_pr_item(out, &r->prs.items[i], ML_ITEM_COMMENT) < 0)
 				return -1;
 	}
 	if (thanks_line(out, d, r) < 0 || unknown_authors(out, d, r) < 0)
@@ -418,6 +423,13 @@ static const char projects_template[] =
 	"-->\n";
 
 static const char other_heading[] = "Other Projects";
+
+const char *markdown_part_heading(const struct ml_draft_section *s)
+{
+	if (s->heading && strcmp(s->heading, other_heading) == 0)
+		return other_heading;
+	return s->heading ? s->heading : "Projects";
+}
 
 static const char other_intro[] =
 	"In this section, we describe updates to Rust OS projects that are not directly related to the `rust-osdev` organization. Feel free to [create a pull request](https://github.com/rust-osdev/homepage/pulls) with the updates of your OS project for the next post.\n";
@@ -508,7 +520,7 @@ int markdown_issue(struct ml_buf *out, const struct ml_draft *d)
 			other = s;
 			continue;
 		}
-		if (buf_printf(out, "## %s\n\n", s->heading ? s->heading : "Projects") < 0 ||
+		if (buf_printf(out, "## %s\n\n", markdown_part_heading(s)) < 0 ||
 		    (s->intro && buf_printf(out, "%s\n\n", s->intro) < 0) ||
 		    buf_puts(out, projects_template) < 0 || buf_puts(out, "\n") < 0 ||
 		    write_repos(out, d, s) < 0 || buf_puts(out, "\n") < 0)
