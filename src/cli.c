@@ -475,7 +475,7 @@ static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_er
 		print_notes(&notes);
 		return rc;
 	}
-	if (update_month_open(d, d->date, &notes) < 0)
+	if (update_month_open(d, d->date, NULL, &notes) < 0)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	print_notes(&notes);
 	if (o->json)

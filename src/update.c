@@ -522,19 +522,30 @@ static int repo_view(struct ml_draft_repo *v, const struct ml_draft_repo *r,
 	return 0;
 }
 
-/* 1 when the text links to the PR anywhere (an editor's hand-written item too). */
-static int text_links_pr(const char *s, size_t n, const char *repo, long number)
+/* Every PR the text links to anywhere ("github.com/OWNER/REPO/pull/N"),
+ * an editor's hand-written items too, into a set. */
+static int text_links(struct trailer *set, const char *s, size_t n)
 {
-	char needle[300];
-	size_t m;
+	static const char host[] = "github.com/";
 	const char *p = s, *end = s + n;
 
-	snprintf(needle, sizeof needle, "github.com/%s/pull/%ld", repo, number);
-	m = strlen(needle);
-	while ((p = find_ci(p, (size_t)(end - p), needle)) != NULL) {
-		if (p + m == end || !isdigit((unsigned char)p[m]))
-			return 1;
-		p += m;
+	while ((p = find_ci(p, (size_t)(end - p), host)) != NULL) {
+		const char *repo = p + sizeof host - 1, *q = repo, *pull;
+		long v = 0;
+		int slashes = 0;
+
+		p = repo;
+		while (q < end && slashes < 3 && (isalnum((unsigned char)*q) || strchr("-_./", *q)))
+			slashes += *q++ == '/';
+		pull = q - 1;
+		if (slashes < 3 || pull - repo < 6 || memcmp(pull - 5, "/pull/", 6) != 0 ||
+		    q == end || !isdigit((unsigned char)*q))
+			continue;
+		pull -= 5;
+		while (q < end && isdigit((unsigned char)*q) && v < 100000000)
+			v = v * 10 + (*q++ - '0');
+		if (offered_add(set, repo, (size_t)(pull - repo), v) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -588,6 +599,7 @@ struct merge {
 	const struct ml_update_opts *o;
 	const struct trailer *old;
 	struct trailer *now;
+	struct trailer linked; /* the PRs the text links to */
 };
 
 /* The thanks line of a view, without its newline ("" when none). */
@@ -744,9 +756,11 @@ static int plural_sentence(struct doc *doc, size_t h, size_t end)
 	return 0;
 }
 
-/* New PRs into the repository's existing section at heading h. */
+/* New PRs (fresh) into the repository's existing section at heading h;
+ * known adds the PRs the editor linked by hand, for the thanks line. */
 static int merge_into_section(struct merge *m, const struct ml_draft_repo *r,
-			      const struct ml_pr_list *fresh, size_t h)
+			      const struct ml_pr_list *fresh, const struct ml_pr_list *known,
+			      size_t h)
 {
 	struct doc *doc = m->doc;
 	size_t end = section_end(doc, h, doc->n), tail = content_end(doc, h + 1, end);
@@ -796,7 +810,7 @@ static int merge_into_section(struct merge *m, const struct ml_draft_repo *r,
 	}
 	if (items.len && plural_sentence(doc, h, end) < 0)
 		goto done;
-	rc = merge_thanks(m, r, fresh, h, end, tail);
+	rc = merge_thanks(m, r, known, h, end, tail);
 done:
 	buf_release(&items);
 	buf_release(&bumps);
@@ -835,36 +849,43 @@ static int merge_bumps_only(struct merge *m, const struct ml_draft_repo *r,
 static int merge_repo(struct merge *m, const struct ml_draft_section *s,
 		      const struct ml_draft_repo *r)
 {
-	struct ml_pr_list fresh;
+	struct ml_pr_list fresh, known;
 	struct ml_draft_repo v;
 	struct ml_buf block = ML_BUF_INIT;
 	size_t h, listed = 0;
 	int rc = -1;
 
 	memset(&fresh, 0, sizeof fresh);
+	memset(&known, 0, sizeof known);
 	memset(&v, 0, sizeof v);
 	fresh.items = calloc(r->prs.len ? r->prs.len : 1, sizeof *fresh.items);
-	if (!fresh.items)
-		return -1;
+	known.items = calloc(r->prs.len ? r->prs.len : 1, sizeof *known.items);
+	if (!fresh.items || !known.items)
+		goto done;
 	for (size_t i = 0; i < r->prs.len; i++) {
 		const struct ml_pr *pr = &r->prs.items[i];
 
-		if (!pr_shown(pr, m->d->deps_mode) || offered_has(m->old, pr->repo, pr->number) ||
-		    text_links_pr(m->doc->s, m->doc->len, pr->repo, pr->number))
+		if (!pr_shown(pr, m->d->deps_mode) || offered_has(m->old, pr->repo, pr->number))
+			continue;
+		/* new to the file, or linked by the editor already: offered from now on */
+		known.items[known.len++] = *pr;
+		if (offered_add(m->now, pr->repo, strlen(pr->repo), pr->number) < 0)
+			goto done;
+		if (offered_has(&m->linked, pr->repo, pr->number))
 			continue;
 		fresh.items[fresh.len++] = *pr;
 		listed += draft_pr_listed(pr, m->d->deps_mode);
-		if (offered_add(m->now, pr->repo, strlen(pr->repo), pr->number) < 0)
-			goto done;
 	}
 	rc = 0;
-	if (fresh.len == 0)
+	if (known.len == 0)
 		goto done;
 	h = find_repo_heading(m->doc, r->info.repo);
 	if (h != m->doc->n) {
-		rc = merge_into_section(m, r, &fresh, h);
+		rc = merge_into_section(m, r, &fresh, &known, h);
 		goto done;
 	}
+	if (fresh.len == 0)
+		goto done;
 	if (!listed && (rc = merge_bumps_only(m, r, &fresh)) != 0) {
 		rc = rc < 0 ? -1 : 0;
 		goto done;
@@ -880,11 +901,13 @@ static int merge_repo(struct merge *m, const struct ml_draft_section *s,
 		 : 0;
 done:
 	free(fresh.items);
+	free(known.items);
 	buf_release(&block);
 	return rc;
 }
 
-int update_month_open(const struct ml_draft *d, int64_t now, struct ml_strv *notes)
+int update_month_open(const struct ml_draft *d, int64_t now, const char *hint,
+		      struct ml_strv *notes)
 {
 	struct ml_buf msg = ML_BUF_INIT;
 	char day[16], label[64];
@@ -894,10 +917,8 @@ int update_month_open(const struct ml_draft *d, int64_t now, struct ml_strv *not
 		return 0;
 	range_format_date(now, day, sizeof day);
 	range_month_label(&d->range, label, sizeof label);
-	rc = buf_printf(&msg,
-			"%s is not over: the draft holds the PRs merged until %s; run --update "
-			"after it ends",
-			d->range.month ? label : "the range", day) < 0 ||
+	rc = buf_printf(&msg, "%s is not over: the draft holds the PRs merged until %s%s",
+			d->range.month ? label : "the range", day, hint ? hint : "") < 0 ||
 		     (notes && strv_push(notes, msg.data) < 0)
 		 ? -1
 		 : 1;
@@ -929,7 +950,8 @@ static int note_month(struct doc *doc, const struct ml_draft *d, const struct ml
 	if (buf_printf(&note,
 		       DRAFTED_START "%s; PRs merged later will be added by --update" NOTE_END,
 		       day) < 0 ||
-	    update_month_open(d, o->now, notes) < 0)
+	    update_month_open(d, o->now, "; run the same command with --update after it ends",
+			      notes) < 0)
 		goto done;
 	if (k != doc->n) {
 		rc = doc_replace(doc, k, note.data, note.len);
@@ -988,14 +1010,21 @@ static int render_body(struct ml_buf *out, const char *text, size_t len, const s
 	struct trailer now;
 	struct doc doc;
 	char hex[ML_SHA256_HEX_LEN + 1];
-	struct merge m = {&doc, d, o, old, &now};
+	struct merge m;
 	int rc = -1;
 
 	memset(&now, 0, sizeof now);
 	memset(&doc, 0, sizeof doc);
+	memset(&m, 0, sizeof m);
+	m.doc = &doc;
+	m.d = d;
+	m.o = o;
+	m.old = old;
+	m.now = &now;
 	if (buf_add(&body, text, len) < 0 ||
 	    (body.len && body.data[body.len - 1] != '\n' && buf_puts(&body, "\n") < 0) ||
-	    buf_grow(&body, 1) < 0 || doc_open(&doc, body.data, body.len) < 0)
+	    buf_grow(&body, 1) < 0 || doc_open(&doc, body.data, body.len) < 0 ||
+	    (old && text_links(&m.linked, body.data, body.len) < 0))
 		goto done;
 	for (size_t i = 0; old && i < old->n; i++)
 		if (offered_add(&now, old->v[i].repo, strlen(old->v[i].repo), old->v[i].number) < 0)
@@ -1023,6 +1052,7 @@ done:
 	doc_release(&doc);
 	buf_release(&body);
 	trailer_release(&now);
+	trailer_release(&m.linked);
 	return rc;
 }
 

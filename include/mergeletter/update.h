@@ -47,9 +47,10 @@ int update_render(struct ml_buf *out, const char *old, size_t oldlen, const stru
 int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_strv *notes,
 		    struct ml_error *err);
 
-/* 1 (and a note) when the draft's range is not over at `now`, else 0; -1
- * when out of memory. */
-int update_month_open(const struct ml_draft *d, int64_t now, struct ml_strv *notes);
+/* 1 (and a note, ending in hint when not NULL) when the draft's range is
+ * not over at `now`, else 0; -1 when out of memory. */
+int update_month_open(const struct ml_draft *d, int64_t now, const char *hint,
+		      struct ml_strv *notes);
 
 /* update_render against the file at path, written atomically. */
 int update_write(const char *path, const struct ml_draft *d, const struct ml_update_opts *o,
