@@ -101,7 +101,9 @@ static const char usage_text[] =
 	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE --until DATE]\n"
 	"                           [--maintainer LOGIN]... [--intro TEXT] [--deps comment|drop|keep]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
-	"       mergeletter issue   --config FILE [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
+	"       mergeletter issue   --config FILE [--month YYYY-MM] [--deps MODE]\n"
+	"                           [-o FILE [--update | --force]]\n"
+	"       mergeletter issue|section -o FILE --finalize\n"
 	"       mergeletter --help | --version\n";
 
 static const char help_common[] =

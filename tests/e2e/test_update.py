@@ -32,6 +32,8 @@ def run(clock, args, tmp, check_exit=None):
         p = subprocess.run([BINARY] + [a.replace("{api}", gh.url) for a in args], capture_output=True,
                            env=env, timeout=60)
     out, err = p.stdout.decode(), p.stderr.decode()
+    for report in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+        assert report not in err, err
     if check_exit is not None and p.returncode != check_exit:
         raise AssertionError(f"exit {p.returncode}, wanted {check_exit}\nstderr: {err}")
     return p.returncode, out, err
