@@ -286,21 +286,24 @@ struct doc {
 	size_t len;
 	struct line *l;
 	size_t n;
-	struct ml_buf *ins; /* n + 1: text inserted before line i */
-	char **repl;	    /* n: a replacement line (without newline), or NULL */
+	struct ml_buf *ins;  /* n + 1: text inserted before line i */
+	struct ml_buf *late; /* n + 1: new sections, after ins[i] */
+	char **repl;	     /* n: a replacement line (without newline), or NULL */
 	unsigned char *drop;
 };
 
 static void doc_release(struct doc *d)
 {
-	if (d->ins)
-		for (size_t i = 0; i <= d->n; i++)
-			buf_release(&d->ins[i]);
+	for (size_t i = 0; d->ins && d->late && i <= d->n; i++) {
+		buf_release(&d->ins[i]);
+		buf_release(&d->late[i]);
+	}
 	if (d->repl)
 		for (size_t i = 0; i < d->n; i++)
 			free(d->repl[i]);
 	free(d->l);
 	free(d->ins);
+	free(d->late);
 	free(d->repl);
 	free(d->drop);
 	memset(d, 0, sizeof *d);
@@ -319,9 +322,10 @@ static int doc_open(struct doc *d, const char *s, size_t n)
 		count += s[i] == '\n';
 	d->l = calloc(count + 1, sizeof *d->l);
 	d->ins = calloc(count + 1, sizeof *d->ins);
+	d->late = calloc(count + 1, sizeof *d->late);
 	d->repl = calloc(count + 1, sizeof *d->repl);
 	d->drop = calloc(count + 1, 1);
-	if (!d->l || !d->ins || !d->repl || !d->drop) {
+	if (!d->l || !d->ins || !d->late || !d->repl || !d->drop) {
 		doc_release(d);
 		return -1;
 	}
@@ -469,7 +473,8 @@ static int doc_render(struct ml_buf *out, const struct doc *d)
 		size_t n;
 		const char *s = line_at(d, i, &n);
 
-		if (buf_add(out, d->ins[i].data, d->ins[i].len) < 0)
+		if (buf_add(out, d->ins[i].data, d->ins[i].len) < 0 ||
+		    buf_add(out, d->late[i].data, d->late[i].len) < 0)
 			return -1;
 		if (d->drop[i])
 			continue;
@@ -478,8 +483,11 @@ static int doc_render(struct ml_buf *out, const struct doc *d)
 		if (buf_add(out, "\n", 1) < 0)
 			return -1;
 	}
-	return buf_add(out, d->ins[d->n].data, d->ins[d->n].len) < 0 || buf_grow(out, 1) < 0 ? -1
-											     : 0;
+	return buf_add(out, d->ins[d->n].data, d->ins[d->n].len) < 0 ||
+		       buf_add(out, d->late[d->n].data, d->late[d->n].len) < 0 ||
+		       buf_grow(out, 1) < 0
+		   ? -1
+		   : 0;
 }
 
 /* ---- the draft side ---- */
@@ -890,13 +898,14 @@ static int merge_repo(struct merge *m, const struct ml_draft_section *s,
 		rc = rc < 0 ? -1 : 0;
 		goto done;
 	}
-	/* a section (or a block of bumps) of its own, at the end of its part */
+	/* a section (or a block of bumps) of its own, at the end of its part,
+	 * after what the other repositories add there */
 	v = *r;
 	v.prs = fresh;
 	rc = buf_puts(&block, "\n") < 0 || markdown_section(&block, m->d, &v) < 0 ||
-		     doc_insert(m->doc,
-				part_slot(m->doc, m->o->issue ? markdown_part_heading(s) : NULL),
-				block.data) < 0
+		     buf_puts(&m->doc->late[part_slot(m->doc, m->o->issue ? markdown_part_heading(s)
+									  : NULL)],
+			      block.data) < 0
 		 ? -1
 		 : 0;
 done:
