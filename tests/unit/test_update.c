@@ -356,6 +356,57 @@ static void finalize(void)
 	buf_release(&out);
 }
 
+/* One repository's section (the section command): a month of bumps only,
+ * then more bumps, then its first real PR. */
+static void section_bumps_then_first_pr(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_repo_cfg rc;
+	struct ml_range range;
+	struct ml_draft d;
+	struct ml_buf a = ML_BUF_INIT, b = ML_BUF_INIT, c = ML_BUF_INIT;
+	struct ml_update_opts o = {0, 1, 0, END};
+	struct ml_draft_repo *r;
+	struct ml_pr *pr;
+	static const char *titles[] = {"build(deps): bump a", "build(deps): bump b", "Real work"};
+
+	memset(&rc, 0, sizeof rc);
+	rc.repo = "o/solo";
+	rc.maintainers_known = 1;
+	CHECK(range_from_month(&range, "2023-08", &err) == 0);
+	CHECK(draft_single(&d, &rc, &range, &err) == 0);
+	r = &d.sections[0].repos[0];
+	for (long n = 1; n <= 3; n++) {
+		pr = pr_list_add(&r->prs);
+		pr->repo = ml_strdup("o/solo");
+		pr->number = n;
+		pr->title = ml_strdup(titles[n - 1]);
+		pr->author = ml_strdup(n < 3 ? "renovate[bot]" : "zed");
+		pr->author_is_bot = pr->is_bump = n < 3;
+		if (n == 1) /* the first draft sees #1 alone, the second #2 too */
+			CHECK(update_render(&a, NULL, 0, &d, &o, NULL, &err) == 0);
+		if (n == 2)
+			CHECK(update_render(&b, a.data, a.len, &d, &o, NULL, &err) == 0);
+	}
+	CHECK(strstr(a.data, "<!--\n    solo had only dependency updates this month:\n    - "
+			     "[build(deps): bump a]") == a.data);
+	CHECK(strstr(b.data, "bump a](https://github.com/o/solo/pull/1)\n    - [build(deps): bump "
+			     "b](https://github.com/o/solo/pull/2)\n-->\n") != NULL);
+	CHECK(update_render(&c, b.data, b.len, &d, &o, NULL, &err) == 0);
+	CHECK(strstr(c.data, "-->\n\n### [`solo`](https://github.com/o/solo)\n") != NULL);
+	CHECK(
+	    strstr(c.data, "- [Real work](https://github.com/o/solo/pull/3)\n\nThanks to [@zed]") !=
+	    NULL);
+	CHECK(strstr(c.data, "offered o/solo#1,2,3; digest") != NULL);
+	buf_reset(&b);
+	CHECK(update_render(&b, c.data, c.len, &d, &o, NULL, &err) == 0);
+	CHECK_STR(b.data, c.data);
+	draft_release(&d);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&c);
+}
+
 int main(void)
 {
 	RUN(fresh_mid_month);
@@ -364,5 +415,6 @@ int main(void)
 	RUN(month_note);
 	RUN(update_missing_file);
 	RUN(finalize);
+	RUN(section_bumps_then_first_pr);
 	return DONE();
 }
