@@ -185,23 +185,34 @@ static int parse_offered(struct trailer *t, const char *s, size_t n)
 	return 0;
 }
 
-/* Split text (LF) into body and trailer: 1 with a trailer, 0 without, -1
- * when the trailer is damaged. */
-static int trailer_parse(const char *s, size_t n, size_t *body_len, struct trailer *t)
+/* Split text (LF) into body (appended) and trailer: 1 with a trailer, 0
+ * without (body is the text), -1 when the trailer is damaged, -2 when out
+ * of memory. */
+static int trailer_parse(const char *s, size_t n, struct ml_buf *body, struct trailer *t)
 {
-	size_t end = n, start, pos;
+	size_t end = n, start = n, next, pos;
 	int first = 1;
 
 	memset(t, 0, sizeof *t);
-	*body_len = n;
-	while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == ' ' || s[end - 1] == '\t'))
-		end--;
-	start = end;
-	while (start > 0 && s[start - 1] != '\n')
-		start--;
+	/* the last line that is a trailer: normally the last line, but text a
+	 * merge or an editor put after it stays the editor's */
+	while (start > 0) {
+		end = start;
+		if (end > 0 && s[end - 1] == '\n')
+			end--;
+		start = end;
+		while (start > 0 && s[start - 1] != '\n')
+			start--;
+		while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+			end--;
+		if (starts_with(s + start, end - start, TRAILER_START) &&
+		    ends_with(s + start, end - start, NOTE_END))
+			break;
+	}
 	if (!starts_with(s + start, end - start, TRAILER_START) ||
-	    !ends_with(s + start, end - start, NOTE_END))
-		return 0;
+	    !ends_with(s + start, end - start, NOTE_END)) {
+		return buf_add(body, s, n) < 0 ? -2 : 0;
+	}
 	pos = start + strlen(NOTE_START);
 	end -= strlen(NOTE_END);
 	while (pos < end) {
@@ -231,9 +242,16 @@ static int trailer_parse(const char *s, size_t n, size_t *body_len, struct trail
 	}
 	if (!t->digest[0])
 		goto bad;
-	*body_len = start;
 	if (start >= 2 && s[start - 1] == '\n' && s[start - 2] == '\n')
-		(*body_len)--;
+		start--; /* the blank line before the trailer */
+	for (next = end; next < n && s[next] != '\n';)
+		next++;
+	next += next < n;
+	if (buf_add(body, s, start) < 0 || buf_add(body, s + next, n - next) < 0 ||
+	    buf_grow(body, 1) < 0) {
+		trailer_release(t);
+		return -2;
+	}
 	return 1;
 bad:
 	trailer_release(t);
@@ -1083,9 +1101,8 @@ static int render_fresh(struct ml_buf *out, const struct ml_draft *d,
 int update_render(struct ml_buf *out, const char *old, size_t oldlen, const struct ml_draft *d,
 		  const struct ml_update_opts *o, struct ml_strv *notes, struct ml_error *err)
 {
-	struct ml_buf lf = ML_BUF_INIT;
+	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
 	struct trailer t;
-	size_t body_len;
 	char hex[ML_SHA256_HEX_LEN + 1];
 	int crlf = 0, found, rc = -1;
 
@@ -1098,10 +1115,15 @@ int update_render(struct ml_buf *out, const char *old, size_t oldlen, const stru
 		rc = render_fresh(out, d, o, crlf, notes, err);
 		goto done;
 	}
-	found = trailer_parse(lf.data, lf.len, &body_len, &t);
+	found = trailer_parse(lf.data, lf.len, &body, &t);
+	if (found == -2) {
+		rc = oom(err);
+		goto done;
+	}
 	if (found < 0) {
 		error_set(err, ML_EXIT_USAGE,
-			  "its mergeletter trailer (the last line) is damaged; repair it from the "
+			  "its mergeletter trailer (the line \"<!-- mergeletter: offered ...\") is "
+			  "damaged; repair it from the "
 			  "file's history, or use --force to overwrite the file");
 		goto done;
 	}
@@ -1117,10 +1139,11 @@ int update_render(struct ml_buf *out, const char *old, size_t oldlen, const stru
 		goto done;
 	}
 	if (o->update) {
-		rc = render_body(out, lf.data, body_len, &t, d, o, crlf, notes) < 0 ? oom(err) : 0;
+		rc =
+		    render_body(out, body.data, body.len, &t, d, o, crlf, notes) < 0 ? oom(err) : 0;
 		goto done;
 	}
-	sha256_hex(lf.data, body_len, hex);
+	sha256_hex(body.data, body.len, hex);
 	if (t.edited || strcmp(hex, t.digest) != 0) {
 		error_set(err, ML_EXIT_USAGE,
 			  "it has changed since mergeletter wrote it; use --update to add the new "
@@ -1130,6 +1153,7 @@ int update_render(struct ml_buf *out, const char *old, size_t oldlen, const stru
 	rc = render_fresh(out, d, o, crlf, notes, err);
 done:
 	buf_release(&lf);
+	buf_release(&body);
 	trailer_release(&t);
 	return rc;
 }
@@ -1140,17 +1164,19 @@ int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_
 	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
 	struct trailer t;
 	struct doc doc;
-	size_t body_len;
 	int crlf, found, rc = -1;
 
 	memset(&doc, 0, sizeof doc);
 	memset(&t, 0, sizeof t);
 	if (text_to_lf(&lf, text, len, &crlf) < 0)
 		return oom(err);
-	found = trailer_parse(lf.data, lf.len, &body_len, &t);
+	found = trailer_parse(lf.data, lf.len, &body, &t);
+	if (found == -2)
+		goto fail;
 	if (found < 0) {
 		error_set(err, ML_EXIT_USAGE,
-			  "its mergeletter trailer (the last line) is damaged; repair it, or "
+			  "its mergeletter trailer (the line \"<!-- mergeletter: offered ...\") is "
+			  "damaged; repair it, or "
 			  "remove it and the \"<!-- mergeletter: \" notes by hand");
 		goto done;
 	}
@@ -1158,7 +1184,7 @@ int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_
 		rc = buf_add(out, text, len) < 0 ? oom(err) : 0;
 		goto done;
 	}
-	if (buf_add(&body, lf.data, body_len) < 0 || buf_grow(&body, 1) < 0 ||
+	if ((body.len && body.data[body.len - 1] != '\n' && buf_puts(&body, "\n") < 0) ||
 	    doc_open(&doc, body.data, body.len) < 0)
 		goto fail;
 	for (size_t i = 0; i < doc.n; i++) {
