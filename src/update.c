@@ -790,7 +790,7 @@ static int merge_into_section(struct merge *m, const struct ml_draft_repo *r,
 {
 	struct doc *doc = m->doc;
 	size_t end = section_end(doc, h, doc->n), tail = content_end(doc, h + 1, end);
-	size_t last_item = end, last_bump = end, first_other = end;
+	size_t last_item = end, last_bump = end, first_other = end, listed;
 	struct ml_buf items = ML_BUF_INIT, bumps = ML_BUF_INIT, block = ML_BUF_INIT;
 	char link[300];
 	int rc = -1;
@@ -811,6 +811,7 @@ static int merge_into_section(struct merge *m, const struct ml_draft_repo *r,
 	if (items_of(&items, m->d, fresh, 1, ML_ITEM_LIST) < 0 ||
 	    items_of(&bumps, m->d, fresh, 0, ML_ITEM_COMMENT) < 0 || buf_grow(&items, 1) < 0)
 		goto done;
+	listed = items.len;
 	if (last_bump != end && bumps.len && doc_insert(doc, last_bump + 1, bumps.data) < 0)
 		goto done;
 	/* bumps without a comment yet: after the list and a blank line */
@@ -834,7 +835,7 @@ static int merge_into_section(struct merge *m, const struct ml_draft_repo *r,
 		    doc_insert(doc, at, block.data) < 0)
 			goto done;
 	}
-	if (items.len && plural_sentence(doc, h, end) < 0)
+	if (listed && plural_sentence(doc, h, end) < 0)
 		goto done;
 	rc = merge_thanks(m, r, known, h, end, tail);
 done:
@@ -990,12 +991,11 @@ static int note_month(struct doc *doc, const struct ml_draft *d, const struct ml
 				close = i;
 	if (buf_puts(&note, "\n\n") < 0)
 		goto done;
-	if (close == doc->n)
+	if (close == doc->n) /* no front matter: at the top */
 		rc = doc_insert(doc, 0, note.data);
-	else if (close + 1 < doc->n && line_blank(doc, close + 1))
-		rc = doc_insert(doc, close + 2, note.data);
 	else
-		rc = doc_insert(doc, close + 1, note.data + 0) < 0 ? -1 : 0;
+		rc = doc_insert(doc, close + 1 + (close + 1 < doc->n && line_blank(doc, close + 1)),
+				note.data);
 done:
 	buf_release(&note);
 	return rc;
