@@ -30,6 +30,7 @@
 #include "mergeletter/str.h"
 #include "mergeletter/template.h"
 #include "mergeletter/tooling.h"
+#include "mergeletter/update.h"
 
 enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 
@@ -44,6 +45,7 @@ struct cli_opts {
 	const char *previous;                /* --previous FILE */
 	const char *homepage, *homepage_ref; /* --homepage PATH, --homepage-ref REF */
 	const char *output;
+	int update, force, finalize; /* what -o does with an existing file */
 	const char *api_url;
 	const char *git, *ref; /* local clone and its ref, or NULL */
 	int format;        /* enum cli_format */
@@ -143,7 +145,19 @@ static const struct cli_option options[] = {
 	  "the list), drop (left out) or keep (listed)",
 	  0, 0, deps_choices },
 	{ "output", 'o', OPT_STRING, FIELD(output), CMD_ALL, GROUP_COMMON, "FILE",
-	  "write the draft to FILE (atomically) instead of stdout", 0, 0, NULL },
+	  "write the draft to FILE (atomically) instead of stdout; an\n"
+	  "existing FILE is replaced only if unchanged since written",
+	  0, 0, NULL },
+	{ "update", 0, OPT_FLAG, FIELD(update), CMD_ALL, GROUP_COMMON, NULL,
+	  "with -o: add the PRs merged since FILE was written, keeping\n"
+	  "every edit (a missing FILE gets a fresh draft)",
+	  0, 0, NULL },
+	{ "force", 0, OPT_FLAG, FIELD(force), CMD_ALL, GROUP_COMMON, NULL,
+	  "with -o: overwrite FILE even if it was edited", 0, 0, NULL },
+	{ "finalize", 0, OPT_FLAG, FIELD(finalize), CMD_ALL, GROUP_COMMON, NULL,
+	  "with -o (or --homepage): remove mergeletter's notes and\n"
+	  "trailer from FILE for publishing (fetches nothing)",
+	  0, 0, NULL },
 	{ "template", 0, OPT_STRING, FIELD(template), CMD_ALL, GROUP_COMMON, "FILE",
 	  "the markdown template (default: the config's \"template\", else\n"
 	  "the built-in rust-osdev); a built-in one by name: rust-osdev,\n"
@@ -188,7 +202,8 @@ static const char usage_text[] =
 	"                           [--maintainer LOGIN]... [--intro TEXT] [--deps comment|drop|keep]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
 	"       mergeletter issue   [--config FILE] [--previous FILE | --homepage PATH]\n"
-	"                           [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
+	"                           [--month YYYY-MM] [--deps MODE] [-o FILE [--update | --force]]\n"
+	"       mergeletter issue|section (-o FILE | --homepage PATH) --finalize\n"
 	"       mergeletter --help | --version\n";
 
 static const char help_tail[] =
@@ -412,6 +427,14 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		if (o->help || o->version)
 			return print_info(o->version ? 0 : o->command, o->version, err) < 0 ? -1 : 1;
 	}
+	if (o->update + o->force + o->finalize > 1)
+		return usage_error(cmdname, err, "--update, --force and --finalize exclude each other");
+	if ((o->update || o->force || o->finalize) &&
+	    ((!o->output && !o->homepage) || o->format == FORMAT_JSON))
+		return usage_error(cmdname, err,
+				   "--update, --force and --finalize need -o FILE (markdown) or --homepage PATH");
+	if (o->finalize && optind == argc && !o->homepage_ref && !o->previous)
+		return 0; /* works on the file alone */
 	if (o->command == CMD_SECTION && (optind < argc || !o->git)) {
 		if (optind >= argc)
 			return usage_error(cmdname, err, "missing OWNER/REPO (or --git PATH)");
@@ -441,12 +464,24 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 
 static int resolve_range(const struct cli_opts *o, struct ml_range *r, struct ml_error *err)
 {
-	if (o->month)
-		return range_from_month(r, o->month, err);
-	if (o->since || o->until)
-		return range_from_bounds(r, o->since, o->until, err);
-	range_previous_month(r, range_now());
-	return 0;
+	char day[16];
+
+	if (o->month ? range_from_month(r, o->month, err) < 0
+		     : (o->since || o->until) ? range_from_bounds(r, o->since, o->until, err) < 0
+					      : (range_previous_month(r, range_now()), 0))
+		return -1;
+	if (r->since <= range_now())
+		return 0;
+	range_format_date(range_now(), day, sizeof day);
+	return error_set(err, ML_EXIT_USAGE, "the %s has not begun (today is %s); draft it once it has",
+			 o->month ? "month" : "range", day);
+}
+
+static void print_notes(struct ml_strv *notes)
+{
+	for (size_t i = 0; i < notes->n; i++)
+		fprintf(stderr, "note: %s\n", notes->v[i]);
+	strv_release(notes);
 }
 
 /* Fill the draft from its sources, then mark the bumps. */
@@ -545,7 +580,7 @@ static void print_warnings(const struct ml_strv *w)
 static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_buf out = ML_BUF_INIT;
-	struct ml_strv warnings = { 0 };
+	struct ml_strv warnings = { 0 }, notes = { 0 };
 	int rc = -1;
 
 	note_empty(d);
@@ -554,6 +589,18 @@ static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_er
 		goto done;
 	}
 	print_warnings(&warnings);
+	if (o->output && o->format != FORMAT_JSON) {
+		struct ml_update_opts uo = { o->command == CMD_ISSUE, o->update, o->force, d->date };
+
+		rc = update_write(o->output, d, &uo, &notes, err);
+		print_notes(&notes);
+		goto done;
+	}
+	if (update_month_open(d, d->date, NULL, &notes) < 0) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
+	}
+	print_notes(&notes);
 	if (o->format == FORMAT_JSON)
 		rc = json_out_draft(&out, d);
 	else if (o->command == CMD_ISSUE)
@@ -668,8 +715,8 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		return -1;
 	if (o->config && config_load(&cfg, o->config, err) < 0)
 		return -1;
-	/* --update hook: pass 1 (allow changes) and merge into the file instead */
-	if (o->homepage && homepage_draft_path(o->homepage, &range, 0, &draft_path, err) < 0)
+	if (o->homepage &&
+	    homepage_draft_path(o->homepage, &range, o->update || o->force, &draft_path, err) < 0)
 		goto done;
 	if ((o->previous || o->homepage) && load_previous(&cfg, o, &range, err) < 0)
 		goto done;
@@ -694,6 +741,24 @@ done:
 	config_release(&cfg);
 	template_release(&tmpl);
 	return ret;
+}
+
+/* --finalize: the file of -o, or the month's file of --homepage. */
+static int run_finalize(struct cli_opts *o, struct ml_error *err)
+{
+	struct ml_strv notes = { 0 };
+	struct ml_range range;
+	char *path = NULL;
+	int rc = -1;
+
+	if (o->homepage && (resolve_range(o, &range, err) < 0 ||
+			    homepage_draft_path(o->homepage, &range, 1, &path, err) < 0))
+		goto done;
+	rc = update_finalize_file(path ? path : o->output, &notes, err);
+	print_notes(&notes);
+done:
+	free(path);
+	return rc;
 }
 
 static const struct {
@@ -728,7 +793,7 @@ int cli_main(int argc, char **argv)
 			rc = parse_opts(&o, commands[i].name, argc - 1, argv + 1, &err);
 			if (rc == 0) {
 				curl_global_init(CURL_GLOBAL_DEFAULT);
-				rc = commands[i].run(&o, &err);
+				rc = o.finalize ? run_finalize(&o, &err) : commands[i].run(&o, &err);
 				curl_global_cleanup();
 			}
 			break;

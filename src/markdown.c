@@ -256,24 +256,32 @@ static int list_sep(struct ml_buf *out, size_t i, size_t n)
 	return buf_puts(out, i == n - 1 ? ", and " : ", ");
 }
 
-static int pr_item(struct ml_buf *out, const struct ml_pr *pr, int commented)
+int markdown_pr_item(struct ml_buf *out, const struct ml_pr *pr, enum ml_item_style style)
 {
 	struct ml_buf item = ML_BUF_INIT;
 	int rc = -1;
 
-	if (buf_puts(&item, "- [") < 0 || markdown_link_text(&item, pr->title) < 0 ||
+	if (buf_puts(&item, style == ML_ITEM_IN_COMMENT ? "    - [" : "- [") < 0 ||
+	    markdown_link_text(&item, pr->title) < 0 ||
 	    buf_printf(&item, "](" GITHUB_WEB "/%s/pull/%ld)", pr->repo, pr->number) < 0)
 		goto done;
-	if (commented)
+	if (style == ML_ITEM_COMMENT)
 		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
 			     buf_puts(out, " -->\n") < 0
 			     ? -1
 			     : 0;
+	else if (style == ML_ITEM_IN_COMMENT)
+		rc = markdown_comment_text(out, item.data) < 0 || buf_puts(out, "\n") < 0 ? -1 : 0;
 	else
 		rc = buf_printf(out, "%s\n", item.data);
 done:
 	buf_release(&item);
 	return rc;
+}
+
+static int pr_item(struct ml_buf *out, const struct ml_pr *pr, int commented)
+{
+	return markdown_pr_item(out, pr, commented ? ML_ITEM_COMMENT : ML_ITEM_LIST);
 }
 
 static const char *repo_display(const struct ml_draft_repo *r)
@@ -327,7 +335,7 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 	}
 }
 
-static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
+int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
 	struct ml_strref who;
 	size_t contributions = 0;
@@ -351,7 +359,7 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 		}
 		contributions += counted;
 	}
-	if (buf_puts(out, "\nThanks to ") < 0)
+	if (buf_puts(out, "Thanks to ") < 0)
 		goto done;
 	for (size_t i = 0; i < who.n; i++)
 		if (list_sep(out, i, who.n) < 0 || source_user_link(out, who.v[i]) < 0)
@@ -360,6 +368,17 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 			contributions == 1 ? "contribution" : "contributions");
 done:
 	strref_release(&who);
+	return rc;
+}
+
+static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
+{
+	struct ml_buf line = ML_BUF_INIT;
+	int rc = markdown_thanks(&line, d, r);
+
+	if (rc == 0 && line.len)
+		rc = buf_puts(out, "\n") < 0 || buf_add(out, line.data, line.len) < 0 ? -1 : 0;
+	buf_release(&line);
 	return rc;
 }
 
@@ -386,18 +405,9 @@ static int only_bumps(struct ml_buf *out, const struct ml_draft *d, const struct
 	if (buf_printf(out, "<!--\n    %s had only dependency updates", repo_display(r)) < 0 ||
 	    buf_puts(out, d->range.month ? " this month:\n" : " in this period:\n") < 0)
 		return -1;
-	for (size_t i = 0; i < r->prs.len; i++) {
-		struct ml_buf item = ML_BUF_INIT;
-		const struct ml_pr *pr = &r->prs.items[i];
-		int rc = buf_puts(&item, "    - [") < 0 || markdown_link_text(&item, pr->title) < 0 ||
-			 buf_printf(&item, "](" GITHUB_WEB "/%s/pull/%ld)\n", pr->repo,
-				    pr->number) < 0 ||
-			 markdown_comment_text(out, item.data) < 0;
-
-		buf_release(&item);
-		if (rc)
+	for (size_t i = 0; i < r->prs.len; i++)
+		if (markdown_pr_item(out, &r->prs.items[i], ML_ITEM_IN_COMMENT) < 0)
 			return -1;
-	}
 	return buf_puts(out, "-->\n");
 }
 
@@ -645,12 +655,17 @@ static int main_value(struct render *rd, struct ml_buf *out, const char *name, c
 	return -1;
 }
 
+const char *markdown_part_heading(const struct ml_draft_section *s)
+{
+	return s->heading ? s->heading : "Projects";
+}
+
 static int section_value(struct render *rd, struct ml_buf *out, const char *name)
 {
 	const struct ml_draft_section *s = rd->s;
 
 	if (strcmp(name, "heading") == 0)
-		return buf_puts(out, s->heading ? s->heading : "Projects");
+		return buf_puts(out, markdown_part_heading(s));
 	if (strcmp(name, "intro") == 0)
 		return s->intro ? buf_printf(out, "%s\n\n", s->intro) : 0;
 	if (strcmp(name, "repos") == 0)

@@ -51,6 +51,19 @@ int markdown_link_text(struct ml_buf *out, const char *title);
  * paragraph: escaped as link text, and a leading block marker ("#", "-",
  * "1." ...) escaped too, so that it cannot start a heading or a list. */
 int markdown_text(struct ml_buf *out, const char *text);
+enum ml_item_style {
+	ML_ITEM_LIST,       /* "- [Title](URL)" */
+	ML_ITEM_COMMENT,    /* "<!-- - [Title](URL) -->": a bump in its comment */
+	ML_ITEM_IN_COMMENT, /* "    - [Title](URL)" inside a multi-line comment */
+};
+
+/* One PR as a line of the list (or of a bump comment), with its newline. */
+int markdown_pr_item(struct ml_buf *out, const struct ml_pr *pr, enum ml_item_style style);
+/* The thanks line of a repository ("Thanks to ...!" and a newline), or
+ * nothing when there is no one to thank. */
+int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r);
+/* The "## " heading of a section's part of the issue. */
+const char *markdown_part_heading(const struct ml_draft_section *s);
 /* Append text made safe inside an HTML comment (no "-->" or "--!>"). */
 int markdown_comment_text(struct ml_buf *out, const char *text);
 

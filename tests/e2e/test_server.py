@@ -19,6 +19,7 @@ import threading
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -141,6 +142,21 @@ def test_bad_data_dir_fails_loudly():
         r = subprocess.run([sys.executable, SERVER, "--data", d], capture_output=True, text=True,
                            stdin=subprocess.DEVNULL, timeout=20)
         assert r.returncode != 0 and "bogus" in r.stderr, r.stderr
+
+
+@test
+def test_now_serves_github_as_it_was():
+    with FakeGitHub(OSDEV, token=TOKEN, now="2023-08-16T00:00:00Z") as gh:
+        pulls = get(gh.url + "/repos/rust-osdev/uefi-rs/pulls?state=all&per_page=100", AUTH).json()
+        by_number = {p["number"]: p for p in pulls}
+        eq(by_number[906]["merged_at"], "2023-08-01T00:00:00Z", "an earlier merge")
+        eq(by_number[915]["merged_at"], None, "a later merge has not happened")
+        eq(by_number[915]["state"], "open", "so the PR is open")
+        assert all(p["updated_at"] <= "2023-08-16T00:00:00Z" for p in pulls)
+        assert 931 not in by_number, "a PR created later does not exist yet"
+        q = "is:pr is:merged merged:2023-08-01..2023-08-31 repo:rust-osdev/uefi-rs"
+        items = get(gh.url + "/search/issues?per_page=100&q=" + urllib.parse.quote(q), AUTH).json()["items"]
+        assert 915 not in {i["number"] for i in items} and 906 in {i["number"] for i in items}
 
 
 @test

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, FakeGitHub  # noqa: E402
@@ -38,11 +39,15 @@ def main():
           "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect"]
     env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN")}
     env["SOURCE_DATE_EPOCH"] = "1693958400"
+    tmp = tempfile.TemporaryDirectory()
+    draft = os.path.join(tmp.name, "draft.md")
+    issue = ["issue", "--config", os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json"), "--month", "2023-08"]
     cases = [
-        (["issue", "--config", os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json"), "--month", "2023-08"], 0),
+        (issue, 0),
         (["section", "rust-osdev/nope", "--month", "2023-08"], 3),
-        (["issue", "--config", os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json"), "--previous",
-          os.path.join(ROOT, "tests", "cases", "issue-previous", "previous.md"), "--month", "2023-08"], 0),
+        (issue + ["-o", draft], 0),
+        (issue + ["-o", draft, "--update"], 0),
+        (issue + ["--previous", os.path.join(ROOT, "tests", "cases", "issue-previous", "previous.md")], 0),
     ]
     passed = failed = 0
     with FakeGitHub(os.path.join(ROOT, "tests", "data", "rust-osdev-2023-08")) as srv:
@@ -55,6 +60,7 @@ def main():
             else:
                 failed += 1
                 print(f"FAIL {' '.join(argv[:2])}: exit {p.returncode}, wanted {want}\n{p.stderr}")
+    tmp.cleanup()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -4,7 +4,10 @@
 Usage:
   server.py --data DIR [--port 0] [--token T] [--latency-ms N] [--faults FILE]
             [--log FILE] [--core-limit N] [--search-limit N] [--reset-in SECONDS]
-            [--max-seconds 600]
+            [--max-seconds 600] [--now YYYY-MM-DDTHH:MM:SSZ]
+
+--now T serves GitHub as it was at T: PRs created later do not exist, merges and closes
+after T have not happened (the PR is open), and nothing was updated after T.
 
 Binds 127.0.0.1 only (port 0 = ephemeral), speaks HTTP/1.1 with keep-alive and prints
 the port alone on one line on stdout when ready.  It exits after --max-seconds, on
@@ -188,7 +191,8 @@ def slug(text, n=40):
 class Store:
     """The facts of DIR, and their expansion into GitHub objects for one base URL."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, now=None):
+        self.now = now       # "YYYY-MM-DDTHH:MM:SSZ": serve GitHub as it was then
         self.repos = {}      # "owner/repo" (lower) -> facts
         self.by_id = {}      # repo id -> facts
         self.orgs = {}       # org (lower) -> {"login", "id", "repos": [facts]}
@@ -259,9 +263,22 @@ class Store:
             pr["_updated"] = parse_ts(pr["updated_at"])
             pr["_closed"] = parse_ts(pr["closed_at"]) if pr["closed_at"] else None
             pr["_merged"] = parse_ts(pr["merged_at"]) if pr["merged_at"] else None
+        if self.now:
+            facts["pulls"] = [self._as_of(pr) for pr in facts["pulls"] if pr["created_at"] <= self.now]
         self.repos[facts["full_name"].lower()] = facts
         self.by_id[facts["id"]] = facts
         return facts
+
+    def _as_of(self, pr):
+        """The PR as it was at --now: not yet merged or closed, updated at most then."""
+        for k in ("merged_at", "closed_at"):
+            if pr[k] and pr[k] > self.now:
+                pr[k] = None
+        if pr["updated_at"] > self.now:
+            pr["updated_at"] = self.now
+        for k in ("updated", "closed", "merged"):
+            pr["_" + k] = parse_ts(pr[k + "_at"]) if pr[k + "_at"] else None
+        return pr
 
     # ---- expansion (done once, after the port is known)
 
@@ -1138,9 +1155,14 @@ def main(argv=None):
     ap.add_argument("--search-limit", type=int, help="search rate limit (default 30/10)")
     ap.add_argument("--reset-in", type=float, default=3600, help="seconds until the limits reset")
     ap.add_argument("--max-seconds", type=float, default=600, help="exit after this many seconds")
+    ap.add_argument("--now", help="serve GitHub as it was at this time (YYYY-MM-DDTHH:MM:SSZ): "
+                    "later PRs do not exist yet, later merges and closes have not happened")
     args = ap.parse_args(argv)
+    if args.now and not TS_RE.match(args.now):
+        print(f"server.py: error: --now {args.now!r} is not YYYY-MM-DDTHH:MM:SSZ", file=sys.stderr)
+        return 2
     try:
-        store = Store(args.data)
+        store = Store(args.data, args.now)
         faults = Faults(args.faults)
     except (DataError, OSError, ValueError, re.error) as e:
         print(f"server.py: error: {e}", file=sys.stderr)
