@@ -32,7 +32,7 @@ enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 enum opt_id {
 	OPT_MONTH = 256, OPT_SINCE, OPT_UNTIL, OPT_MAINTAINER, OPT_INTRO, OPT_DEPS, OPT_CONFIG,
 	OPT_API_URL, OPT_FORMAT, OPT_VERSION, OPT_JOBS, OPT_VIA, OPT_CACHE_DIR, OPT_NO_CACHE,
-	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF,
+	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF, OPT_FROM, OPT_TO,
 	OPT_OUTPUT = 'o', OPT_HELP = 'h',
 };
 
@@ -49,6 +49,8 @@ static const struct opt_spec opt_table[] = {
 	{ { "intro", required_argument, NULL, OPT_INTRO }, CMD_SECTION },
 	{ { "git", required_argument, NULL, OPT_GIT }, CMD_SECTION },
 	{ { "ref", required_argument, NULL, OPT_REF }, CMD_SECTION },
+	{ { "from", required_argument, NULL, OPT_FROM }, CMD_ALL },
+	{ { "to", required_argument, NULL, OPT_TO }, CMD_ALL },
 	{ { "deps", required_argument, NULL, OPT_DEPS }, CMD_ALL },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, CMD_ISSUE },
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, CMD_ALL },
@@ -79,6 +81,7 @@ struct cli_opts {
 	const char *output;
 	const char *api_url;
 	const char *git, *ref; /* local clone and its ref, or NULL */
+	const char *from, *to; /* a ref range FROM..TO, or NULL */
 	int json;
 	long jobs;          /* --jobs, 0: default */
 	int via;            /* enum ml_via + 1, 0: the command's default */
@@ -92,7 +95,8 @@ struct cli_opts {
 #define DEFAULT_MAX_WAIT 60
 
 static const char usage_text[] =
-	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE --until DATE]\n"
+	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE [--until DATE]\n"
+	"                                      | --from REF [--to REF]]\n"
 	"                           [--maintainer LOGIN]... [--intro TEXT] [--deps comment|drop|keep]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
 	"       mergeletter issue   --config FILE [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
@@ -102,6 +106,13 @@ static const char help_common[] =
 	"\n"
 	"Common options:\n"
 	"  --month YYYY-MM     the month to draft (UTC; default: the previous month)\n"
+	"  --from REF          draft the changes after REF (a tag, branch or commit): with\n"
+	"                      --git exactly the merge and squash commits that\n"
+	"                      'git log --first-parent REF..TO' shows; through the API the\n"
+	"                      PRs merged after REF's commit time up to TO's (merge times\n"
+	"                      approximate ancestry); issue: every repository needs \"git\"\n"
+	"  --to REF            the end of the --from range, included (default: the ref\n"
+	"                      --ref names, else the default branch)\n"
 	"  --deps MODE         dependency bumps: comment (default: an HTML comment after\n"
 	"                      the list), drop (left out) or keep (listed)\n"
 	"  -o, --output FILE   write the draft to FILE (atomically) instead of stdout\n"
@@ -143,7 +154,7 @@ static const char help_section[] =
 	"\n"
 	"Options:\n"
 	"  --since DATE        start of the range, inclusive (YYYY-MM-DD or ISO 8601 time)\n"
-	"  --until DATE        end of the range, exclusive\n"
+	"  --until DATE        end of the range, exclusive (default: now)\n"
 	"  --maintainer LOGIN  a maintainer (repeatable): left out of the thanks line\n"
 	"  --intro TEXT        the repository's introduction sentence\n"
 	"  --git PATH          read the merged PRs from the local clone at PATH (a work tree\n"
@@ -225,6 +236,8 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		case OPT_API_URL: o->api_url = optarg; break;
 		case OPT_GIT: o->git = optarg; break;
 		case OPT_REF: o->ref = optarg; break;
+		case OPT_FROM: o->from = optarg; break;
+		case OPT_TO: o->to = optarg; break;
 		case OPT_JOBS:
 		case OPT_MAX_WAIT: {
 			char *end;
@@ -296,11 +309,19 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 	if (o->month && (o->since || o->until))
 		return usage_error(cmdname, err, "%s--month and --since/--until exclude each other",
 				   "");
+	if (o->to && !o->from)
+		return usage_error(cmdname, err, "%s--to needs --from REF", "");
+	if (o->from && (o->month || o->since || o->until))
+		return usage_error(cmdname, err,
+				   "%s--from/--to and --month/--since/--until exclude each other", "");
 	return 0;
 }
 
 static int resolve_range(const struct cli_opts *o, struct ml_range *r, struct ml_error *err)
 {
+	memset(r, 0, sizeof *r);
+	if (o->from) /* times come from the refs, once they are resolved */
+		return 0;
 	if (o->month)
 		return range_from_month(r, o->month, err);
 	if (o->since || o->until)
@@ -334,6 +355,24 @@ static int open_cache(struct ml_cache **cache, const struct cli_opts *o, const c
 	}
 	progress_warn(progress, "%s; going on without a cache", cerr.msg);
 	error_clear(&cerr);
+	return 0;
+}
+
+/* Through the API a ref range is a time range: after FROM's commit, up to
+ * and including TO's (default: the default branch's tip). */
+static int resolve_api_refs(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
+{
+	const char *refs[2] = { d->from_ref, d->to_ref ? d->to_ref : "HEAD" };
+	const char *repo = d->sections[0].repos[0].info.repo;
+	int64_t t[2];
+
+	if (github_resolve_refs(gh, repo, refs, t, 2, err) < 0)
+		return -1;
+	d->range.since = t[0] + 1;
+	d->range.until = t[1] + 1;
+	fprintf(stderr,
+		"note: %s: through the API, %s..%s means the PRs merged after %s's commit time up to %s's; merge times approximate ancestry (--git PATH reads the history exactly)\n",
+		repo, refs[0], refs[1], refs[0], refs[1]);
 	return 0;
 }
 
@@ -385,6 +424,8 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		if (http_new(&http, &hopts, err) < 0)
 			goto done;
 		gh.http = http;
+		if (d->from_ref && resolve_api_refs(&gh, d, err) < 0)
+			goto done;
 		rc = fetch_run(&gh, d, err);
 		progress_finish(&progress);
 		if (rc < 0)
@@ -407,9 +448,9 @@ done:
 /* Notes on stderr for repositories that get no section. */
 static void note_empty(const struct ml_draft *d)
 {
-	char label[64];
+	char label[160];
 
-	range_month_label(&d->range, label, sizeof label);
+	draft_range_label(d, label, sizeof label);
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			const struct ml_draft_repo *r = &d->sections[i].repos[j];
@@ -451,6 +492,47 @@ done:
 	return rc;
 }
 
+/* A ref range in time (for the maintainers of the time and the JSON
+ * range): after FROM's commit, up to and including TO's. */
+static int clone_range(struct ml_range *r, const char *git, const char *from, const char *to,
+		       struct ml_error *err)
+{
+	int64_t a, b;
+
+	if (gitsource_ref_times(git, from, to, &a, &b, err) < 0)
+		return -1;
+	r->since = a + 1;
+	r->until = b + 1;
+	return 0;
+}
+
+/* issue --from reads clones only: the first one gives the times. */
+static int issue_clone_range(struct ml_range *r, const struct ml_config *cfg,
+			     const struct cli_opts *o, struct ml_error *err)
+{
+	const struct ml_repo_cfg *first = NULL;
+
+	for (size_t i = 0; i < cfg->nsections; i++) {
+		const struct ml_section_cfg *sc = &cfg->sections[i];
+
+		if (sc->org)
+			return error_set(err, ML_EXIT_USAGE,
+					 "%s line %d: --from reads local clones only, and section \"%s\" lists an org; use --month or --since",
+					 cfg->path, sc->line, sc->heading ? sc->heading : sc->org);
+		for (size_t j = 0; j < sc->nrepos; j++) {
+			if (!sc->repos[j].git)
+				return error_set(err, ML_EXIT_USAGE,
+						 "%s line %d: --from reads local clones only, and %s has no \"git\"; add its clone, or use --month or --since",
+						 cfg->path, sc->repos[j].line, sc->repos[j].repo);
+			if (!first)
+				first = &sc->repos[j];
+		}
+	}
+	if (!first)
+		return error_set(err, ML_EXIT_USAGE, "%s: no repository to read", cfg->path);
+	return clone_range(r, first->git, o->from, o->to ? o->to : first->ref, err);
+}
+
 static int run_section(struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_repo_cfg rc;
@@ -473,7 +555,11 @@ static int run_section(struct cli_opts *o, struct ml_error *err)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < o->maintainers.n; i++)
 		rc.maintainers[i].login = o->maintainers.v[i];
-	if (draft_single(&d, &rc, &range, err) < 0)
+	if (o->from && o->git &&
+	    clone_range(&range, o->git, o->from, o->to ? o->to : o->ref, err) < 0)
+		goto done;
+	if (draft_single(&d, &rc, &range, err) < 0 ||
+	    (o->from && draft_set_refs(&d, o->from, o->to, err) < 0))
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;
@@ -498,7 +584,10 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		return -1;
 	if (config_load(&cfg, o->config, err) < 0)
 		return -1;
-	if (draft_from_config(&d, &cfg, &range, err) < 0)
+	if (o->from && issue_clone_range(&range, &cfg, o, err) < 0)
+		goto done;
+	if (draft_from_config(&d, &cfg, &range, err) < 0 ||
+	    (o->from && draft_set_refs(&d, o->from, o->to, err) < 0))
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;

@@ -315,3 +315,78 @@ int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err)
 {
 	return github_get(f->gh, github_pulls_url(f->gh->api_url, f->repo), on_pulls_page, f, err);
 }
+
+/* ---- refs ---- */
+
+struct ref_lookup {
+	struct ml_github *gh;
+	const char *repo, *ref;
+	int64_t *time;
+};
+
+static int on_commit(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct ref_lookup *l = ud;
+	json_t *root, *date;
+	int rc = -1;
+
+	if (r->status == 422 || (r->status == 404 && r->body && strstr(r->body, "No commit found")))
+		return error_set(err, ML_EXIT_NETWORK,
+				 "%s: ref '%s' not found on GitHub (HTTP %ld); name a tag, a branch or a commit SHA of the repository",
+				 l->repo, l->ref, r->status);
+	if (r->status != 200)
+		return github_status_error(l->gh, l->repo, 0, r, err);
+	root = json_loadb(r->body, r->len, 0, NULL);
+	date = json_object_get(json_object_get(json_object_get(root, "commit"), "committer"),
+			       "date");
+	if (!json_is_string(date) || range_parse_time(json_string_value(date), l->time) < 0)
+		error_set(err, ML_EXIT_NETWORK,
+			  "%s: GitHub's answer for ref '%s' has no valid commit.committer.date; check --api-url",
+			  l->repo, l->ref);
+	else
+		rc = 0;
+	json_decref(root);
+	return rc;
+}
+
+/* "/repos/{repo}/commits/{ref}" with each segment of ref percent-encoded. */
+static char *commit_url(const char *api_url, const char *repo, const char *ref)
+{
+	struct ml_buf path = ML_BUF_INIT;
+	char *out = NULL;
+	int bad = buf_printf(&path, "/repos/%s/commits", repo) < 0;
+
+	for (const char *p = ref; !bad && *p;) {
+		size_t n = strcspn(p, "/");
+		char *seg = curl_easy_escape(NULL, p, (int)n);
+
+		bad = !seg || buf_printf(&path, "/%s", seg) < 0;
+		curl_free(seg);
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	if (!bad)
+		out = github_api_url(api_url, path.data, NULL, 0);
+	buf_release(&path);
+	return out;
+}
+
+int github_resolve_refs(struct ml_github *gh, const char *repo, const char *const *refs,
+			int64_t *times, size_t n, struct ml_error *err)
+{
+	struct ref_lookup *l = calloc(n ? n : 1, sizeof *l);
+	int rc = -1;
+
+	if (!l)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		l[i] = (struct ref_lookup){ gh, repo, refs[i], &times[i] };
+		if (github_get(gh, commit_url(gh->api_url, repo, refs[i]), on_commit, &l[i], err) < 0)
+			goto done;
+	}
+	rc = http_run(gh->http, err);
+done:
+	free(l);
+	return rc;
+}

@@ -798,18 +798,106 @@ static void drop_records(struct walk *w)
 		pr_release(&w->out->items[--w->out->len]);
 }
 
-int gitsource_fetch(const char *path, const char *ref, const char *repo,
-		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
-		    struct ml_error *err)
+/* Open the clone at path and read its config into w. */
+static int open_repo(struct walk *w, const char *path, const char *repo, struct ml_error *err)
+{
+	int e = git_repository_open_ext(&w->git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+
+	if (e == GIT_ENOTFOUND) {
+		git_error_clear();
+		return error_set(err, ML_EXIT_SOURCE,
+				 "'%s': not a git repository; give the path of a clone (its work tree or a bare repository)",
+				 path);
+	}
+	if (e < 0)
+		return git_fail(err, path, "cannot open the repository");
+	read_config(w);
+	w->repo = repo ? repo : w->origin;
+	if (!w->repo)
+		return error_set(err, ML_EXIT_SOURCE,
+				 "'%s': cannot tell which GitHub repository this is (no origin remote on github.com); give OWNER/REPO (\"repo\" in the config)",
+				 path);
+	return 0;
+}
+
+static int by_oid(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* Exactly the commits of `git log --first-parent FROM..TO`: the
+ * first-parent chain from TO up to the first commit that FROM reaches.
+ * Which commits FROM reaches comes from a revwalk over every parent
+ * (push TO, hide FROM), as in git, where a hidden commit hides all of its
+ * parents; libgit2's first-parent simplification would hide only along
+ * first parents, so the chain is followed here against that set. */
+static int walk_between(struct walk *w, const git_oid *from, const git_oid *to,
+			struct ml_error *err)
+{
+	git_revwalk *rw = NULL;
+	git_commit *c = NULL;
+	git_oid *set = NULL, id;
+	size_t n = 0, cap = 0;
+	int rc = -1, e;
+
+	if (git_revwalk_new(&rw, w->git) < 0 || git_revwalk_push(rw, to) < 0 ||
+	    git_revwalk_hide(rw, from) < 0) {
+		git_fail(err, w->path, "cannot walk the history");
+		goto done;
+	}
+	while ((e = git_revwalk_next(&id, rw)) == 0) {
+		if (n == cap) {
+			git_oid *v = realloc(set, (cap = cap ? 2 * cap : 256) * sizeof *v);
+
+			if (!v) {
+				oom(err);
+				goto done;
+			}
+			set = v;
+		}
+		git_oid_cpy(&set[n++], &id);
+	}
+	if (e != GIT_ITEROVER) {
+		git_fail(err, w->path, git_repository_is_shallow(w->git) == 1 ?
+			 "cannot walk the history (the shallow clone may not reach back to the start ref; fetch more with git fetch --deepen)" :
+			 "cannot walk the history (damaged repository? try git fsck)");
+		goto done;
+	}
+	if (n > 1)
+		qsort(set, n, sizeof *set, by_oid);
+	git_oid_cpy(&id, to);
+	while (n && bsearch(&id, set, n, sizeof *set, by_oid)) {
+		if (git_commit_lookup(&c, w->git, &id) < 0) {
+			git_fail(err, w->path, "cannot read a commit");
+			goto done;
+		}
+		if (read_commit(w, c, err) < 0)
+			goto done;
+		if (git_commit_parentcount(c) == 0)
+			break;
+		git_oid_cpy(&id, git_commit_parent_id(c, 0));
+		git_commit_free(c);
+		c = NULL;
+	}
+	rc = 0;
+done:
+	git_commit_free(c);
+	free(set);
+	git_revwalk_free(rw);
+	return rc;
+}
+
+int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
+		   struct ml_error *err)
 {
 	struct walk w;
 	struct ml_commit_graph *graph = NULL;
-	git_oid tip;
+	git_oid tip, from;
 	int rc = -1, e;
 
 	memset(&w, 0, sizeof w);
-	w.path = path;
-	w.range = range;
+	w.path = q->path;
+	w.range = q->range;
 	w.out = out;
 	w.start = out->len;
 	if (repo_out)
@@ -817,35 +905,22 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 	/* libgit2 is started here, not by main: its TLS setup parses every CA
 	 * certificate, which API-only runs need not pay for. */
 	git_libgit2_init();
-	e = git_repository_open_ext(&w.git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-	if (e == GIT_ENOTFOUND) {
-		git_error_clear();
-		error_set(err, ML_EXIT_SOURCE,
-			  "'%s': not a git repository; give the path of a clone (its work tree or a bare repository)",
-			  path);
+	if (open_repo(&w, q->path, q->repo, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
+	if (q->from) {
+		if (resolve_tip(&w, q->from, &from, err) < 0 || walk_between(&w, &from, &tip, err) < 0)
+			goto done;
+	} else {
+		if (open_graph(&w, &graph, err) < 0)
+			goto done;
+		e = walk_first_parent(&w, &tip, graph, err);
+		if (e == GRAPH_MISMATCH) { /* a damaged or foreign commit-graph: without it */
+			drop_records(&w);
+			e = walk_first_parent(&w, &tip, NULL, err);
+		}
+		if (e < 0)
+			goto done;
 	}
-	if (e < 0) {
-		git_fail(err, path, "cannot open the repository");
-		goto done;
-	}
-	read_config(&w);
-	w.repo = repo ? repo : w.origin;
-	if (!w.repo) {
-		error_set(err, ML_EXIT_SOURCE,
-			  "'%s': cannot tell which GitHub repository this is (no origin remote on github.com); give OWNER/REPO (\"repo\" in the config)",
-			  path);
-		goto done;
-	}
-	if (resolve_tip(&w, ref, &tip, err) < 0 || open_graph(&w, &graph, err) < 0)
-		goto done;
-	e = walk_first_parent(&w, &tip, graph, err);
-	if (e == GRAPH_MISMATCH) { /* a damaged or foreign commit-graph: without it */
-		drop_records(&w);
-		e = walk_first_parent(&w, &tip, NULL, err);
-	}
-	if (e < 0)
-		goto done;
 	if (finish_records(&w) < 0) {
 		oom(err);
 		goto done;
@@ -865,17 +940,62 @@ done:
 	return rc;
 }
 
+int gitsource_fetch(const char *path, const char *ref, const char *repo,
+		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
+		    struct ml_error *err)
+{
+	struct ml_git_query q = { path, ref, NULL, repo, range };
+
+	return gitsource_read(&q, out, repo_out, err);
+}
+
+/* The committer time of the commit a ref names. */
+static int ref_time(struct walk *w, const char *ref, int64_t *t, struct ml_error *err)
+{
+	git_commit *c = NULL;
+	git_oid id;
+
+	if (resolve_tip(w, ref, &id, err) < 0)
+		return -1;
+	if (git_commit_lookup(&c, w->git, &id) < 0)
+		return git_fail(err, w->path, "cannot read a commit");
+	*t = (int64_t)git_commit_time(c);
+	git_commit_free(c);
+	return 0;
+}
+
+int gitsource_ref_times(const char *path, const char *from, const char *to, int64_t *from_time,
+			int64_t *to_time, struct ml_error *err)
+{
+	struct walk w;
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	w.path = path;
+	git_libgit2_init();
+	if (open_repo(&w, path, "-/-", err) == 0 && ref_time(&w, from, from_time, err) == 0 &&
+	    ref_time(&w, to, to_time, err) == 0)
+		rc = 0;
+	free(w.origin);
+	git_repository_free(w.git);
+	git_libgit2_shutdown();
+	return rc;
+}
+
 int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
 {
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			struct ml_draft_repo *r = &d->sections[i].repos[j];
 			char *used = NULL;
+			struct ml_git_query q = { r->info.git, r->info.ref, d->from_ref, r->info.repo,
+						  &d->range };
 
 			if (!r->info.git)
 				continue;
-			if (gitsource_fetch(r->info.git, r->info.ref, r->info.repo, &d->range, &r->prs,
-					    r->info.repo ? NULL : &used, err) < 0)
+			if (d->to_ref)
+				q.ref = d->to_ref;
+			if (gitsource_read(&q, &r->prs, r->info.repo ? NULL : &used, err) < 0)
 				return -1;
 			if (used)
 				r->info.repo = used;

@@ -82,7 +82,7 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
 	static const char *const modes[] = { "comment", "comment", "drop", "keep" };
 	json_t *root = json_object(), *range = json_object(), *secs = json_array();
-	char label[64], date[16];
+	char label[160], date[16];
 	char *text = NULL;
 	int rc = -1;
 
@@ -92,7 +92,11 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 	json_object_set_new(root, "editors", strv_json(&d->editors));
 	json_object_set_new(range, "since", time_json(d->range.since));
 	json_object_set_new(range, "until", time_json(d->range.until));
-	json_object_set_new(range, "label", json_string(range_month_label(&d->range, label, sizeof label)));
+	json_object_set_new(range, "label", json_string(draft_range_label(d, label, sizeof label)));
+	if (d->from_ref)
+		json_object_set_new(range, "from", json_string(d->from_ref));
+	if (d->to_ref)
+		json_object_set_new(range, "to", json_string(d->to_ref));
 	json_object_set_new(root, "range", range);
 	json_object_set_new(root, "deps", json_string(modes[d->deps_mode]));
 	for (size_t i = 0; i < d->nsections; i++) {

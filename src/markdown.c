@@ -239,6 +239,11 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 
 	if (d->range.month)
 		return buf_printf(out, "We merged the following %s this month:\n", what);
+	if (d->from_ref) { /* a ref range: "Changes in v1.2:" */
+		char label[160];
+
+		return buf_printf(out, "%s:\n", draft_range_label(d, label, sizeof label));
+	}
 	{
 		char a[16], b[16];
 
@@ -495,9 +500,9 @@ int markdown_issue(struct ml_buf *out, const struct ml_draft *d)
 {
 	const char *title = d->title ? d->title : "This Month in Rust OSDev";
 	const struct ml_draft_section *other = NULL;
-	char month[64];
+	char month[160];
 
-	range_month_label(&d->range, month, sizeof month);
+	draft_range_label(d, month, sizeof month);
 	if (front_matter(out, d, title, month) < 0 || buf_printf(out, welcome, title, title, month) < 0 ||
 	    buf_puts(out, announcements) < 0)
 		return -1;

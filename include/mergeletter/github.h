@@ -59,6 +59,13 @@ char *github_api_message(const char *body, size_t len);
 char *github_api_url(const char *api_url, const char *path, const char *const *query,
 		     size_t nquery);
 
+/* The committer times of n refs (tags, branches, SHAs; "HEAD": the
+ * default branch) of repo, through GET /repos/{repo}/commits/{ref}, each
+ * into times[i]; runs the HTTP engine until they are answered. A ref
+ * that GitHub does not know is an ML_EXIT_NETWORK error naming it. */
+int github_resolve_refs(struct ml_github *gh, const char *repo, const char *const *refs,
+			int64_t *times, size_t n, struct ml_error *err);
+
 /* Parse one page of GET /repos/{o}/{r}/pulls, appending the PRs merged in
  * the range to out. *older is set to 1 when the page's oldest updated_at
  * lies before the range (no later page can matter). */

@@ -35,6 +35,26 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
 		    struct ml_error *err);
 
+/* What to read from a clone. */
+struct ml_git_query {
+	const char *path; /* a work tree, its .git directory, or a bare repository */
+	const char *ref;  /* the tip (TO); NULL: origin's default branch, else HEAD */
+	const char *from; /* NULL: the PRs merged in range; else exactly the
+			   * commits of `git log --first-parent FROM..ref` */
+	const char *repo; /* "owner/name" for the records; NULL: from the origin */
+	const struct ml_range *range; /* used when from is NULL */
+};
+
+/* gitsource_fetch() with a query; a ref that does not resolve is an
+ * ML_EXIT_SOURCE error naming it. */
+int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
+		   struct ml_error *err);
+
+/* The committer times of the commits that from and to (NULL: the default
+ * tip) name in the clone at path: what a ref range means in time. */
+int gitsource_ref_times(const char *path, const char *from, const char *to, int64_t *from_time,
+			int64_t *to_time, struct ml_error *err);
+
 /* Fill every repository of the draft that has a clone configured; a
  * repository without "repo" gets the one its origin remote names. */
 int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err);

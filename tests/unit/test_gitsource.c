@@ -647,6 +647,94 @@ static void graph_damaged(void)
 	gt_rmtree(dir);
 }
 
+/* Releases tagged on main: v1.0 (annotated) on the merge of #10, v1.1
+ * (lightweight) on the squash of #13; #11 is committed before v1.0 in time
+ * (a skewed clock): ranges go by ancestry, never by time. Branch "rel"
+ * merged main at #11 into an old line: what rel reaches is hidden even
+ * through a second parent, as in git. */
+static char *make_release_repo(void)
+{
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	git_object *target = NULL;
+	git_signature *sig = NULL;
+	git_oid t, root, v10, s11, rel, tag;
+
+	gt_origin(r, "https://github.com/rust-osdev/uefi-rs.git");
+	root = gt_commit(r, COMMIT("Initial\n", NULL, "2023-06-01T00:00:00Z", 0), NULL, NULL);
+	t = gt_commit(r, COMMIT("Old (#9)\n", "1+bob" NOREPLY, "2023-07-01T00:00:00Z", 0), &root,
+		      NULL);
+	v10 = merge(r, t, "2+alice" NOREPLY, "release\n",
+		    "Merge pull request #10 from alice/release\n\nRelease 1.0\n",
+		    "2023-08-10T00:00:00Z", 0);
+	s11 = gt_commit(r, COMMIT("Skewed clock (#11)\n", "1+bob" NOREPLY, "2023-08-09T00:00:00Z", 0),
+			&v10, NULL);
+	t = merge(r, s11, "3+carol" NOREPLY, "work\n",
+		  "Merge pull request #12 from carol/work\n\nCarol's work\n", "2023-08-12T00:00:00Z",
+		  0);
+	t = gt_commit(r, COMMIT("Release 1.1 (#13)\n", "1+bob" NOREPLY, "2023-08-13T00:00:00Z", 0),
+		      &t, NULL);
+	gt_ref(r, "refs/tags/v1.1", &t);
+	t = gt_commit(r, COMMIT("After (#14)\n", "1+bob" NOREPLY, "2023-08-14T00:00:00Z", 0), &t,
+		      NULL);
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	rel = gt_commit(r, COMMIT("Merge branch 'main' into rel\n", NULL, "2023-08-11T00:00:00Z", 0),
+			&root, &s11);
+	gt_ref(r, "refs/heads/rel", &rel);
+	gt_check(git_object_lookup(&target, r, &v10, GIT_OBJECT_COMMIT), "lookup");
+	gt_check(git_signature_new(&sig, "T", "t@example.com", 1700000000, 0), "sig");
+	gt_check(git_tag_create(&tag, r, "v1.0", target, sig, "v1.0\n", 0), "tag");
+	git_signature_free(sig);
+	git_object_free(target);
+	git_repository_free(r);
+	return dir;
+}
+
+static void between(const char *dir, const char *from, const char *to, const char *want)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_git_query q = { dir, to, from, NULL, NULL };
+
+	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
+	CHECK(err.msg == NULL);
+	if (err.msg)
+		fprintf(stderr, "  %s..%s: %s\n", from, to ? to : "", err.msg);
+	CHECK_NUMBERS(&l, want);
+	error_clear(&err);
+	pr_list_release(&l);
+}
+
+static void ref_ranges(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = make_release_repo();
+	struct ml_git_query q = { dir, NULL, "v1.0", NULL, NULL };
+	int64_t a = 0, b = 0;
+
+	between(dir, "v1.0", "v1.1", "11,12,13"); /* not v1.0's #10, but v1.1's #13 */
+	between(dir, "v1.0", NULL, "11,12,13,14"); /* --to defaults to the default branch */
+	between(dir, "v1.0", "main", "11,12,13,14");
+	between(dir, "v1.1", "v1.0", "");          /* backwards: nothing */
+	between(dir, "v1.1", "v1.1", "");
+	between(dir, "rel", "v1.1", "12,13");      /* #11 is reached through rel's 2nd parent */
+	between(dir, "v1.0^", "v1.0", "10");
+	q.from = "nope";
+	check_error(gitsource_read(&q, &l, NULL, &err), &err, "ref 'nope' not found");
+	q.from = "v1.0";
+	q.ref = "v9";
+	check_error(gitsource_read(&q, &l, NULL, &err), &err, "ref 'v9' not found");
+	CHECK(l.len == 0);
+	CHECK(gitsource_ref_times(dir, "v1.0", "v1.1", &a, &b, &err) == 0);
+	CHECK(a == gt_time("2023-08-10T00:00:00Z") && b == gt_time("2023-08-13T00:00:00Z"));
+	CHECK(gitsource_ref_times(dir, "v1.0", NULL, &a, &b, &err) == 0);
+	CHECK(b == gt_time("2023-08-14T00:00:00Z"));
+	check_error(gitsource_ref_times(dir, "v0", NULL, &a, &b, &err), &err, "ref 'v0' not found");
+	gt_rmtree(dir);
+}
+
 static void urls_and_addresses(void)
 {
 	static const char *const good[] = {
@@ -711,6 +799,7 @@ int main(void)
 	RUN(graph_stale);
 	RUN(graph_damaged);
 	RUN(urls_and_addresses);
+	RUN(ref_ranges);
 	git_libgit2_shutdown();
 	return DONE();
 }
