@@ -338,7 +338,7 @@ static const char *env_nonempty(const char *name)
 }
 
 /* The cache of --cache-dir (or the default), or none. */
-static int open_cache(struct ml_cache **cache, const struct cli_opts *o, const char *token,
+static int open_cache(struct ml_cache **cache, const struct cli_opts *o,
 		      struct ml_progress *progress, struct ml_error *err)
 {
 	struct ml_error cerr = ML_ERROR_INIT;
@@ -346,7 +346,7 @@ static int open_cache(struct ml_cache **cache, const struct cli_opts *o, const c
 	*cache = NULL;
 	if (o->no_cache)
 		return 0;
-	if (cache_open(cache, o->cache_dir, token, progress, &cerr) == 0)
+	if (cache_open(cache, o->cache_dir, progress, &cerr) == 0)
 		return 0;
 	if (o->offline || o->cache_dir) { /* asked for explicitly: a failure is an error */
 		error_set(err, cerr.exit_code, "%s", cerr.msg);
@@ -404,7 +404,7 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		if (!hopts.token && !o->offline && !o->quiet)
 			fputs("note: no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)\n",
 			      stderr);
-		if (open_cache(&cache, o, hopts.token, &progress, err) < 0)
+		if (open_cache(&cache, o, &progress, err) < 0)
 			goto done;
 		hopts.max_parallel = o->jobs ? (int)o->jobs : DEFAULT_JOBS;
 		hopts.max_wait = o->max_wait >= 0 ? o->max_wait : DEFAULT_MAX_WAIT;
