@@ -54,6 +54,8 @@ int draft_from_config(struct ml_draft *d, const struct ml_config *cfg,
 	for (size_t i = 0; i < cfg->editors.n; i++)
 		if (strv_push(&d->editors, cfg->editors.v[i]) < 0)
 			goto oom;
+	if (login_map_copy(&d->logins, &cfg->logins) < 0)
+		goto oom;
 	for (size_t i = 0; i < cfg->nsections; i++) {
 		const struct ml_section_cfg *sc = &cfg->sections[i];
 		struct ml_draft_section *s = add_section(d, sc->heading, sc->intro, sc->org);
@@ -130,6 +132,7 @@ void draft_release(struct ml_draft *d)
 	free(d->from_ref);
 	free(d->to_ref);
 	strv_release(&d->editors);
+	login_map_release(&d->logins);
 	for (size_t i = 0; i < d->nsections; i++) {
 		struct ml_draft_section *s = &d->sections[i];
 

@@ -43,6 +43,7 @@
 #include "mergeletter/commitgraph.h"
 #include "mergeletter/config.h"
 #include "mergeletter/error.h"
+#include "mergeletter/gitlogins.h"
 #include "mergeletter/str.h"
 
 #define STOP_SLACK (24 * 60 * 60) /* one day of clock skew */
@@ -59,6 +60,7 @@ struct walk {
 	struct ml_pr_list *out; /* records are appended here */
 	size_t start;           /* out->len before the walk */
 	int graph_allowed;      /* core.commitGraph is not false */
+	struct ml_gitlogins *logins; /* who wrote what the commits do not name */
 };
 
 /* The facts of one PR commit, before they become a record. */
@@ -175,20 +177,18 @@ char *gitsource_repo_from_url(const char *url)
 /* 1 when login is the owner of the configured or the origin repository. */
 static int is_owner(const struct walk *w, const char *login, size_t n)
 {
-	const char *names[] = { w->repo, w->origin };
+	return gitlogins_is_owner(w->repo, login, n) || gitlogins_is_owner(w->origin, login, n);
+}
 
-	for (size_t i = 0; i < 2; i++) {
-		const char *slash = names[i] ? strchr(names[i], '/') : NULL;
+/* The login of an author that the commit does not name: .mailmap, the
+ * config's map, the history (gitlogins.h); NULL when nothing agrees. */
+static char *author_login(struct walk *w, const char *name, const char *email, int *oom_out)
+{
+	char *login = gitsource_noreply_login(email);
 
-		if (!slash || (size_t)(slash - names[i]) != n)
-			continue;
-		for (size_t j = 0; j < n; j++)
-			if (tolower((unsigned char)login[j]) != tolower((unsigned char)names[i][j]))
-				goto next;
-		return 1;
-next:;
-	}
-	return 0;
+	if (!login && gitlogins_resolve(w->logins, name, email, &login) < 0)
+		*oom_out = 1;
+	return login;
 }
 
 /* ---- commit messages ---- */
@@ -209,9 +209,8 @@ static const char *next_line(const char *s)
 	return nl ? nl + 1 : s + strlen(s);
 }
 
-/* "Merge pull request #906 from LOGIN/BRANCH": 1 and the parts, else 0. */
-static int parse_merge_subject(const char *s, size_t n, long *number, const char **from,
-			       size_t *fromlen)
+int gitsource_merge_subject(const char *s, size_t n, long *number, const char **from,
+			    size_t *fromlen)
 {
 	size_t i = sizeof MERGE_PREFIX - 1;
 	long num = 0;
@@ -271,28 +270,28 @@ static char *merge_title(const char *msg)
 	return NULL;
 }
 
-static int add_coauthor(struct pr_facts *f, const char *email)
+static int add_coauthor(struct walk *w, struct pr_facts *f, const char *name, const char *email)
 {
-	char *login = gitsource_noreply_login(email);
-	int rc = 0;
+	int failed = 0, rc = 0;
+	char *login = author_login(w, name, email, &failed);
 
 	if (login && !(f->author && ml_strcaseeq(f->author, login)) &&
 	    !strv_contains_case(&f->coauthors, login))
 		rc = strv_push(&f->coauthors, login);
 	free(login);
-	return rc;
+	return failed ? -1 : rc;
 }
 
 /* Every "Co-authored-by: Name <email>" line whose address names a login. */
-static int scan_coauthors(struct pr_facts *f, const char *msg)
+static int scan_coauthors(struct walk *w, struct pr_facts *f, const char *msg)
 {
 	static const char key[] = "co-authored-by:";
 
 	for (const char *p = msg; *p; p = next_line(p)) {
 		size_t n = line_len(p);
-		const char *lt, *gt;
-		char *email;
-		int rc;
+		const char *lt, *gt, *name = p + sizeof key - 1, *name_end;
+		char *email = NULL, *who = NULL;
+		int rc = -1;
 
 		if (n < sizeof key || strncasecmp(p, key, sizeof key - 1) != 0)
 			continue;
@@ -300,10 +299,15 @@ static int scan_coauthors(struct pr_facts *f, const char *msg)
 		gt = lt ? memchr(lt, '>', n - (size_t)(lt - p)) : NULL;
 		if (!gt)
 			continue;
-		if (!(email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))))
-			return -1;
-		rc = add_coauthor(f, email);
+		while (name < lt && (*name == ' ' || *name == '\t'))
+			name++;
+		for (name_end = lt; name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t');)
+			name_end--;
+		if ((email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))) &&
+		    (who = ml_strndup(name, (size_t)(name_end - name))))
+			rc = add_coauthor(w, f, who, email);
 		free(email);
+		free(who);
 		if (rc < 0)
 			return -1;
 	}
@@ -336,9 +340,17 @@ static int merge_author(struct walk *w, git_commit *c, const char *from, size_t 
 		git_error_clear(); /* e.g. beyond a shallow boundary: the author stays unknown */
 		return 0;
 	}
-	if (!f->author)
-		f->author = gitsource_noreply_login(git_commit_author(tip)->email);
-	if (scan_coauthors(f, git_commit_message(tip)) < 0) {
+	if (!f->author) {
+		int failed = 0;
+
+		f->author = author_login(w, git_commit_author(tip)->name,
+					 git_commit_author(tip)->email, &failed);
+		if (failed) {
+			oom(err);
+			goto done;
+		}
+	}
+	if (scan_coauthors(w, f, git_commit_message(tip)) < 0) {
 		oom(err);
 		goto done;
 	}
@@ -356,22 +368,27 @@ static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is
 	size_t n = line_len(msg), fromlen, titlelen;
 
 	*is_pr = 1;
-	if (parse_merge_subject(msg, n, &f->number, &from, &fromlen)) {
+	if (gitsource_merge_subject(msg, n, &f->number, &from, &fromlen)) {
 		f->title = merge_title(msg);
 		if (!f->title && !(f->title = ml_strndup(msg, n))) /* no body: keep the subject */
 			return oom(err);
 		if (merge_author(w, c, from, fromlen, f, err) < 0)
 			return -1;
 	} else if (parse_squash_subject(msg, n, &f->number, &titlelen)) {
+		int failed = 0;
+
 		if (!(f->title = ml_strndup(msg, titlelen)))
 			return oom(err);
-		f->author = gitsource_noreply_login(git_commit_author(c)->email);
+		f->author = author_login(w, git_commit_author(c)->name, git_commit_author(c)->email,
+					 &failed);
+		if (failed)
+			return oom(err);
 	} else {
 		*is_pr = 0;
 		return 0;
 	}
 	f->bot |= pr_login_is_bot(f->author);
-	if (scan_coauthors(f, msg) < 0)
+	if (scan_coauthors(w, f, msg) < 0)
 		return oom(err);
 	return 0;
 }
@@ -907,6 +924,10 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 	git_libgit2_init();
 	if (open_repo(&w, q->path, q->repo, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
+	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins) < 0) {
+		oom(err);
+		goto done;
+	}
 	if (q->from) {
 		if (resolve_tip(&w, q->from, &from, err) < 0 || walk_between(&w, &from, &tip, err) < 0)
 			goto done;
@@ -934,6 +955,7 @@ done:
 	if (rc < 0) /* leave out as it was */
 		drop_records(&w);
 	commit_graph_free(graph);
+	gitlogins_free(w.logins);
 	free(w.origin);
 	git_repository_free(w.git);
 	git_libgit2_shutdown();
@@ -944,7 +966,7 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
 		    struct ml_error *err)
 {
-	struct ml_git_query q = { path, ref, NULL, repo, range };
+	struct ml_git_query q = { path, ref, NULL, repo, range, NULL };
 
 	return gitsource_read(&q, out, repo_out, err);
 }
@@ -989,7 +1011,7 @@ int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
 			struct ml_draft_repo *r = &d->sections[i].repos[j];
 			char *used = NULL;
 			struct ml_git_query q = { r->info.git, r->info.ref, d->from_ref, r->info.repo,
-						  &d->range };
+						  &d->range, &d->logins };
 
 			if (!r->info.git)
 				continue;

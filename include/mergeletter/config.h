@@ -54,6 +54,14 @@ struct ml_bump_rules {
 	struct ml_strv authors;
 };
 
+/* "logins": {"e-mail": "login"}: who wrote a commit, for a clone whose
+ * history cannot tell. Parallel vectors; addresses compare
+ * case-insensitively. */
+struct ml_login_map {
+	struct ml_strv emails;
+	struct ml_strv logins;
+};
+
 struct ml_config {
 	char *path;
 	char *title;   /* "This Month in Rust OSDev" */
@@ -62,6 +70,7 @@ struct ml_config {
 	size_t nsections;
 	struct ml_bump_rules bumps;
 	enum ml_deps_mode deps_mode;
+	struct ml_login_map logins;
 };
 
 int config_load(struct ml_config *cfg, const char *path, struct ml_error *err);
@@ -69,6 +78,14 @@ int config_load(struct ml_config *cfg, const char *path, struct ml_error *err);
 int config_parse(struct ml_config *cfg, const char *text, size_t len, const char *path,
 		 struct ml_error *err);
 void config_release(struct ml_config *cfg);
+
+/* The login of an e-mail address in the map, or NULL (borrowed). */
+const char *login_map_find(const struct ml_login_map *m, const char *email);
+/* Append a pair (copies both); 0 or -1 when out of memory. */
+int login_map_add(struct ml_login_map *m, const char *email, const char *login);
+/* dst gets copies of src's pairs. */
+int login_map_copy(struct ml_login_map *dst, const struct ml_login_map *src);
+void login_map_release(struct ml_login_map *m);
 
 /* Copy src into dst (dst owns its copies). */
 int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src);

@@ -36,6 +36,7 @@ struct ml_draft {
 	struct ml_range range;
 	char *from_ref; /* a ref range FROM..to_ref for the clones, or NULL */
 	char *to_ref;   /* NULL: each clone's "ref" (or its default branch) */
+	struct ml_login_map logins; /* the config's "logins", for the clones */
 	int64_t date;  /* the day the draft is made */
 	enum ml_deps_mode deps_mode;
 	struct ml_draft_section *sections;

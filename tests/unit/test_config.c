@@ -101,10 +101,48 @@ static void shipped_config(void)
 	error_clear(&err);
 }
 
+static void logins(void)
+{
+	static const char text[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+		"  \"logins\": { \"Kim@Example.com\": \"kim\",\n"
+		"              \"zoe@example.com\": \"zoe-z\" } }\n";
+	static const char bad_login[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+		"  \"logins\": {\n"
+		"    \"kim@example.com\": \"not a login\" } }\n";
+	static const char bad_type[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+		"  \"logins\": [\"kim\"] }\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	struct ml_range range;
+	struct ml_draft d;
+
+	CHECK(parse(&cfg, text, &err) == 0);
+	CHECK(cfg.logins.emails.n == 2);
+	CHECK_STR(login_map_find(&cfg.logins, "kim@example.COM"), "kim");
+	CHECK_STR(login_map_find(&cfg.logins, "zoe@example.com"), "zoe-z");
+	CHECK(login_map_find(&cfg.logins, "max@example.com") == NULL);
+	range_from_month(&range, "2023-08", &err);
+	CHECK(draft_from_config(&d, &cfg, &range, &err) == 0);
+	CHECK_STR(login_map_find(&d.logins, "zoe@example.com"), "zoe-z"); /* the draft's copy */
+	draft_release(&d);
+	config_release(&cfg);
+	CHECK(parse(&cfg, bad_login, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE && err.msg && strstr(err.msg, "c.json:3:") &&
+	      strstr(err.msg, "kim@example.com"));
+	error_clear(&err);
+	CHECK(parse(&cfg, bad_type, &err) < 0);
+	CHECK(err.msg && strstr(err.msg, "\"logins\" must be an object"));
+	error_clear(&err);
+}
+
 int main(void)
 {
 	RUN(good);
 	RUN(errors);
 	RUN(shipped_config);
+	RUN(logins);
 	return DONE();
 }
