@@ -17,6 +17,7 @@
 #include "mergeletter/fetch.h"
 #include "mergeletter/file.h"
 #include "mergeletter/filter.h"
+#include "mergeletter/ghenv.h"
 #include "mergeletter/github.h"
 #include "mergeletter/gitsource.h"
 #include "mergeletter/json_out.h"
@@ -24,8 +25,6 @@
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
-
-#define DEFAULT_API_URL "https://api.github.com"
 
 enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 
@@ -52,7 +51,7 @@ static const struct opt_spec opt_table[] = {
 	{ { "from", required_argument, NULL, OPT_FROM }, CMD_ALL },
 	{ { "to", required_argument, NULL, OPT_TO }, CMD_ALL },
 	{ { "deps", required_argument, NULL, OPT_DEPS }, CMD_ALL },
-	{ { "config", required_argument, NULL, OPT_CONFIG }, CMD_ISSUE },
+	{ { "config", required_argument, NULL, OPT_CONFIG }, CMD_ALL },
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, CMD_ALL },
 	{ { "api-url", required_argument, NULL, OPT_API_URL }, CMD_ALL },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, CMD_ALL },
@@ -72,7 +71,7 @@ static const struct opt_spec opt_table[] = {
 
 struct cli_opts {
 	int command;
-	const char *repo;
+	char *repo; /* "owner/name" (from OWNER/REPO or a URL), or NULL */
 	const char *month, *since, *until;
 	const char *intro;
 	struct ml_strv maintainers;
@@ -137,6 +136,11 @@ static const char help_common[] =
 	"\n"
 	"Environment:\n"
 	"  GH_TOKEN, GITHUB_TOKEN   API token (without one: unauthenticated, 60 requests an hour)\n"
+	"  GH_HOST                  a GitHub Enterprise Server host: the API is at\n"
+	"                           https://HOST/api/v3, and repository URLs may name it\n"
+	"  GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN   the token for GH_HOST\n"
+	"  GITHUB_API_URL           the API URL (as --api-url; wins over GH_HOST)\n"
+	"  XDG_CACHE_HOME, HOME     where the response cache lives\n"
 	"  SOURCE_DATE_EPOCH        fixes the draft's date, for reproducible output\n"
 	"\n"
 	"Exit codes:\n"
@@ -149,7 +153,8 @@ static const char help_common[] =
 static const char help_section[] =
 	"mergeletter section: draft one repository's section of the newsletter\n"
 	"\n"
-	"usage: mergeletter section OWNER/REPO [options]\n"
+	"usage: mergeletter section OWNER/REPO [options]   (or https://github.com/OWNER/REPO)\n"
+	"       mergeletter section [OWNER/REPO] --config FILE [options]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
 	"\n"
 	"Options:\n"
@@ -157,6 +162,10 @@ static const char help_section[] =
 	"  --until DATE        end of the range, exclusive (default: now)\n"
 	"  --maintainer LOGIN  a maintainer (repeatable): left out of the thanks line\n"
 	"  --intro TEXT        the repository's introduction sentence\n"
+	"  --config FILE       settings from a JSON config (as for issue): the entry of\n"
+	"                      OWNER/REPO (or the config's only repository) gives\n"
+	"                      maintainers, intro, git and ref, the config its bump rules\n"
+	"                      and logins; the command line wins\n"
 	"  --git PATH          read the merged PRs from the local clone at PATH (a work tree\n"
 	"                      or a bare repository) instead of the GitHub API: merge commits\n"
 	"                      and squash commits \"Title (#N)\" on the first-parent history,\n"
@@ -290,13 +299,15 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 			return usage_error(cmdname, err, "unhandled option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->command == CMD_SECTION && (optind < argc || !o->git)) {
+	if (o->command == CMD_SECTION && (optind < argc || (!o->git && !o->config))) {
 		if (optind >= argc)
-			return usage_error(cmdname, err, "%smissing OWNER/REPO (or --git PATH)", "");
-		o->repo = argv[optind++];
-		if (!repo_name_valid(o->repo))
 			return usage_error(cmdname, err,
-					   "invalid repository '%s'; write it as OWNER/REPO", o->repo);
+					   "%smissing OWNER/REPO (or --git PATH, or --config FILE)", "");
+		if (!(o->repo = ghenv_repo_from_arg(argv[optind])))
+			return usage_error(cmdname, err,
+					   "invalid repository '%s'; write it as OWNER/REPO or https://github.com/OWNER/REPO",
+					   argv[optind]);
+		optind++;
 	}
 	if (optind < argc)
 		return usage_error(cmdname, err, "unexpected argument '%s'", argv[optind]);
@@ -328,13 +339,6 @@ static int resolve_range(const struct cli_opts *o, struct ml_range *r, struct ml
 		return range_from_bounds(r, o->since, o->until, err);
 	range_previous_month(r, range_now());
 	return 0;
-}
-
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
 }
 
 /* The cache of --cache-dir (or the default), or none. */
@@ -386,6 +390,7 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	struct ml_cache *cache = NULL;
 	struct ml_filter *filter = NULL;
 	struct ml_progress progress;
+	char *api_url = NULL;
 	int need_api = 0, rc = -1;
 
 	progress_init(&progress, stderr, !o->quiet && isatty(STDERR_FILENO), o->verbose);
@@ -398,11 +403,11 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		goto done;
 	if (need_api) {
 		hopts.user_agent = "mergeletter/" ML_VERSION;
-		hopts.token = env_nonempty("GH_TOKEN");
-		if (!hopts.token)
-			hopts.token = env_nonempty("GITHUB_TOKEN");
+		hopts.token = ghenv_token(NULL);
 		if (!hopts.token && !o->offline && !o->quiet)
-			fputs("note: no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)\n",
+			fputs(ghenv_enterprise_host()
+				      ? "note: no GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN set for GH_HOST; making unauthenticated requests\n"
+				      : "note: no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)\n",
 			      stderr);
 		if (open_cache(&cache, o, &progress, err) < 0)
 			goto done;
@@ -413,9 +418,11 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		hopts.search_per_minute = hopts.token ? 30 : 10;
 		hopts.progress = &progress;
 		memset(&gh, 0, sizeof gh);
-		gh.api_url = o->api_url ? o->api_url : env_nonempty("GITHUB_API_URL");
-		if (!gh.api_url)
-			gh.api_url = DEFAULT_API_URL;
+		if (!(api_url = ghenv_api_url(o->api_url))) {
+			error_set(err, ML_EXIT_FAILURE, "out of memory");
+			goto done;
+		}
+		gh.api_url = api_url;
 		gh.config_path = cfg ? cfg->path : NULL;
 		gh.authenticated = hopts.token != NULL;
 		gh.progress = &progress;
@@ -442,6 +449,7 @@ done:
 	filter_free(filter);
 	http_free(http);
 	cache_free(cache);
+	free(api_url);
 	return rc;
 }
 
@@ -533,41 +541,72 @@ static int issue_clone_range(struct ml_range *r, const struct ml_config *cfg,
 	return clone_range(r, first->git, o->from, o->to ? o->to : first->ref, err);
 }
 
+/* section --config: the repository's entry (OWNER/REPO's, or the only
+ * one) under what the command line sets. */
+static int section_repo(struct ml_repo_cfg *rc, const struct ml_repo_cfg *cli,
+			const struct ml_config *cfg, struct ml_error *err)
+{
+	const struct ml_repo_cfg *base = cfg ? config_find_repo(cfg, cli->repo) : NULL;
+
+	if (cfg && !base && !cli->repo && !cli->git)
+		return error_set(err, ML_EXIT_USAGE,
+				 "%s: name the repository (OWNER/REPO): the config does not have exactly one",
+				 cfg->path);
+	if (repo_cfg_overlay(rc, base, cli) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	return 0;
+}
+
 static int run_section(struct cli_opts *o, struct ml_error *err)
 {
-	struct ml_repo_cfg rc;
+	struct ml_repo_cfg cli, rc;
+	struct ml_config cfg;
 	struct ml_draft d;
 	struct ml_range range;
 	int ret = -1;
 
+	memset(&cli, 0, sizeof cli);
 	memset(&rc, 0, sizeof rc);
+	memset(&cfg, 0, sizeof cfg);
 	memset(&d, 0, sizeof d);
 	if (resolve_range(o, &range, err) < 0)
 		return -1;
-	rc.repo = (char *)o->repo;
-	rc.intro = (char *)o->intro;
-	rc.git = (char *)o->git;
-	rc.ref = (char *)o->ref;
-	rc.maintainers_known = 1;
-	rc.nmaintainers = o->maintainers.n;
-	rc.maintainers = calloc(o->maintainers.n ? o->maintainers.n : 1, sizeof *rc.maintainers);
-	if (!rc.maintainers)
+	cli.repo = o->repo;
+	cli.intro = (char *)o->intro;
+	cli.git = (char *)o->git;
+	cli.ref = (char *)o->ref;
+	cli.maintainers_known = 1;
+	cli.nmaintainers = o->maintainers.n;
+	cli.maintainers = calloc(o->maintainers.n ? o->maintainers.n : 1, sizeof *cli.maintainers);
+	if (!cli.maintainers)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < o->maintainers.n; i++)
-		rc.maintainers[i].login = o->maintainers.v[i];
-	if (o->from && o->git &&
-	    clone_range(&range, o->git, o->from, o->to ? o->to : o->ref, err) < 0)
+		cli.maintainers[i].login = o->maintainers.v[i];
+	if (o->config && config_load(&cfg, o->config, err) < 0)
 		goto done;
+	if (section_repo(&rc, &cli, o->config ? &cfg : NULL, err) < 0)
+		goto done;
+	if (o->from && rc.git && clone_range(&range, rc.git, o->from, o->to ? o->to : rc.ref, err) < 0)
+		goto done;
+	if (range.until) /* through the API, a ref range's times come later: all maintainers */
+		repo_cfg_maintainers_during(&rc, range.since, range.until);
 	if (draft_single(&d, &rc, &range, err) < 0 ||
-	    (o->from && draft_set_refs(&d, o->from, o->to, err) < 0))
+	    (o->from && draft_set_refs(&d, o->from, o->to, err) < 0) ||
+	    login_map_copy(&d.logins, &cfg.logins) < 0)
 		goto done;
+	if (cfg.deps_mode)
+		d.deps_mode = cfg.deps_mode;
 	if (o->deps)
 		d.deps_mode = o->deps;
-	if (fetch_draft(&d, o, NULL, err) < 0 || emit(&d, o, err) < 0)
+	if (fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 || emit(&d, o, err) < 0)
 		goto done;
 	ret = 0;
 done:
-	free(rc.maintainers);
+	if (!err->msg && ret < 0)
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+	free(cli.maintainers);
+	repo_cfg_release(&rc);
+	config_release(&cfg);
 	draft_release(&d);
 	return ret;
 }
@@ -651,6 +690,7 @@ int cli_main(int argc, char **argv)
 		code = err.exit_code;
 	}
 	strv_release(&o.maintainers);
+	free(o.repo);
 	error_clear(&err);
 	if (fclose(stdout) != 0 && code == ML_EXIT_OK) {
 		fputs("error: cannot write to standard output\n", stderr);

@@ -464,6 +464,45 @@ void repo_cfg_release(struct ml_repo_cfg *rc)
 	memset(rc, 0, sizeof *rc);
 }
 
+const struct ml_repo_cfg *config_find_repo(const struct ml_config *cfg, const char *repo)
+{
+	const struct ml_repo_cfg *found = NULL;
+
+	for (size_t i = 0; i < cfg->nsections; i++)
+		for (size_t j = 0; j < cfg->sections[i].nrepos; j++) {
+			const struct ml_repo_cfg *rc = &cfg->sections[i].repos[j];
+
+			if (repo && rc->repo && ml_strcaseeq(rc->repo, repo))
+				return rc;
+			if (!repo && found)
+				return NULL; /* several */
+			if (!repo)
+				found = rc;
+		}
+	return found;
+}
+
+int repo_cfg_overlay(struct ml_repo_cfg *dst, const struct ml_repo_cfg *base,
+		     const struct ml_repo_cfg *over)
+{
+	struct ml_repo_cfg tmp = *over; /* borrowed fields only: copied below */
+
+	if (base) {
+		tmp = *base;
+		tmp.repo = over->repo ? over->repo : base->repo;
+		tmp.name = over->name ? over->name : base->name;
+		tmp.intro = over->intro ? over->intro : base->intro;
+		tmp.git = over->git ? over->git : base->git;
+		tmp.ref = over->ref ? over->ref : base->ref;
+		if (over->nmaintainers) {
+			tmp.maintainers = over->maintainers;
+			tmp.nmaintainers = over->nmaintainers;
+			tmp.maintainers_known = 1;
+		}
+	}
+	return repo_cfg_copy(dst, &tmp);
+}
+
 int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
 {
 	memset(dst, 0, sizeof *dst);

@@ -43,6 +43,7 @@
 #include "mergeletter/commitgraph.h"
 #include "mergeletter/config.h"
 #include "mergeletter/error.h"
+#include "mergeletter/ghenv.h"
 #include "mergeletter/gitlogins.h"
 #include "mergeletter/str.h"
 
@@ -126,8 +127,6 @@ static int host_is_github(const char *host, size_t n)
 char *gitsource_repo_from_url(const char *url)
 {
 	const char *scheme, *host, *host_end, *path;
-	char *out;
-	size_t n;
 
 	if (!url)
 		return NULL;
@@ -161,17 +160,7 @@ char *gitsource_repo_from_url(const char *url)
 	}
 	if (!host_is_github(host, (size_t)(host_end - host)))
 		return NULL;
-	n = strlen(path);
-	while (n > 0 && path[n - 1] == '/')
-		n--;
-	if (n > 4 && memcmp(path + n - 4, ".git", 4) == 0)
-		n -= 4;
-	out = ml_strndup(path, n);
-	if (out && !repo_name_valid(out)) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return ghenv_repo_from_path(path);
 }
 
 /* 1 when login is the owner of the configured or the origin repository. */

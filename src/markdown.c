@@ -239,11 +239,11 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 
 	if (d->range.month)
 		return buf_printf(out, "We merged the following %s this month:\n", what);
-	if (d->from_ref) { /* a ref range: "Changes in v1.2:" */
-		char label[160];
-
-		return buf_printf(out, "%s:\n", draft_range_label(d, label, sizeof label));
-	}
+	if (d->from_ref && d->to_ref)
+		return buf_printf(out, "We merged the following %s between %s and %s:\n", what,
+				  d->from_ref, d->to_ref);
+	if (d->from_ref)
+		return buf_printf(out, "We merged the following %s since %s:\n", what, d->from_ref);
 	{
 		char a[16], b[16];
 

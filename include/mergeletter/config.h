@@ -87,6 +87,14 @@ int login_map_add(struct ml_login_map *m, const char *email, const char *login);
 int login_map_copy(struct ml_login_map *dst, const struct ml_login_map *src);
 void login_map_release(struct ml_login_map *m);
 
+/* The entry of repo ("owner/name", case-insensitive) in the config, or with
+ * repo NULL the config's only repository; NULL when there is none (or,
+ * for NULL, several). Borrowed from cfg. */
+const struct ml_repo_cfg *config_find_repo(const struct ml_config *cfg, const char *repo);
+/* dst: a copy of base (may be NULL) with what over sets in its place: its
+ * non-NULL strings, and its maintainers when it has any. */
+int repo_cfg_overlay(struct ml_repo_cfg *dst, const struct ml_repo_cfg *base,
+		     const struct ml_repo_cfg *over);
 /* Copy src into dst (dst owns its copies). */
 int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src);
 void repo_cfg_release(struct ml_repo_cfg *rc);

@@ -284,11 +284,11 @@ def test_ref_ranges_both_ways():
         code, out, err = run(["section", "rust-osdev/uefi-rs", "--api-url", gh.url, "--from", "v9"])
         assert code == 3 and "ref 'v9' not found" in err, err
     code, out, _ = run(["section", "--git", clone, "--from", "uefi-v0.24.0", "--to", "uefi-v0.25.0-rc1"])
-    assert "Changes in uefi-v0.25.0-rc1:\n" in out, out
+    assert "We merged the following PRs between uefi-v0.24.0 and uefi-v0.25.0-rc1:\n" in out, out
     assert "/pull/928)" in out and "/pull/906)" in out and "/pull/905)" not in out, out
     assert "/pull/931)" not in out, out
     code, out, _ = run(["section", "--git", clone, "--from", "uefi-v0.24.0"])
-    assert "Changes since uefi-v0.24.0:\n" in out and "/pull/931)" in out, out
+    assert "We merged the following PRs since uefi-v0.24.0:\n" in out and "/pull/931)" in out, out
     code, out, err = run(["section", "--git", clone, "--from", "nope"])
     assert code == 4 and "ref 'nope' not found" in err, err
     code, out, err = run(["section", "--git", clone, "--from", "uefi-v0.24.0", "--month", "2023-08"])
@@ -312,7 +312,7 @@ def test_errors_and_a_real_shallow_clone():
     code, out, err = run(["section", "rust-osdev/uefi-rs", "--ref", "main", "--month", "2023-08"])
     assert code == 2 and "--ref needs --git" in err, err
     code, out, err = run(["section", "--month", "2023-08"])
-    assert code == 2 and "missing OWNER/REPO (or --git PATH)" in err, err
+    assert code == 2 and "missing OWNER/REPO (or --git PATH, or --config FILE)" in err, err
     shallow = os.path.join(WORK, "shallow")
     subprocess.run(["git", "clone", "-q", "--bare", "--depth", "5", "file://" + clone, shallow],
                    check=True, env=git_env(), capture_output=True)
