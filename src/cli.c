@@ -22,6 +22,7 @@
 #include "mergeletter/gitsource.h"
 #include "mergeletter/json_out.h"
 #include "mergeletter/markdown.h"
+#include "mergeletter/paths.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
@@ -98,7 +99,9 @@ static const char usage_text[] =
 	"                                      | --from REF [--to REF]]\n"
 	"                           [--maintainer LOGIN]... [--intro TEXT] [--deps comment|drop|keep]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
-	"       mergeletter issue   --config FILE [--month YYYY-MM] [--deps MODE] [-o FILE]\n"
+	"       mergeletter section [OWNER/REPO] --config FILE [options]\n"
+	"       mergeletter issue   --config FILE [--month YYYY-MM | --from REF [--to REF]]\n"
+	"                           [--deps MODE] [-o FILE]\n"
 	"       mergeletter --help | --version\n";
 
 static const char help_common[] =
@@ -179,7 +182,9 @@ static const char help_issue[] =
 	"usage: mergeletter issue --config FILE [options]\n"
 	"\n"
 	"Options:\n"
-	"  --config FILE       the newsletter's JSON config (see config/rust-osdev.json)\n";
+	"  --config FILE       the newsletter's JSON config; the shipped ones are in\n"
+	"                      " ML_DATADIR "/config\n"
+	"                      (rust-osdev.json: This Month in Rust OSDev)\n";
 
 static const char help_main[] =
 	"mergeletter: draft newsletter posts and release notes from merged pull requests\n"
