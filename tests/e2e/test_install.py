@@ -156,6 +156,36 @@ def test_completions_know_every_option():
         assert code == 0, err
 
 
+def test_example_workflow():
+    """contrib/github-actions/monthly-draft.yml: the 2nd of each month, the
+    previous month, GITHUB_TOKEN, the cache kept with actions/cache, a PR."""
+    path = os.path.join(ROOT, "contrib", "github-actions", "monthly-draft.yml")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    try:
+        import yaml
+    except ImportError:
+        yaml = None
+    if yaml:
+        wf = yaml.safe_load(text)
+        on = wf.get("on", wf.get(True))  # YAML 1.1 reads a bare on as true
+        assert on["schedule"][0]["cron"] == "0 6 2 * *", on
+        steps = wf["jobs"]["draft"]["steps"]
+        uses = [s.get("uses", "") for s in steps]
+        assert any(u.startswith("actions/cache@") for u in uses), uses
+        cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+        assert cache["with"]["path"] == "~/.cache/mergeletter", cache
+        runs = "\n".join(s.get("run", "") for s in steps)
+        assert "cmake --install" in runs and "mergeletter issue" in runs and "gh pr create" in runs
+        assert wf["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert "secrets.GITHUB_TOKEN" in text
+    # the previous month, as the workflow computes it
+    expr = re.search(r'month=\$\{INPUT_MONTH:-\$\((.*)\)\}', text).group(1)
+    for today, want in (("2024-03-02", "2024-02"), ("2025-01-02", "2024-12")):
+        code, out, err = run(["bash", "-c", expr.replace("$(date -u +%Y-%m-01)", today[:8] + "01")])
+        assert code == 0 and out.strip() == want, (today, out, err)
+
+
 def main():
     global BINARY
     args = parse_args()
