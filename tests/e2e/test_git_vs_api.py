@@ -295,6 +295,20 @@ def test_ref_ranges_both_ways():
     assert code == 2 and "exclude each other" in err, err
     code, out, err = run(["section", "--git", clone, "--to", "main"])
     assert code == 2 and "--to needs --from" in err, err
+    # issue: every repository from its clone, the range's name in the title
+    cfg = {"title": "Release notes", "sections": [{"heading": "UEFI", "repos": [
+        {"git": clone, "maintainers": ["GabrielMajeri", "nicholasbishop", "phip1611"]}]}]}
+    path = os.path.join(WORK, "refs-issue.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(cfg, f)
+    code, out, err = run(["issue", "--config", path, "--from", "uefi-v0.24.0", "--to", "uefi-v0.25.0-rc1"])
+    assert code == 0 and 'title = "Release notes: Changes in uefi-v0.25.0-rc1"' in out, out + err
+    assert "/pull/928)" in out and "/pull/905)" not in out and "/pull/931)" not in out, out
+    cfg["sections"][0]["repos"].append({"repo": "rust-osdev/x86_64"})
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(cfg, f)
+    code, out, err = run(["issue", "--config", path, "--from", "uefi-v0.24.0"])
+    assert code == 2 and "rust-osdev/x86_64 has no \"git\"" in err and out == "", err
 
 
 def test_errors_and_a_real_shallow_clone():
