@@ -3,6 +3,7 @@
 #include "mergeletter/gitlogins.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -100,22 +101,29 @@ static int vote_add(struct ml_gitlogins *l, const char *email, const char *login
 	return 0;
 }
 
-/* The authors of one PR's commits: the second parent's history that the
- * first parent does not reach, as far as GITLOGINS_PR_COMMITS. */
-static int vote_pr_commits(struct ml_gitlogins *l, git_revwalk *rw, git_commit *merge,
-			   const char *login)
+/* The authors of one PR's commits: the second parent and its first
+ * parents down to the merge base with the first parent, at most
+ * GITLOGINS_PR_COMMITS of them. */
+static int vote_pr_commits(struct ml_gitlogins *l, git_commit *merge, const char *login)
 {
-	git_oid id;
+	git_oid id, base;
+	git_commit *b = NULL;
+	int64_t old;
 	size_t n = 0;
 	int rc = 0;
 
-	git_revwalk_reset(rw);
-	if (git_revwalk_push(rw, git_commit_parent_id(merge, 1)) < 0 ||
-	    git_revwalk_hide(rw, git_commit_parent_id(merge, 0)) < 0) {
-		git_error_clear(); /* e.g. beyond a shallow boundary: no evidence */
+	if (git_merge_base(&base, l->git, git_commit_parent_id(merge, 0),
+			   git_commit_parent_id(merge, 1)) < 0 ||
+	    git_commit_lookup(&b, l->git, &base) < 0) {
+		git_error_clear(); /* unrelated, or beyond a shallow boundary: no evidence */
 		return 0;
 	}
-	while (rc == 0 && n++ < GITLOGINS_PR_COMMITS && git_revwalk_next(&id, rw) == 0) {
+	/* a first-parent line that passes the base's time without meeting it
+	 * is not the PR's own: stop there (a day of clock skew allowed) */
+	old = (int64_t)git_commit_time(b) - 24 * 60 * 60;
+	git_commit_free(b);
+	git_oid_cpy(&id, git_commit_parent_id(merge, 1));
+	while (rc == 0 && n++ < GITLOGINS_PR_COMMITS && !git_oid_equal(&id, &base)) {
 		git_commit *c = NULL;
 		const git_signature *a;
 
@@ -123,18 +131,25 @@ static int vote_pr_commits(struct ml_gitlogins *l, git_revwalk *rw, git_commit *
 			git_error_clear();
 			break;
 		}
+		if ((int64_t)git_commit_time(c) < old) {
+			git_commit_free(c);
+			break;
+		}
 		a = git_commit_author(c);
 		rc = vote_add(l, canonical(l, a->name, a->email), login, VOTE_AUTHOR);
+		if (git_commit_parentcount(c) == 0)
+			n = GITLOGINS_PR_COMMITS;
+		else
+			git_oid_cpy(&id, git_commit_parent_id(c, 0));
 		git_commit_free(c);
 	}
-	git_error_clear();
 	return rc;
 }
 
 /* Evidence from one first-parent commit, when it is GitHub's merge of a
  * PR from a fork: LOGIN for the PR's commit authors, and "merged a PR of
  * LOGIN" for the merge commit's author. */
-static int read_merge(struct ml_gitlogins *l, git_revwalk *rw, git_commit *c)
+static int read_merge(struct ml_gitlogins *l, git_commit *c)
 {
 	const char *msg = git_commit_message(c), *from;
 	size_t n = strcspn(msg, "\r\n"), fromlen, loginlen;
@@ -157,7 +172,7 @@ static int read_merge(struct ml_gitlogins *l, git_revwalk *rw, git_commit *c)
 		return -1;
 	rc = vote_add(l, canonical(l, merger->name, merger->email), login, VOTE_MERGER);
 	if (rc == 0)
-		rc = vote_pr_commits(l, rw, c, login);
+		rc = vote_pr_commits(l, c, login);
 	free(login);
 	return rc;
 }
@@ -195,14 +210,13 @@ static int decide(struct ml_gitlogins *l)
 
 static int learn(struct ml_gitlogins *l)
 {
-	git_revwalk *fp = NULL, *rw = NULL;
+	git_revwalk *fp = NULL;
 	git_oid id;
 	size_t n = 0;
 	int rc = -1;
 
 	l->learned_done = 1;
-	if (git_revwalk_new(&fp, l->git) < 0 || git_revwalk_new(&rw, l->git) < 0 ||
-	    git_revwalk_push(fp, &l->tip) < 0) {
+	if (git_revwalk_new(&fp, l->git) < 0 || git_revwalk_push(fp, &l->tip) < 0) {
 		git_error_clear(); /* no evidence */
 		rc = 0;
 		goto done;
@@ -214,7 +228,7 @@ static int learn(struct ml_gitlogins *l)
 
 		if (git_commit_lookup(&c, l->git, &id) < 0)
 			break;
-		e = read_merge(l, rw, c);
+		e = read_merge(l, c);
 		git_commit_free(c);
 		if (e < 0)
 			goto done;
@@ -229,7 +243,6 @@ done:
 	free(l->votes);
 	l->votes = NULL;
 	l->nvotes = l->cap = 0;
-	git_revwalk_free(rw);
 	git_revwalk_free(fp);
 	return rc;
 }

@@ -9,9 +9,10 @@
  *  2. the config's "logins" map, for the canonical or the given address;
  *  3. what the history says: a merge commit "Merge pull request #N from
  *     LOGIN/BRANCH" (LOGIN not the repository's owner) is evidence that
- *     the authors of the PR's commits (those of the second parent not
- *     reachable from the first, at most GITLOGINS_PR_COMMITS of them) are
- *     LOGIN. An address maps to a login only when the history agrees:
+ *     the authors of the PR's commits are LOGIN: the second parent and
+ *     its first parents down to the merge base with the first parent (a
+ *     git_merge_base() each: a revwalk with hide per merge cost 4 times as
+ *     much), at most GITLOGINS_PR_COMMITS of them. An address maps to a login only when the history agrees:
  *     every PR that carries commits of the address comes from the same
  *     LOGIN, and the address never merged a PR of that LOGIN (a
  *     maintainer who pushes a fix onto a contributor's branch and merges
