@@ -463,7 +463,10 @@ static void note_empty(const struct ml_draft *d)
 {
 	char label[160];
 
-	draft_range_label(d, label, sizeof label);
+	if (d->from_ref) /* "nothing merged in v1.0..v1.1" */
+		snprintf(label, sizeof label, "%s..%s", d->from_ref, d->to_ref ? d->to_ref : "");
+	else
+		draft_range_label(d, label, sizeof label);
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			const struct ml_draft_repo *r = &d->sections[i].repos[j];

@@ -289,6 +289,8 @@ def test_ref_ranges_both_ways():
     assert "/pull/931)" not in out, out
     code, out, _ = run(["section", "--git", clone, "--from", "uefi-v0.24.0"])
     assert "We merged the following PRs since uefi-v0.24.0:\n" in out and "/pull/931)" in out, out
+    code, out, err = run(["section", "--git", clone, "--from", "uefi-v0.25.0-rc1", "--to", "uefi-v0.25.0-rc1"])
+    assert code == 0 and out == "" and "nothing merged in uefi-v0.25.0-rc1..uefi-v0.25.0-rc1" in err, err
     code, out, err = run(["section", "--git", clone, "--from", "nope"])
     assert code == 4 and "ref 'nope' not found" in err, err
     code, out, err = run(["section", "--git", clone, "--from", "uefi-v0.24.0", "--month", "2023-08"])
