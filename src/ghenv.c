@@ -82,11 +82,29 @@ char *ghenv_repo_from_path(const char *path)
 	return out;
 }
 
+/* 1 when the URL's host (and port) is the GH_HOST host, which may carry a
+ * port ("ghe.example.com:8443"). */
+static int is_enterprise(CURLU *u, const char *host, const char *ghe)
+{
+	struct ml_buf hp = ML_BUF_INIT;
+	char *port = NULL;
+	int rc;
+
+	if (!ghe)
+		return 0;
+	if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
+		port = NULL;
+	rc = buf_printf(&hp, port ? "%s:%s" : "%s", host, port) == 0 &&
+	     (ml_strcaseeq(hp.data, ghe) || (!port && ml_strcaseeq(host, ghe)));
+	curl_free(port);
+	buf_release(&hp);
+	return rc;
+}
+
 char *ghenv_repo_from_arg(const char *arg)
 {
 	CURLU *u;
 	char *scheme = NULL, *host = NULL, *path = NULL, *out = NULL;
-	const char *ghe = ghenv_enterprise_host();
 
 	if (!arg)
 		return NULL;
@@ -99,7 +117,7 @@ char *ghenv_repo_from_arg(const char *arg)
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
 	    (ml_strcaseeq(scheme, "https") || ml_strcaseeq(scheme, "http")) &&
-	    (is_dotcom(host) || (ghe && ml_strcaseeq(host, ghe))))
+	    (is_dotcom(host) || is_enterprise(u, host, ghenv_enterprise_host())))
 		out = ghenv_repo_from_path(path);
 	curl_free(scheme);
 	curl_free(host);

@@ -83,6 +83,10 @@ static void repo_args(void)
 	CHECK_OWNED(ghenv_repo_from_arg("https://ghe.example.com/team/tool"), NULL);
 	setenv("GH_HOST", "ghe.example.com", 1);
 	CHECK_OWNED(ghenv_repo_from_arg("https://ghe.example.com/team/tool"), "team/tool");
+	CHECK_OWNED(ghenv_repo_from_arg("https://ghe.example.com:8443/team/tool"), NULL);
+	setenv("GH_HOST", "ghe.example.com:8443", 1);
+	CHECK_OWNED(ghenv_repo_from_arg("https://ghe.example.com:8443/team/tool"), "team/tool");
+	CHECK_OWNED(ghenv_repo_from_arg("https://ghe.example.com/team/tool"), NULL);
 	CHECK_OWNED(ghenv_repo_from_arg("not a repo"), NULL);
 	CHECK_OWNED(ghenv_repo_from_arg(NULL), NULL);
 	clear_env();
