@@ -138,11 +138,55 @@ static void logins(void)
 	error_clear(&err);
 }
 
+/* section --config: the config's entry under what the command line sets. */
+static void section_overlay(void)
+{
+	static const char text[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [\n"
+		"  { \"repo\": \"o/a\", \"intro\": \"A.\", \"maintainers\": [\"m1\", \"m2\"], \"ref\": \"dev\" } ] } ] }\n";
+	static const char two[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" }, { \"repo\": \"o/b\" } ] } ] }\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	struct ml_maintainer cli_m[] = { { "me", NULL, 0, 0 } };
+	struct ml_repo_cfg cli, out;
+	const struct ml_repo_cfg *base;
+
+	memset(&cli, 0, sizeof cli);
+	CHECK(parse(&cfg, text, &err) == 0);
+	CHECK((base = config_find_repo(&cfg, NULL)) != NULL); /* the only one */
+	CHECK(config_find_repo(&cfg, "O/A") == base);
+	CHECK(config_find_repo(&cfg, "o/zzz") == NULL);
+	CHECK(repo_cfg_overlay(&out, base, &cli) == 0); /* nothing set: the entry */
+	CHECK_STR(out.intro, "A.");
+	CHECK(out.nmaintainers == 2 && out.maintainers_known);
+	CHECK_STR(out.ref, "dev");
+	repo_cfg_release(&out);
+	cli.intro = "B.";
+	cli.maintainers = cli_m;
+	cli.nmaintainers = 1;
+	CHECK(repo_cfg_overlay(&out, base, &cli) == 0); /* the command line wins */
+	CHECK_STR(out.intro, "B.");
+	CHECK_STR(out.repo, "o/a");
+	CHECK(out.nmaintainers == 1);
+	CHECK_STR(out.maintainers[0].login, "me");
+	repo_cfg_release(&out);
+	CHECK(repo_cfg_overlay(&out, NULL, &cli) == 0); /* no entry: the command line alone */
+	CHECK(out.repo == NULL && out.nmaintainers == 1);
+	repo_cfg_release(&out);
+	config_release(&cfg);
+	CHECK(parse(&cfg, two, &err) == 0);
+	CHECK(config_find_repo(&cfg, NULL) == NULL); /* several: name one */
+	CHECK_STR(config_find_repo(&cfg, "o/b")->repo, "o/b");
+	config_release(&cfg);
+}
+
 int main(void)
 {
 	RUN(good);
 	RUN(errors);
 	RUN(shipped_config);
 	RUN(logins);
+	RUN(section_overlay);
 	return DONE();
 }
