@@ -804,8 +804,10 @@ static void drop_records(struct walk *w)
 		pr_release(&w->out->items[--w->out->len]);
 }
 
-/* Open the clone at path and read its config into w. */
-static int open_repo(struct walk *w, const char *path, const char *repo, struct ml_error *err)
+/* Open the clone at path and read its config into w; w->repo is repo, else
+ * the origin's, which must be known when need_repo is set. */
+static int open_repo(struct walk *w, const char *path, const char *repo, int need_repo,
+		     struct ml_error *err)
 {
 	int e = git_repository_open_ext(&w->git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 
@@ -819,7 +821,7 @@ static int open_repo(struct walk *w, const char *path, const char *repo, struct 
 		return git_fail(err, path, "cannot open the repository");
 	read_config(w);
 	w->repo = repo ? repo : w->origin;
-	if (!w->repo)
+	if (!w->repo && need_repo)
 		return error_set(err, ML_EXIT_SOURCE,
 				 "'%s': cannot tell which GitHub repository this is (no origin remote on github.com); give OWNER/REPO (\"repo\" in the config)",
 				 path);
@@ -911,7 +913,7 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 	/* libgit2 is started here, not by main: its TLS setup parses every CA
 	 * certificate, which API-only runs need not pay for. */
 	git_libgit2_init();
-	if (open_repo(&w, q->path, q->repo, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
+	if (open_repo(&w, q->path, q->repo, 1, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
 	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins) < 0) {
 		oom(err);
@@ -984,7 +986,7 @@ int gitsource_ref_times(const char *path, const char *from, const char *to, int6
 	memset(&w, 0, sizeof w);
 	w.path = path;
 	git_libgit2_init();
-	if (open_repo(&w, path, "-/-", err) == 0 && ref_time(&w, from, from_time, err) == 0 &&
+	if (open_repo(&w, path, NULL, 0, err) == 0 && ref_time(&w, from, from_time, err) == 0 &&
 	    ref_time(&w, to, to_time, err) == 0)
 		rc = 0;
 	free(w.origin);
