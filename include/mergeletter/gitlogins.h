@@ -12,13 +12,16 @@
  *     the authors of the PR's commits are LOGIN: the second parent and
  *     its first parents down to the merge base with the first parent (a
  *     git_merge_base() each: a revwalk with hide per merge cost 4 times as
- *     much), at most GITLOGINS_PR_COMMITS of them. An address maps to a login only when the history
- * agrees: every PR that carries commits of the address comes from the same LOGIN, and the address
- * never merged a PR of that LOGIN (a maintainer who pushes a fix onto a contributor's branch and
- * merges it is not the contributor). The author of a merge commit (who merged) is never evidence
- * for the PR's LOGIN. The first-parent history from the tip is read once, at the first address that
- * needs it, at most GITLOGINS_MAX_COMMITS commits of it. Nothing is guessed: without agreeing
- * evidence the login stays unknown.
+ *     much), at most GITLOGINS_PR_COMMITS of them. An address maps to a
+ *     login only when the history agrees: every PR that carries commits
+ *     of the address comes from the same LOGIN, and the address never
+ *     merged a PR of that LOGIN (a maintainer who pushes a fix onto a
+ *     contributor's branch and merges it is not the contributor). The
+ *     author of a merge commit (who merged) is never evidence for the
+ *     PR's LOGIN. The first-parent history from the tip is read once, at
+ *     the first address that needs it, at most GITLOGINS_MAX_COMMITS
+ *     commits of it.
+ * Nothing is guessed: without agreeing evidence the login stays unknown.
  *
  * Ownership: gitlogins_new() returns an object that gitlogins_free()
  * frees; it borrows the repository, the names and the map, which must
