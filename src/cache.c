@@ -32,7 +32,6 @@
 
 struct ml_cache {
 	char *dir;
-	char token_hash[ML_SHA256_HEX_LEN + 1];
 	struct ml_progress *progress;
 };
 
@@ -73,8 +72,8 @@ static char *default_dir(void)
 	return buf_detach(&b);
 }
 
-int cache_open(struct ml_cache **out, const char *dir, const char *token,
-	       struct ml_progress *progress, struct ml_error *err)
+int cache_open(struct ml_cache **out, const char *dir, struct ml_progress *progress,
+	       struct ml_error *err)
 {
 	struct ml_cache *c = calloc(1, sizeof *c);
 	int rc = -1;
@@ -94,10 +93,6 @@ int cache_open(struct ml_cache **out, const char *dir, const char *token,
 			  c->dir, strerror(errno));
 		goto done;
 	}
-	if (token)
-		sha256_hex(token, strlen(token), c->token_hash);
-	else
-		strcpy(c->token_hash, "-");
 	*out = c;
 	c = NULL;
 	rc = 0;
@@ -116,7 +111,7 @@ static char *entry_path(const struct ml_cache *c, const char *url, const char *a
 	struct ml_buf key = ML_BUF_INIT, path = ML_BUF_INIT;
 	char hex[ML_SHA256_HEX_LEN + 1];
 
-	if (buf_printf(&key, "%s\n%s\n%s", url, accept ? accept : "", c->token_hash) < 0)
+	if (buf_printf(&key, "%s\n%s", url, accept ? accept : "") < 0)
 		return NULL;
 	sha256_hex(key.data, key.len, hex);
 	buf_release(&key);

@@ -19,11 +19,13 @@
 #include "mergeletter/fetch.h"
 #include "mergeletter/file.h"
 #include "mergeletter/filter.h"
+#include "mergeletter/ghenv.h"
 #include "mergeletter/github.h"
 #include "mergeletter/gitsource.h"
 #include "mergeletter/homepage.h"
 #include "mergeletter/json_out.h"
 #include "mergeletter/markdown.h"
+#include "mergeletter/paths.h"
 #include "mergeletter/previous.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
@@ -36,7 +38,7 @@ enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 
 struct cli_opts {
 	int command;
-	const char *repo;
+	char *repo; /* "owner/name" (from OWNER/REPO or a URL), or NULL */
 	const char *month, *since, *until;
 	const char *intro;
 	struct ml_strv maintainers;
@@ -48,6 +50,7 @@ struct cli_opts {
 	int update, force, finalize; /* what -o does with an existing file */
 	const char *api_url;
 	const char *git, *ref; /* local clone and its ref, or NULL */
+	const char *from, *to; /* a ref range FROM..TO, or NULL */
 	int format;        /* enum cli_format */
 	long jobs;         /* --jobs, 0: default */
 	int via;           /* enum ml_via; ML_VIA_DEFAULT: the command's */
@@ -107,7 +110,7 @@ static const struct cli_option options[] = {
 	{ "since", 0, OPT_STRING, FIELD(since), CMD_SECTION, GROUP_COMMAND, "DATE",
 	  "start of the range, inclusive (YYYY-MM-DD or ISO 8601 time)", 0, 0, NULL },
 	{ "until", 0, OPT_STRING, FIELD(until), CMD_SECTION, GROUP_COMMAND, "DATE",
-	  "end of the range, exclusive", 0, 0, NULL },
+	  "end of the range, exclusive (default: now)", 0, 0, NULL },
 	{ "maintainer", 0, OPT_LIST, FIELD(maintainers), CMD_SECTION, GROUP_COMMAND, "LOGIN",
 	  "a maintainer (repeatable): left out of the thanks line", 0, 0, NULL },
 	{ "intro", 0, OPT_STRING, FIELD(intro), CMD_SECTION, GROUP_COMMAND, "TEXT",
@@ -122,8 +125,14 @@ static const struct cli_option options[] = {
 	  "with --git: the branch, tag or commit to read (default: the\n"
 	  "origin remote's default branch, else HEAD)",
 	  0, 0, NULL },
-	{ "config", 0, OPT_STRING, FIELD(config), CMD_ISSUE, GROUP_COMMAND, "FILE",
-	  "the newsletter's JSON config (see config/rust-osdev.json)", 0, 0, NULL },
+	{ "config", 0, OPT_STRING, FIELD(config), CMD_ALL, GROUP_COMMAND, "FILE",
+	  "the newsletter's JSON config; the shipped ones are in\n"
+	  ML_DATADIR "/config (rust-osdev.json: This\n"
+	  "Month in Rust OSDev); for section, the entry of OWNER/REPO\n"
+	  "(or the config's only one) gives maintainers, intro, git\n"
+	  "and ref, the config its bump rules and logins; the command\n"
+	  "line wins",
+	  0, 0, NULL },
 	{ "previous", 0, OPT_STRING, FIELD(previous), CMD_ISSUE, GROUP_COMMAND, "FILE",
 	  "the last published issue: its repositories, headings,\n"
 	  "maintainers lines and intros carry over (the config's\n"
@@ -140,6 +149,17 @@ static const struct cli_option options[] = {
 	  0, 0, NULL },
 	{ "month", 0, OPT_STRING, FIELD(month), CMD_ALL, GROUP_COMMON, "YYYY-MM",
 	  "the month to draft (UTC; default: the previous month)", 0, 0, NULL },
+	{ "from", 0, OPT_STRING, FIELD(from), CMD_ALL, GROUP_COMMON, "REF",
+	  "draft the changes after REF (a tag, branch or commit): with\n"
+	  "--git exactly the merge and squash commits that\n"
+	  "'git log --first-parent REF..TO' shows; through the API the\n"
+	  "PRs merged after REF's commit time up to TO's (merge times\n"
+	  "approximate ancestry); issue: every repository needs \"git\"",
+	  0, 0, NULL },
+	{ "to", 0, OPT_STRING, FIELD(to), CMD_ALL, GROUP_COMMON, "REF",
+	  "the end of the --from range, included (default: the ref\n"
+	  "--ref names, else the default branch)",
+	  0, 0, NULL },
 	{ "deps", 0, OPT_CHOICE, FIELD(deps), CMD_ALL, GROUP_COMMON, "MODE",
 	  "dependency bumps: comment (default: an HTML comment after\n"
 	  "the list), drop (left out) or keep (listed)",
@@ -164,7 +184,9 @@ static const struct cli_option options[] = {
 	  "release-notes",
 	  0, 0, NULL },
 	{ "api-url", 0, OPT_STRING, FIELD(api_url), CMD_ALL, GROUP_COMMON, "URL",
-	  "GitHub API (default " GITHUB_API_URL "; env GITHUB_API_URL)", 0, 0, NULL },
+	  "GitHub API (default " GITHUB_API_URL "; env GITHUB_API_URL,\n"
+	  "GH_HOST)",
+	  0, 0, NULL },
 	{ "format", 0, OPT_CHOICE, FIELD(format), CMD_ALL, GROUP_COMMON, "FORMAT",
 	  "markdown (default) or json (the same data, machine-readable)", 0, 0, format_choices },
 	{ "via", 0, OPT_CHOICE, FIELD(via), CMD_ALL, GROUP_FETCH, "search|pulls",
@@ -198,11 +220,14 @@ static const struct cli_option options[] = {
 #define NOPTS (sizeof options / sizeof *options)
 
 static const char usage_text[] =
-	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE --until DATE]\n"
+	"usage: mergeletter section OWNER/REPO [--month YYYY-MM | --since DATE [--until DATE]\n"
+	"                                      | --from REF [--to REF]]\n"
 	"                           [--maintainer LOGIN]... [--intro TEXT] [--deps comment|drop|keep]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n"
+	"       mergeletter section [OWNER/REPO] --config FILE [options]\n"
 	"       mergeletter issue   [--config FILE] [--previous FILE | --homepage PATH]\n"
-	"                           [--month YYYY-MM] [--deps MODE] [-o FILE [--update | --force]]\n"
+	"                           [--month YYYY-MM | --from REF [--to REF]] [--deps MODE]\n"
+	"                           [-o FILE [--update | --force]]\n"
 	"       mergeletter issue|section (-o FILE | --homepage PATH) --finalize\n"
 	"       mergeletter --help | --version\n";
 
@@ -210,6 +235,11 @@ static const char help_tail[] =
 	"\n"
 	"Environment:\n"
 	"  GH_TOKEN, GITHUB_TOKEN   API token (without one: unauthenticated, 60 requests an hour)\n"
+	"  GH_HOST                  a GitHub Enterprise Server host: the API is at\n"
+	"                           https://HOST/api/v3, and repository URLs may name it\n"
+	"  GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN   the token for GH_HOST\n"
+	"  GITHUB_API_URL           the API URL (as --api-url; wins over GH_HOST)\n"
+	"  XDG_CACHE_HOME, HOME     where the response cache lives\n"
 	"  SOURCE_DATE_EPOCH        fixes the draft's date, for reproducible output\n"
 	"\n"
 	"Exit codes:\n"
@@ -222,7 +252,8 @@ static const char help_tail[] =
 static const char help_section[] =
 	"mergeletter section: draft one repository's section of the newsletter\n"
 	"\n"
-	"usage: mergeletter section OWNER/REPO [options]\n"
+	"usage: mergeletter section OWNER/REPO [options]   (or https://github.com/OWNER/REPO)\n"
+	"       mergeletter section [OWNER/REPO] --config FILE [options]\n"
 	"       mergeletter section [OWNER/REPO] --git PATH [--ref REF] [options]\n";
 
 static const char help_issue[] =
@@ -435,13 +466,15 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 				   "--update, --force and --finalize need -o FILE (markdown) or --homepage PATH");
 	if (o->finalize && optind == argc && !o->homepage_ref && !o->previous)
 		return 0; /* works on the file alone */
-	if (o->command == CMD_SECTION && (optind < argc || !o->git)) {
+	if (o->command == CMD_SECTION && (optind < argc || (!o->git && !o->config))) {
 		if (optind >= argc)
-			return usage_error(cmdname, err, "missing OWNER/REPO (or --git PATH)");
-		o->repo = argv[optind++];
-		if (!repo_name_valid(o->repo))
 			return usage_error(cmdname, err,
-					   "invalid repository '%s'; write it as OWNER/REPO", o->repo);
+					   "missing OWNER/REPO (or --git PATH, or --config FILE)");
+		if (!(o->repo = ghenv_repo_from_arg(argv[optind])))
+			return usage_error(cmdname, err,
+					   "invalid repository '%s'; write it as OWNER/REPO or https://github.com/OWNER/REPO",
+					   argv[optind]);
+		optind++;
 	}
 	if (optind < argc)
 		return usage_error(cmdname, err, "unexpected argument '%s'", argv[optind]);
@@ -459,6 +492,11 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		return usage_error(cmdname, err, "--offline needs the cache; drop --no-cache");
 	if (o->month && (o->since || o->until))
 		return usage_error(cmdname, err, "--month and --since/--until exclude each other");
+	if (o->to && !o->from)
+		return usage_error(cmdname, err, "--to needs --from REF");
+	if (o->from && (o->month || o->since || o->until))
+		return usage_error(cmdname, err,
+				   "--from/--to and --month/--since/--until exclude each other");
 	return 0;
 }
 
@@ -466,6 +504,9 @@ static int resolve_range(const struct cli_opts *o, struct ml_range *r, struct ml
 {
 	char day[16];
 
+	memset(r, 0, sizeof *r);
+	if (o->from) /* times come from the refs, once they are resolved */
+		return 0;
 	if (o->month ? range_from_month(r, o->month, err) < 0
 		     : (o->since || o->until) ? range_from_bounds(r, o->since, o->until, err) < 0
 					      : (range_previous_month(r, range_now()), 0))
@@ -484,6 +525,24 @@ static void print_notes(struct ml_strv *notes)
 	strv_release(notes);
 }
 
+/* Through the API a ref range is a time range: after FROM's commit, up to
+ * and including TO's (default: the default branch's tip). */
+static int resolve_api_refs(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
+{
+	const char *refs[2] = { d->from_ref, d->to_ref ? d->to_ref : "HEAD" };
+	const char *repo = d->sections[0].repos[0].info.repo;
+	int64_t t[2];
+
+	if (github_resolve_refs(gh, repo, refs, t, 2, err) < 0)
+		return -1;
+	d->range.since = t[0] + 1;
+	d->range.until = t[1] + 1;
+	progress_note(gh->progress,
+		      "%s: through the API, %s..%s means the PRs merged after %s's commit time up to %s's; merge times approximate ancestry (--git PATH reads the history exactly)",
+		      repo, refs[0], refs[1], refs[0], refs[1]);
+	return 0;
+}
+
 /* Fill the draft from its sources, then mark the bumps. */
 static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struct ml_config *cfg,
 		       struct ml_error *err)
@@ -494,10 +553,13 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 	struct ml_progress progress;
 	struct ml_tooling_fetch tf = { 0 };
 	struct ml_feeds_fetch ff = { 0 };
+	const struct ml_config *parts;
 	int need_api, rc = -1;
 
 	progress_init(&progress, stderr, !o->quiet && isatty(STDERR_FILENO), o->verbose);
-	need_api = cfg && (cfg->tooling.nsources || cfg->news.nfeeds);
+	/* the tooling and news parts are the whole issue's */
+	parts = o->command == CMD_ISSUE && cfg ? cfg : NULL;
+	need_api = parts && (parts->tooling.nsources || parts->news.nfeeds);
 	for (size_t i = 0; i < d->nsections; i++) {
 		need_api |= d->sections[i].org != NULL;
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
@@ -519,10 +581,12 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		gopts.progress = &progress;
 		if (github_open(&gh, &gopts, err) < 0)
 			goto done;
-		tf = (struct ml_tooling_fetch){ &gh, cfg ? &cfg->tooling : NULL, &d->range, NULL, 0, 0 };
-		ff = (struct ml_feeds_fetch){ gh.http, &progress, cfg ? &cfg->news : NULL, &d->range, NULL, 0 };
+		if (d->from_ref && !d->range.until && resolve_api_refs(&gh, d, err) < 0)
+			goto done;
+		tf = (struct ml_tooling_fetch){ &gh, parts ? &parts->tooling : NULL, &d->range, NULL, 0, 0 };
+		ff = (struct ml_feeds_fetch){ gh.http, &progress, parts ? &parts->news : NULL, &d->range, NULL, 0 };
 		/* queued now, driven by fetch_run()'s http_run() with everything else */
-		if (cfg && (tooling_fetch_start(&tf, err) < 0 || feeds_fetch_start(&ff, err) < 0))
+		if (parts && (tooling_fetch_start(&tf, err) < 0 || feeds_fetch_start(&ff, err) < 0))
 			goto done;
 		rc = fetch_run(&gh, d, err);
 		if (rc == 0)
@@ -552,9 +616,12 @@ done:
 /* Notes on stderr for repositories that get no section. */
 static void note_empty(const struct ml_draft *d)
 {
-	char label[64];
+	char label[160];
 
-	range_month_label(&d->range, label, sizeof label);
+	if (d->from_ref) /* "nothing merged in v1.0..v1.1" */
+		snprintf(label, sizeof label, "%s..%s", d->from_ref, d->to_ref ? d->to_ref : "");
+	else
+		draft_range_label(d, label, sizeof label);
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			const struct ml_draft_repo *r = &d->sections[i].repos[j];
@@ -621,40 +688,118 @@ done:
 	return rc;
 }
 
+/* A ref range in time (for the maintainers of the time and the JSON
+ * range): after FROM's commit, up to and including TO's. */
+static int clone_range(struct ml_range *r, const char *git, const char *from, const char *to,
+		       struct ml_error *err)
+{
+	int64_t a, b;
+
+	if (gitsource_ref_times(git, from, to, &a, &b, err) < 0)
+		return -1;
+	r->since = a + 1;
+	r->until = b + 1;
+	return 0;
+}
+
+/* issue --from reads clones only: the first one gives the times. */
+static int issue_clone_range(struct ml_range *r, const struct ml_config *cfg,
+			     const struct cli_opts *o, struct ml_error *err)
+{
+	const struct ml_repo_cfg *first = NULL;
+
+	for (size_t i = 0; i < cfg->nsections; i++) {
+		const struct ml_section_cfg *sc = &cfg->sections[i];
+
+		if (sc->org)
+			return error_set(err, ML_EXIT_USAGE,
+					 "%s line %d: --from reads local clones only, and section \"%s\" lists an org; use --month or --since",
+					 cfg->path, sc->line, sc->heading ? sc->heading : sc->org);
+		for (size_t j = 0; j < sc->nrepos; j++) {
+			if (!sc->repos[j].git)
+				return error_set(err, ML_EXIT_USAGE,
+						 "%s line %d: --from reads local clones only, and %s has no \"git\"; add its clone, or use --month or --since",
+						 cfg->path, sc->repos[j].line, sc->repos[j].repo);
+			if (!first)
+				first = &sc->repos[j];
+		}
+	}
+	if (!first)
+		return error_set(err, ML_EXIT_USAGE, "%s: no repository to read", cfg->path);
+	return clone_range(r, first->git, o->from, o->to ? o->to : first->ref, err);
+}
+
+/* section --config: the repository's entry (OWNER/REPO's, or the only
+ * one) under what the command line sets. */
+static int section_repo(struct ml_repo_cfg *rc, const struct ml_repo_cfg *cli,
+			const struct ml_config *cfg, struct ml_error *err)
+{
+	const struct ml_repo_cfg *base = cfg ? config_find_repo(cfg, cli->repo) : NULL;
+
+	if (cfg && !base && !cli->repo && !cli->git)
+		return error_set(err, ML_EXIT_USAGE,
+				 "%s: name the repository (OWNER/REPO): the config does not have exactly one",
+				 cfg->path);
+	if (repo_cfg_overlay(rc, base, cli) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	return 0;
+}
+
 static int run_section(struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_template tmpl = { 0 };
-	struct ml_repo_cfg rc;
+	struct ml_repo_cfg cli, rc;
+	struct ml_config cfg;
 	struct ml_draft d;
 	struct ml_range range;
 	int ret = -1;
 
+	memset(&cli, 0, sizeof cli);
 	memset(&rc, 0, sizeof rc);
+	memset(&cfg, 0, sizeof cfg);
 	memset(&d, 0, sizeof d);
 	if (resolve_range(o, &range, err) < 0)
 		return -1;
-	rc.repo = (char *)o->repo;
-	rc.intro = (char *)o->intro;
-	rc.git = (char *)o->git;
-	rc.ref = (char *)o->ref;
-	rc.maintainers_known = 1;
-	rc.nmaintainers = o->maintainers.n;
-	rc.maintainers = calloc(o->maintainers.n ? o->maintainers.n : 1, sizeof *rc.maintainers);
-	if (!rc.maintainers)
+	cli.repo = o->repo;
+	cli.intro = (char *)o->intro;
+	cli.git = (char *)o->git;
+	cli.ref = (char *)o->ref;
+	cli.maintainers_known = 1;
+	cli.nmaintainers = o->maintainers.n;
+	cli.maintainers = calloc(o->maintainers.n ? o->maintainers.n : 1, sizeof *cli.maintainers);
+	if (!cli.maintainers)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < o->maintainers.n; i++)
-		rc.maintainers[i].login = o->maintainers.v[i];
-	if (markdown_template_load(&tmpl, o->template, err) < 0 ||
-	    draft_single(&d, &rc, &range, err) < 0)
+		cli.maintainers[i].login = o->maintainers.v[i];
+	if (o->config && config_load(&cfg, o->config, err) < 0)
 		goto done;
+	print_warnings(&cfg.warnings);
+	if (section_repo(&rc, &cli, o->config ? &cfg : NULL, err) < 0)
+		goto done;
+	if (o->from && rc.git && clone_range(&range, rc.git, o->from, o->to ? o->to : rc.ref, err) < 0)
+		goto done;
+	if (range.until) /* through the API, a ref range's times come later: all maintainers */
+		repo_cfg_maintainers_during(&rc, range.since, range.until);
+	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0 ||
+	    draft_single(&d, &rc, &range, err) < 0 ||
+	    (o->from && draft_set_refs(&d, o->from, o->to, err) < 0))
+		goto done;
+	if (login_map_copy(&d.logins, &cfg.logins) < 0) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
+	}
+	if (cfg.deps_mode)
+		d.deps_mode = cfg.deps_mode;
 	if (o->deps)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
-	if (fetch_draft(&d, o, NULL, err) < 0 || emit(&d, o, err) < 0)
+	if (fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 || emit(&d, o, err) < 0)
 		goto done;
 	ret = 0;
 done:
-	free(rc.maintainers);
+	free(cli.maintainers);
+	repo_cfg_release(&rc);
+	config_release(&cfg);
 	draft_release(&d);
 	template_release(&tmpl);
 	return ret;
@@ -723,8 +868,11 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 	if (draft_path)
 		o->output = draft_path;
 	print_warnings(&cfg.warnings);
+	if (o->from && issue_clone_range(&range, &cfg, o, err) < 0)
+		goto done;
 	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0 ||
-	    draft_from_config(&d, &cfg, &range, err) < 0)
+	    draft_from_config(&d, &cfg, &range, err) < 0 ||
+	    (o->from && draft_set_refs(&d, o->from, o->to, err) < 0))
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;
@@ -807,6 +955,7 @@ int cli_main(int argc, char **argv)
 		code = err.exit_code;
 	}
 	strv_release(&o.maintainers);
+	free(o.repo);
 	error_clear(&err);
 	if (fclose(stdout) != 0 && code == ML_EXIT_OK) {
 		fputs("error: cannot write to standard output\n", stderr);

@@ -660,12 +660,42 @@ done:
 	return rc;
 }
 
+/* "logins": {"e-mail": "login", ...} */
+static int load_logins(struct loader *ld, json_t *obj, struct ml_login_map *m)
+{
+	const char *email;
+	json_t *v;
+
+	if (!obj || json_is_null(obj))
+		return 0;
+	if (!json_is_object(obj))
+		return fail_at(ld, "logins", "\"logins\" must be an object of \"e-mail\": \"login\"",
+			       NULL);
+	json_object_foreach(obj, email, v) {
+		const char *login = json_string_value(v);
+
+		if (!login || !pr_login_valid(login, strlen(login)) || !strchr(email, '@')) {
+			struct ml_buf msg = ML_BUF_INIT;
+			int rc;
+
+			buf_printf(&msg, "\"logins\": \"%s\" must map an e-mail address to a GitHub login",
+				   email);
+			rc = fail_at(ld, email, msg.data, NULL);
+			buf_release(&msg);
+			return rc;
+		}
+		if (login_map_add(m, email, login) < 0)
+			return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
+	}
+	return 0;
+}
+
 int config_parse(struct ml_config *cfg, const char *text, size_t len, const char *path,
 		 struct ml_error *err)
 {
 	static const char *const known[] = { "title", "editors", "sections", "dependency_bumps",
 					     "template", "categories", "default_category", "tooling",
-					     "news", NULL };
+					     "news", "logins", NULL };
 	struct loader ld = { text, len, path, 0, 1, NULL, err };
 	json_error_t jerr;
 	json_t *root, *sections, *v;
@@ -712,6 +742,10 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 	ld.cursor_line = 1;
 	if (load_bumps(&ld, json_object_get(root, "dependency_bumps"), cfg) < 0 ||
 	    inherit_categories(cfg) < 0)
+		goto done;
+	ld.cursor = 0;
+	ld.cursor_line = 1;
+	if (load_logins(&ld, json_object_get(root, "logins"), &cfg->logins) < 0)
 		goto done;
 	ld.cursor = 0;
 	ld.cursor_line = 1;
@@ -763,6 +797,45 @@ void repo_cfg_release(struct ml_repo_cfg *rc)
 	}
 	free(rc->maintainers);
 	memset(rc, 0, sizeof *rc);
+}
+
+const struct ml_repo_cfg *config_find_repo(const struct ml_config *cfg, const char *repo)
+{
+	const struct ml_repo_cfg *found = NULL;
+
+	for (size_t i = 0; i < cfg->nsections; i++)
+		for (size_t j = 0; j < cfg->sections[i].nrepos; j++) {
+			const struct ml_repo_cfg *rc = &cfg->sections[i].repos[j];
+
+			if (repo && rc->repo && ml_strcaseeq(rc->repo, repo))
+				return rc;
+			if (!repo && found)
+				return NULL; /* several */
+			if (!repo)
+				found = rc;
+		}
+	return found;
+}
+
+int repo_cfg_overlay(struct ml_repo_cfg *dst, const struct ml_repo_cfg *base,
+		     const struct ml_repo_cfg *over)
+{
+	struct ml_repo_cfg tmp = *over; /* borrowed fields only: copied below */
+
+	if (base) {
+		tmp = *base;
+		tmp.repo = over->repo ? over->repo : base->repo;
+		tmp.name = over->name ? over->name : base->name;
+		tmp.intro = over->intro ? over->intro : base->intro;
+		tmp.git = over->git ? over->git : base->git;
+		tmp.ref = over->ref ? over->ref : base->ref;
+		if (over->nmaintainers) {
+			tmp.maintainers = over->maintainers;
+			tmp.nmaintainers = over->nmaintainers;
+			tmp.maintainers_known = 1;
+		}
+	}
+	return repo_cfg_copy(dst, &tmp);
 }
 
 int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
@@ -949,6 +1022,7 @@ void config_release(struct ml_config *cfg)
 	free(cfg->path);
 	free(cfg->title);
 	strv_release(&cfg->editors);
+	login_map_release(&cfg->logins);
 	for (size_t i = 0; i < cfg->nsections; i++) {
 		struct ml_section_cfg *s = &cfg->sections[i];
 
@@ -979,4 +1053,37 @@ void config_release(struct ml_config *cfg)
 	free(cfg->news.feeds);
 	strv_release(&cfg->warnings);
 	memset(cfg, 0, sizeof *cfg);
+}
+
+const char *login_map_find(const struct ml_login_map *m, const char *email)
+{
+	for (size_t i = 0; m && email && i < m->emails.n; i++)
+		if (ml_strcaseeq(m->emails.v[i], email))
+			return m->logins.v[i];
+	return NULL;
+}
+
+int login_map_add(struct ml_login_map *m, const char *email, const char *login)
+{
+	if (strv_push(&m->emails, email) < 0)
+		return -1;
+	if (strv_push(&m->logins, login) < 0) {
+		free(m->emails.v[--m->emails.n]);
+		return -1;
+	}
+	return 0;
+}
+
+int login_map_copy(struct ml_login_map *dst, const struct ml_login_map *src)
+{
+	for (size_t i = 0; src && i < src->emails.n; i++)
+		if (login_map_add(dst, src->emails.v[i], src->logins.v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+void login_map_release(struct ml_login_map *m)
+{
+	strv_release(&m->emails);
+	strv_release(&m->logins);
 }

@@ -1,6 +1,7 @@
 /* draft.c: the draft model: sections, repositories, thanks lists. */
 #include "mergeletter/draft.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,8 @@ int draft_from_config(struct ml_draft *d, const struct ml_config *cfg,
 	for (size_t i = 0; i < cfg->editors.n; i++)
 		if (strv_push(&d->editors, cfg->editors.v[i]) < 0)
 			goto oom;
+	if (login_map_copy(&d->logins, &cfg->logins) < 0)
+		goto oom;
 	for (size_t i = 0; i < cfg->nsections; i++) {
 		const struct ml_section_cfg *sc = &cfg->sections[i];
 		struct ml_draft_section *s = add_section(d, sc->heading, sc->intro, sc->org);
@@ -94,12 +97,46 @@ int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc, const struct 
 	return 0;
 }
 
+int draft_set_refs(struct ml_draft *d, const char *from, const char *to, struct ml_error *err)
+{
+	free(d->from_ref);
+	free(d->to_ref);
+	d->from_ref = ml_strdup(from);
+	d->to_ref = ml_strdup(to);
+	if ((from && !d->from_ref) || (to && !d->to_ref))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	return 0;
+}
+
+const char *draft_range_label(const struct ml_draft *d, char *out, size_t outlen)
+{
+	if (d->from_ref && d->to_ref)
+		snprintf(out, outlen, "Changes in %s", d->to_ref);
+	else if (d->from_ref)
+		snprintf(out, outlen, "Changes since %s", d->from_ref);
+	else
+		range_month_label(&d->range, out, outlen);
+	return out;
+}
+
+struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo)
+{
+	for (size_t i = 0; i < d->nsections; i++)
+		for (size_t j = 0; j < d->sections[i].nrepos; j++)
+			if (ml_strcaseeq(d->sections[i].repos[j].info.repo, repo))
+				return &d->sections[i].repos[j];
+	return NULL;
+}
+
 void draft_release(struct ml_draft *d)
 {
 	if (!d)
 		return;
 	free(d->title);
+	free(d->from_ref);
+	free(d->to_ref);
 	strv_release(&d->editors);
+	login_map_release(&d->logins);
 	for (size_t i = 0; i < d->nsections; i++) {
 		struct ml_draft_section *s = &d->sections[i];
 

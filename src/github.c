@@ -14,25 +14,19 @@
 #include "mergeletter/buf.h"
 #include "mergeletter/cache.h"
 #include "mergeletter/error.h"
+#include "mergeletter/ghenv.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/str.h"
 
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
 /* The cache of opts->cache_dir (or the default), or none. */
 static int cache_start(struct ml_github *gh, const struct ml_github_opts *opts,
-		       const char *token, struct ml_error *err)
+		       struct ml_error *err)
 {
 	struct ml_error cerr = ML_ERROR_INIT;
 
 	if (opts->no_cache)
 		return 0;
-	if (cache_open(&gh->cache, opts->cache_dir, token, opts->progress, &cerr) == 0)
+	if (cache_open(&gh->cache, opts->cache_dir, opts->progress, &cerr) == 0)
 		return 0;
 	if (opts->offline || opts->cache_dir) { /* asked for explicitly: a failure is an error */
 		error_set(err, cerr.exit_code, "%s", cerr.msg);
@@ -49,22 +43,24 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	struct ml_http_opts hopts = ML_HTTP_OPTS_INIT;
 
 	memset(gh, 0, sizeof *gh);
-	gh->api_url = opts->api_url ? opts->api_url : env_nonempty("GITHUB_API_URL");
-	if (!gh->api_url)
-		gh->api_url = GITHUB_API_URL;
+	if (!(gh->api_url_owned = ghenv_api_url(opts->api_url)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	gh->api_url = gh->api_url_owned;
 	gh->config_path = opts->config_path;
 	gh->via = opts->via != ML_VIA_DEFAULT ? opts->via : opts->default_via;
 	gh->progress = opts->progress;
 	hopts.user_agent = "mergeletter/" ML_VERSION;
-	hopts.token = env_nonempty("GH_TOKEN");
-	if (!hopts.token)
-		hopts.token = env_nonempty("GITHUB_TOKEN");
+	hopts.token = ghenv_token(NULL);
 	gh->authenticated = hopts.token != NULL;
 	if (!hopts.token && !opts->offline && !opts->quiet)
-		progress_note(opts->progress,
-			      "no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)");
-	if (cache_start(gh, opts, hopts.token, err) < 0)
+		progress_note(opts->progress, "%s",
+			      ghenv_enterprise_host()
+				      ? "no GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN set for GH_HOST; making unauthenticated requests"
+				      : "no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)");
+	if (cache_start(gh, opts, err) < 0) {
+		github_close(gh);
 		return -1;
+	}
 	hopts.max_parallel = opts->jobs > 0 ? opts->jobs : GITHUB_DEFAULT_JOBS;
 	hopts.max_wait = opts->max_wait >= 0 ? opts->max_wait : GITHUB_DEFAULT_MAX_WAIT;
 	hopts.cache = gh->cache;
@@ -82,8 +78,10 @@ void github_close(struct ml_github *gh)
 {
 	http_free(gh->http);
 	cache_free(gh->cache);
+	free(gh->api_url_owned);
 	gh->http = NULL;
 	gh->cache = NULL;
+	gh->api_url_owned = NULL;
 }
 
 char *github_api_url(const char *api_url, const char *path, const char *const *query,
@@ -383,4 +381,79 @@ int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
 int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err)
 {
 	return github_get(f->gh, github_pulls_url(f->gh->api_url, f->repo), on_pulls_page, f, err);
+}
+
+/* ---- refs ---- */
+
+struct ref_lookup {
+	struct ml_github *gh;
+	const char *repo, *ref;
+	int64_t *time;
+};
+
+static int on_commit(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct ref_lookup *l = ud;
+	json_t *root, *date;
+	int rc = -1;
+
+	if (r->status == 422 || (r->status == 404 && r->body && strstr(r->body, "No commit found")))
+		return error_set(err, ML_EXIT_NETWORK,
+				 "%s: ref '%s' not found on GitHub (HTTP %ld); name a tag, a branch or a commit SHA of the repository",
+				 l->repo, l->ref, r->status);
+	if (r->status != 200)
+		return github_status_error(l->gh, l->repo, 0, r, err);
+	root = json_loadb(r->body, r->len, 0, NULL);
+	date = json_object_get(json_object_get(json_object_get(root, "commit"), "committer"),
+			       "date");
+	if (!json_is_string(date) || range_parse_time(json_string_value(date), l->time) < 0)
+		error_set(err, ML_EXIT_NETWORK,
+			  "%s: GitHub's answer for ref '%s' has no valid commit.committer.date; check --api-url",
+			  l->repo, l->ref);
+	else
+		rc = 0;
+	json_decref(root);
+	return rc;
+}
+
+/* "/repos/{repo}/commits/{ref}" with each segment of ref percent-encoded. */
+static char *commit_url(const char *api_url, const char *repo, const char *ref)
+{
+	struct ml_buf path = ML_BUF_INIT;
+	char *out = NULL;
+	int bad = buf_printf(&path, "/repos/%s/commits", repo) < 0;
+
+	for (const char *p = ref; !bad && *p;) {
+		size_t n = strcspn(p, "/");
+		char *seg = curl_easy_escape(NULL, p, (int)n);
+
+		bad = !seg || buf_printf(&path, "/%s", seg) < 0;
+		curl_free(seg);
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	if (!bad)
+		out = github_api_url(api_url, path.data, NULL, 0);
+	buf_release(&path);
+	return out;
+}
+
+int github_resolve_refs(struct ml_github *gh, const char *repo, const char *const *refs,
+			int64_t *times, size_t n, struct ml_error *err)
+{
+	struct ref_lookup *l = calloc(n ? n : 1, sizeof *l);
+	int rc = -1;
+
+	if (!l)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		l[i] = (struct ref_lookup){ gh, repo, refs[i], &times[i] };
+		if (github_get(gh, commit_url(gh->api_url, repo, refs[i]), on_commit, &l[i], err) < 0)
+			goto done;
+	}
+	rc = http_run(gh->http, err);
+done:
+	free(l);
+	return rc;
 }

@@ -134,7 +134,7 @@ static void parts_json(json_t *root, const struct ml_draft *d, int *ok)
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
 	json_t *root = json_object(), *range = json_object(), *secs = json_array();
-	char label[64], date[16];
+	char label[160], date[16];
 	char *text = NULL;
 	int ok = 1, rc = -1;
 
@@ -144,7 +144,11 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 	put(root, "editors", strv_json(&d->editors, &ok), &ok);
 	put(range, "since", time_json(d->range.since), &ok);
 	put(range, "until", time_json(d->range.until), &ok);
-	put(range, "label", json_string(range_month_label(&d->range, label, sizeof label)), &ok);
+	put(range, "label", json_string(draft_range_label(d, label, sizeof label)), &ok);
+	if (d->from_ref)
+		put(range, "from", json_string(d->from_ref), &ok);
+	if (d->to_ref)
+		put(range, "to", json_string(d->to_ref), &ok);
 	put(root, "range", range, &ok);
 	put(root, "deps", json_string(deps_mode_name(d->deps_mode)), &ok);
 	for (size_t i = 0; i < d->nsections; i++) {

@@ -326,6 +326,11 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 
 	if (d->range.month)
 		return buf_printf(out, "We merged the following %s this month:", what);
+	if (d->from_ref && d->to_ref)
+		return buf_printf(out, "We merged the following %s between %s and %s:", what,
+				  d->from_ref, d->to_ref);
+	if (d->from_ref)
+		return buf_printf(out, "We merged the following %s since %s:", what, d->from_ref);
 	{
 		char a[16], b[16];
 
@@ -551,7 +556,7 @@ static int editors_value(struct ml_buf *out, const struct ml_draft *d, int toml)
 /* The range as the heading of a release or an issue says it. */
 static const char *range_label(const struct ml_draft *d, char *buf, size_t n)
 {
-	return range_month_label(&d->range, buf, n);
+	return draft_range_label(d, buf, n);
 }
 
 static const char *issue_title(const struct ml_draft *d)

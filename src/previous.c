@@ -526,7 +526,7 @@ static int take_intro(const struct parser *p, struct ml_repo_cfg *rc, const stru
 	return 0;
 }
 
-static struct ml_repo_cfg *config_find_repo(struct ml_config *cfg, const char *repo)
+static struct ml_repo_cfg *find_repo(struct ml_config *cfg, const char *repo)
 {
 	for (size_t i = 0; i < cfg->nsections; i++)
 		for (size_t j = 0; j < cfg->sections[i].nrepos; j++)
@@ -633,7 +633,7 @@ static int only_bumps_comment(struct parser *p, struct part *part, size_t c)
 		free(name);
 		return 0;
 	}
-	if (!config_find_repo(p->cfg, repo)) {
+	if (!find_repo(p->cfg, repo)) {
 		struct ml_repo_cfg *rc = part_add_repo(p, part);
 
 		if (!rc) {
@@ -669,7 +669,7 @@ static int parse_repo(struct parser *p, struct part *part, size_t h, size_t end)
 				NULL);
 		return 0;
 	}
-	if ((dup = config_find_repo(p->cfg, repo)) != NULL) {
+	if ((dup = find_repo(p->cfg, repo)) != NULL) {
 		struct ml_buf m = ML_BUF_INIT;
 
 		buf_printf(&m, "a second section; the one of line %d is carried over", dup->line);
@@ -880,7 +880,7 @@ int previous_merge(struct ml_config *cfg, const struct ml_config *prev, struct m
 		if (!cs->intro && ps->intro && !(cs->intro = ml_strdup(ps->intro)))
 			goto oom;
 		for (size_t j = 0; j < ps->nrepos; j++) {
-			struct ml_repo_cfg *have = config_find_repo(cfg, ps->repos[j].repo), *add;
+			struct ml_repo_cfg *have = find_repo(cfg, ps->repos[j].repo), *add;
 
 			if (have) {
 				if (fill_repo(have, &ps->repos[j]) < 0)

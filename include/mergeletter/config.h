@@ -104,6 +104,14 @@ struct ml_news_cfg {
 #define ML_TOOLING_HEADING "Infrastructure and Tooling"
 #define ML_NEWS_HEADING "Announcements, News, and Blog Posts"
 
+/* "logins": {"e-mail": "login"}: who wrote a commit, for a clone whose
+ * history cannot tell. Parallel vectors; addresses compare
+ * case-insensitively. */
+struct ml_login_map {
+	struct ml_strv emails;
+	struct ml_strv logins;
+};
+
 struct ml_config {
 	char *path;
 	char *title;   /* "This Month in Rust OSDev" */
@@ -118,6 +126,7 @@ struct ml_config {
 	struct ml_news_cfg news;
 	struct ml_strv warnings; /* "FILE:LINE: ..." (unknown keys, repeated
 				  * repositories), for the caller to show */
+	struct ml_login_map logins;
 };
 
 int config_load(struct ml_config *cfg, const char *path, struct ml_error *err);
@@ -126,6 +135,22 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 		 struct ml_error *err);
 void config_release(struct ml_config *cfg);
 
+/* The login of an e-mail address in the map, or NULL (borrowed). */
+const char *login_map_find(const struct ml_login_map *m, const char *email);
+/* Append a pair (copies both); 0 or -1 when out of memory. */
+int login_map_add(struct ml_login_map *m, const char *email, const char *login);
+/* dst gets copies of src's pairs. */
+int login_map_copy(struct ml_login_map *dst, const struct ml_login_map *src);
+void login_map_release(struct ml_login_map *m);
+
+/* The entry of repo ("owner/name", case-insensitive) in the config, or with
+ * repo NULL the config's only repository; NULL when there is none (or,
+ * for NULL, several). Borrowed from cfg. */
+const struct ml_repo_cfg *config_find_repo(const struct ml_config *cfg, const char *repo);
+/* dst: a copy of base (may be NULL) with what over sets in its place: its
+ * non-NULL strings, and its maintainers when it has any. */
+int repo_cfg_overlay(struct ml_repo_cfg *dst, const struct ml_repo_cfg *base,
+		     const struct ml_repo_cfg *over);
 /* Copy src into dst (dst owns its copies). */
 int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src);
 void repo_cfg_release(struct ml_repo_cfg *rc);

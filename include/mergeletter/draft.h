@@ -36,6 +36,9 @@ struct ml_draft {
 	char *title;   /* NULL for a single section */
 	struct ml_strv editors;
 	struct ml_range range;
+	char *from_ref; /* a ref range FROM..to_ref for the clones, or NULL */
+	char *to_ref;   /* NULL: each clone's "ref" (or its default branch) */
+	struct ml_login_map logins; /* the config's "logins", for the clones */
 	int64_t date;  /* the day the draft is made */
 	enum ml_deps_mode deps_mode;
 	struct ml_draft_section *sections;
@@ -54,6 +57,14 @@ int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc,
 		 const struct ml_range *range, struct ml_error *err);
 /* Append a repository to a section (org discovery); returns it or NULL. */
 struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc);
+/* Read the clones between two refs (from..to, to NULL: each clone's tip);
+ * copies both. */
+int draft_set_refs(struct ml_draft *d, const char *from, const char *to, struct ml_error *err);
+/* The range's name: "Changes in TO" ("Changes since FROM" without TO) for
+ * a ref range, else range_month_label(); into out, returns out. */
+const char *draft_range_label(const struct ml_draft *d, char *out, size_t outlen);
+/* Find a repository anywhere in the draft (case-insensitive), or NULL. */
+struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo);
 void draft_release(struct ml_draft *d);
 /* What the emitters will show as escaped text instead of markup (a login
  * that is not a valid GitHub login): one message each, without the

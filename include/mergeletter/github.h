@@ -24,7 +24,7 @@ enum ml_via { ML_VIA_DEFAULT = 0, ML_VIA_PULLS, ML_VIA_SEARCH };
 
 /* What a run asks of the client; zeroed fields take the defaults. */
 struct ml_github_opts {
-	const char *api_url;     /* NULL: $GITHUB_API_URL, else GITHUB_API_URL */
+	const char *api_url;     /* --api-url; NULL: as ghenv.h says */
 	const char *config_path; /* for messages, or NULL */
 	enum ml_via via;         /* ML_VIA_DEFAULT: default_via */
 	enum ml_via default_via;
@@ -45,15 +45,16 @@ struct ml_github_opts {
 struct ml_github {
 	struct ml_http *http;    /* owned (NULL in unit tests that parse only) */
 	struct ml_cache *cache;  /* owned, or NULL */
-	const char *api_url;     /* borrowed: the options' or the environment's */
+	const char *api_url;     /* the API's URL (ghenv.h) */
+	char *api_url_owned;     /* what api_url points to, when github_open() made it */
 	const char *config_path; /* borrowed, for messages, or NULL */
 	int authenticated;       /* a token is sent */
 	enum ml_via via;
 	struct ml_progress *progress; /* borrowed, may be NULL */
 };
 
-/* Open a client: the token from $GH_TOKEN, else $GITHUB_TOKEN (without one
- * a note says requests are unauthenticated), the API URL, the response
+/* Open a client: the API URL and the token as ghenv.h says (without a
+ * token a note says requests are unauthenticated), the response
  * cache (a failure to open the default cache is a warning; an explicit
  * --cache-dir or --offline makes it an error) and the HTTP engine. */
 int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct ml_error *err);
@@ -88,6 +89,13 @@ char *github_api_message(const char *body, size_t len);
  * newly allocated, or NULL when api_url is not a URL. */
 char *github_api_url(const char *api_url, const char *path, const char *const *query,
 		     size_t nquery);
+
+/* The committer times of n refs (tags, branches, SHAs; "HEAD": the
+ * default branch) of repo, through GET /repos/{repo}/commits/{ref}, each
+ * into times[i]; runs the HTTP engine until they are answered. A ref
+ * that GitHub does not know is an ML_EXIT_NETWORK error naming it. */
+int github_resolve_refs(struct ml_github *gh, const char *repo, const char *const *refs,
+			int64_t *times, size_t n, struct ml_error *err);
 
 /* Parse one page of GET /repos/{o}/{r}/pulls, appending the PRs merged in
  * the range to out. *older is set to 1 when the page's oldest updated_at

@@ -200,6 +200,9 @@ def uefi_rs():
             "safe, convenient, and performant abstractions for UEFI functionality.",
             "archived": False, "fork": False, "created_at": "2016-11-13T14:21:35Z",
             "pushed_at": "2023-09-05T18:21:07Z", "default_branch": "main",
+            # release tags on the commits of #905 and #928 (committer time = merged_at)
+            "refs": {"uefi-v0.24.0": "2023-07-31T23:59:59Z", "uefi-v0.25.0-rc1": "2023-08-28T19:40:10Z",
+                     "main": "2023-09-02T10:00:00Z"},
             "pulls": aug + noise + old}
 
 

@@ -196,6 +196,30 @@ def test_unknown_repo_404():
         eq(get(gh.url + "/no/such/endpoint", AUTH).status, 404, "unknown endpoint")
 
 
+@test
+def test_commit_of_a_ref():
+    """GET /repos/O/R/commits/REF answers the ref's commit with its committer date;
+    a tag, a branch, HEAD (the default branch), a SHA or its prefix; else 422."""
+    with FakeGitHub(OSDEV, token=TOKEN) as gh:
+        base = gh.url + "/repos/rust-osdev/uefi-rs/commits/"
+        r = get(base + "uefi-v0.24.0", AUTH)
+        eq(r.status, 200, "tag")
+        o = r.json()
+        eq(o["commit"]["committer"]["date"], "2023-07-31T23:59:59Z", "committer date")
+        assert re.fullmatch(r"[0-9a-f]{40}", o["sha"]), o["sha"]
+        assert r.headers["ETag"], "an ETag, for the cache"
+        eq(get(base + o["sha"], AUTH).json()["sha"], o["sha"], "by SHA")
+        eq(get(base + o["sha"][:7].upper(), AUTH).json()["sha"], o["sha"], "by a SHA prefix")
+        eq(get(base + "HEAD", AUTH).json()["commit"]["committer"]["date"], "2023-09-02T10:00:00Z", "HEAD")
+        eq(get(base + "main", AUTH).json()["commit"]["committer"]["date"], "2023-09-02T10:00:00Z", "branch")
+        r = get(base + "uefi-v9", AUTH)
+        eq(r.status, 422, "unknown ref")
+        eq(r.json()["message"], "No commit found for SHA: uefi-v9", "message")
+        eq(get(base + o["sha"][:6], AUTH).status, 422, "a prefix too short")
+        eq(get(gh.url + "/repos/rust-osdev/nope/commits/main", AUTH).status, 404, "unknown repo")
+        eq(get(gh.url + "/repos/rust-osdev/x86_64/commits/HEAD", AUTH).status, 422, "no refs")
+
+
 # ----------------------------------------------------------------------------- pulls
 
 @test

@@ -48,6 +48,9 @@ def main():
         (issue + ["-o", draft], 0),
         (issue + ["-o", draft, "--update"], 0),
         (issue + ["--previous", os.path.join(ROOT, "tests", "cases", "issue-previous", "previous.md")], 0),
+        (["section", "--config", os.path.join(ROOT, "config", "release-notes-uefi-rs.json"),
+          "--from", "uefi-v0.24.0", "--to", "uefi-v0.25.0-rc1"], 0),
+        (["section", "rust-osdev/uefi-rs", "--from", "uefi-v9"], 3),
     ]
     passed = failed = 0
     with FakeGitHub(os.path.join(ROOT, "tests", "data", "rust-osdev-2023-08")) as srv:

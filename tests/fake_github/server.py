@@ -19,6 +19,9 @@ Data (compact facts written by hand; the server expands them to full-size object
     {"id": 1234, "description": "...", "archived": false, "fork": false,
      "created_at": "...Z" (optional), "pushed_at": "2023-08-30T10:00:00Z",
      "default_branch": "main", "raw": {...} (optional, merged into the repo object),
+     "refs": {"v1.0": "2023-08-01T00:00:00Z", "main": "..."} (optional: branches and
+             tags by name, each with its commit's committer date; the commit's SHA is
+             derived from the repository and the name),
      "pulls": [{"number": 906, "title": "...", "user": "login",
                 "user_type": "User" | "Bot" (default User),
                 "created_at": "...Z", "updated_at": "...Z", "closed_at": "...Z" | null,
@@ -39,6 +42,9 @@ Endpoints (GET and HEAD; owner/repo/org names are case-insensitive):
   /repos/O/R/pulls, /repositories/ID/pulls     state, sort, direction, per_page, page
         (as GitHub: direction defaults to desc for sort=created, otherwise asc)
   /repos/O/R/pulls/N                           one pull request
+  /repos/O/R/commits/REF                       the commit of a ref of "refs" (a name, its
+        SHA or a 7+ digit prefix, HEAD = default_branch), commit.committer.date its
+        date; an unknown ref is a 422 "No commit found for SHA: REF", as on GitHub
   /orgs/O, /orgs/O/repos, /organizations/ID/repos   type, sort, direction, per_page, page
   /search/issues                               q, sort, order, per_page, page
         q understands is:pr|issue|merged|unmerged|open|closed, type:pr|issue,
@@ -126,7 +132,7 @@ KNOWN_IDS = {"dependabot[bot]": 49699333, "renovate[bot]": 29139614, "github-act
 PR_KEYS = {"number", "title", "user", "user_type", "created_at", "updated_at", "closed_at",
            "merged_at", "labels", "author_association", "body", "draft", "raw", "raw_issue"}
 REPO_KEYS = {"id", "description", "archived", "fork", "created_at", "pushed_at",
-             "default_branch", "pulls", "raw"}
+             "default_branch", "pulls", "raw", "refs"}
 FAULT_KEYS = {"match", "times", "status", "body", "headers", "delay_ms", "kind",
               "retry_after", "reset_in"}
 FAULT_KINDS = {None, "secondary", "primary", "truncate", "invalid_json", "close",
@@ -236,6 +242,9 @@ class Store:
         for k in ("pushed_at", "created_at"):
             if facts.get(k) is not None and not TS_RE.match(facts[k]):
                 bad(f"{k} is not YYYY-MM-DDTHH:MM:SSZ")
+        for ref, when in facts.setdefault("refs", {}).items():
+            if not isinstance(when, str) or not TS_RE.match(when):
+                bad(f"refs: {ref}: date is not YYYY-MM-DDTHH:MM:SSZ")
         seen = set()
         for pr in facts["pulls"]:
             where = f"pull {pr.get('number')}"
@@ -888,6 +897,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.list_pulls(store, facts, pairs, params)
             if len(rest) == 2 and rest[0] == "pulls" and rest[1].isdigit():
                 return self.one_pull(facts, int(rest[1]))
+            if len(rest) >= 2 and rest[0] == "commits":
+                return self.one_commit(store, facts, "/".join(rest[1:]))
             return not_found()
         if parts[:1] == ["orgs"] and len(parts) in (2, 3) or parts[:1] == ["organizations"] and len(parts) == 3:
             if parts[0] == "orgs":
@@ -942,6 +953,28 @@ class Handler(BaseHTTPRequestHandler):
                  maintainer_can_modify=False, commits=1 + h % 6, additions=h, deletions=h // 3,
                  changed_files=1 + h % 9)
         return Resp(200, merge_raw(o, pr.get("raw", {})))
+
+    def one_commit(self, store, facts, ref):
+        refs = facts["refs"]
+        name = facts.get("default_branch", "main") if ref == "HEAD" else ref
+        if name not in refs:
+            low = ref.lower()
+            name = next((n for n in refs if len(low) >= 7 and
+                         sha1("commit", facts["full_name"], n).startswith(low)), None)
+        if name not in refs:
+            return Resp(422, dumps({
+                "message": f"No commit found for SHA: {ref}",
+                "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
+                "status": "422"}), etag=False)
+        sha = sha1("commit", facts["full_name"], name)
+        who = {"name": "GitHub", "email": "noreply@github.com", "date": refs[name]}
+        url = f"{store.api}/repos/{facts['full_name']}/commits/{sha}"
+        return Resp(200, dumps({
+            "sha": sha, "node_id": b64(f"Commit:{sha}"), "url": url,
+            "html_url": f"https://github.com/{facts['full_name']}/commit/{sha}",
+            "commit": {"author": who, "committer": who, "message": f"Commit of {name}",
+                       "comment_count": 0, "url": url},
+            "author": None, "committer": None, "parents": [], "files": []}))
 
     def list_org_repos(self, store, org, pairs, params):
         rtype = params.get("type", "all")

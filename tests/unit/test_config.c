@@ -288,6 +288,86 @@ static void categories(void)
 	error_clear(&err);
 }
 
+static void logins(void)
+{
+	static const char text[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+		"  \"logins\": { \"Kim@Example.com\": \"kim\",\n"
+		"              \"zoe@example.com\": \"zoe-z\" } }\n";
+	static const char bad_login[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+		"  \"logins\": {\n"
+		"    \"kim@example.com\": \"not a login\" } }\n";
+	static const char bad_type[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+		"  \"logins\": [\"kim\"] }\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	struct ml_range range;
+	struct ml_draft d;
+
+	CHECK(parse(&cfg, text, &err) == 0);
+	CHECK(cfg.logins.emails.n == 2);
+	CHECK_STR(login_map_find(&cfg.logins, "kim@example.COM"), "kim");
+	CHECK_STR(login_map_find(&cfg.logins, "zoe@example.com"), "zoe-z");
+	CHECK(login_map_find(&cfg.logins, "max@example.com") == NULL);
+	range_from_month(&range, "2023-08", &err);
+	CHECK(draft_from_config(&d, &cfg, &range, &err) == 0);
+	CHECK_STR(login_map_find(&d.logins, "zoe@example.com"), "zoe-z"); /* the draft's copy */
+	draft_release(&d);
+	config_release(&cfg);
+	CHECK(parse(&cfg, bad_login, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE && err.msg && strstr(err.msg, "c.json:3:") &&
+	      strstr(err.msg, "kim@example.com"));
+	error_clear(&err);
+	CHECK(parse(&cfg, bad_type, &err) < 0);
+	CHECK(err.msg && strstr(err.msg, "\"logins\" must be an object"));
+	error_clear(&err);
+}
+
+/* section --config: the config's entry under what the command line sets. */
+static void section_overlay(void)
+{
+	static const char text[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [\n"
+		"  { \"repo\": \"o/a\", \"intro\": \"A.\", \"maintainers\": [\"m1\", \"m2\"], \"ref\": \"dev\" } ] } ] }\n";
+	static const char two[] =
+		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" }, { \"repo\": \"o/b\" } ] } ] }\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	struct ml_maintainer cli_m[] = { { "me", NULL, 0, 0 } };
+	struct ml_repo_cfg cli, out;
+	const struct ml_repo_cfg *base;
+
+	memset(&cli, 0, sizeof cli);
+	CHECK(parse(&cfg, text, &err) == 0);
+	CHECK((base = config_find_repo(&cfg, NULL)) != NULL); /* the only one */
+	CHECK(config_find_repo(&cfg, "O/A") == base);
+	CHECK(config_find_repo(&cfg, "o/zzz") == NULL);
+	CHECK(repo_cfg_overlay(&out, base, &cli) == 0); /* nothing set: the entry */
+	CHECK_STR(out.intro, "A.");
+	CHECK(out.nmaintainers == 2 && out.maintainers_known);
+	CHECK_STR(out.ref, "dev");
+	repo_cfg_release(&out);
+	cli.intro = "B.";
+	cli.maintainers = cli_m;
+	cli.nmaintainers = 1;
+	CHECK(repo_cfg_overlay(&out, base, &cli) == 0); /* the command line wins */
+	CHECK_STR(out.intro, "B.");
+	CHECK_STR(out.repo, "o/a");
+	CHECK(out.nmaintainers == 1);
+	CHECK_STR(out.maintainers[0].login, "me");
+	repo_cfg_release(&out);
+	CHECK(repo_cfg_overlay(&out, NULL, &cli) == 0); /* no entry: the command line alone */
+	CHECK(out.repo == NULL && out.nmaintainers == 1);
+	repo_cfg_release(&out);
+	config_release(&cfg);
+	CHECK(parse(&cfg, two, &err) == 0);
+	CHECK(config_find_repo(&cfg, NULL) == NULL); /* several: name one */
+	CHECK_STR(config_find_repo(&cfg, "o/b")->repo, "o/b");
+	config_release(&cfg);
+}
+
 int main(void)
 {
 	RUN(good);
@@ -298,5 +378,7 @@ int main(void)
 	RUN(many_repos);
 	RUN(shipped_config);
 	RUN(categories);
+	RUN(logins);
+	RUN(section_overlay);
 	return DONE();
 }
