@@ -292,6 +292,15 @@ static int path_from_config(struct loader *ld, char **path)
 	return 0;
 }
 
+/* "template": a file (a path, or a name ending in ".md"), relative to the
+ * config, or the name of a built-in template ("release-notes"). */
+static int template_is_file(const char *t)
+{
+	size_t n = t ? strlen(t) : 0;
+
+	return n && (strchr(t, '/') || (n > 3 && strcmp(t + n - 3, ".md") == 0));
+}
+
 /* "categories": [{"title", "labels", "prefixes"}], "default_category". */
 static int load_categories(struct loader *ld, json_t *obj, struct ml_categories *c)
 {
@@ -717,7 +726,7 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 	    get_string(&ld, root, "title", &cfg->title) < 0 ||
 	    get_strv(&ld, root, "editors", &cfg->editors) < 0 ||
 	    get_string(&ld, root, "template", &cfg->template_path) < 0 ||
-	    path_from_config(&ld, &cfg->template_path) < 0 ||
+	    (template_is_file(cfg->template_path) && path_from_config(&ld, &cfg->template_path) < 0) ||
 	    load_categories(&ld, root, &cfg->categories) < 0)
 		goto done;
 	sections = json_object_get(root, "sections");

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -559,6 +560,19 @@ static const char *range_label(const struct ml_draft *d, char *buf, size_t n)
 	return draft_range_label(d, buf, n);
 }
 
+/* {{range}}: what a release's heading names, "uefi-v0.39.0" ("v1..HEAD"
+ * without --to), else the month or the dates. */
+static const char *range_name(const struct ml_draft *d, char *buf, size_t n)
+{
+	if (d->to_ref)
+		snprintf(buf, n, "%s", d->to_ref);
+	else if (d->from_ref)
+		snprintf(buf, n, "%s..HEAD", d->from_ref);
+	else
+		range_month_label(&d->range, buf, n);
+	return buf;
+}
+
 static const char *issue_title(const struct ml_draft *d)
 {
 	return d->title ? d->title : "This Month in Rust OSDev";
@@ -622,7 +636,7 @@ static int main_value(struct render *rd, struct ml_buf *out, const char *name, c
 
 	if (strcmp(name, "title") == 0)
 		return text_value(out, issue_title(d), toml);
-	if (strcmp(name, "month") == 0 || strcmp(name, "range") == 0)
+	if (strcmp(name, "month") == 0)
 		return text_value(out, range_label(d, label, sizeof label), toml);
 	if (strcmp(name, "date") == 0) {
 		range_format_date(d->date, label, sizeof label);
@@ -791,8 +805,10 @@ static int value(void *ud, struct ml_buf *out, const char *name, const char *arg
 	int rc;
 
 	(void)err;
-	if (strcmp(name, "month") == 0 || strcmp(name, "range") == 0)
+	if (strcmp(name, "month") == 0)
 		rc = text_value(out, range_label(rd->d, label, sizeof label), toml);
+	else if (strcmp(name, "range") == 0)
+		rc = text_value(out, range_name(rd->d, label, sizeof label), toml);
 	else if (rd->in_category)
 		rc = category_value(rd, out, name);
 	else if (rd->r)

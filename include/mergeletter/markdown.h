@@ -19,8 +19,9 @@
  *            last three start with the blank line that sets them apart)
  *            {{name}} {{repo}} {{url}}
  *  category: {{title}} {{list}}
- * {{month}} and {{range}} work in every part: "August 2023", or the
- * range's own label. Within the TOML front matter values are escaped.
+ * {{month}} and {{range}} work in every part: {{month}} is "August 2023"
+ * (or "Changes in uefi-v0.39.0" for a ref range), {{range}} what a
+ * release's heading names ("uefi-v0.39.0", or the month). Within the TOML front matter values are escaped.
  */
 #ifndef MERGELETTER_MARKDOWN_H
 #define MERGELETTER_MARKDOWN_H
