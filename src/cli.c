@@ -32,7 +32,8 @@ enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 enum opt_id {
 	OPT_MONTH = 256, OPT_SINCE, OPT_UNTIL, OPT_MAINTAINER, OPT_INTRO, OPT_DEPS, OPT_CONFIG,
 	OPT_API_URL, OPT_FORMAT, OPT_VERSION, OPT_JOBS, OPT_VIA, OPT_CACHE_DIR, OPT_NO_CACHE,
-	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF,
+	OPT_OFFLINE, OPT_MAX_WAIT, OPT_QUIET, OPT_VERBOSE, OPT_GIT, OPT_REF, OPT_TIMEOUT,
+	OPT_STALL_TIMEOUT, OPT_MAX_PAGES,
 	OPT_OUTPUT = 'o', OPT_HELP = 'h',
 };
 
@@ -60,6 +61,9 @@ static const struct opt_spec opt_table[] = {
 	{ { "no-cache", no_argument, NULL, OPT_NO_CACHE }, CMD_ALL },
 	{ { "offline", no_argument, NULL, OPT_OFFLINE }, CMD_ALL },
 	{ { "max-wait", required_argument, NULL, OPT_MAX_WAIT }, CMD_ALL },
+	{ { "timeout", required_argument, NULL, OPT_TIMEOUT }, CMD_ALL },
+	{ { "stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT }, CMD_ALL },
+	{ { "max-pages", required_argument, NULL, OPT_MAX_PAGES }, CMD_ALL },
 	{ { "quiet", no_argument, NULL, OPT_QUIET }, CMD_ALL },
 	{ { "verbose", no_argument, NULL, OPT_VERBOSE }, CMD_ALL },
 	{ { "help", no_argument, NULL, OPT_HELP }, CMD_ALL },
@@ -85,6 +89,9 @@ struct cli_opts {
 	const char *cache_dir;
 	int no_cache, offline, quiet, verbose;
 	long max_wait;      /* --max-wait, -1: default */
+	long timeout;       /* --timeout, 0: none */
+	long stall_timeout; /* --stall-timeout, 0: default */
+	long max_pages;     /* --max-pages, 0: default */
 };
 
 #define DEFAULT_JOBS 8
@@ -119,6 +126,11 @@ static const char help_common[] =
 	"  --no-cache          neither read nor write the cache\n"
 	"  --offline           answer from the cache alone; fail on anything not cached\n"
 	"  --max-wait SECONDS  wait at most this long for a rate limit to reset (default 60)\n"
+	"  --timeout SECONDS   end the run after this long (default: none); what is not\n"
+	"                      fetched by then is noted in a partial draft (exit 5)\n"
+	"  --stall-timeout S   give up a transfer that receives under 100 bytes/s for S\n"
+	"                      seconds (default 30; retried like a failed connection)\n"
+	"  --max-pages N       pages of one listing at most (default 1000)\n"
 	"  --quiet             no progress line (it is shown only when stderr is a terminal)\n"
 	"  --verbose           log each request: method, URL, status, bytes, ms, cache use\n"
 	"  -h, --help          show this help\n"
@@ -132,8 +144,15 @@ static const char help_common[] =
 	"  0  success\n"
 	"  1  output could not be written, or an internal error\n"
 	"  2  usage or config error\n"
-	"  3  network or GitHub API error\n"
-	"  4  local git repository error\n";
+	"  3  network or GitHub API error: nothing could be fetched\n"
+	"  4  local git repository error\n"
+	"  5  partial draft: some repositories could not be fetched; the draft notes\n"
+	"     each in an HTML comment, and stderr lists them\n"
+	"\n"
+	"Bounds: 15 s to connect, 60 s per transfer, 50 MB per answer, 3 retries of a\n"
+	"5xx, a broken answer or a failed connection; a Link to a page already fetched\n"
+	"or to another origin ends that listing as a failure. The token is sent only to\n"
+	"the --api-url's scheme, host and port, and over http only to a loopback address.\n";
 
 static const char help_section[] =
 	"mergeletter section: draft one repository's section of the newsletter\n"
@@ -225,6 +244,26 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		case OPT_API_URL: o->api_url = optarg; break;
 		case OPT_GIT: o->git = optarg; break;
 		case OPT_REF: o->ref = optarg; break;
+		case OPT_TIMEOUT:
+		case OPT_STALL_TIMEOUT:
+		case OPT_MAX_PAGES: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end || v < (c == OPT_TIMEOUT ? 0 : 1) ||
+			    v > (c == OPT_MAX_PAGES ? 100000 : 604800))
+				return usage_error(cmdname, err,
+						   c == OPT_MAX_PAGES ? "invalid --max-pages '%s'; give 1 to 100000"
+								      : "invalid timeout '%s'; give seconds",
+						   optarg);
+			if (c == OPT_TIMEOUT)
+				o->timeout = v;
+			else if (c == OPT_STALL_TIMEOUT)
+				o->stall_timeout = v;
+			else
+				o->max_pages = v;
+			break;
+		}
 		case OPT_JOBS:
 		case OPT_MAX_WAIT: {
 			char *end;
@@ -373,10 +412,15 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		hopts.offline = o->offline;
 		hopts.search_per_minute = hopts.token ? 30 : 10;
 		hopts.progress = &progress;
+		hopts.run_timeout_s = o->timeout;
+		if (o->stall_timeout)
+			hopts.stall_s = o->stall_timeout;
 		memset(&gh, 0, sizeof gh);
 		gh.api_url = o->api_url ? o->api_url : env_nonempty("GITHUB_API_URL");
 		if (!gh.api_url)
 			gh.api_url = DEFAULT_API_URL;
+		hopts.api_url = gh.api_url;
+		gh.max_pages = (int)o->max_pages;
 		gh.config_path = cfg ? cfg->path : NULL;
 		gh.authenticated = hopts.token != NULL;
 		gh.progress = &progress;
@@ -417,6 +461,8 @@ static void note_empty(const struct ml_draft *d)
 
 			for (size_t k = 0; k < r->prs.len; k++)
 				listed += draft_pr_listed(&r->prs.items[k], d->deps_mode);
+			if (r->failure)
+				continue; /* listed at the end */
 			if (r->prs.len == 0)
 				fprintf(stderr, "note: %s: nothing merged in %s; no section\n",
 					r->info.repo, label);
@@ -451,6 +497,25 @@ done:
 	return rc;
 }
 
+static int add_failure(void *ud, const char *failure)
+{
+	return buf_printf(ud, "\n  %s", failure);
+}
+
+/* A draft was written with failures noted in it: list them, exit 5. */
+static int report_partial(const struct ml_draft *d, struct ml_error *err)
+{
+	struct ml_buf list = ML_BUF_INIT;
+	int n = draft_each_failure(d, add_failure, &list), rc = 0;
+
+	if (n > 0)
+		rc = error_set(err, ML_EXIT_PARTIAL,
+			       "the draft is partial: %d part%s could not be fetched (each is noted in the draft):%s\nrun again later, or with --verbose to see the requests",
+			       n, n == 1 ? "" : "s", list.data ? list.data : "");
+	buf_release(&list);
+	return rc;
+}
+
 static int run_section(struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_repo_cfg rc;
@@ -477,7 +542,8 @@ static int run_section(struct cli_opts *o, struct ml_error *err)
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;
-	if (fetch_draft(&d, o, NULL, err) < 0 || emit(&d, o, err) < 0)
+	if (fetch_draft(&d, o, NULL, err) < 0 || emit(&d, o, err) < 0 ||
+	    report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;
 done:
@@ -502,7 +568,8 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		goto done;
 	if (o->deps)
 		d.deps_mode = o->deps;
-	if (fetch_draft(&d, o, &cfg, err) < 0 || emit(&d, o, err) < 0)
+	if (fetch_draft(&d, o, &cfg, err) < 0 || emit(&d, o, err) < 0 ||
+	    report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;
 done:

@@ -75,7 +75,14 @@ static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r
 		strref_release(&who);
 	}
 	json_object_set_new(o, "thanks", thanks);
+	if (r->failure)
+		json_object_set_new(o, "failure", json_string(r->failure));
 	return o;
+}
+
+static int add_failure(void *ud, const char *failure)
+{
+	return json_array_append_new(ud, json_string(failure));
 }
 
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
@@ -103,9 +110,17 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 		for (size_t j = 0; j < s->nrepos; j++)
 			json_array_append_new(repos, repo_json(d, &s->repos[j]));
 		json_object_set_new(so, "repos", repos);
+		if (s->failure)
+			json_object_set_new(so, "failure", json_string(s->failure));
 		json_array_append_new(secs, so);
 	}
 	json_object_set_new(root, "sections", secs);
+	if (draft_each_failure(d, NULL, NULL) > 0) {
+		json_t *failures = json_array();
+
+		draft_each_failure(d, add_failure, failures);
+		json_object_set_new(root, "failures", failures);
+	}
 	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (text && buf_puts(out, text) == 0 && buf_puts(out, "\n") == 0)
 		rc = 0;

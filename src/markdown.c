@@ -322,10 +322,21 @@ static int only_bumps(struct ml_buf *out, const struct ml_draft *d, const struct
 	return buf_puts(out, "-->\n");
 }
 
+/* "<!-- mergeletter: FAILURE -->": what could not be fetched, in its place. */
+static int failure_note(struct ml_buf *out, const char *failure)
+{
+	return buf_puts(out, "<!-- mergeletter: ") < 0 || markdown_comment_text(out, failure) < 0 ||
+			       buf_puts(out, " -->\n") < 0
+		       ? -1
+		       : 0;
+}
+
 int markdown_section(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
 	size_t listed = 0, bumps = 0;
 
+	if (r->failure)
+		return failure_note(out, r->failure);
 	for (size_t i = 0; i < r->prs.len; i++) {
 		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
 			listed++;
@@ -488,6 +499,8 @@ static int write_repos(struct ml_buf *out, const struct ml_draft *d, const struc
 		if (out->len != before && buf_puts(out, "\n") < 0)
 			return -1;
 	}
+	if (s->failure && (failure_note(out, s->failure) < 0 || buf_puts(out, "\n") < 0))
+		return -1;
 	return 0;
 }
 

@@ -20,6 +20,7 @@ struct ml_draft_repo {
 	struct ml_pr_list prs;
 	char *description; /* from the API (org discovery), or NULL */
 	int fetched;       /* the source filled prs */
+	char *failure;     /* "REPO: not fetched: WHY" when its source failed, else NULL */
 };
 
 struct ml_draft_section {
@@ -28,6 +29,7 @@ struct ml_draft_section {
 	char *org;
 	struct ml_draft_repo *repos;
 	size_t nrepos;
+	char *failure;     /* "org 'NAME': not fetched: WHY" when its listing failed */
 };
 
 struct ml_draft {
@@ -51,6 +53,10 @@ struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml
 /* Find a repository anywhere in the draft (case-insensitive), or NULL. */
 struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo);
 void draft_release(struct ml_draft *d);
+/* Call fn for every failure of the draft (sections' first, in order);
+ * returns how many there are, or -1 when fn fails. */
+int draft_each_failure(const struct ml_draft *d, int (*fn)(void *ud, const char *failure),
+		       void *ud);
 
 /* The thanks list of one repository: non-maintainer, non-bot authors (and
  * co-authors) of the listed PRs, in order of first appearance. The strings

@@ -191,11 +191,12 @@ def test_5xx_retries_stop():
     org = Org(repos=2, small=2)
     rules = [{"match": "/repos/rust-osdev/repo-01/pulls", "times": -1, "status": 503}]
     with FakeGitHub(org.dir, token=TOKEN, faults=faults_file(org.dir, rules)) as srv:
-        code, _, err = org.run(srv, "--via", "pulls", cache=False)
+        code, out, err = org.run(srv, "--via", "pulls", cache=False)
         n = len([r for r in srv.requests() if "/repo-01/pulls" in r["path"]])
-    assert code == 3, (code, err)
+    assert code == 5, (code, err)  # a partial draft
     assert n == 4, n  # one request and three retries
-    assert "HTTP 503" in err, err
+    assert "rust-osdev/repo-01: not fetched: HTTP 503 after 4 tries" in err, err
+    assert "<!-- mergeletter: rust-osdev/repo-01: not fetched: HTTP 503 after 4 tries -->" in out, out
 
 
 def test_secondary_limit_with_retry_after_waits_and_lowers_concurrency():
@@ -234,7 +235,7 @@ def test_secondary_limit_retries_stop():
     with FakeGitHub(org.dir, token=TOKEN, faults=faults_file(org.dir, rules)) as srv:
         code, _, err = org.run(srv, "--via", "pulls", cache=False)
         n = len([r for r in srv.requests() if "/repo-01/pulls" in r["path"]])
-    assert code == 3 and "after 4 attempts" in err, (code, err)
+    assert code == 5 and "secondary rate limit after 4 tries" in err, (code, err)
     assert n == 4, n
 
 

@@ -103,7 +103,7 @@ static void expect_parse_error(const char *body, const char *want)
 	int older;
 
 	range_from_month(&r, "2023-08", &err);
-	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) < 0);
+	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) != 0);
 	CHECK(err.exit_code == ML_EXIT_NETWORK);
 	if (!err.msg || !strstr(err.msg, want))
 		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)", want),
