@@ -190,17 +190,15 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
 	return bad ? field_error(err, repo, number, bad) : 0;
 }
 
-int github_json_load(const char *body, size_t len, const char *subject, json_t **root,
-		     struct ml_error *err)
+int github_json_load(const char *body, size_t len, json_t **root, struct ml_error *err)
 {
 	json_error_t jerr;
 
 	*root = json_loadb(body, len, 0, &jerr);
 	if (*root)
 		return 0;
-	error_set(err, ML_EXIT_NETWORK,
-		  "%s: GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
-		  subject, jerr.line, jerr.column, jerr.text);
+	error_set(err, ML_EXIT_NETWORK, "the answer is not valid JSON (line %d, column %d: %s)",
+		  jerr.line, jerr.column, jerr.text);
 	return ML_HTTP_BROKEN;
 }
 
@@ -214,7 +212,7 @@ int github_parse_pulls(const char *body, size_t len, const char *repo,
 	int rc;
 
 	*older = 0;
-	if ((rc = github_json_load(body, len, repo, &root, err)) != 0)
+	if ((rc = github_json_load(body, len, &root, err)) != 0)
 		return rc;
 	rc = -1;
 	if (!json_is_array(root)) {
@@ -328,7 +326,7 @@ int github_listing_parse_failed(struct ml_listing *l, const char *subject, int r
 	if (listing_fail(l, subject, why, err) < 0)
 		return -1;
 	error_clear(err);
-	return 1;
+	return 0;
 }
 
 int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *subject,
@@ -370,9 +368,12 @@ static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_e
 
 	rc = github_listing_answer(f->gh, &f->listing, f->repo, "repository", f->line, r, err);
 	if (rc == 0) {
-		rc = github_parse_pulls(r->body, r->len, f->repo, f->range, f->out, &older, err);
-		if (rc != 0 && (rc = github_listing_parse_failed(&f->listing, f->repo, rc, err)) != 1)
-			return rc;
+		int prc = github_parse_pulls(r->body, r->len, f->repo, f->range, f->out, &older, err);
+
+		if (prc != 0 && (prc = github_listing_parse_failed(&f->listing, f->repo, prc, err)) != 0)
+			return prc; /* retry a broken body, or stop */
+		if (f->listing.failure)
+			rc = 1;
 	}
 	if (rc < 0)
 		return -1;

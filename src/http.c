@@ -53,6 +53,7 @@ struct transfer {
 	int redirects;    /* same-origin redirects followed */
 	int too_big;      /* the body passed max_body: the transfer was aborted */
 	char *why;        /* the last retried failure, e.g. "HTTP 502" */
+	int why_transport; /* why is libcurl's: the request got no answer */
 	int64_t not_before; /* monotonic ms */
 	int64_t started;
 	char errbuf[CURL_ERROR_SIZE];
@@ -438,6 +439,7 @@ static void set_why(struct transfer *t, const char *why)
 {
 	char *copy = ml_strdup(why);
 
+	t->why_transport = 0;
 	if (copy) {
 		free(t->why);
 		t->why = copy;
@@ -452,6 +454,7 @@ static int retryable(CURLcode code)
 	case CURLE_OUT_OF_MEMORY:
 	case CURLE_WRITE_ERROR:
 	case CURLE_TOO_MANY_REDIRECTS:
+	case CURLE_FILESIZE_EXCEEDED:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 		return 0;
@@ -560,7 +563,10 @@ static int deliver_failure(struct ml_http *h, struct transfer *t, struct ml_http
 	const char *why = t->why ? t->why : "failed";
 	int rc;
 
-	if (t->attempts > 1 && !timed_out)
+	if (t->why_transport)
+		buf_printf(&msg, "GET %s failed%s%.0d%s: %s", t->url, t->attempts > 1 ? " after " : "",
+			   t->attempts > 1 ? t->attempts : 0, t->attempts > 1 ? " tries" : "", why);
+	else if (t->attempts > 1 && !timed_out)
 		buf_printf(&msg, "%s after %d tries", why, t->attempts);
 	else
 		buf_puts(&msg, why);
@@ -634,9 +640,9 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 			buf_printf(&why, "the answer is larger than the limit of %lld MB",
 				   h->opts.max_body / (1024 * 1024));
 		else
-			buf_printf(&why, "GET %s: %s", t->url,
-				   t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+			buf_puts(&why, t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
 		set_why(t, why.data ? why.data : curl_easy_strerror(code));
+		t->why_transport = !t->too_big && code != CURLE_FILESIZE_EXCEEDED;
 		if (!t->too_big && retryable(code) && t->attempts <= h->opts.max_retries) {
 			reschedule(h, t, backoff_ms(h, t->attempts), t->why);
 			rc = 1;

@@ -51,17 +51,12 @@ static int field_error(struct ml_error *err, const char *org, const char *field)
 int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
 		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
 {
-	struct ml_buf subject = ML_BUF_INIT;
 	json_t *root = NULL, *item;
 	size_t i;
 	int rc;
 
 	*older = 0;
-	if (buf_printf(&subject, "org '%s'", org) < 0)
-		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	rc = github_json_load(body, len, subject.data, &root, err);
-	buf_release(&subject);
-	if (rc != 0)
+	if ((rc = github_json_load(body, len, &root, err)) != 0)
 		return rc;
 	rc = -1;
 	if (!json_is_array(root)) {
@@ -126,11 +121,16 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 
 	rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line, r, err);
 	if (rc == 0) {
-		rc = orgs_parse_repos(r->body, r->len, f->org, f->since, &page, &older, &f->skipped,
-				      err);
-		if (rc != 0 &&
-		    (rc = github_listing_parse_failed(&f->listing, f->subject, rc, err)) != 1)
+		int prc = orgs_parse_repos(r->body, r->len, f->org, f->since, &page, &older,
+					   &f->skipped, err);
+
+		if (prc != 0 &&
+		    (prc = github_listing_parse_failed(&f->listing, f->subject, prc, err)) != 0) {
+			rc = prc; /* retry a broken body, or stop */
 			goto done;
+		}
+		if (f->listing.failure)
+			rc = 1;
 	}
 	if (rc < 0)
 		goto done;

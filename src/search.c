@@ -170,7 +170,7 @@ static int parse_page(const char *body, size_t len, const struct ml_range *range
 	*total = 0;
 	*incomplete = 0;
 	*nitems = 0;
-	if ((rc = github_json_load(body, len, "search", &root, err)) != 0)
+	if ((rc = github_json_load(body, len, &root, err)) != 0)
 		return rc;
 	rc = -1;
 	items = json_object_get(root, "items");
@@ -250,14 +250,15 @@ static int on_failure(struct search_query *sq, const struct ml_http_response *r,
 	 * server may not offer search at all; or it failed: list the scopes'
 	 * pulls, whose errors name the repository. */
 	if (r->failed)
-		buf_puts(&why, r->failed);
+		buf_printf(&why, "failed: %s", r->failed);
 	else
-		buf_printf(&why, "HTTP %ld%s%s", r->status, msg && *msg ? ": " : "", msg ? msg : "");
+		buf_printf(&why, "answered HTTP %ld%s%s", r->status, msg && *msg ? ": " : "",
+			   msg ? msg : "");
 	free(msg);
 	if (!r->timed_out)
 		progress_warn(f->gh->progress,
-			      "search answered %s; listing the pulls of its repositories instead",
-			      why.data ? why.data : "an error");
+			      "search %s; listing the pulls of its repositories instead",
+			      why.data ? why.data : "failed");
 	rc = fall_back(sq, why.data ? why.data : "search failed", err) < 0 ? -1 : 1;
 	buf_release(&why);
 	return rc;

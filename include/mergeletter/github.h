@@ -63,11 +63,10 @@ int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
 	       struct ml_error *err);
 void github_pulls_release(struct ml_pulls_fetch *f);
 
-/* Load a JSON answer about subject: 0 with *root (a new reference), or
- * ML_HTTP_BROKEN with err set when the body is not JSON (a fault of the
- * transport, retried by the engine). */
-int github_json_load(const char *body, size_t len, const char *subject, json_t **root,
-		     struct ml_error *err);
+/* Load a JSON answer: 0 with *root (a new reference), or ML_HTTP_BROKEN
+ * with err set when the body is not JSON (a fault of the transport,
+ * retried by the engine). */
+int github_json_load(const char *body, size_t len, json_t **root, struct ml_error *err);
 /* The answer r to a page of listing l about subject ("what" is found by
  * it: "repository", "org"; line: its config line or 0): 0 when it is a 200
  * to parse; 1 when it is a failure, now recorded in l; -1 (err set) when
@@ -76,7 +75,7 @@ int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, cons
 			  const char *what, int line, const struct ml_http_response *r,
 			  struct ml_error *err);
 /* After a page's parser returned rc (not 0) with err set: ML_HTTP_BROKEN
- * to retry the page, -1 to stop the run (out of memory), or 1 when the
+ * to retry the page, -1 to stop the run (out of memory), or 0 when the
  * answer is malformed: a failure, now recorded in l and err cleared. */
 int github_listing_parse_failed(struct ml_listing *l, const char *subject, int rc,
 				struct ml_error *err);

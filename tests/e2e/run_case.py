@@ -26,6 +26,8 @@ A case is a directory tests/cases/NAME/ with a case.json:
    "timeout": 60,
    "max_seconds": 10,                          the run must end within this many seconds
    "cwd": "{case}",                            the run's working directory (default: inherited)
+   "stdout_normalize": [["regex", "replacement"]], applied to the actual stdout before it is
+                                                compared (e.g. an ephemeral port in a message)
    "then": [{...}, ...]}                       further runs against the same server and
                                                 {tmp}: each is this case with the given
                                                 keys replaced (request checks count only
@@ -68,7 +70,7 @@ EPOCH = "1693958400"
 CASE_KEYS = {"description", "data", "server", "files", "then"}
 RUN_KEYS = {"args", "env", "exit", "stdout", "stdout_file", "stderr_contains", "stderr_not_contains",
             "min_requests", "max_requests", "requests", "min_inflight", "max_inflight", "timeout",
-            "max_seconds", "cwd"}
+            "max_seconds", "cwd", "stdout_normalize"}
 REQUIRED = {"args", "exit", "stdout", "data"}
 SERVER_KEYS = {"token", "faults", "latency_ms", "core_limit", "search_limit", "reset_in", "max_seconds"}
 SANITIZER = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -151,6 +153,8 @@ def check_run(run, case_dir, where):
     for key in ("stderr_contains", "stderr_not_contains"):
         want(key, list, lambda v: all(isinstance(x, str) and x for x in v))
     want("cwd", str)
+    want("stdout_normalize", list, lambda v: all(
+        isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in v))
     for key in ("min_requests", "max_requests", "min_inflight", "max_inflight", "timeout", "max_seconds"):
         want(key, int)
     want("requests", list, lambda v: all(isinstance(r, dict) and set(r) <= {"match", "status", "min", "max"}
@@ -240,6 +244,8 @@ def run_one(run, ctx, args, case_dir, gh, before, notes):
             raise Failure(f"stdout_file: {e}")
     else:
         actual = out
+    for pattern, repl in run.get("stdout_normalize") or []:
+        actual = re.sub(pattern.encode(), repl.encode(), actual)
     if expected_name is None:
         if actual:
             raise Failure(f"stdout should be empty, got {len(actual)} bytes: {tail(actual)}")
