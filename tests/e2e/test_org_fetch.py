@@ -199,6 +199,18 @@ def test_5xx_retries_stop():
     assert "<!-- mergeletter: rust-osdev/repo-01: not fetched: HTTP 503 after 4 tries -->" in out, out
 
 
+def test_org_listing_failure_is_a_note_in_its_section():
+    org = Org(repos=3, small=3)
+    rules = [{"match": "/orgs/rust-osdev/repos", "times": -1, "status": 502}]
+    with FakeGitHub(org.dir, token=TOKEN, faults=faults_file(org.dir, rules)) as srv:
+        for via in ("pulls", "search"):
+            code, out, err = org.run(srv, "--via", via, cache=False)
+            assert code == 5, (via, code, err)
+            note = "<!-- mergeletter: org 'rust-osdev': not fetched: HTTP 502 after 4 tries -->"
+            assert note in out and note[18:-4] in err, (via, out[-2000:], err)
+            assert "### [`repo-01`]" in out, (via, out)  # the configured repository stays
+
+
 def test_secondary_limit_with_retry_after_waits_and_lowers_concurrency():
     org = Org(repos=10, small=2)
     rules = [{"match": "/repos/rust-osdev/repo-03/pulls", "times": 1, "kind": "secondary",
