@@ -291,7 +291,6 @@ static int hand_over(struct fetch *f, struct ml_error *err)
 			struct target *t = f->targets[i];
 			struct ml_draft_repo *r = t->draft;
 			struct ml_repo_cfg rc;
-
 			const char *failure = t->pf.listing.failure;
 
 			if ((pass == 0) != (r != NULL) || (!r && t->prs.len == 0 && !failure))

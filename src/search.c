@@ -354,11 +354,25 @@ static int query_add(struct ml_search_fetch *f, size_t first, size_t n, int64_t 
 	sq->until = until;
 	if (!(sq->q = search_query_string(f->scopes, first, n, since, until)))
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	if (strlen(sq->q) > SEARCH_QUERY_MAX)
-		return error_set(err, ML_EXIT_USAGE,
-				 "search: the query '%s' is longer than GitHub's %d characters; use --via pulls",
-				 sq->q, SEARCH_QUERY_MAX);
-	return queue_page(sq, 1, err);
+	if (strlen(sq->q) <= SEARCH_QUERY_MAX)
+		return queue_page(sq, 1, err);
+	/* A split range's bounds are times, longer than dates: share the
+	 * scopes among queries that fit, and a scope that fits in none goes
+	 * to the pulls listing. */
+	sq->dropped = 1;
+	if (n == 1)
+		return fall_back(sq, NULL, err);
+	for (size_t i = first; i < first + n;) {
+		size_t k = search_query_fit(f->scopes, i, first + n, since, until);
+
+		if (k >= n) /* never the same query again */
+			k = n - 1;
+
+		if (query_add(f, i, k, since, until, err) < 0)
+			return -1;
+		i += k;
+	}
+	return 0;
 }
 
 int search_fetch_start(struct ml_search_fetch *f, struct ml_error *err)
