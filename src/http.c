@@ -75,6 +75,7 @@ struct ml_http {
 	struct transfer *active; /* in flight */
 	int nactive;
 	int64_t hold_until[RES_COUNT]; /* monotonic ms: a rate limit holds the resource */
+	char *blocked[RES_COUNT]; /* a rate limit beyond --max-wait closed it: why */
 	int64_t *search_starts; /* ring of the last search_per_minute start times */
 	int search_next;
 	uint64_t rng;
@@ -478,20 +479,39 @@ static const char *resource_name(enum resource res)
 	return res == RES_SEARCH ? "search" : "core";
 }
 
+/* A rate limit closes resource res for the rest of the run: its requests
+ * fail without being sent, with the message in why (the first one stays). */
+static int block(struct ml_http *h, int res, const struct ml_buf *why, struct ml_error *err)
+{
+	if (h->blocked[res])
+		return 0;
+	if (!why->data || !(h->blocked[res] = ml_strdup(why->data)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	progress_warn(h->opts.progress, "%s", h->blocked[res]);
+	return 0;
+}
+
 /* 1: the transfer was rescheduled (a wait or a retry); 0: deliver it;
  * 2: it failed for good (t->why); -1: stop. */
 static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_http_response *r,
 		      struct ml_error *err)
 {
+	struct ml_buf why = ML_BUF_INIT;
 	int64_t now = progress_now_ms();
+	int rc = 0;
 
 	if (is_secondary(r)) {
 		long wait = r->retry_after >= 0 ? r->retry_after : SECONDARY_DEFAULT_WAIT;
 
-		if (wait > h->opts.max_wait)
-			return error_set(err, ML_EXIT_NETWORK,
-					 "GitHub's secondary rate limit stopped GET %s (HTTP %ld) and asks to wait %ld s, more than --max-wait %ld; try again in a few minutes, with fewer --jobs",
-					 t->url, r->status, wait, h->opts.max_wait);
+		if (wait > h->opts.max_wait) {
+			buf_printf(&why,
+				   "GitHub's secondary rate limit (HTTP %ld) asks to wait %ld s, more than --max-wait %ld; try again in a few minutes, with fewer --jobs",
+				   r->status, wait, h->opts.max_wait);
+			for (int i = 0; i < RES_COUNT; i++)
+				if (block(h, i, &why, err) < 0)
+					rc = -1;
+			goto blocked;
+		}
 		if (t->attempts > h->opts.max_retries) {
 			set_why(t, "GitHub's secondary rate limit");
 			return 2; /* a failure of this request */
@@ -522,14 +542,22 @@ static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_htt
 			return 1;
 		}
 		range_format_iso(r->rl_reset, reset, sizeof reset);
-		return error_set(err, ML_EXIT_NETWORK,
-				 "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets at %s, in %lld s, beyond --max-wait %ld; %s",
-				 r->rl_resource ? r->rl_resource : resource_name(t->res), r->status, reset,
-				 (long long)wait, h->opts.max_wait,
-				 h->auth ? "try again after the reset, or raise --max-wait"
-					 : "set GH_TOKEN for 5000 requests an hour, or try again after the reset");
+		buf_printf(&why,
+			   "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets at %s, in %lld s, beyond --max-wait %ld; %s",
+			   r->rl_resource ? r->rl_resource : resource_name(t->res), r->status, reset,
+			   (long long)wait, h->opts.max_wait,
+			   h->auth ? "try again after the reset, or raise --max-wait"
+				   : "set GH_TOKEN for 5000 requests an hour, or try again after the reset");
+		if (block(h, t->res, &why, err) < 0)
+			rc = -1;
+		goto blocked;
 	}
 	return 0;
+blocked:
+	buf_release(&why);
+	if (rc == 0)
+		set_why(t, h->blocked[t->res]);
+	return rc < 0 ? -1 : 2;
 }
 
 static int deliver(struct ml_http *h, struct transfer *t, struct ml_http_response *r,
@@ -799,8 +827,18 @@ static int start_ready(struct ml_http *h, int64_t *wake, struct ml_error *err)
 		if (h->queue_tail == t)
 			h->queue_tail = prev;
 		t->next = NULL;
-		if (h->opts.offline) {
-			int rc = answer_offline(h, t, err);
+		if (h->opts.offline || h->blocked[t->res]) {
+			int rc;
+
+			if (h->opts.offline) {
+				rc = answer_offline(h, t, err);
+			} else { /* fails without a request */
+				struct ml_http_response r;
+
+				set_why(t, h->blocked[t->res]);
+				response_init(&r, t);
+				rc = deliver_failure(h, t, &r, 0, err);
+			}
 
 			transfer_free(t);
 			if (rc < 0)
@@ -921,6 +959,8 @@ void http_free(struct ml_http *h)
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
 	curl_url_cleanup(h->origin);
+	for (int i = 0; i < RES_COUNT; i++)
+		free(h->blocked[i]);
 	free(h->search_starts);
 	free(h->user_agent);
 	free(h->auth);

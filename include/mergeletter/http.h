@@ -14,10 +14,12 @@
  *    times, with exponential backoff and jitter;
  *  - a primary rate limit (403/429, x-ratelimit-remaining 0) holds that
  *    resource's requests (core or search) until the reset when it is at
- *    most max_wait seconds away, else the run stops with the reset time;
+ *    most max_wait seconds away, else that resource's requests fail from
+ *    then on, without being sent, with the reset time;
  *  - a secondary rate limit (403/429 with Retry-After or a "secondary rate
  *    limit" message) holds every request for Retry-After (60 s when
- *    absent), halves the concurrency, and retries a bounded number of times;
+ *    absent), halves the concurrency, and retries a bounded number of times
+ *    (a wait beyond max_wait fails every request from then on);
  *  - /search/ requests keep to search_per_minute starts a minute;
  *  - with a cache, a stored ETag is sent as If-None-Match and a 304 reuses
  *    the stored body (the callback sees status 200 and from_cache 1);

@@ -260,13 +260,17 @@ def test_primary_limit_waits_for_a_near_reset():
     assert [r["status"] for r in r01] == [403, 200], r01
 
 
-def test_primary_limit_beyond_max_wait_stops_with_reset_time():
+def test_primary_limit_beyond_max_wait_is_a_partial_draft_with_reset_time():
     org = Org(repos=2, small=2)
     with FakeGitHub(org.dir, token=TOKEN, core_limit=2, reset_in=3600) as srv:
         t0 = time.time()
-        code, _, err = org.run(srv, "--via", "pulls", cache=False)
-    assert code == 3, (code, err)
+        code, out, err = org.run(srv, "--via", "pulls", cache=False)
+        srv.wait_idle()
+        limited = [r for r in srv.requests() if r["status"] == 403]
+    assert code == 5, (code, err)  # what came before the limit is drafted
     assert "rate limit (core) exhausted" in err and "resets at 20" in err and "--max-wait 60" in err, err
+    assert "not fetched: GitHub API rate limit (core) exhausted" in out, out
+    assert len(limited) == 1, limited  # the rest fail without a request
     assert time.time() - t0 < 10
 
 
