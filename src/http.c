@@ -591,9 +591,10 @@ static int deliver_failure(struct ml_http *h, struct transfer *t, struct ml_http
 	const char *why = t->why ? t->why : "failed";
 	int rc;
 
-	if (t->why_transport)
-		buf_printf(&msg, "GET %s failed%s%.0d%s: %s", t->url, t->attempts > 1 ? " after " : "",
-			   t->attempts > 1 ? t->attempts : 0, t->attempts > 1 ? " tries" : "", why);
+	if (t->why_transport && t->attempts > 1)
+		buf_printf(&msg, "GET %s failed after %d tries: %s", t->url, t->attempts, why);
+	else if (t->why_transport)
+		buf_printf(&msg, "GET %s failed: %s", t->url, why);
 	else if (t->attempts > 1 && !timed_out)
 		buf_printf(&msg, "%s after %d tries", why, t->attempts);
 	else
