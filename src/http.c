@@ -52,6 +52,7 @@ struct transfer {
 	int waits;        /* primary-limit waits so far */
 	int redirects;    /* same-origin redirects followed */
 	int too_big;      /* the body passed max_body: the transfer was aborted */
+	int skip_cache;   /* the cached body was broken: ask for a fresh one */
 	char *why;        /* the last retried failure, e.g. "HTTP 502" */
 	int why_transport; /* why is libcurl's: the request got no answer */
 	int64_t not_before; /* monotonic ms */
@@ -733,6 +734,7 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	rc = deliver(h, t, &r, err);
 	if (rc == ML_HTTP_BROKEN) {
 		/* a 200 whose body the caller cannot read: a fault, retried like a 5xx */
+		t->skip_cache |= r.from_cache;
 		set_why(t, err->msg ? err->msg : "a broken answer");
 		error_clear(err);
 		if (t->attempts <= h->opts.max_retries) {
@@ -848,7 +850,8 @@ static int start_ready(struct ml_http *h, int64_t *wake, struct ml_error *err)
 			t = prev ? prev->next : h->queue;
 			continue;
 		}
-		if (h->opts.cache && cache_get(h->opts.cache, t->url, t->accept, &t->cached) &&
+		if (h->opts.cache && !t->skip_cache &&
+		    cache_get(h->opts.cache, t->url, t->accept, &t->cached) &&
 		    t->cached.status != 200)
 			cache_entry_release(&t->cached);
 		if (transfer_start(h, t, err) < 0) {
