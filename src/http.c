@@ -842,7 +842,6 @@ static int start_ready(struct ml_http *h, int64_t *wake, struct ml_error *err)
 				response_init(&r, t);
 				rc = deliver_failure(h, t, &r, 0, err);
 			}
-
 			transfer_free(t);
 			if (rc < 0)
 				return -1;
