@@ -254,7 +254,8 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 			    v > (c == OPT_MAX_PAGES ? 100000 : 604800))
 				return usage_error(cmdname, err,
 						   c == OPT_MAX_PAGES ? "invalid --max-pages '%s'; give 1 to 100000"
-								      : "invalid timeout '%s'; give seconds",
+						   : c == OPT_TIMEOUT ? "invalid --timeout '%s'; give seconds, 0 (none) to 604800"
+								      : "invalid --stall-timeout '%s'; give seconds, 1 to 604800",
 						   optarg);
 			if (c == OPT_TIMEOUT)
 				o->timeout = v;
