@@ -57,6 +57,9 @@ struct cli_opts {
 	const char *cache_dir;
 	int no_cache, offline, quiet, verbose;
 	long max_wait;     /* --max-wait, -1: default */
+	long timeout;      /* --timeout, 0: none */
+	long stall_timeout; /* --stall-timeout, 0: default */
+	long max_pages;    /* --max-pages, 0: default */
 	const char *template;
 	int help, version;
 };
@@ -207,6 +210,16 @@ static const struct cli_option options[] = {
 	  "answer from the cache alone; fail on anything not cached", 0, 0, NULL },
 	{ "max-wait", 0, OPT_LONG, FIELD(max_wait), CMD_ALL, GROUP_FETCH, "SECONDS",
 	  "wait at most this long for a rate limit to reset (default 60)", 0, 86400, NULL },
+	{ "timeout", 0, OPT_LONG, FIELD(timeout), CMD_ALL, GROUP_FETCH, "SECONDS",
+	  "end the run after this long (default: none); what is not\n"
+	  "fetched by then is noted in a partial draft (exit 5)",
+	  0, 604800, NULL },
+	{ "stall-timeout", 0, OPT_LONG, FIELD(stall_timeout), CMD_ALL, GROUP_FETCH, "SECONDS",
+	  "give up a transfer that receives under 100 bytes/s for this\n"
+	  "long (default 30; retried like a failed connection)",
+	  1, 604800, NULL },
+	{ "max-pages", 0, OPT_LONG, FIELD(max_pages), CMD_ALL, GROUP_FETCH, "N",
+	  "pages of one listing at most (default 1000)", 1, 100000, NULL },
 	{ "quiet", 0, OPT_FLAG, FIELD(quiet), CMD_ALL, GROUP_FETCH, NULL,
 	  "no progress line (it is shown only when stderr is a terminal)", 0, 0, NULL },
 	{ "verbose", 0, OPT_FLAG, FIELD(verbose), CMD_ALL, GROUP_FETCH, NULL,
@@ -246,8 +259,15 @@ static const char help_tail[] =
 	"  0  success\n"
 	"  1  output could not be written, or an internal error\n"
 	"  2  usage or config error\n"
-	"  3  network or GitHub API error\n"
-	"  4  local git repository error\n";
+	"  3  network or GitHub API error: nothing could be fetched\n"
+	"  4  local git repository error\n"
+	"  5  partial draft: some repositories could not be fetched; the draft notes\n"
+	"     each in an HTML comment, and stderr lists them\n"
+	"\n"
+	"Bounds: 15 s to connect, 60 s per transfer, 50 MB per answer, 3 retries of a\n"
+	"5xx, a broken answer or a failed connection; a Link to a page already fetched\n"
+	"or to another origin ends that listing as a failure. The token is sent only to\n"
+	"the --api-url's scheme, host and port, and over http only to a loopback address.\n";
 
 static const char help_section[] =
 	"mergeletter section: draft one repository's section of the newsletter\n"
@@ -579,6 +599,9 @@ static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struc
 		gopts.offline = o->offline;
 		gopts.quiet = o->quiet;
 		gopts.progress = &progress;
+		gopts.run_timeout_s = o->timeout;
+		gopts.stall_s = o->stall_timeout;
+		gopts.max_pages = (int)o->max_pages;
 		if (github_open(&gh, &gopts, err) < 0)
 			goto done;
 		if (d->from_ref && !d->range.until && resolve_api_refs(&gh, d, err) < 0)
@@ -629,6 +652,8 @@ static void note_empty(const struct ml_draft *d)
 
 			for (size_t k = 0; k < r->prs.len; k++)
 				listed += draft_pr_listed(&r->prs.items[k], d->deps_mode);
+			if (r->failure)
+				continue; /* listed at the end */
 			if (r->prs.len == 0)
 				fprintf(stderr, "note: %s: nothing merged in %s; no section\n",
 					r->info.repo, label);
@@ -745,6 +770,25 @@ static int section_repo(struct ml_repo_cfg *rc, const struct ml_repo_cfg *cli,
 	return 0;
 }
 
+static int add_failure(void *ud, const char *failure)
+{
+	return buf_printf(ud, "\n  %s", failure);
+}
+
+/* A draft was written with failures noted in it: list them, exit 5. */
+static int report_partial(const struct ml_draft *d, struct ml_error *err)
+{
+	struct ml_buf list = ML_BUF_INIT;
+	int n = draft_each_failure(d, add_failure, &list), rc = 0;
+
+	if (n > 0)
+		rc = error_set(err, ML_EXIT_PARTIAL,
+			       "the draft is partial: %d part%s could not be fetched (each is noted in the draft):%s\nrun again later, or with --verbose to see the requests",
+			       n, n == 1 ? "" : "s", list.data ? list.data : "");
+	buf_release(&list);
+	return rc;
+}
+
 static int run_section(struct cli_opts *o, struct ml_error *err)
 {
 	struct ml_template tmpl = { 0 };
@@ -793,7 +837,8 @@ static int run_section(struct cli_opts *o, struct ml_error *err)
 	if (o->deps)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
-	if (fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 || emit(&d, o, err) < 0)
+	if (fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 || emit(&d, o, err) < 0 ||
+	    report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;
 done:
@@ -878,7 +923,8 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
 	if (fetch_draft(&d, o, &cfg, err) < 0 ||
-	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, err) < 0)
+	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, err) < 0 ||
+	    report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;
 done:

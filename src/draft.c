@@ -144,17 +144,36 @@ void draft_release(struct ml_draft *d)
 			repo_cfg_release(&s->repos[j].info);
 			pr_list_release(&s->repos[j].prs);
 			free(s->repos[j].description);
+			free(s->repos[j].failure);
 		}
 		free(s->repos);
 		free(s->heading);
 		free(s->intro);
 		free(s->org);
+		free(s->failure);
 	}
 	free(d->sections);
 	free(d->tooling_heading);
 	pr_list_release(&d->tooling);
 	news_release(&d->news);
 	memset(d, 0, sizeof *d);
+}
+
+int draft_each_failure(const struct ml_draft *d, int (*fn)(void *ud, const char *failure),
+		       void *ud)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < d->nsections; i++) {
+		const struct ml_draft_section *s = &d->sections[i];
+
+		if (s->failure && (n++, fn && fn(ud, s->failure) < 0))
+			return -1;
+		for (size_t j = 0; j < s->nrepos; j++)
+			if (s->repos[j].failure && (n++, fn && fn(ud, s->repos[j].failure) < 0))
+				return -1;
+	}
+	return n;
 }
 
 int draft_pr_listed(const struct ml_pr *pr, enum ml_deps_mode mode)

@@ -426,8 +426,8 @@ static int on_feed(void *ud, const struct ml_http_response *resp, struct ml_erro
 	char status[32];
 	int rc = 0;
 
-	if (resp->error)
-		rc = fail(r, "not fetched: %s", resp->error);
+	if (resp->failed)
+		rc = fail(r, "not fetched: %s", resp->failed);
 	else if (resp->status != 200) {
 		snprintf(status, sizeof status, "HTTP %ld", resp->status);
 		rc = fail(r, "not fetched: %s", status);
@@ -454,7 +454,6 @@ int feeds_fetch_start(struct ml_feeds_fetch *ff, struct ml_error *err)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	req.accept = FEEDS_ACCEPT;
 	req.no_auth = 1;
-	req.soft = 1;
 	req.timeout_ms = ff->cfg->timeout_ms;
 	req.max_bytes = FEEDS_MAX_BYTES;
 	req.max_retries = FEEDS_RETRIES;

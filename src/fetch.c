@@ -52,6 +52,7 @@ struct fetch {
 	struct ml_search_fetch sf;
 	struct ml_pr_list found;     /* search items, before they go to targets */
 	size_t done;
+	size_t fetched, failed;      /* repositories (and org listings) */
 };
 
 static struct target *target_find(struct fetch *f, const char *repo)
@@ -138,10 +139,13 @@ static int org_found(void *ud, const struct ml_org_repo *r, struct ml_error *err
 	return 0;
 }
 
-/* Search could not answer a scope completely: list its pulls instead. */
-static int scope_incomplete(void *ud, const char *scope, struct ml_error *err)
+/* Search could not answer a scope: list its pulls instead (past the
+ * run's deadline, the engine fails those requests at once). */
+static int scope_fallback(void *ud, const char *scope, const char *why, struct ml_error *err)
 {
 	struct fetch *f = ud;
+
+	(void)why; /* the search warned; a failing listing says its own why */
 
 	if (strncmp(scope, "repo:", 5) == 0) {
 		struct target *t = target_find(f, scope + 5);
@@ -245,7 +249,7 @@ static int start(struct fetch *f, struct ml_error *err)
 	f->sf.nscopes = f->scopes.n;
 	f->sf.range = &f->d->range;
 	f->sf.out = &f->found;
-	f->sf.incomplete = scope_incomplete;
+	f->sf.fallback = scope_fallback;
 	f->sf.ud = f;
 	return search_fetch_start(&f->sf, err);
 }
@@ -298,8 +302,9 @@ static int hand_over(struct fetch *f, struct ml_error *err)
 			struct target *t = f->targets[i];
 			struct ml_draft_repo *r = t->draft;
 			struct ml_repo_cfg rc;
+			const char *failure = t->pf.listing.failure;
 
-			if ((pass == 0) != (r != NULL) || (!r && t->prs.len == 0))
+			if ((pass == 0) != (r != NULL) || (!r && t->prs.len == 0 && !failure))
 				continue;
 			if (!r) {
 				memset(&rc, 0, sizeof rc);
@@ -310,13 +315,56 @@ static int hand_over(struct fetch *f, struct ml_error *err)
 				    (t->description && !(r->description = ml_strdup(t->description))))
 					return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			}
+			if (failure) { /* its section gives way to a note of the failure */
+				f->failed++;
+				if (!(r->failure = ml_strdup(failure)))
+					return error_set(err, ML_EXIT_FAILURE, "out of memory");
+				continue;
+			}
 			if (pr_list_take(&r->prs, &t->prs) < 0)
 				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			pr_list_sort(&r->prs);
 			r->fetched = 1;
+			f->fetched++;
+		}
+	}
+	for (size_t i = 0; i < f->norgs; i++) {
+		const char *failure = f->orgs[i].of.listing.failure;
+		struct ml_draft_section *s = &f->d->sections[f->orgs[i].section];
+
+		if (failure && !s->failure) {
+			f->failed++;
+			if (!(s->failure = ml_strdup(failure)))
+				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 		}
 	}
 	return 0;
+}
+
+/* Every repository failed, and no local clone gives the draft anything:
+ * there is nothing to draft. */
+static int nothing_fetched(struct fetch *f, struct ml_error *err)
+{
+	const char *first = NULL;
+
+	for (size_t i = 0; i < f->d->nsections; i++) {
+		const struct ml_draft_section *s = &f->d->sections[i];
+
+		if (!first)
+			first = s->failure;
+		for (size_t j = 0; j < s->nrepos; j++) {
+			if (s->repos[j].info.git)
+				return 0;
+			if (!first)
+				first = s->repos[j].failure;
+		}
+	}
+	if (f->failed == 0 || f->fetched > 0 || !first)
+		return 0;
+	if (f->failed == 1)
+		return error_set(err, ML_EXIT_NETWORK, "%s", first);
+	return error_set(err, ML_EXIT_NETWORK, "nothing could be fetched: %zu failures, the first: %s",
+			 f->failed, first);
 }
 
 int fetch_run(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
@@ -328,13 +376,14 @@ int fetch_run(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
 	f.gh = gh;
 	f.d = d;
 	if (plan(&f, err) < 0 || start(&f, err) < 0 || http_run(gh->http, err) < 0 ||
-	    distribute(&f, err) < 0 || hand_over(&f, err) < 0)
+	    distribute(&f, err) < 0 || hand_over(&f, err) < 0 || nothing_fetched(&f, err) < 0)
 		goto done;
 	progress_repos(gh->progress, f.ntargets, f.ntargets);
 	rc = 0;
 done:
 	for (size_t i = 0; i < f.ntargets; i++) {
 		pr_list_release(&f.targets[i]->prs);
+		github_pulls_release(&f.targets[i]->pf);
 		free(f.targets[i]->repo);
 		free(f.targets[i]->description);
 		free(f.targets[i]);
@@ -342,6 +391,8 @@ done:
 	free(f.targets);
 	strmap_release(&f.by_repo);
 	strmap_release(&f.configured);
+	for (size_t i = 0; i < f.norgs; i++)
+		orgs_fetch_release(&f.orgs[i].of);
 	free(f.orgs);
 	strv_release(&f.scopes);
 	search_fetch_release(&f.sf);

@@ -67,6 +67,11 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	hopts.offline = opts->offline;
 	hopts.search_per_minute = hopts.token ? 30 : 10;
 	hopts.progress = opts->progress;
+	hopts.api_url = gh->api_url; /* the token goes to this origin alone */
+	hopts.run_timeout_s = opts->run_timeout_s;
+	if (opts->stall_s)
+		hopts.stall_s = opts->stall_s;
+	gh->max_pages = opts->max_pages;
 	if (http_new(&gh->http, &hopts, err) < 0) {
 		github_close(gh);
 		return -1;
@@ -257,21 +262,31 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
 	return bad ? field_error(err, repo, number, bad) : 0;
 }
 
+int github_json_load(const char *body, size_t len, json_t **root, struct ml_error *err)
+{
+	json_error_t jerr;
+
+	*root = json_loadb(body, len, 0, &jerr);
+	if (*root)
+		return 0;
+	error_set(err, ML_EXIT_NETWORK, "the answer is not valid JSON (line %d, column %d: %s)",
+		  jerr.line, jerr.column, jerr.text);
+	return ML_HTTP_BROKEN;
+}
+
 int github_parse_pulls(const char *body, size_t len, const char *repo,
 		       const struct ml_range *range, struct ml_pr_list *out, int *older,
 		       struct ml_error *err)
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(body, len, 0, &jerr), *item;
+	json_t *root = NULL, *item;
 	int64_t oldest = INT64_MAX;
 	size_t i;
-	int rc = -1;
+	int rc;
 
 	*older = 0;
-	if (!root)
-		return error_set(err, ML_EXIT_NETWORK,
-				 "%s: GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
-				 repo, jerr.line, jerr.column, jerr.text);
+	if ((rc = github_json_load(body, len, &root, err)) != 0)
+		return rc;
+	rc = -1;
 	if (!json_is_array(root)) {
 		error_set(err, ML_EXIT_NETWORK,
 			  "%s: GitHub's answer is not a list of pull requests; check --api-url", repo);
@@ -304,64 +319,147 @@ char *github_api_message(const char *body, size_t len)
 	return out;
 }
 
-int github_status_error(const struct ml_github *gh, const char *repo, int line,
-			const struct ml_http_response *r, struct ml_error *err)
+void github_listing_release(struct ml_listing *l)
 {
-	char *msg = github_api_message(r->body, r->len);
-	struct ml_buf where = ML_BUF_INIT;
-	int rc;
+	strv_release(&l->seen);
+	free(l->failure);
+	l->failure = NULL;
+	l->pages = 0;
+}
 
+/* Record "SUBJECT: not fetched: WHY" (the first failure wins). */
+static int listing_fail(struct ml_listing *l, const char *subject, const char *why,
+			struct ml_error *err)
+{
+	struct ml_buf b = ML_BUF_INIT;
+
+	if (l->failure)
+		return 0;
+	if (buf_printf(&b, "%s: not fetched: %s", subject, why) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	l->failure = buf_detach(&b);
+	return 0;
+}
+
+int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, const char *subject,
+			  const char *what, int line, const struct ml_http_response *r,
+			  struct ml_error *err)
+{
+	char *msg;
+	struct ml_buf why = ML_BUF_INIT, where = ML_BUF_INIT;
+	int rc = 1;
+
+	if (r->failed)
+		return listing_fail(l, subject, r->failed, err) < 0 ? -1 : 1;
+	if (r->status == 200)
+		return 0;
+	msg = github_api_message(r->body, r->len);
+	if (r->status == 401) {
+		rc = error_set(err, ML_EXIT_NETWORK,
+			       "%s: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
+			       subject, msg && *msg ? ": " : "", msg ? msg : "");
+		goto done;
+	}
 	if (gh->config_path && line)
 		buf_printf(&where, "check the name in %s line %d", gh->config_path, line);
 	else
-		buf_printf(&where, "check the spelling of '%s'", repo);
+		buf_printf(&where, "check the spelling of '%s'", subject);
 	if (r->status == 404)
-		rc = error_set(err, ML_EXIT_NETWORK,
-			       "%s: repository not found (HTTP 404); %s (a private repository needs a token that can read it)",
-			       repo, where.data ? where.data : "check the name");
-	else if (r->status == 401)
-		rc = error_set(err, ML_EXIT_NETWORK,
-			       "%s: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
-			       repo, msg && *msg ? ": " : "", msg ? msg : "");
-	else if ((r->status == 403 || r->status == 429) && r->rl_remaining == 0) {
-		char reset[32];
-
-		range_format_iso(r->rl_reset, reset, sizeof reset);
-		rc = error_set(err, ML_EXIT_NETWORK,
-			       "%s: GitHub API rate limit exhausted (HTTP %ld); it resets at %s; %s",
-			       repo, r->status, reset,
-			       !gh->authenticated
-				       ? "set GH_TOKEN for 5000 requests an hour"
-				       : "try again after the reset");
-	} else
-		rc = error_set(err, ML_EXIT_NETWORK, "%s: GitHub answered HTTP %ld%s%s for %s", repo,
-			       r->status, msg && *msg ? ": " : "", msg ? msg : "", r->url);
+		buf_printf(&why, "%s not found (HTTP 404); %s%s", what,
+			   where.data ? where.data : "check the name",
+			   strcmp(what, "repository") == 0
+				   ? " (a private repository needs a token that can read it)"
+				   : "");
+	else
+		buf_printf(&why, "GitHub answered HTTP %ld%s%s for %s", r->status,
+			   msg && *msg ? ": " : "", msg ? msg : "", r->url);
+	if (listing_fail(l, subject, why.data ? why.data : "out of memory", err) < 0)
+		rc = -1;
+done:
 	free(msg);
+	buf_release(&why);
 	buf_release(&where);
+	return rc;
+}
+
+int github_listing_parse_failed(struct ml_listing *l, const char *subject, int rc,
+				struct ml_error *err)
+{
+	const char *why;
+	size_t n = strlen(subject);
+
+	if (rc == ML_HTTP_BROKEN)
+		return ML_HTTP_BROKEN;
+	if (err->exit_code == ML_EXIT_FAILURE || !err->msg)
+		return -1;
+	why = err->msg;
+	if (strncmp(why, subject, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+		why += n + 2; /* the subject goes first once */
+	if (listing_fail(l, subject, why, err) < 0)
+		return -1;
+	error_clear(err);
+	return 0;
+}
+
+int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *subject,
+			const struct ml_http_response *r, ml_http_done_fn done, void *ud,
+			struct ml_error *err)
+{
+	int max_pages = gh->max_pages > 0 ? gh->max_pages : ML_GITHUB_MAX_PAGES;
+	struct ml_buf why = ML_BUF_INIT;
+	char *next = NULL;
+	int rc = 0;
+
+	if (!l->seen.n && strv_push(&l->seen, r->url) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	if (!r->link || !(next = github_link_next(r->link)))
+		return 0;
+	if (strv_contains_case(&l->seen, next))
+		buf_printf(&why, "the Link to the next page points back to %s, a page already fetched",
+			   next);
+	else if (!http_same_origin(gh->http, next))
+		buf_printf(&why, "the Link to the next page points to %s, not the API's origin; refused",
+			   next);
+	else if (l->pages >= max_pages)
+		buf_printf(&why, "more than %d pages (--max-pages)", max_pages);
+	else if (strv_push(&l->seen, next) < 0)
+		rc = error_set(err, ML_EXIT_FAILURE, "out of memory");
+	else
+		rc = http_get(gh->http, next, GITHUB_ACCEPT, done, ud, err) < 0 ? -1 : 1;
+	if (why.data && listing_fail(l, subject, why.data, err) < 0)
+		rc = -1;
+	free(next);
+	buf_release(&why);
 	return rc;
 }
 
 static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct ml_pulls_fetch *f = ud;
-	int older = 0;
-	char *next = NULL;
-	int rc;
+	int older = 0, rc;
 
-	if (r->status != 200)
-		return github_status_error(f->gh, f->repo, f->line, r, err);
-	f->pages++;
-	progress_page(f->gh->progress);
-	if (github_parse_pulls(r->body, r->len, f->repo, f->range, f->out, &older, err) < 0)
-		return -1;
-	if (older || !r->link || !(next = github_link_next(r->link))) {
-		if (f->finished)
-			f->finished(f->ud);
-		return 0;
+	rc = github_listing_answer(f->gh, &f->listing, f->repo, "repository", f->line, r, err);
+	if (rc == 0) {
+		int prc = github_parse_pulls(r->body, r->len, f->repo, f->range, f->out, &older, err);
+
+		if (prc != 0 && (prc = github_listing_parse_failed(&f->listing, f->repo, prc, err)) != 0)
+			return prc; /* retry a broken body, or stop */
+		if (f->listing.failure)
+			rc = 1;
 	}
-	rc = http_get(f->gh->http, next, GITHUB_ACCEPT, on_pulls_page, f, err);
-	free(next);
-	return rc;
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		f->listing.pages++;
+		progress_page(f->gh->progress);
+		rc = older ? 0
+			   : github_listing_next(f->gh, &f->listing, f->repo, r, on_pulls_page, f, err);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
+	if (f->finished)
+		f->finished(f->ud);
+	return 0;
 }
 
 int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
@@ -397,12 +495,20 @@ static int on_commit(void *ud, const struct ml_http_response *r, struct ml_error
 	json_t *root, *date;
 	int rc = -1;
 
+	if (r->failed)
+		return error_set(err, ML_EXIT_NETWORK, "%s: ref '%s': %s", l->repo, l->ref, r->failed);
 	if (r->status == 422 || (r->status == 404 && r->body && strstr(r->body, "No commit found")))
 		return error_set(err, ML_EXIT_NETWORK,
 				 "%s: ref '%s' not found on GitHub (HTTP %ld); name a tag, a branch or a commit SHA of the repository",
 				 l->repo, l->ref, r->status);
-	if (r->status != 200)
-		return github_status_error(l->gh, l->repo, 0, r, err);
+	if (r->status != 200) {
+		char *msg = github_api_message(r->body, r->len);
+
+		error_set(err, ML_EXIT_NETWORK, "%s: ref '%s': GitHub answered HTTP %ld%s%s", l->repo,
+			  l->ref, r->status, msg && *msg ? ": " : "", msg ? msg : "");
+		free(msg);
+		return -1;
+	}
 	root = json_loadb(r->body, r->len, 0, NULL);
 	date = json_object_get(json_object_get(json_object_get(root, "commit"), "committer"),
 			       "date");
@@ -456,4 +562,9 @@ int github_resolve_refs(struct ml_github *gh, const char *repo, const char *cons
 done:
 	free(l);
 	return rc;
+}
+
+void github_pulls_release(struct ml_pulls_fetch *f)
+{
+	github_listing_release(&f->listing);
 }

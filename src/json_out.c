@@ -92,7 +92,14 @@ static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r
 		push(thanks, json_string(who.v[i]), ok);
 	strref_release(&who);
 	put(o, "thanks", thanks, ok);
+	if (r->failure)
+		put(o, "failure", json_string(r->failure), ok);
 	return o;
+}
+
+static int add_failure(void *ud, const char *failure)
+{
+	return json_array_append_new(ud, json_string(failure));
 }
 
 /* "tooling" and "news", only when the config has them. */
@@ -159,9 +166,18 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 		for (size_t j = 0; j < s->nrepos; j++)
 			push(repos, repo_json(d, &s->repos[j], &ok), &ok);
 		put(so, "repos", repos, &ok);
+		if (s->failure)
+			put(so, "failure", json_string(s->failure), &ok);
 		push(secs, so, &ok);
 	}
 	put(root, "sections", secs, &ok);
+	if (draft_each_failure(d, NULL, NULL) > 0) {
+		json_t *failures = json_array();
+
+		if (draft_each_failure(d, add_failure, failures) < 0)
+			ok = 0;
+		put(root, "failures", failures, &ok);
+	}
 	parts_json(root, d, &ok);
 	if (ok)
 		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

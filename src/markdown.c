@@ -833,12 +833,23 @@ static int render_part(struct ml_buf *out, struct render *rd, const char *name)
 	return rc;
 }
 
+/* "<!-- mergeletter: FAILURE -->": what could not be fetched, in its place. */
+static int failure_note(struct ml_buf *out, const char *failure)
+{
+	return buf_puts(out, "<!-- mergeletter: ") < 0 || markdown_comment_text(out, failure) < 0 ||
+			       buf_puts(out, " -->\n") < 0
+		       ? -1
+		       : 0;
+}
+
 static int repo_section(struct ml_buf *out, struct render *rd, const struct ml_draft_repo *r)
 {
 	const struct ml_draft *d = rd->d;
 	size_t listed = 0, bumps = 0;
 	int rc;
 
+	if (r->failure)
+		return failure_note(out, r->failure);
 	for (size_t i = 0; i < r->prs.len; i++) {
 		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
 			listed++;
@@ -880,6 +891,8 @@ static int write_repos(struct ml_buf *out, struct render *rd, const struct ml_dr
 		if (out->len != before && buf_puts(out, "\n") < 0)
 			return -1;
 	}
+	if (s->failure && (failure_note(out, s->failure) < 0 || buf_puts(out, "\n") < 0))
+		return -1;
 	return 0;
 }
 

@@ -222,7 +222,7 @@ done:
 /* ---- fetching ---- */
 
 /* Search could not answer: list the source's pulls instead (once). */
-static int source_incomplete(void *ud, const char *scope, struct ml_error *err)
+static int source_incomplete(void *ud, const char *scope, const char *why, struct ml_error *err)
 {
 	struct tooling_source *s = ud;
 
@@ -231,8 +231,8 @@ static int source_incomplete(void *ud, const char *scope, struct ml_error *err)
 		return 0;
 	s->pulls_started = 1;
 	progress_warn(s->tf->gh->progress,
-		      "tooling: search cannot answer for %s; listing its pulls instead",
-		      s->cfg->repo);
+		      "tooling: search cannot answer for %s (%s); listing its pulls instead",
+		      s->cfg->repo, why ? why : "incomplete results");
 	s->pulls.gh = s->tf->gh;
 	s->pulls.repo = s->cfg->repo;
 	s->pulls.range = s->tf->range;
@@ -266,7 +266,7 @@ int tooling_fetch_start(struct ml_tooling_fetch *tf, struct ml_error *err)
 			sf->nscopes = 1;
 			sf->range = tf->range;
 			sf->out = &s->found;
-			sf->incomplete = source_incomplete;
+			sf->fallback = source_incomplete;
 			sf->ud = s;
 			if (search_fetch_start(sf, err) < 0)
 				return -1;

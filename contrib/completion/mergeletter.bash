@@ -9,7 +9,8 @@ _mergeletter()
 	cmd=${COMP_WORDS[1]}
 
 	local common="--month --from --to --deps --output -o --update --force --finalize --template
-		--api-url --format --via --jobs --cache-dir --no-cache --offline --max-wait --quiet
+		--api-url --format --via --jobs --cache-dir --no-cache --offline --max-wait --timeout
+		--stall-timeout --max-pages --quiet
 		--verbose --help -h --version"
 	local section="--since --until --maintainer --intro --config --git --ref"
 	local issue="--config --previous --homepage --homepage-ref"
@@ -45,7 +46,7 @@ _mergeletter()
 				refs/tags refs/heads refs/remotes 2>/dev/null)" -- "$cur"))
 		fi
 		return ;;
-	--month|--since|--until|--maintainer|--intro|--api-url|--jobs|--max-wait|--homepage-ref)
+	--month|--since|--until|--maintainer|--intro|--api-url|--jobs|--max-wait|--timeout|--stall-timeout|--max-pages|--homepage-ref)
 		return ;;
 	esac
 	case $cmd in

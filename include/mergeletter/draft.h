@@ -22,6 +22,7 @@ struct ml_draft_repo {
 	struct ml_pr_list prs;
 	char *description; /* from the API (org discovery), or NULL */
 	int fetched;       /* the source filled prs */
+	char *failure;     /* "REPO: not fetched: WHY" when its source failed, else NULL */
 };
 
 struct ml_draft_section {
@@ -30,6 +31,7 @@ struct ml_draft_section {
 	char *org;
 	struct ml_draft_repo *repos;
 	size_t nrepos;
+	char *failure;     /* "org 'NAME': not fetched: WHY" when its listing failed */
 };
 
 struct ml_draft {
@@ -70,6 +72,10 @@ void draft_release(struct ml_draft *d);
  * that is not a valid GitHub login): one message each, without the
  * "warning: " prefix, appended to warnings. 0, or -1 when out of memory. */
 int draft_check(const struct ml_draft *d, struct ml_strv *warnings);
+/* Call fn for every failure of the draft (sections' first, in order);
+ * returns how many there are, or -1 when fn fails. */
+int draft_each_failure(const struct ml_draft *d, int (*fn)(void *ud, const char *failure),
+		       void *ud);
 
 /* The thanks list of one repository: non-maintainer, non-bot authors (and
  * co-authors) of the listed PRs, in order of first appearance. The strings

@@ -33,9 +33,13 @@ struct ml_github_opts {
 	const char *cache_dir;   /* NULL: the XDG default */
 	int no_cache, offline, quiet;
 	struct ml_progress *progress; /* borrowed, may be NULL */
+	long run_timeout_s;      /* the whole run (--timeout); 0: none */
+	long stall_s;            /* --stall-timeout; 0: the engine's default */
+	int max_pages;           /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
 };
 
-#define ML_GITHUB_OPTS_INIT { NULL, NULL, ML_VIA_DEFAULT, ML_VIA_PULLS, 0, -1, NULL, 0, 0, 0, NULL }
+#define ML_GITHUB_OPTS_INIT                                                              \
+	{ NULL, NULL, ML_VIA_DEFAULT, ML_VIA_PULLS, 0, -1, NULL, 0, 0, 0, NULL, 0, 0, 0 }
 #define GITHUB_DEFAULT_JOBS 8
 #define GITHUB_MAX_JOBS 64 /* GitHub asks clients to stay well under 100 */
 #define GITHUB_DEFAULT_MAX_WAIT 60
@@ -50,6 +54,7 @@ struct ml_github {
 	const char *config_path; /* borrowed, for messages, or NULL */
 	int authenticated;       /* a token is sent */
 	enum ml_via via;
+	int max_pages;        /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
 	struct ml_progress *progress; /* borrowed, may be NULL */
 };
 
@@ -60,6 +65,17 @@ struct ml_github {
 int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct ml_error *err);
 void github_close(struct ml_github *gh);
 
+#define ML_GITHUB_MAX_PAGES 1000
+
+/* The paging of one listing (pulls, org repositories): the URLs fetched,
+ * so that a Link back to one of them ends it, and the failure that ended
+ * it. Caller-owned, zero-initialised; github_listing_release() empties it. */
+struct ml_listing {
+	struct ml_strv seen;
+	int pages;             /* pages parsed */
+	char *failure;         /* "SUBJECT: not fetched: WHY", or NULL */
+};
+
 /* One repository's pulls listing, page after page, as far as the range
  * reaches. The caller owns the struct and keeps it alive until http_run()
  * returns; repo, range and out are borrowed. */
@@ -69,9 +85,9 @@ struct ml_pulls_fetch {
 	int line;                     /* its config line for messages, 0: none */
 	const struct ml_range *range;
 	struct ml_pr_list *out;       /* PRs merged in the range are appended */
-	void (*finished)(void *ud);   /* after the last page, or NULL */
+	void (*finished)(void *ud);   /* after the last page or the failure, or NULL */
 	void *ud;
-	int pages;                    /* pages parsed */
+	struct ml_listing listing;    /* listing.failure: why it ended early */
 };
 
 /* Queue the first page; the rest follow as pages are parsed. */
@@ -80,9 +96,32 @@ int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err);
  * not be joined, which is reported as a usage error). */
 int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
 	       struct ml_error *err);
-/* An error for a non-200 answer about repo (line: its config line or 0). */
-int github_status_error(const struct ml_github *gh, const char *repo, int line,
-			const struct ml_http_response *r, struct ml_error *err);
+void github_pulls_release(struct ml_pulls_fetch *f);
+
+/* Load a JSON answer: 0 with *root (a new reference), or ML_HTTP_BROKEN
+ * with err set when the body is not JSON (a fault of the transport,
+ * retried by the engine). */
+int github_json_load(const char *body, size_t len, json_t **root, struct ml_error *err);
+/* The answer r to a page of listing l about subject ("what" is found by
+ * it: "repository", "org"; line: its config line or 0): 0 when it is a 200
+ * to parse; 1 when it is a failure, now recorded in l; -1 (err set) when
+ * it stops the run (the token is rejected). */
+int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, const char *subject,
+			  const char *what, int line, const struct ml_http_response *r,
+			  struct ml_error *err);
+/* After a page's parser returned rc (not 0) with err set: ML_HTTP_BROKEN
+ * to retry the page, -1 to stop the run (out of memory), or 0 when the
+ * answer is malformed: a failure, now recorded in l and err cleared. */
+int github_listing_parse_failed(struct ml_listing *l, const char *subject, int rc,
+				struct ml_error *err);
+/* Follow the rel="next" Link of page r: 1 when the next page is queued;
+ * 0 when the listing ends here (no next page, or a failure recorded in l:
+ * a Link back to a page fetched, to another origin, or past max_pages);
+ * -1 to stop the run. */
+int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *subject,
+			const struct ml_http_response *r, ml_http_done_fn done, void *ud,
+			struct ml_error *err);
+void github_listing_release(struct ml_listing *l);
 /* The "message" of a GitHub error body, newly allocated ("" when none). */
 char *github_api_message(const char *body, size_t len);
 /* api_url + path + "?" + the query parts (each "k=v", already encoded),
@@ -99,7 +138,8 @@ int github_resolve_refs(struct ml_github *gh, const char *repo, const char *cons
 
 /* Parse one page of GET /repos/{o}/{r}/pulls, appending the PRs merged in
  * the range to out. *older is set to 1 when the page's oldest updated_at
- * lies before the range (no later page can matter). */
+ * lies before the range (no later page can matter). Returns 0, -1 for a
+ * malformed answer, ML_HTTP_BROKEN when the body is not JSON. */
 int github_parse_pulls(const char *body, size_t len, const char *repo,
 		       const struct ml_range *range, struct ml_pr_list *out, int *older,
 		       struct ml_error *err);

@@ -151,7 +151,7 @@ def test_broken_item_is_a_clear_error():
     with FakeGitHub(PAGINATED) as srv:
         code, out, err = run(["section", "example/broken", "--month", "2023-08", "--api-url", srv.url])
     assert code == 3 and out == "", (code, out)
-    assert re.search(r"example/broken: pull request #\d+: field \"user\"", err), err
+    assert re.search(r"example/broken: not fetched: pull request #\d+: field \"user\"", err), err
     assert len(err.strip().splitlines()) <= 2, err
 
 

@@ -534,6 +534,61 @@ def test_fault_kinds_that_break_the_transport():
         os.unlink(path)
 
 
+@test
+def test_fault_kinds_of_a_hostile_server():
+    import socket
+    path = fault_file([
+        {"match": "bootloader/pulls.*page=1$", "kind": "endless", "link": "{other}/other-origin/x"},
+        {"match": "bootloader/pulls", "times": 2, "kind": "endless"},
+        {"match": "search/issues", "kind": "lie_total", "total_count": 5000},
+        {"match": "acpi$", "kind": "oversized", "size_mb": 2},
+        {"match": "acpi$", "kind": "oversized", "size_mb": 1, "declare_length": False},
+        {"match": "acpi$", "kind": "trickle", "interval_ms": 0},
+        {"match": "acpi$", "kind": "stall", "delay_ms": 300},
+        {"match": "uefi-rs$", "status": 302, "headers": {"Location": "{other}/moved"}},
+    ])
+    try:
+        with FakeGitHub(OSDEV, token=TOKEN, faults=path) as gh:
+            pulls = gh.url + "/repos/rust-osdev/bootloader/pulls?page=1"
+            r = get(pulls, AUTH)
+            other = r.links()["next"]
+            assert other.startswith("http://127.0.0.1:") and other.endswith("/other-origin/x"), other
+            assert not other.startswith(gh.url + "/"), "the other origin is another port"
+            r = get(gh.url + "/repos/rust-osdev/bootloader/pulls?state=closed&page=7", AUTH)
+            eq((r.status, r.raw), (200, b"[]"), "endless body")
+            assert r.links()["next"].endswith("page=8") and "state=closed" in r.links()["next"], r.links()
+            eq(get(r.links()["next"], AUTH).links()["next"][-6:], "page=9", "endless goes on")
+            r = get(gh.url + "/search/issues?q=is%3Apr+repo%3Arust-osdev%2Fx86_64", AUTH)
+            body = json.loads(r.raw)
+            eq(body["total_count"], 5000, "lie_total")
+            assert len(body["items"]) < 100, "the items stay true"
+            r = get(gh.url + "/repos/rust-osdev/acpi", AUTH)
+            eq(len(r.raw), 2 * 1024 * 1024, "oversized with Content-Length")
+            eq(int(r.headers["Content-Length"]), 2 * 1024 * 1024, "declared")
+            r = get(gh.url + "/repos/rust-osdev/acpi", AUTH)
+            eq((len(r.raw), r.headers.get("Content-Length")), (1024 * 1024, None), "oversized unannounced")
+            r = get(gh.url + "/repos/rust-osdev/acpi", dict(AUTH, **{"Accept-Encoding": "gzip"}))
+            eq((r.status, json.loads(r.raw)["full_name"]), (200, "rust-osdev/acpi"), "trickle, not gzipped")
+            t = time.time()
+            try:
+                get(gh.url + "/repos/rust-osdev/acpi", AUTH)
+                raise AssertionError("stall: expected no answer")
+            except (http.client.RemoteDisconnected, ConnectionError, urllib.error.URLError):
+                pass
+            assert time.time() - t >= 0.29, "stall held the connection"
+            eq(get(gh.url + "/repos/rust-osdev/uefi-rs", AUTH).status, 404, "redirect followed to {other}/moved")
+            port = int(other.split(":")[2].split("/")[0])
+            with socket.create_connection(("127.0.0.1", port), timeout=5):
+                pass
+            eq(get(f"http://127.0.0.1:{port}/repos/rust-osdev/acpi", AUTH).status, 200, "other origin serves")
+            gh.wait_idle()
+            log = gh.requests()
+            assert any(x["other"] and x["path"] == "/moved" for x in log), "the redirect's target"
+            assert any(x["status"] == 302 and not x["other"] for x in log), "the redirect"
+    finally:
+        os.unlink(path)
+
+
 # ----------------------------------------------------------------------------- search
 
 def search(gh, q, headers=AUTH, **params):
@@ -723,7 +778,7 @@ def test_latency_overlaps_and_inflight_is_logged():
         for x in log:
             eq(set(x), {"method", "path", "status", "bytes", "if_none_match", "if_modified_since", "auth", "accept",
                         "accept_encoding", "user_agent", "api_version", "inflight", "fault",
-                        "t_start", "t_end"}, "log fields")
+                        "t_start", "t_end", "other"}, "log fields")
             assert x["t_end"] - x["t_start"] >= 0.39, "latency"
         eq(log[0]["user_agent"], "mergeletter-test/1.0", "user agent")
 

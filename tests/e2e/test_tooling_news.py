@@ -21,11 +21,11 @@ TOKEN = "t0k3n"
 FEEDS = ["blog.atom", "redox.rss", {"offer": "offer.atom"}, "slow.atom", "broken.rss", "xxe.rss",
          "laughs.rss", "missing.rss", "huge.atom"]
 NEWS = [
-    "<!-- mergeletter: feed {api}/feeds/slow.atom: not fetched: timed out after 2 attempts -->",
+    "<!-- mergeletter: feed {api}/feeds/slow.atom: not fetched: GET {api}/feeds/slow.atom failed after 2 tries: timed out -->",
     "<!-- mergeletter: feed {api}/feeds/broken.rss: not parsed: line 5: Premature end of data in tag link line 5 -->",
     "<!-- mergeletter: feed {api}/feeds/laughs.rss: not parsed: line 14: Detected an entity reference loop -->",
     "<!-- mergeletter: feed {api}/feeds/missing.rss: not fetched: HTTP 404 -->",
-    "<!-- mergeletter: feed {api}/feeds/huge.atom: not fetched: the body passes 8388608 bytes -->",
+    "<!-- mergeletter: feed {api}/feeds/huge.atom: not fetched: the answer is larger than the limit of 8388608 bytes -->",
     "- [This Month in Redox July](https://redox.example/news/july/)",
     "- [Redox 0.8.1 \\[released\\] --> now](https://redox.example/news/0.8.1/)",
     "<!-- - [Someone's kernel in Rust](https://agg.example/kernel) -->",
@@ -156,7 +156,7 @@ def test_incomplete_search_falls_back_to_the_pulls_listing():
     with Env(incomplete=["rust-lang/rust"]) as env:
         code, out2, err, reqs = env.run("--no-cache")
         assert code == 0, err
-        assert "tooling: search cannot answer for rust-lang/rust; listing its pulls instead" in err, err
+        assert "tooling: search cannot answer for rust-lang/rust (incomplete results); listing its pulls instead" in err, err
         assert any("/pulls?" in r["path"] for r in reqs)
     assert part(out2, "Infrastructure and Tooling") == part(out, "Infrastructure and Tooling")
 

@@ -98,13 +98,30 @@ whose regex matches and which has uses left is used up and applied):
                 JSON (the first half of the normal body, or the rule's "body")
   "close"       close the connection without sending anything
   "not_modified_ignore"  ignore If-None-Match: answer 200 with the full body
+  "stall"       accept the request and never answer: hold the connection for "delay_ms"
+                (default one hour), then close it
+  "trickle"     the normal response, its body sent one byte every "interval_ms" (default
+                1000), without gzip
+  "oversized"   200 with a body of "size_mb" MB (default 60) of JSON whitespace, streamed;
+                Content-Length declared unless "declare_length": false (then the body ends
+                when the connection closes); the log's "bytes" counts what was sent before
+                the client hung up
+  "endless"     200 with "body" (default "[]") and a Link rel="next" to the same path with
+                page + 1, for ever
+  "lie_total"   the normal search answer with total_count replaced by "total_count"
+                (default 99999999999)
+  any kind, "link": a Link header that replaces the response's own: "<URL>; rel=\"next\""
+                where URL may use {api} (this server), {self} (the URL requested) and
+                {other} (a second listener on another port of 127.0.0.1, same data, whose
+                requests are logged with "other": true); so may the values of "headers",
+                e.g. {"status": 302, "headers": {"Location": "{other}/x"}}
 
 Log (--log FILE): one JSON line per request, appended when it completes:
   {"method", "path" (path+query as sent), "status" (0 = closed without a response),
    "bytes" (body bytes sent), "if_none_match", "if_modified_since", "auth" ("bearer"|"token"|"none"|"bad"),
    "accept", "accept_encoding", "user_agent", "api_version", "inflight" (requests in
    flight when this one started, itself included), "fault" (rule index or null),
-   "t_start", "t_end"}
+   "t_start", "t_end", "other" (true when the second listener, {other}, received it)}
 """
 
 import argparse
@@ -134,9 +151,10 @@ PR_KEYS = {"number", "title", "user", "user_type", "created_at", "updated_at", "
 REPO_KEYS = {"id", "description", "archived", "fork", "created_at", "pushed_at",
              "default_branch", "pulls", "raw", "refs"}
 FAULT_KEYS = {"match", "times", "status", "body", "headers", "delay_ms", "kind",
-              "retry_after", "reset_in"}
+              "retry_after", "reset_in", "link", "size_mb", "declare_length", "interval_ms",
+              "total_count"}
 FAULT_KINDS = {None, "secondary", "primary", "truncate", "invalid_json", "close",
-               "not_modified_ignore"}
+               "not_modified_ignore", "stall", "trickle", "oversized", "endless", "lie_total"}
 LABEL_INFO = {"dependencies": ("0366d6", "Pull requests that update a dependency file"),
               "bug": ("d73a4a", "Something isn't working"),
               "enhancement": ("a2eeef", "New feature or request"),
@@ -731,6 +749,12 @@ def validation(errors, doc):
                       "status": "422"}, etag=False)
 
 
+def expand_url(text, store, target):
+    """{api}, {other} and {self} in a fault rule's link or header."""
+    return (text.replace("{api}", store.api).replace("{other}", store.other)
+            .replace("{self}", store.api + target))
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -800,7 +824,8 @@ class Handler(BaseHTTPRequestHandler):
                 "auth": self.auth, "accept": hd.get("Accept"),
                 "accept_encoding": hd.get("Accept-Encoding"), "user_agent": hd.get("User-Agent"),
                 "api_version": hd.get("X-GitHub-Api-Version"), "inflight": self.inflight_at_start,
-                "fault": self.fault_index, "t_start": self.t_start, "t_end": time.time()})
+                "fault": self.fault_index, "t_start": self.t_start, "t_end": time.time(),
+                "other": bool(getattr(self.server, "is_other", False))})
 
     def handle_request(self, method, st, store):
         target = self.path
@@ -816,13 +841,20 @@ class Handler(BaseHTTPRequestHandler):
         ignore_inm = False
         if rule:
             self.fault_index = rule["_index"]
-            extra = list((rule.get("headers") or {}).items())
+            extra = [(k, expand_url(v, store, target)) for k, v in (rule.get("headers") or {}).items()]
             if rule.get("delay_ms"):
                 time.sleep(rule["delay_ms"] / 1000)
             kind = rule.get("kind")
             if kind == "close":
                 self.close_connection = True
                 return
+            if kind == "stall":
+                if not rule.get("delay_ms"):
+                    time.sleep(3600)
+                self.close_connection = True
+                return
+            if kind == "oversized":
+                return self.send_oversized(rule)
             if kind in ("secondary", "primary") or (kind is None and rule.get("status")):
                 self.send_fault(rule, kind, resource or "core", authed, extra)
                 return
@@ -870,8 +902,41 @@ class Handler(BaseHTTPRequestHandler):
                 resp = Resp(304, b"", [])
             resp.etag_value = etag
         kind = rule.get("kind") if rule else None
+        if kind == "endless":
+            pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "page"]
+            page = int(dict(parse_qsl(query)).get("page", "1") or 1)
+            resp = Resp(200, rule.get("body") or "[]", etag=False)
+            resp.link = f'<{store.api}{path}?{urlencode(pairs + [("page", str(page + 1))])}>; rel="next"'
+        if kind == "lie_total" and resp.status == 200:
+            obj = json.loads(resp.body)
+            obj["total_count"] = rule.get("total_count", 99999999999)
+            resp.body = dumps(obj).encode()
+        if rule and rule.get("link"):
+            url = expand_url(rule["link"], store, target)
+            resp.link = f'<{url}>; rel="next"'
         self.send(resp, method, rate=self.rate_headers(st, resource or "core", authed),
                   extra=extra, kind=kind, rule=rule)
+
+    def send_oversized(self, rule):
+        """A 200 of size_mb MB of JSON whitespace, streamed until done or the client hangs up."""
+        size = int(rule.get("size_mb", 60) * 1024 * 1024)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        if rule.get("declare_length", True):
+            self.send_header("Content-Length", str(size))
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.sent_status = 200
+        self.end_headers()
+        chunk = b" " * 65536
+        try:
+            while self.sent_bytes < size:
+                n = min(len(chunk), size - self.sent_bytes)
+                self.wfile.write(chunk[:n])
+                self.sent_bytes += n
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def route(self, store, path, query):
         pairs = parse_qsl(query, keep_blank_values=True)
@@ -1111,7 +1176,7 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, resp, method, rate=(), extra=(), kind=None, rule=None):
         body = resp.body
         ae = self.headers.get("Accept-Encoding") or ""
-        use_gzip = resp.status != 304 and any(
+        use_gzip = resp.status != 304 and kind != "trickle" and any(
             t.split(";")[0].strip().lower() in ("gzip", "*") and "q=0" not in t.replace(" ", "")
             for t in ae.split(","))
         if kind == "invalid_json":
@@ -1159,6 +1224,14 @@ class Handler(BaseHTTPRequestHandler):
             body = body[:len(body) // 2]
             self.close_connection = True
         self.sent_status, self.sent_bytes = resp.status, len(body)
+        if kind == "trickle":
+            self.end_headers()
+            self.wfile.flush()
+            for i in range(len(body)):
+                time.sleep(rule.get("interval_ms", 1000) / 1000)
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+            return
         self.done()
         self.end_headers()
         self.wfile.write(body)
@@ -1206,6 +1279,11 @@ def main(argv=None):
     store.expand(f"http://127.0.0.1:{port}")
     httpd.store, httpd.state = store, State(args)
     httpd.state.faults = faults
+    # a second origin (another port) for Link faults; it serves the same data
+    other = Server(("127.0.0.1", 0), Handler)
+    other.store, other.state, other.is_other = store, httpd.state, True
+    store.other = f"http://127.0.0.1:{other.server_address[1]}"
+    threading.Thread(target=other.serve_forever, daemon=True).start()
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -1232,6 +1310,8 @@ def main(argv=None):
             break
     httpd.shutdown()
     httpd.server_close()
+    other.shutdown()
+    other.server_close()
     return 0
 
 
