@@ -271,27 +271,23 @@ static char *merge_title(const char *msg)
 	return NULL;
 }
 
-static int add_coauthor(struct pr_facts *f, const char *email)
+/* Add login (NULL: none) to v unless it is the author's or already there. */
+static int add_coauthor(struct ml_strv *v, const char *author, const char *login)
 {
-	char *login = gitsource_noreply_login(email);
-	int rc = 0;
-
-	if (login && !(f->author && ml_strcaseeq(f->author, login)) &&
-	    !strv_contains_case(&f->coauthors, login))
-		rc = strv_push(&f->coauthors, login);
-	free(login);
-	return rc;
+	if (login && !(author && ml_strcaseeq(author, login)) && !strv_contains_case(v, login))
+		return strv_push(v, login);
+	return 0;
 }
 
 /* Every "Co-authored-by: Name <email>" line whose address names a login. */
-static int scan_coauthors(struct pr_facts *f, const char *msg)
+static int scan_coauthors(struct ml_strv *v, const char *author, const char *msg)
 {
 	static const char key[] = "co-authored-by:";
 
 	for (const char *p = msg; *p; p = next_line(p)) {
 		size_t n = line_len(p);
 		const char *lt, *gt;
-		char *email;
+		char *email, *login;
 		int rc;
 
 		if (n < sizeof key || strncasecmp(p, key, sizeof key - 1) != 0)
@@ -302,12 +298,46 @@ static int scan_coauthors(struct pr_facts *f, const char *msg)
 			continue;
 		if (!(email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))))
 			return -1;
-		rc = add_coauthor(f, email);
+		login = gitsource_noreply_login(email);
+		rc = add_coauthor(v, author, login);
+		free(login);
 		free(email);
 		if (rc < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int gitsource_parse_message(struct ml_git_message *m, const char *msg)
+{
+	size_t n = line_len(msg), titlelen;
+
+	memset(m, 0, sizeof *m);
+	if (parse_merge_subject(msg, n, &m->number, &m->from, &m->fromlen)) {
+		m->merge = 1;
+		m->title = merge_title(msg);
+		if (!m->title && !(m->title = ml_strndup(msg, n))) /* no body: keep the subject */
+			goto oom;
+	} else if (parse_squash_subject(msg, n, &m->number, &titlelen)) {
+		if (!(m->title = ml_strndup(msg, titlelen)))
+			goto oom;
+	} else {
+		m->number = 0;
+		return 0;
+	}
+	if (scan_coauthors(&m->coauthors, NULL, msg) < 0)
+		goto oom;
+	return 0;
+oom:
+	gitsource_message_release(m);
+	return -1;
+}
+
+void gitsource_message_release(struct ml_git_message *m)
+{
+	free(m->title);
+	strv_release(&m->coauthors);
+	memset(m, 0, sizeof *m);
 }
 
 /* The author of a merge commit's PR: LOGIN of "from LOGIN/BRANCH", unless
@@ -338,7 +368,7 @@ static int merge_author(struct walk *w, git_commit *c, const char *from, size_t 
 	}
 	if (!f->author)
 		f->author = gitsource_noreply_login(git_commit_author(tip)->email);
-	if (scan_coauthors(f, git_commit_message(tip)) < 0) {
+	if (scan_coauthors(&f->coauthors, f->author, git_commit_message(tip)) < 0) {
 		oom(err);
 		goto done;
 	}
@@ -352,28 +382,36 @@ done:
 static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is_pr,
 		      struct ml_error *err)
 {
-	const char *msg = git_commit_message(c), *from;
-	size_t n = line_len(msg), fromlen, titlelen;
+	struct ml_git_message m;
+	int rc = -1;
 
-	*is_pr = 1;
-	if (parse_merge_subject(msg, n, &f->number, &from, &fromlen)) {
-		f->title = merge_title(msg);
-		if (!f->title && !(f->title = ml_strndup(msg, n))) /* no body: keep the subject */
-			return oom(err);
-		if (merge_author(w, c, from, fromlen, f, err) < 0)
-			return -1;
-	} else if (parse_squash_subject(msg, n, &f->number, &titlelen)) {
-		if (!(f->title = ml_strndup(msg, titlelen)))
-			return oom(err);
-		f->author = gitsource_noreply_login(git_commit_author(c)->email);
+	*is_pr = 0;
+	if (gitsource_parse_message(&m, git_commit_message(c)) < 0)
+		return oom(err);
+	*is_pr = m.number > 0;
+	if (!*is_pr) {
+		rc = 0;
+		goto done;
+	}
+	f->number = m.number;
+	f->title = m.title;
+	m.title = NULL;
+	if (m.merge) {
+		if (merge_author(w, c, m.from, m.fromlen, f, err) < 0)
+			goto done;
 	} else {
-		*is_pr = 0;
-		return 0;
+		f->author = gitsource_noreply_login(git_commit_author(c)->email);
 	}
 	f->bot |= pr_login_is_bot(f->author);
-	if (scan_coauthors(f, msg) < 0)
-		return oom(err);
-	return 0;
+	for (size_t i = 0; i < m.coauthors.n; i++)
+		if (add_coauthor(&f->coauthors, f->author, m.coauthors.v[i]) < 0) {
+			oom(err);
+			goto done;
+		}
+	rc = 0;
+done:
+	gitsource_message_release(&m);
+	return rc;
 }
 
 static int read_commit(struct walk *w, git_commit *c, struct ml_error *err)
