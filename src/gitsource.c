@@ -310,11 +310,14 @@ static int scan_coauthors(struct ml_strv *v, const char *author, const char *msg
 
 int gitsource_parse_message(struct ml_git_message *m, const char *msg)
 {
-	size_t n = line_len(msg), titlelen;
+	size_t n = line_len(msg), titlelen, fromlen;
+	const char *from;
 
 	memset(m, 0, sizeof *m);
-	if (parse_merge_subject(msg, n, &m->number, &m->from, &m->fromlen)) {
+	if (parse_merge_subject(msg, n, &m->number, &from, &fromlen)) {
 		m->merge = 1;
+		m->from = from;
+		m->fromlen = fromlen;
 		m->title = merge_title(msg);
 		if (!m->title && !(m->title = ml_strndup(msg, n))) /* no body: keep the subject */
 			goto oom;

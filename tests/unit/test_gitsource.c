@@ -723,6 +723,11 @@ static void message_parser(void)
 		CHECK_STR(m.coauthors.v[0], "al");
 	gitsource_message_release(&m);
 
+	/* a merge subject with #0 that ends like a squash: a squash, with no "from" */
+	CHECK(gitsource_parse_message(&m, "Merge pull request #0 from a/b (#5)") == 0);
+	CHECK(m.number == 5 && m.merge == 0 && m.from == NULL && m.fromlen == 0);
+	gitsource_message_release(&m);
+
 	/* not PR commits: the number stays 0 and nothing is owned */
 	static const char *const no[] = { "", "Fix (#0)", "(#5)", "Merge pull request #0 from a/b",
 					  "Merge pull request #x from a/b", "Title (#1234567890)",
