@@ -5,5 +5,5 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-	build-essential cmake pkg-config git python3 valgrind \
+	build-essential cmake pkg-config git python3 valgrind clang libclang-rt-14-dev llvm \
 	libcurl4-openssl-dev libjansson-dev libgit2-dev >/dev/null

@@ -25,7 +25,7 @@ while getopts t:j: opt; do
 done
 shift $((OPTIND - 1))
 names=${*:-config pulls search link markdown gitmsg range}
-out=build-fuzz
+out=${FUZZ_BUILD_DIR:-build-fuzz} # another directory keeps a long run apart
 
 if ! command -v clang >/dev/null 2>&1; then
 	echo "error: clang not found; install it with sh tools/deps.sh" >&2
