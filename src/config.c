@@ -7,6 +7,7 @@
  */
 #include "mergeletter/config.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <regex.h>
 #include <stdio.h>
@@ -269,6 +270,113 @@ static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s
 	return 0;
 }
 
+#define PATTERN_MAX_LEN 256     /* bytes of one title pattern */
+#define PATTERN_MAX_WEIGHT 1000 /* its size with every repetition expanded */
+
+/* How big regcomp() makes a pattern, roughly: atoms count 1, a group the
+ * sum of its contents, and a repetition multiplies what it repeats (by 2
+ * for * + ?, by the bound for {m,n}), which is how glibc expands them.
+ * Past PATTERN_MAX_WEIGHT the count stops there: "a+++++++++++++++++++"
+ * would take gigabytes. The text is at most PATTERN_MAX_LEN bytes. */
+static long pattern_weight(const char *p)
+{
+	long sum[PATTERN_MAX_LEN + 2] = { 0 }, last[PATTERN_MAX_LEN + 2] = { 0 };
+	int depth = 0;
+
+	for (; *p; p++) {
+		long w = 1, times = 0, hi;
+
+		switch (*p) {
+		case '(':
+			depth++;
+			sum[depth] = last[depth] = 0;
+			continue;
+		case ')':
+			if (depth > 0) /* else a literal ")" */
+				w = sum[depth--];
+			break;
+		case '*':
+		case '+':
+		case '?':
+			times = 2;
+			break;
+		case '{': /* {m}, {m,} (m + 1) or {m,n}; anything else is left to regcomp */
+			if (!isdigit((unsigned char)p[1]))
+				break;
+			for (p++; isdigit((unsigned char)*p); p++)
+				times = times < PATTERN_MAX_WEIGHT ? times * 10 + (*p - '0') : times;
+			if (*p == ',') {
+				hi = isdigit((unsigned char)*++p) ? 0 : times + 1;
+				for (; isdigit((unsigned char)*p); p++)
+					hi = hi < PATTERN_MAX_WEIGHT ? hi * 10 + (*p - '0') : hi;
+				times = hi > times ? hi : times;
+			}
+			times = times > 1 ? times : 1;
+			if (*p != '}')
+				p--;
+			break;
+		case '\\':
+			if (p[1])
+				p++;
+			break;
+		case '[': /* one atom: "[]x]", "[^]x]", "[[:alpha:]]" */
+			p += p[1] == '^' ? 2 : 1;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']') {
+				if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+					const char *end = strchr(p + 2, p[1]);
+
+					p = end && end[1] == ']' ? end + 1 : p;
+				}
+				p++;
+			}
+			if (!*p)
+				p--;
+			break;
+		default:
+			break;
+		}
+		if (times) { /* the last atom, repeated */
+			w = last[depth] * times;
+			sum[depth] -= last[depth];
+		}
+		last[depth] = w > PATTERN_MAX_WEIGHT ? PATTERN_MAX_WEIGHT + 1 : w;
+		sum[depth] += last[depth];
+		if (sum[depth] > PATTERN_MAX_WEIGHT)
+			return PATTERN_MAX_WEIGHT + 1;
+	}
+	return sum[0];
+}
+
+/* Compile each title pattern once to check it, within the bounds. */
+static int check_patterns(struct loader *ld, const struct ml_strv *patterns)
+{
+	for (size_t i = 0; i < patterns->n; i++) {
+		const char *pat = patterns->v[i];
+		struct ml_buf m = ML_BUF_INIT;
+		regex_t re;
+
+		if (strlen(pat) > PATTERN_MAX_LEN)
+			buf_printf(&m, "title pattern \"%.40s...\" is longer than %d characters; shorten it",
+				   pat, PATTERN_MAX_LEN);
+		else if (pattern_weight(pat) > PATTERN_MAX_WEIGHT)
+			buf_printf(&m, "title pattern \"%s\" repeats too much (more than %d atoms once its repetitions are expanded); simplify it",
+				   pat, PATTERN_MAX_WEIGHT);
+		else if (regcomp(&re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
+			buf_printf(&m, "invalid title pattern \"%s\"; write a POSIX extended regular expression",
+				   pat);
+		else {
+			regfree(&re);
+			continue;
+		}
+		fail_at(ld, "title_patterns", m.data, "invalid title pattern");
+		buf_release(&m);
+		return -1;
+	}
+	return 0;
+}
+
 static int load_bumps(struct loader *ld, json_t *obj, struct ml_config *cfg)
 {
 	static const char *const known[] = { "mode", "title_patterns", "labels", "authors", NULL };
@@ -294,21 +402,8 @@ static int load_bumps(struct loader *ld, json_t *obj, struct ml_config *cfg)
 	    get_strv(ld, obj, "labels", &cfg->bumps.labels) < 0 ||
 	    get_strv(ld, obj, "authors", &cfg->bumps.authors) < 0)
 		goto done;
-	for (size_t i = 0; i < cfg->bumps.title_patterns.n; i++) {
-		regex_t re;
-		const char *pat = cfg->bumps.title_patterns.v[i];
-
-		if (regcomp(&re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
-			struct ml_buf m = ML_BUF_INIT;
-
-			buf_printf(&m, "invalid title pattern \"%s\"; write a POSIX extended regular expression",
-				   pat);
-			fail_at(ld, "title_patterns", m.data, NULL);
-			buf_release(&m);
-			goto done;
-		}
-		regfree(&re);
-	}
+	if (check_patterns(ld, &cfg->bumps.title_patterns) < 0)
+		goto done;
 	rc = 0;
 done:
 	free(mode);

@@ -85,6 +85,46 @@ static void errors(void)
 	expect_error("{\"a\": 1, \"a\": 2}", "c.json:1:");
 }
 
+/* Title patterns that would make regcomp() take gigabytes are refused,
+ * naming the line and the limit; reasonable ones still compile. */
+static void pattern_bounds(void)
+{
+	static const char *const bad[] = {
+		"a++++++++++++++++++++", "^ai+++++++++++++++++++++++++++++++++++++++++++ce",
+		"(a{1,100}){1,100}", "((((((((((x*)*)*)*)*)*)*)*)*)*)*", "a{1001}", "a{1000,}",
+	};
+	static const char *const good[] = {
+		"^(build|chore)\\\\(deps\\\\): bump .* from .* to .*$", "[[:alpha:]]{1,40}[]x]+",
+		"v?[0-9]+(\\\\.[0-9]+){0,3}", "a{1000}", "(((a)))", "[(]{2}",
+	};
+	char text[1024];
+
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		snprintf(text, sizeof text,
+			 "{\"sections\": [{\"heading\": \"H\"}],\n\"dependency_bumps\": {\n\"title_patterns\": [\"%s\"]}}",
+			 bad[i]);
+		expect_error(text, "c.json:3: title pattern");
+		expect_error(text, "more than 1000 atoms");
+	}
+	snprintf(text, sizeof text,
+		 "{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"%0300d\"]}}",
+		 0);
+	expect_error(text, "longer than 256 characters");
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		struct ml_error err = ML_ERROR_INIT;
+		struct ml_config cfg;
+
+		snprintf(text, sizeof text,
+			 "{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"%s\"]}}",
+			 good[i]);
+		CHECK(parse(&cfg, text, &err) == 0);
+		if (err.msg)
+			fprintf(stderr, "  %s\n", err.msg);
+		config_release(&cfg);
+		error_clear(&err);
+	}
+}
+
 static void shipped_config(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
@@ -105,6 +145,7 @@ int main(void)
 {
 	RUN(good);
 	RUN(errors);
+	RUN(pattern_bounds);
 	RUN(shipped_config);
 	return DONE();
 }
