@@ -272,28 +272,35 @@ static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s
 
 #define PATTERN_MAX_LEN 256     /* bytes of one title pattern */
 #define PATTERN_MAX_WEIGHT 1000 /* its size with every repetition expanded */
+#define PATTERN_MAX_NESTING 3   /* repetitions of repetitions, "((a*)+){2}" */
 
-/* How big regcomp() makes a pattern, roughly: atoms count 1, a group the
- * sum of its contents, and a repetition multiplies what it repeats (by 2
- * for * + ?, by the bound for {m,n}), which is how glibc expands them.
- * Past PATTERN_MAX_WEIGHT the count stops there: "a+++++++++++++++++++"
- * would take gigabytes. The text is at most PATTERN_MAX_LEN bytes. */
-static long pattern_weight(const char *p)
+/* 1 when regcomp() could take long or much memory for the pattern (at
+ * most PATTERN_MAX_LEN bytes). Roughly how glibc builds it: atoms weigh 1,
+ * a group the sum of its contents, and a repetition multiplies what it
+ * repeats (by 2 for * + ?, by the bound for {m,n}): "a+++++++++++++++++++"
+ * weighs 2^20 and takes gigabytes. Apart from the size, repetitions nested
+ * in repetitions cost time exponential in their depth ("^x*+++++e": 7 s). */
+static int pattern_too_big(const char *p)
 {
 	long sum[PATTERN_MAX_LEN + 2] = { 0 }, last[PATTERN_MAX_LEN + 2] = { 0 };
+	int hmax[PATTERN_MAX_LEN + 2] = { 0 }, hlast[PATTERN_MAX_LEN + 2] = { 0 };
 	int depth = 0;
 
 	for (; *p; p++) {
 		long w = 1, times = 0, hi;
+		int h = 0; /* repetitions nested in this atom */
 
 		switch (*p) {
 		case '(':
 			depth++;
 			sum[depth] = last[depth] = 0;
+			hmax[depth] = hlast[depth] = 0;
 			continue;
 		case ')':
-			if (depth > 0) /* else a literal ")" */
-				w = sum[depth--];
+			if (depth > 0) { /* else a literal ")" */
+				w = sum[depth];
+				h = hmax[depth--];
+			}
 			break;
 		case '*':
 		case '+':
@@ -339,14 +346,17 @@ static long pattern_weight(const char *p)
 		}
 		if (times) { /* the last atom, repeated */
 			w = last[depth] * times;
+			h = hlast[depth] + 1;
 			sum[depth] -= last[depth];
 		}
 		last[depth] = w > PATTERN_MAX_WEIGHT ? PATTERN_MAX_WEIGHT + 1 : w;
 		sum[depth] += last[depth];
-		if (sum[depth] > PATTERN_MAX_WEIGHT)
-			return PATTERN_MAX_WEIGHT + 1;
+		hlast[depth] = h;
+		hmax[depth] = h > hmax[depth] ? h : hmax[depth];
+		if (sum[depth] > PATTERN_MAX_WEIGHT || h > PATTERN_MAX_NESTING)
+			return 1;
 	}
-	return sum[0];
+	return 0;
 }
 
 /* Compile each title pattern once to check it, within the bounds. */
@@ -360,9 +370,9 @@ static int check_patterns(struct loader *ld, const struct ml_strv *patterns)
 		if (strlen(pat) > PATTERN_MAX_LEN)
 			buf_printf(&m, "title pattern \"%.40s...\" is longer than %d characters; shorten it",
 				   pat, PATTERN_MAX_LEN);
-		else if (pattern_weight(pat) > PATTERN_MAX_WEIGHT)
-			buf_printf(&m, "title pattern \"%s\" repeats too much (more than %d atoms once its repetitions are expanded); simplify it",
-				   pat, PATTERN_MAX_WEIGHT);
+		else if (pattern_too_big(pat))
+			buf_printf(&m, "title pattern \"%s\" repeats too much (limits: %d atoms with its repetitions expanded, repetitions nested %d deep); simplify it",
+				   pat, PATTERN_MAX_WEIGHT, PATTERN_MAX_NESTING);
 		else if (regcomp(&re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
 			buf_printf(&m, "invalid title pattern \"%s\"; write a POSIX extended regular expression",
 				   pat);

@@ -92,10 +92,11 @@ static void pattern_bounds(void)
 	static const char *const bad[] = {
 		"a++++++++++++++++++++", "^ai+++++++++++++++++++++++++++++++++++++++++++ce",
 		"(a{1,100}){1,100}", "((((((((((x*)*)*)*)*)*)*)*)*)*)*", "a{1001}", "a{1000,}",
+		"^x*+++++e", "^)*++++++e)os_2+++++++t]", "((((^x*)+)+)+)",
 	};
 	static const char *const good[] = {
 		"^(build|chore)\\\\(deps\\\\): bump .* from .* to .*$", "[[:alpha:]]{1,40}[]x]+",
-		"v?[0-9]+(\\\\.[0-9]+){0,3}", "a{1000}", "(((a)))", "[(]{2}",
+		"v?[0-9]+(\\\\.[0-9]+){0,3}", "a{1000}", "(((a)))", "[(]{2}", "^((x*)+)?e",
 	};
 	char text[1024];
 
@@ -104,7 +105,7 @@ static void pattern_bounds(void)
 			 "{\"sections\": [{\"heading\": \"H\"}],\n\"dependency_bumps\": {\n\"title_patterns\": [\"%s\"]}}",
 			 bad[i]);
 		expect_error(text, "c.json:3: title pattern");
-		expect_error(text, "more than 1000 atoms");
+		expect_error(text, "repeats too much (limits: 1000 atoms");
 	}
 	snprintf(text, sizeof text,
 		 "{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"%0300d\"]}}",
