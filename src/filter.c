@@ -49,6 +49,7 @@ struct ml_filter {
 #define PATTERN_MAX_LEN 200
 #define PATTERN_MAX_REPEATS 20
 #define PATTERN_MAX_SIZE 1000 /* steps (atoms) after expanding every repetition */
+#define PATTERN_MAX_NESTING 3 /* repetitions of repetitions: "((a*)+){2}", "x*++" */
 
 /* The factor by which a repetition operator at p multiplies its operand,
  * and in *len its length; 0 when p holds none (a "{" that is no bound is
@@ -105,12 +106,15 @@ static const char *bracket_end(const char *p)
 /* NULL when pat is within the bounds, else why not. */
 static const char *pattern_check(const char *pat)
 {
-	size_t size[PATTERN_MAX_LEN + 2], last[PATTERN_MAX_LEN + 2]; /* per open group */
+	/* per open group: its size, its last atom's, how deeply repetitions nest
+	 * in its last atom and in the whole group */
+	size_t size[PATTERN_MAX_LEN + 2], last[PATTERN_MAX_LEN + 2];
+	size_t nest_last[PATTERN_MAX_LEN + 2], nest[PATTERN_MAX_LEN + 2];
 	size_t depth = 0, repeats = 0;
 
 	if (strlen(pat) > PATTERN_MAX_LEN)
 		return "longer than 200 characters; shorten it";
-	size[0] = last[0] = 0;
+	size[0] = last[0] = nest_last[0] = nest[0] = 0;
 	for (const char *p = pat; *p;) {
 		size_t factor, len, atom = 1;
 
@@ -120,20 +124,29 @@ static const char *pattern_check(const char *pat)
 			atom = last[depth] * factor; /* both at most the bound: no overflow */
 			size[depth] += atom - last[depth];
 			last[depth] = atom;
+			if (++nest_last[depth] > PATTERN_MAX_NESTING)
+				return "repetitions nested more than 3 deep (x*++, ((a+)*)+): regcomp() takes seconds; simplify it";
+			if (nest_last[depth] > nest[depth])
+				nest[depth] = nest_last[depth];
 			p += len;
 		} else if (*p == '(') {
 			depth++;
-			size[depth] = last[depth] = 0;
+			size[depth] = last[depth] = nest_last[depth] = nest[depth] = 0;
 			p++;
 			continue;
 		} else if (*p == ')' && depth > 0) {
+			size_t inner = nest[depth];
+
 			atom = size[depth] ? size[depth] : 1;
 			depth--;
 			size[depth] += atom;
 			last[depth] = atom;
+			nest_last[depth] = inner;
+			if (inner > nest[depth])
+				nest[depth] = inner;
 			p++;
 		} else if (*p == '|') {
-			last[depth] = 0;
+			last[depth] = nest_last[depth] = 0;
 			p++;
 			continue;
 		} else {
@@ -143,6 +156,7 @@ static const char *pattern_check(const char *pat)
 				p = bracket_end(p) ? bracket_end(p) : p + strlen(p) - 1;
 			size[depth] += 1;
 			last[depth] = 1;
+			nest_last[depth] = 0;
 			p++;
 		}
 		if (size[depth] > PATTERN_MAX_SIZE || last[depth] > PATTERN_MAX_SIZE)

@@ -180,7 +180,7 @@ static char *author_login(struct walk *w, const char *name, const char *email, i
 {
 	char *login = gitsource_noreply_login(email);
 
-	if (!login && gitlogins_resolve(w->logins, name, email, &login) < 0)
+	if (!login && w && gitlogins_resolve(w->logins, name, email, &login) < 0)
 		*oom_out = 1;
 	return login;
 }
@@ -264,20 +264,22 @@ static char *merge_title(const char *msg)
 	return NULL;
 }
 
-static int add_coauthor(struct walk *w, struct pr_facts *f, const char *name, const char *email)
+/* Add the login of name <email> to v unless it is the author's or there
+ * already; w NULL: only what the address itself says (noreply). */
+static int add_coauthor(struct walk *w, struct ml_strv *v, const char *author, const char *name,
+			const char *email)
 {
 	int failed = 0, rc = 0;
 	char *login = author_login(w, name, email, &failed);
 
-	if (login && !(f->author && ml_strcaseeq(f->author, login)) &&
-	    !strv_contains_case(&f->coauthors, login))
-		rc = strv_push(&f->coauthors, login);
+	if (login && !(author && ml_strcaseeq(author, login)) && !strv_contains_case(v, login))
+		rc = strv_push(v, login);
 	free(login);
 	return failed ? -1 : rc;
 }
 
 /* Every "Co-authored-by: Name <email>" line whose address names a login. */
-static int scan_coauthors(struct walk *w, struct pr_facts *f, const char *msg)
+static int scan_coauthors(struct walk *w, struct ml_strv *v, const char *author, const char *msg)
 {
 	static const char key[] = "co-authored-by:";
 
@@ -299,13 +301,56 @@ static int scan_coauthors(struct walk *w, struct pr_facts *f, const char *msg)
 			name_end--;
 		if ((email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))) &&
 		    (who = ml_strndup(name, (size_t)(name_end - name))))
-			rc = add_coauthor(w, f, who, email);
+			rc = add_coauthor(w, v, author, who, email);
 		free(email);
 		free(who);
 		if (rc < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The subject of a PR commit: its number and title, and for a merge
+ * commit the "LOGIN/BRANCH" it names (borrowed from msg). 1 for a PR
+ * commit, 0 for another, -1 when out of memory. */
+static int parse_subject(const char *msg, struct ml_git_message *m)
+{
+	size_t n = line_len(msg), titlelen;
+
+	if (gitsource_merge_subject(msg, n, &m->number, &m->from, &m->fromlen)) {
+		m->merge = 1;
+		m->title = merge_title(msg);
+		if (!m->title && !(m->title = ml_strndup(msg, n))) /* no body: keep the subject */
+			return -1;
+		return 1;
+	}
+	m->from = NULL;
+	m->fromlen = 0;
+	if (!parse_squash_subject(msg, n, &m->number, &titlelen)) {
+		m->number = 0;
+		return 0;
+	}
+	return (m->title = ml_strndup(msg, titlelen)) ? 1 : -1;
+}
+
+int gitsource_parse_message(struct ml_git_message *m, const char *msg)
+{
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	rc = parse_subject(msg, m);
+	if (rc > 0 && scan_coauthors(NULL, &m->coauthors, NULL, msg) < 0)
+		rc = -1;
+	if (rc < 0)
+		gitsource_message_release(m);
+	return rc < 0 ? -1 : 0;
+}
+
+void gitsource_message_release(struct ml_git_message *m)
+{
+	free(m->title);
+	strv_release(&m->coauthors);
+	memset(m, 0, sizeof *m);
 }
 
 /* The author of a merge commit's PR: LOGIN of "from LOGIN/BRANCH", unless
@@ -344,7 +389,7 @@ static int merge_author(struct walk *w, git_commit *c, const char *from, size_t 
 			goto done;
 		}
 	}
-	if (scan_coauthors(w, f, git_commit_message(tip)) < 0) {
+	if (scan_coauthors(w, &f->coauthors, f->author, git_commit_message(tip)) < 0) {
 		oom(err);
 		goto done;
 	}
@@ -402,31 +447,27 @@ static int message_utf8(git_commit *c, char **out)
 static int parse_facts(struct walk *w, git_commit *c, const char *msg, struct pr_facts *f,
 		       int *is_pr, struct ml_error *err)
 {
-	const char *from;
-	size_t n = line_len(msg), fromlen, titlelen;
+	struct ml_git_message m = { 0 };
+	int rc = parse_subject(msg, &m);
 
-	*is_pr = 1;
-	if (gitsource_merge_subject(msg, n, &f->number, &from, &fromlen)) {
-		f->title = merge_title(msg);
-		if (!f->title && !(f->title = ml_strndup(msg, n))) /* no body: keep the subject */
-			return oom(err);
-		if (merge_author(w, c, from, fromlen, f, err) < 0)
+	*is_pr = rc > 0;
+	if (rc <= 0)
+		return rc < 0 ? oom(err) : 0;
+	f->number = m.number;
+	f->title = m.title;
+	if (m.merge) {
+		if (merge_author(w, c, m.from, m.fromlen, f, err) < 0)
 			return -1;
-	} else if (parse_squash_subject(msg, n, &f->number, &titlelen)) {
+	} else {
 		int failed = 0;
 
-		if (!(f->title = ml_strndup(msg, titlelen)))
-			return oom(err);
 		f->author = author_login(w, git_commit_author(c)->name, git_commit_author(c)->email,
 					 &failed);
 		if (failed)
 			return oom(err);
-	} else {
-		*is_pr = 0;
-		return 0;
 	}
 	f->bot |= pr_login_is_bot(f->author);
-	if (scan_coauthors(w, f, msg) < 0)
+	if (scan_coauthors(w, &f->coauthors, f->author, msg) < 0)
 		return oom(err);
 	return 0;
 }

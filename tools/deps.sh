@@ -6,4 +6,5 @@ SUDO=""
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config git python3 valgrind man-db groff-base \
+	clang libclang-rt-14-dev llvm clang-format \
 	libcurl4-openssl-dev libjansson-dev libgit2-dev libxml2-dev >/dev/null

@@ -152,6 +152,8 @@ static void pattern_bounds(void)
 		expect_error(text.data, "c.json:3: title pattern");
 	}
 	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"a++++++++++++\"]}}",
+		     "nested more than 3 deep");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"(a{40}){30}\"]}}",
 		     "expand it past 1000 steps");
 	buf_reset(&text);
 	buf_puts(&text, "{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"");

@@ -119,8 +119,14 @@ static void pattern_bounds(void)
 	CHECK(compiles("((a{1,10}){1,10}){1,10}", NULL)); /* 1000: the bound itself */
 	CHECK(compiles("(a|b{2,}){3}", NULL));
 	CHECK(compiles("a{,5}", NULL) || compiles("a{,5}", "not a valid")); /* a literal '{' either way */
-	CHECK(compiles("a++++++++++++++++++++", "past 1000 steps"));
-	CHECK(compiles("a++++++++++", "past 1000 steps"));
+	CHECK(compiles("a++++++++++++++++++++", "nested more than 3 deep"));
+	/* found by the config fuzzer: small, but nested repetitions take regcomp seconds */
+	CHECK(!compiles("^x*+++++e", NULL));
+	CHECK(!compiles("^)*++++++e)os_2+++++++t]", NULL));
+	CHECK(!compiles("((((^x*)+)+)+)", NULL));
+	CHECK(!compiles("((((((((((x*)*)*)*)*)*)*)*)*)*)*", NULL));
+	CHECK(!compiles("^ai+++++++++++++++++++++++++++++++++++++++++++ce", NULL));
+	CHECK(compiles("a++++++++++", "nested more than 3 deep"));
 	CHECK(compiles("(a{1,100}){1,100}", "past 1000 steps"));
 	CHECK(compiles("((a{1,10}){1,10}){1,11}", "past 1000 steps"));
 	CHECK(compiles("a{1001}", "past 1000 steps"));

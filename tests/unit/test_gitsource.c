@@ -1017,6 +1017,49 @@ static void urls_and_addresses(void)
 	CHECK(gitsource_noreply_login(NULL) == NULL);
 }
 
+/* The message parser alone: the kinds of subject, titles, co-authors. */
+static void message_parser(void)
+{
+	struct ml_git_message m;
+
+	CHECK(gitsource_parse_message(&m, "Merge pull request #906 from octo/fix-x\n\n  Fix x  \r\n") == 0);
+	CHECK(m.number == 906 && m.merge == 1);
+	CHECK_STR(m.title, "Fix x");
+	CHECK(m.from && m.fromlen == 10 && strncmp(m.from, "octo/fix-x", 10) == 0);
+	gitsource_message_release(&m);
+	CHECK(m.title == NULL && m.number == 0);
+
+	CHECK(gitsource_parse_message(&m, "Merge pull request #7 from a/b") == 0);
+	CHECK(m.number == 7);
+	CHECK_STR(m.title, "Merge pull request #7 from a/b"); /* no body: the subject */
+	gitsource_message_release(&m);
+
+	CHECK(gitsource_parse_message(&m, "Add y (#12)\n\nCo-authored-by: A <1+al@users.noreply.github.com>\n"
+					  "co-authored-by: B <AL@users.noreply.github.com>\n"
+					  "Co-authored-by: C <c@example.com>\n") == 0);
+	CHECK(m.number == 12 && m.merge == 0 && m.from == NULL);
+	CHECK_STR(m.title, "Add y");
+	CHECK(m.coauthors.n == 1);
+	if (m.coauthors.n == 1)
+		CHECK_STR(m.coauthors.v[0], "al");
+	gitsource_message_release(&m);
+
+	/* a merge subject with #0 that ends like a squash: a squash, with no "from" */
+	CHECK(gitsource_parse_message(&m, "Merge pull request #0 from a/b (#5)") == 0);
+	CHECK(m.number == 5 && m.merge == 0 && m.from == NULL && m.fromlen == 0);
+	gitsource_message_release(&m);
+
+	/* not PR commits: the number stays 0 and nothing is owned */
+	static const char *const no[] = { "", "Fix (#0)", "(#5)", "Merge pull request #0 from a/b",
+					  "Merge pull request #x from a/b", "Title (#1234567890)",
+					  "Merge branch 'main'" };
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+		CHECK(gitsource_parse_message(&m, no[i]) == 0);
+		CHECK(m.number == 0 && m.title == NULL && m.coauthors.n == 0);
+		gitsource_message_release(&m);
+	}
+}
+
 int main(void)
 {
 	git_libgit2_init();
@@ -1037,6 +1080,7 @@ int main(void)
 	RUN(urls_and_addresses);
 	RUN(ref_ranges);
 	RUN(logins_offline);
+	RUN(message_parser);
 	git_libgit2_shutdown();
 	return DONE();
 }
