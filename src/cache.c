@@ -6,6 +6,7 @@
  *   status 200
  *   etag W/"..."      (line absent when none)
  *   link <...>; rel="next"  (line absent when none)
+ *   modified DATE     (Last-Modified; line absent when none)
  *   kind body|records
  *   length N          (of the data: deflated with zlib)
  *   raw M             (of the data once inflated)
@@ -40,7 +41,6 @@
 
 struct ml_cache {
 	char *dir;
-	char token_hash[ML_SHA256_HEX_LEN + 1];
 	struct ml_progress *progress;
 	unsigned long long max_bytes; /* 0: unbounded */
 	int noted_old;		      /* the note on format-1 entries was given */
@@ -83,8 +83,8 @@ static char *default_dir(void)
 	return buf_detach(&b);
 }
 
-int cache_open(struct ml_cache **out, const char *dir, const char *token,
-	       struct ml_progress *progress, struct ml_error *err)
+int cache_open(struct ml_cache **out, const char *dir, struct ml_progress *progress,
+	       struct ml_error *err)
 {
 	struct ml_cache *c = calloc(1, sizeof *c);
 	int rc = -1;
@@ -104,10 +104,6 @@ int cache_open(struct ml_cache **out, const char *dir, const char *token,
 			  c->dir, strerror(errno));
 		goto done;
 	}
-	if (token)
-		sha256_hex(token, strlen(token), c->token_hash);
-	else
-		strcpy(c->token_hash, "-");
 	*out = c;
 	c = NULL;
 	rc = 0;
@@ -126,7 +122,7 @@ static char *entry_path(const struct ml_cache *c, const char *url, const char *a
 	struct ml_buf key = ML_BUF_INIT, path = ML_BUF_INIT;
 	char hex[ML_SHA256_HEX_LEN + 1];
 
-	if (buf_printf(&key, "%s\n%s\n%s", url, accept ? accept : "", c->token_hash) < 0)
+	if (buf_printf(&key, "%s\n%s", url, accept ? accept : "") < 0)
 		return NULL;
 	sha256_hex(key.data, key.len, hex);
 	buf_release(&key);
@@ -141,6 +137,7 @@ void cache_entry_release(struct ml_cache_entry *e)
 		return;
 	free(e->etag);
 	free(e->link);
+	free(e->modified);
 	free(e->body);
 	*e = (struct ml_cache_entry)ML_CACHE_ENTRY_INIT;
 }
@@ -219,6 +216,7 @@ static int entry_parse(const char *data, size_t len, const char *url, struct ml_
 	v = NULL;
 	e->etag = take_line(&p, end, "etag");
 	e->link = take_line(&p, end, "link");
+	e->modified = take_line(&p, end, "modified");
 	if (!*old) {
 		if (!(kind = take_line(&p, end, "kind")) ||
 		    (strcmp(kind, "body") != 0 && strcmp(kind, "records") != 0))
@@ -325,6 +323,7 @@ int cache_put(struct ml_cache *c, const char *url, const char *accept,
 	if (!(path = entry_path(c, url, accept)) || buf_puts(&entry, MAGIC) < 0 ||
 	    put_line(&entry, "url", url) < 0 || buf_printf(&entry, "status %ld\n", e->status) < 0 ||
 	    put_line(&entry, "etag", e->etag) < 0 || put_line(&entry, "link", e->link) < 0 ||
+	    put_line(&entry, "modified", e->modified) < 0 ||
 	    buf_printf(&entry, "kind %s\nlength %lu\nraw %zu\nsha256 %s\n\n",
 		       e->records ? "records" : "body", (unsigned long)zlen, e->len, hex) < 0 ||
 	    buf_add(&entry, z, zlen) < 0) {

@@ -156,11 +156,6 @@ void commit_graph_free(struct ml_commit_graph *g)
 	free(g);
 }
 
-uint32_t commit_graph_count(const struct ml_commit_graph *g)
-{
-	return g->n;
-}
-
 int commit_graph_find(const struct ml_commit_graph *g, const unsigned char id[ML_CG_OID_LEN],
 		      uint32_t *pos)
 {

@@ -47,7 +47,9 @@ struct fetch {
 	struct ml_github *gh;
 	struct ml_draft *d;
 	struct target **targets;
-	size_t ntargets;
+	size_t ntargets, cap;
+	struct ml_strmap by_repo;    /* target by name (case-insensitive) */
+	struct ml_strmap configured; /* every configured draft repository by name */
 	struct org *orgs;
 	size_t norgs;
 	struct ml_strv scopes;
@@ -56,14 +58,12 @@ struct fetch {
 	size_t done;
 	enum ml_via via;             /* the strategy of the run (the planner's or --via) */
 	struct ml_planner planner;
+	size_t fetched, failed;      /* repositories (and org listings) */
 };
 
 static struct target *target_find(struct fetch *f, const char *repo)
 {
-	for (size_t i = 0; i < f->ntargets; i++)
-		if (ml_strcaseeq(f->targets[i]->repo, repo))
-			return f->targets[i];
-	return NULL;
+	return strmap_get(&f->by_repo, repo);
 }
 
 static int same_owner(const char *repo, const char *org)
@@ -75,14 +75,23 @@ static int same_owner(const char *repo, const char *org)
 
 static struct target *target_add(struct fetch *f, const char *repo, struct ml_error *err)
 {
-	struct target **v = realloc(f->targets, (f->ntargets + 1) * sizeof *v), *t;
+	struct target *t;
 
-	if (!v) {
-		error_set(err, ML_EXIT_FAILURE, "out of memory");
-		return NULL;
+	if (f->ntargets == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 64;
+		struct target **v = realloc(f->targets, cap * sizeof *v);
+
+		if (!v) {
+			error_set(err, ML_EXIT_FAILURE, "out of memory");
+			return NULL;
+		}
+		f->targets = v;
+		f->cap = cap;
 	}
-	f->targets = v;
-	if (!(t = calloc(1, sizeof *t)) || !(t->repo = ml_strdup(repo))) {
+	if (!(t = calloc(1, sizeof *t)) || !(t->repo = ml_strdup(repo)) ||
+	    strmap_put(&f->by_repo, t->repo, t) < 0) {
+		if (t)
+			free(t->repo);
 		free(t);
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		return NULL;
@@ -123,7 +132,7 @@ static int org_found(void *ud, const struct ml_org_repo *r, struct ml_error *err
 	struct target *t = target_find(f, r->repo);
 
 	if (!t) {
-		if (draft_find_repo(f->d, r->repo))
+		if (strmap_get(&f->configured, r->repo))
 			return 0; /* configured with a local clone */
 		if (!(t = target_add(f, r->repo, err)))
 			return -1;
@@ -136,10 +145,13 @@ static int org_found(void *ud, const struct ml_org_repo *r, struct ml_error *err
 	return 0;
 }
 
-/* Search could not answer a scope completely: list its pulls instead. */
-static int scope_incomplete(void *ud, const char *scope, struct ml_error *err)
+/* Search could not answer a scope: list its pulls instead (past the
+ * run's deadline, the engine fails those requests at once). */
+static int scope_fallback(void *ud, const char *scope, const char *why, struct ml_error *err)
 {
 	struct fetch *f = ud;
+
+	(void)why; /* the search warned; a failing listing says its own why */
 
 	if (strncmp(scope, "repo:", 5) == 0) {
 		struct target *t = target_find(f, scope + 5);
@@ -174,6 +186,9 @@ static int plan(struct fetch *f, struct ml_error *err)
 		for (size_t j = 0; j < s->nrepos; j++) {
 			struct target *t;
 
+			if (s->repos[j].info.repo &&
+			    strmap_put(&f->configured, s->repos[j].info.repo, &s->repos[j]) < 0)
+				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			if (s->repos[j].info.git || s->repos[j].fetched ||
 			    target_find(f, s->repos[j].info.repo))
 				continue;
@@ -316,7 +331,7 @@ static int start(struct fetch *f, struct ml_error *err)
 	f->sf.nscopes = f->scopes.n;
 	f->sf.range = &f->d->range;
 	f->sf.out = &f->found;
-	f->sf.incomplete = scope_incomplete;
+	f->sf.fallback = scope_fallback;
 	f->sf.planned = f->gh->via == ML_VIA_DEFAULT ? search_planned : NULL;
 	f->sf.ud = f;
 	return search_fetch_start(&f->sf, err);
@@ -370,8 +385,9 @@ static int hand_over(struct fetch *f, struct ml_error *err)
 			struct target *t = f->targets[i];
 			struct ml_draft_repo *r = t->draft;
 			struct ml_repo_cfg rc;
+			const char *failure = t->pf.listing.failure;
 
-			if ((pass == 0) != (r != NULL) || (!r && t->prs.len == 0))
+			if ((pass == 0) != (r != NULL) || (!r && t->prs.len == 0 && !failure))
 				continue;
 			if (!r) {
 				memset(&rc, 0, sizeof rc);
@@ -382,13 +398,56 @@ static int hand_over(struct fetch *f, struct ml_error *err)
 				    (t->description && !(r->description = ml_strdup(t->description))))
 					return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			}
+			if (failure) { /* its section gives way to a note of the failure */
+				f->failed++;
+				if (!(r->failure = ml_strdup(failure)))
+					return error_set(err, ML_EXIT_FAILURE, "out of memory");
+				continue;
+			}
 			if (pr_list_take(&r->prs, &t->prs) < 0)
 				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			pr_list_sort(&r->prs);
 			r->fetched = 1;
+			f->fetched++;
+		}
+	}
+	for (size_t i = 0; i < f->norgs; i++) {
+		const char *failure = f->orgs[i].of.listing.failure;
+		struct ml_draft_section *s = &f->d->sections[f->orgs[i].section];
+
+		if (failure && !s->failure) {
+			f->failed++;
+			if (!(s->failure = ml_strdup(failure)))
+				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 		}
 	}
 	return 0;
+}
+
+/* Every repository failed, and no local clone gives the draft anything:
+ * there is nothing to draft. */
+static int nothing_fetched(struct fetch *f, struct ml_error *err)
+{
+	const char *first = NULL;
+
+	for (size_t i = 0; i < f->d->nsections; i++) {
+		const struct ml_draft_section *s = &f->d->sections[i];
+
+		if (!first)
+			first = s->failure;
+		for (size_t j = 0; j < s->nrepos; j++) {
+			if (s->repos[j].info.git)
+				return 0;
+			if (!first)
+				first = s->repos[j].failure;
+		}
+	}
+	if (f->failed == 0 || f->fetched > 0 || !first)
+		return 0;
+	if (f->failed == 1)
+		return error_set(err, ML_EXIT_NETWORK, "%s", first);
+	return error_set(err, ML_EXIT_NETWORK, "nothing could be fetched: %zu failures, the first: %s",
+			 f->failed, first);
 }
 
 int fetch_run(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
@@ -400,18 +459,23 @@ int fetch_run(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
 	f.gh = gh;
 	f.d = d;
 	if (plan(&f, err) < 0 || start(&f, err) < 0 || http_run(gh->http, err) < 0 ||
-	    distribute(&f, err) < 0 || hand_over(&f, err) < 0)
+	    distribute(&f, err) < 0 || hand_over(&f, err) < 0 || nothing_fetched(&f, err) < 0)
 		goto done;
 	progress_repos(gh->progress, f.ntargets, f.ntargets);
 	rc = 0;
 done:
 	for (size_t i = 0; i < f.ntargets; i++) {
 		pr_list_release(&f.targets[i]->prs);
+		github_pulls_release(&f.targets[i]->pf);
 		free(f.targets[i]->repo);
 		free(f.targets[i]->description);
 		free(f.targets[i]);
 	}
 	free(f.targets);
+	strmap_release(&f.by_repo);
+	strmap_release(&f.configured);
+	for (size_t i = 0; i < f.norgs; i++)
+		orgs_fetch_release(&f.orgs[i].of);
 	free(f.orgs);
 	strv_release(&f.scopes);
 	search_fetch_release(&f.sf);

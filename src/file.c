@@ -41,6 +41,17 @@ done:
 	return rc;
 }
 
+int file_read_optional(const char *path, char **out, size_t *len, struct ml_error *err)
+{
+	struct stat st;
+
+	*out = NULL;
+	*len = 0;
+	if (stat(path, &st) != 0 && errno == ENOENT)
+		return 0;
+	return file_read(path, out, len, err) < 0 ? -1 : 1;
+}
+
 int file_write_atomic(const char *path, const char *data, size_t len, struct ml_error *err)
 {
 	return file_write_atomic_flags(path, data, len, 0, err);

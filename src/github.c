@@ -14,26 +14,20 @@
 #include "mergeletter/buf.h"
 #include "mergeletter/cache.h"
 #include "mergeletter/error.h"
+#include "mergeletter/ghenv.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/records.h"
 #include "mergeletter/str.h"
 
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
 /* The cache of opts->cache_dir (or the default), or none. */
 static int cache_start(struct ml_github *gh, const struct ml_github_opts *opts,
-		       const char *token, struct ml_error *err)
+		       struct ml_error *err)
 {
 	struct ml_error cerr = ML_ERROR_INIT;
 
 	if (opts->no_cache)
 		return 0;
-	if (cache_open(&gh->cache, opts->cache_dir, token, opts->progress, &cerr) == 0) {
+	if (cache_open(&gh->cache, opts->cache_dir, opts->progress, &cerr) == 0) {
 		cache_set_max(gh->cache, (unsigned long long)(opts->cache_max_mb > 0
 								   ? opts->cache_max_mb
 								   : ML_CACHE_DEFAULT_MAX_MB) *
@@ -55,22 +49,24 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	struct ml_http_opts hopts = ML_HTTP_OPTS_INIT;
 
 	memset(gh, 0, sizeof *gh);
-	gh->api_url = opts->api_url ? opts->api_url : env_nonempty("GITHUB_API_URL");
-	if (!gh->api_url)
-		gh->api_url = GITHUB_API_URL;
+	if (!(gh->api_url_owned = ghenv_api_url(opts->api_url)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	gh->api_url = gh->api_url_owned;
 	gh->config_path = opts->config_path;
 	gh->via = opts->via != ML_VIA_DEFAULT ? opts->via : opts->default_via;
 	gh->progress = opts->progress;
 	hopts.user_agent = "mergeletter/" ML_VERSION;
-	hopts.token = env_nonempty("GH_TOKEN");
-	if (!hopts.token)
-		hopts.token = env_nonempty("GITHUB_TOKEN");
+	hopts.token = ghenv_token(NULL);
 	gh->authenticated = hopts.token != NULL;
 	if (!hopts.token && !opts->offline && !opts->quiet)
-		progress_note(opts->progress,
-			      "no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)");
-	if (cache_start(gh, opts, hopts.token, err) < 0)
+		progress_note(opts->progress, "%s",
+			      ghenv_enterprise_host()
+				      ? "no GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN set for GH_HOST; making unauthenticated requests"
+				      : "no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)");
+	if (cache_start(gh, opts, err) < 0) {
+		github_close(gh);
 		return -1;
+	}
 	hopts.max_parallel = opts->jobs > 0 ? opts->jobs : GITHUB_DEFAULT_JOBS;
 	hopts.max_wait = opts->max_wait >= 0 ? opts->max_wait : GITHUB_DEFAULT_MAX_WAIT;
 	hopts.cache = gh->cache;
@@ -79,6 +75,11 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	hopts.search_per_minute = hopts.token ? 30 : 10;
 	hopts.progress = opts->progress;
 	hopts.search_spent_answers = gh->via == ML_VIA_DEFAULT; /* the planner lists pulls */
+	hopts.api_url = gh->api_url; /* the token goes to this origin alone */
+	hopts.run_timeout_s = opts->run_timeout_s;
+	if (opts->stall_s)
+		hopts.stall_s = opts->stall_s;
+	gh->max_pages = opts->max_pages;
 	if (http_new(&gh->http, &hopts, err) < 0) {
 		github_close(gh);
 		return -1;
@@ -90,8 +91,10 @@ void github_close(struct ml_github *gh)
 {
 	http_free(gh->http);
 	cache_free(gh->cache);
+	free(gh->api_url_owned);
 	gh->http = NULL;
 	gh->cache = NULL;
+	gh->api_url_owned = NULL;
 }
 
 char *github_api_url(const char *api_url, const char *path, const char *const *query,
@@ -317,8 +320,9 @@ static int page_take(const char *data, size_t len, int cached, struct ml_buf *ke
 		goto done;
 	}
 	if (!cached) {
-		if (github_parse_pulls_page(data, len, repo, range, &pg, err) < 0)
-			goto done;
+		if ((rc = github_parse_pulls_page(data, len, repo, range, &pg, err)) != 0)
+			goto done; /* ML_HTTP_BROKEN: retry a broken body */
+		rc = -1;
 		if (keep && records_encode(&pg, keep) < 0)
 			buf_release(keep); /* the body is cached instead */
 	}
@@ -337,6 +341,18 @@ done:
 	return rc;
 }
 
+int github_json_load(const char *body, size_t len, json_t **root, struct ml_error *err)
+{
+	json_error_t jerr;
+
+	*root = json_loadb(body, len, 0, &jerr);
+	if (*root)
+		return 0;
+	error_set(err, ML_EXIT_NETWORK, "the answer is not valid JSON (line %d, column %d: %s)",
+		  jerr.line, jerr.column, jerr.text);
+	return ML_HTTP_BROKEN;
+}
+
 int github_parse_pulls(const char *body, size_t len, const char *repo,
 		       const struct ml_range *range, struct ml_pr_list *out, int *older,
 		       struct ml_error *err)
@@ -348,16 +364,14 @@ int github_parse_pulls_page(const char *body, size_t len, const char *repo,
 			    const struct ml_range *range, struct ml_page_records *pg,
 			    struct ml_error *err)
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(body, len, 0, &jerr), *item;
+	json_t *root = NULL, *item;
 	int64_t oldest = INT64_MAX, newest = INT64_MIN;
 	size_t i;
-	int rc = -1;
+	int rc;
 
-	if (!root)
-		return error_set(err, ML_EXIT_NETWORK,
-				 "%s: GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
-				 repo, jerr.line, jerr.column, jerr.text);
+	if ((rc = github_json_load(body, len, &root, err)) != 0)
+		return rc;
+	rc = -1;
 	if (!json_is_array(root)) {
 		error_set(err, ML_EXIT_NETWORK,
 			  "%s: GitHub's answer is not a list of pull requests; check --api-url", repo);
@@ -394,40 +408,130 @@ char *github_api_message(const char *body, size_t len)
 	return out;
 }
 
-int github_status_error(const struct ml_github *gh, const char *repo, int line,
-			const struct ml_http_response *r, struct ml_error *err)
+void github_listing_release(struct ml_listing *l)
 {
-	char *msg = github_api_message(r->body, r->len);
-	struct ml_buf where = ML_BUF_INIT;
-	int rc;
+	strv_release(&l->seen);
+	free(l->failure);
+	l->failure = NULL;
+	l->pages = 0;
+}
 
+/* Record "SUBJECT: not fetched: WHY" (the first failure wins). */
+static int listing_fail(struct ml_listing *l, const char *subject, const char *why,
+			struct ml_error *err)
+{
+	struct ml_buf b = ML_BUF_INIT;
+
+	if (l->failure)
+		return 0;
+	if (buf_printf(&b, "%s: not fetched: %s", subject, why) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	l->failure = buf_detach(&b);
+	return 0;
+}
+
+int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, const char *subject,
+			  const char *what, int line, const struct ml_http_response *r,
+			  struct ml_error *err)
+{
+	char *msg;
+	struct ml_buf why = ML_BUF_INIT, where = ML_BUF_INIT;
+	int rc = 1;
+
+	if (r->failed)
+		return listing_fail(l, subject, r->failed, err) < 0 ? -1 : 1;
+	if (r->status == 200)
+		return 0;
+	msg = github_api_message(r->body, r->len);
+	if (r->status == 401) {
+		rc = error_set(err, ML_EXIT_NETWORK,
+			       "%s: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
+			       subject, msg && *msg ? ": " : "", msg ? msg : "");
+		goto done;
+	}
 	if (gh->config_path && line)
 		buf_printf(&where, "check the name in %s line %d", gh->config_path, line);
 	else
-		buf_printf(&where, "check the spelling of '%s'", repo);
+		buf_printf(&where, "check the spelling of '%s'", subject);
 	if (r->status == 404)
-		rc = error_set(err, ML_EXIT_NETWORK,
-			       "%s: repository not found (HTTP 404); %s (a private repository needs a token that can read it)",
-			       repo, where.data ? where.data : "check the name");
-	else if (r->status == 401)
-		rc = error_set(err, ML_EXIT_NETWORK,
-			       "%s: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
-			       repo, msg && *msg ? ": " : "", msg ? msg : "");
-	else if ((r->status == 403 || r->status == 429) && r->rl_remaining == 0) {
-		char reset[32];
-
-		range_format_iso(r->rl_reset, reset, sizeof reset);
-		rc = error_set(err, ML_EXIT_NETWORK,
-			       "%s: GitHub API rate limit exhausted (HTTP %ld); it resets at %s; %s",
-			       repo, r->status, reset,
-			       !gh->authenticated
-				       ? "set GH_TOKEN for 5000 requests an hour"
-				       : "try again after the reset");
-	} else
-		rc = error_set(err, ML_EXIT_NETWORK, "%s: GitHub answered HTTP %ld%s%s for %s", repo,
-			       r->status, msg && *msg ? ": " : "", msg ? msg : "", r->url);
+		buf_printf(&why, "%s not found (HTTP 404); %s%s", what,
+			   where.data ? where.data : "check the name",
+			   strcmp(what, "repository") == 0
+				   ? " (a private repository needs a token that can read it)"
+				   : "");
+	else
+		buf_printf(&why, "GitHub answered HTTP %ld%s%s for %s", r->status,
+			   msg && *msg ? ": " : "", msg ? msg : "", r->url);
+	if (listing_fail(l, subject, why.data ? why.data : "out of memory", err) < 0)
+		rc = -1;
+done:
 	free(msg);
+	buf_release(&why);
 	buf_release(&where);
+	return rc;
+}
+
+int github_listing_parse_failed(struct ml_listing *l, const char *subject, int rc,
+				struct ml_error *err)
+{
+	const char *why;
+	size_t n = strlen(subject);
+
+	if (rc == ML_HTTP_BROKEN)
+		return ML_HTTP_BROKEN;
+	if (err->exit_code == ML_EXIT_FAILURE || !err->msg)
+		return -1;
+	why = err->msg;
+	if (strncmp(why, subject, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+		why += n + 2; /* the subject goes first once */
+	if (listing_fail(l, subject, why, err) < 0)
+		return -1;
+	error_clear(err);
+	return 0;
+}
+
+/* May the listing go on to next, its page after `pages` pages? 0: yes, and
+ * next is recorded as seen; 1: no, why says why (a Link back to a page
+ * already fetched, another origin, past --max-pages); -1: err set. */
+static int listing_admit(struct ml_github *gh, struct ml_listing *l, const char *next, int pages,
+			 struct ml_buf *why, struct ml_error *err)
+{
+	int max_pages = gh->max_pages > 0 ? gh->max_pages : ML_GITHUB_MAX_PAGES;
+
+	if (strv_contains_case(&l->seen, next))
+		buf_printf(why, "the Link to the next page points back to %s, a page already fetched",
+			   next);
+	else if (!http_same_origin(gh->http, next))
+		buf_printf(why, "the Link to the next page points to %s, not the API's origin; refused",
+			   next);
+	else if (pages >= max_pages)
+		buf_printf(why, "more than %d pages (--max-pages)", max_pages);
+	else if (strv_push(&l->seen, next) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	else
+		return 0;
+	return 1;
+}
+
+int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *subject,
+			const struct ml_http_response *r, ml_http_done_fn done, void *ud,
+			struct ml_error *err)
+{
+	struct ml_buf why = ML_BUF_INIT;
+	char *next = NULL;
+	int rc = 0;
+
+	if (!l->seen.n && strv_push(&l->seen, r->url) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	if (!r->link || !(next = github_link_next(r->link)))
+		return 0;
+	rc = listing_admit(gh, l, next, l->pages, &why, err);
+	if (rc == 0)
+		rc = http_get(gh->http, next, GITHUB_ACCEPT, done, ud, err) < 0 ? -1 : 1;
+	else if (rc == 1)
+		rc = listing_fail(l, subject, why.data ? why.data : "out of memory", err) < 0 ? -1 : 0;
+	free(next);
+	buf_release(&why);
 	return rc;
 }
 
@@ -435,31 +539,67 @@ static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_e
 static int pulls_get(struct ml_pulls_fetch *f, char *url, int follow, struct ml_error *err);
 static int pulls_get_known(struct ml_pulls_fetch *f, char *next);
 
+/* Queue next (taken over), the listing's next page, when the listing's
+ * bounds admit it. 1: queued; 0: refused (with record, the listing's
+ * failure says why); -1: err set. */
+static int pulls_next(struct ml_pulls_fetch *f, char *next, int follow, int record,
+		      struct ml_error *err)
+{
+	struct ml_buf why = ML_BUF_INIT;
+	int rc = listing_admit(f->gh, &f->listing, next, f->listing.pages + f->outstanding, &why,
+			       err);
+
+	if (rc == 0) {
+		rc = pulls_get(f, next, follow, err) < 0 ? -1 : 1;
+		next = NULL;
+	} else if (rc == 1) {
+		rc = record && listing_fail(&f->listing, f->repo,
+					    why.data ? why.data : "out of memory", err) < 0
+			     ? -1
+			     : 0;
+	}
+	free(next);
+	buf_release(&why);
+	return rc;
+}
+
 /* A page: parse it; follow its Link unless it is one of the pages queued
- * at once that another follows; the last page in flight finishes. */
+ * at once that another follows; the last page in flight finishes. Once
+ * the listing has failed, the pages still arriving are dropped. */
 static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_response *r,
 			   int follow, struct ml_error *err)
 {
-	int older = 0;
+	int older = 0, rc = 1;
 	char *next = NULL;
-	int rc = 0;
 
-	f->outstanding--;
-	if (r->status != 200)
-		return github_status_error(f->gh, f->repo, f->line, r, err);
-	f->pages++;
-	progress_page(f->gh->progress);
-	if (page_take(r->body, r->len, r->records, r->keep, f->repo, f->range, f->out, &older, f,
-		      err) < 0)
+	if (!f->listing.failure)
+		rc = github_listing_answer(f->gh, &f->listing, f->repo, "repository", f->line, r,
+					   err);
+	if (rc == 0) {
+		int prc = page_take(r->body, r->len, r->records, r->keep, f->repo, f->range, f->out,
+				    &older, f, err);
+
+		if (prc != 0 && (prc = github_listing_parse_failed(&f->listing, f->repo, prc, err)) != 0)
+			return prc; /* retry a broken body (still outstanding), or stop */
+		if (f->listing.failure)
+			rc = 1;
+	}
+	if (rc < 0)
 		return -1;
-	f->older |= older;
-	if (r->link_followed) /* as its headers arrived */
-		follow = 0;
-	if (follow && !older && r->link && (next = github_link_next(r->link)))
-		rc = pulls_get(f, next, 1, err);
-	if (rc == 0 && f->outstanding == 0 && f->finished)
+	f->outstanding--;
+	if (rc == 0) {
+		f->listing.pages++;
+		progress_page(f->gh->progress);
+		f->older |= older;
+		if (r->link_followed) /* as its headers arrived */
+			follow = 0;
+		if (follow && !older && r->link && (next = github_link_next(r->link)) &&
+		    pulls_next(f, next, 1, 1, err) < 0)
+			return -1;
+	}
+	if (f->outstanding == 0 && f->finished)
 		f->finished(f->ud);
-	return rc;
+	return 0;
 }
 
 static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
@@ -487,7 +627,9 @@ static int pulls_next_likely(const struct ml_pulls_fetch *f)
  * one, this one will not be either, the next is needed too, so it is asked
  * now rather than after this one is parsed (only when this page is the
  * listing's one in flight: one page ahead at most, and when the guess is
- * wrong one page past the range is asked). */
+ * wrong one page past the range is asked). The listing's bounds hold as
+ * for a page followed after its body; a page they refuse is left to the
+ * completion, which records why. */
 static int on_pulls_link(void *ud, const char *link)
 {
 	struct ml_pulls_fetch *f = ud;
@@ -495,29 +637,37 @@ static int on_pulls_link(void *ud, const char *link)
 	char *next;
 	int rc;
 
-	if (f->pages_known > 1 && f->pages == 0 && (next = github_link_next(link)))
+	if (f->listing.failure)
+		return 0;
+	if (f->pages_known > 1 && f->listing.pages == 0 && (next = github_link_next(link)))
 		return pulls_get_known(f, next);
-	if (f->pages < 1 || f->older || f->outstanding > 1 || !pulls_next_likely(f) ||
+	if (f->listing.pages < 1 || f->older || f->outstanding > 1 || !pulls_next_likely(f) ||
 	    !(next = github_link_next(link)))
 		return 0;
-	rc = pulls_get(f, next, 1, &err) == 0;
+	rc = pulls_next(f, next, 1, 0, &err) == 1;
 	error_clear(&err); /* else the page's completion follows the Link */
 	return rc;
 }
 
 /* The first page's Link names the listing's next page: the pages up to
- * pages_known go out at once, under the URLs the Link headers use (so the
- * cache serves them to any plan); the last follows its Link. 1 when they
- * were queued. */
+ * pages_known (and --max-pages) go out at once, under the URLs the Link
+ * headers use (so the cache serves them to any plan); the last follows its
+ * Link. 1 when they were queued. */
 static int pulls_get_known(struct ml_pulls_fetch *f, char *next)
 {
 	struct ml_error err = ML_ERROR_INIT;
+	int max_pages = f->gh->max_pages > 0 ? f->gh->max_pages : ML_GITHUB_MAX_PAGES;
+	int last = f->pages_known < max_pages ? f->pages_known : max_pages;
 	int rc = 1;
 
-	for (int k = 2; k <= f->pages_known && rc; k++)
-		rc = pulls_get(f, k == 2 ? ml_strdup(next) : url_with_page(next, k),
-			       k == f->pages_known, &err) == 0;
-	error_clear(&err); /* pages not queued: the pages in flight follow their Links */
+	for (int k = 2; k <= last && rc; k++) {
+		char *url = k == 2 ? ml_strdup(next) : url_with_page(next, k);
+
+		/* page 2 refused: its completion follows the Link and says why;
+		 * a later one: the listing says why it ends there */
+		rc = url && pulls_next(f, url, k == last, k > 2, &err) == 1;
+	}
+	error_clear(&err);
 	free(next);
 	f->pages_known = 0;
 	return rc;
@@ -558,6 +708,100 @@ int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err)
 
 int github_pulls_start_pages(struct ml_pulls_fetch *f, int pages, struct ml_error *err)
 {
+	char *url = github_pulls_url(f->gh->api_url, f->repo);
+
 	f->pages_known = pages;
-	return pulls_get(f, github_pulls_url(f->gh->api_url, f->repo), 1, err);
+	if (url && strv_push(&f->listing.seen, url) < 0) {
+		free(url);
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	}
+	return pulls_get(f, url, 1, err);
+}
+
+/* ---- refs ---- */
+
+struct ref_lookup {
+	struct ml_github *gh;
+	const char *repo, *ref;
+	int64_t *time;
+};
+
+static int on_commit(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct ref_lookup *l = ud;
+	json_t *root, *date;
+	int rc = -1;
+
+	if (r->failed)
+		return error_set(err, ML_EXIT_NETWORK, "%s: ref '%s': %s", l->repo, l->ref, r->failed);
+	if (r->status == 422 || (r->status == 404 && r->body && strstr(r->body, "No commit found")))
+		return error_set(err, ML_EXIT_NETWORK,
+				 "%s: ref '%s' not found on GitHub (HTTP %ld); name a tag, a branch or a commit SHA of the repository",
+				 l->repo, l->ref, r->status);
+	if (r->status != 200) {
+		char *msg = github_api_message(r->body, r->len);
+
+		error_set(err, ML_EXIT_NETWORK, "%s: ref '%s': GitHub answered HTTP %ld%s%s", l->repo,
+			  l->ref, r->status, msg && *msg ? ": " : "", msg ? msg : "");
+		free(msg);
+		return -1;
+	}
+	root = json_loadb(r->body, r->len, 0, NULL);
+	date = json_object_get(json_object_get(json_object_get(root, "commit"), "committer"),
+			       "date");
+	if (!json_is_string(date) || range_parse_time(json_string_value(date), l->time) < 0)
+		error_set(err, ML_EXIT_NETWORK,
+			  "%s: GitHub's answer for ref '%s' has no valid commit.committer.date; check --api-url",
+			  l->repo, l->ref);
+	else
+		rc = 0;
+	json_decref(root);
+	return rc;
+}
+
+/* "/repos/{repo}/commits/{ref}" with each segment of ref percent-encoded. */
+static char *commit_url(const char *api_url, const char *repo, const char *ref)
+{
+	struct ml_buf path = ML_BUF_INIT;
+	char *out = NULL;
+	int bad = buf_printf(&path, "/repos/%s/commits", repo) < 0;
+
+	for (const char *p = ref; !bad && *p;) {
+		size_t n = strcspn(p, "/");
+		char *seg = curl_easy_escape(NULL, p, (int)n);
+
+		bad = !seg || buf_printf(&path, "/%s", seg) < 0;
+		curl_free(seg);
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	if (!bad)
+		out = github_api_url(api_url, path.data, NULL, 0);
+	buf_release(&path);
+	return out;
+}
+
+int github_resolve_refs(struct ml_github *gh, const char *repo, const char *const *refs,
+			int64_t *times, size_t n, struct ml_error *err)
+{
+	struct ref_lookup *l = calloc(n ? n : 1, sizeof *l);
+	int rc = -1;
+
+	if (!l)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		l[i] = (struct ref_lookup){ gh, repo, refs[i], &times[i] };
+		if (github_get(gh, commit_url(gh->api_url, repo, refs[i]), on_commit, &l[i], err) < 0)
+			goto done;
+	}
+	rc = http_run(gh->http, err);
+done:
+	free(l);
+	return rc;
+}
+
+void github_pulls_release(struct ml_pulls_fetch *f)
+{
+	github_listing_release(&f->listing);
 }

@@ -33,7 +33,10 @@
 #include "mergeletter/gitsource.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <git2.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +46,16 @@
 #include "mergeletter/commitgraph.h"
 #include "mergeletter/config.h"
 #include "mergeletter/error.h"
+#include "mergeletter/ghenv.h"
+#include "mergeletter/gitlogins.h"
 #include "mergeletter/str.h"
 
 #define STOP_SLACK (24 * 60 * 60) /* one day of clock skew */
 #define STOP_RUN 32               /* consecutive commits that old */
 #define NOREPLY_DOMAIN "users.noreply.github.com"
 #define MERGE_PREFIX "Merge pull request #"
+#define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z: later is damage */
+#define TIME_ERROR "committer time out of range (malformed commit)"
 
 struct walk {
 	git_repository *git;
@@ -59,6 +66,7 @@ struct walk {
 	struct ml_pr_list *out; /* records are appended here */
 	size_t start;           /* out->len before the walk */
 	int graph_allowed;      /* core.commitGraph is not false */
+	struct ml_gitlogins *logins; /* who wrote what the commits do not name */
 };
 
 /* The facts of one PR commit, before they become a record. */
@@ -124,8 +132,6 @@ static int host_is_github(const char *host, size_t n)
 char *gitsource_repo_from_url(const char *url)
 {
 	const char *scheme, *host, *host_end, *path;
-	char *out;
-	size_t n;
 
 	if (!url)
 		return NULL;
@@ -159,36 +165,24 @@ char *gitsource_repo_from_url(const char *url)
 	}
 	if (!host_is_github(host, (size_t)(host_end - host)))
 		return NULL;
-	n = strlen(path);
-	while (n > 0 && path[n - 1] == '/')
-		n--;
-	if (n > 4 && memcmp(path + n - 4, ".git", 4) == 0)
-		n -= 4;
-	out = ml_strndup(path, n);
-	if (out && !repo_name_valid(out)) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return ghenv_repo_from_path(path);
 }
 
 /* 1 when login is the owner of the configured or the origin repository. */
 static int is_owner(const struct walk *w, const char *login, size_t n)
 {
-	const char *names[] = { w->repo, w->origin };
+	return gitlogins_is_owner(w->repo, login, n) || gitlogins_is_owner(w->origin, login, n);
+}
 
-	for (size_t i = 0; i < 2; i++) {
-		const char *slash = names[i] ? strchr(names[i], '/') : NULL;
+/* The login of an author that the commit does not name: .mailmap, the
+ * config's map, the history (gitlogins.h); NULL when nothing agrees. */
+static char *author_login(struct walk *w, const char *name, const char *email, int *oom_out)
+{
+	char *login = gitsource_noreply_login(email);
 
-		if (!slash || (size_t)(slash - names[i]) != n)
-			continue;
-		for (size_t j = 0; j < n; j++)
-			if (tolower((unsigned char)login[j]) != tolower((unsigned char)names[i][j]))
-				goto next;
-		return 1;
-next:;
-	}
-	return 0;
+	if (!login && w && gitlogins_resolve(w->logins, name, email, &login) < 0)
+		*oom_out = 1;
+	return login;
 }
 
 /* ---- commit messages ---- */
@@ -209,9 +203,8 @@ static const char *next_line(const char *s)
 	return nl ? nl + 1 : s + strlen(s);
 }
 
-/* "Merge pull request #906 from LOGIN/BRANCH": 1 and the parts, else 0. */
-static int parse_merge_subject(const char *s, size_t n, long *number, const char **from,
-			       size_t *fromlen)
+int gitsource_merge_subject(const char *s, size_t n, long *number, const char **from,
+			    size_t *fromlen)
 {
 	size_t i = sizeof MERGE_PREFIX - 1;
 	long num = 0;
@@ -271,28 +264,30 @@ static char *merge_title(const char *msg)
 	return NULL;
 }
 
-static int add_coauthor(struct pr_facts *f, const char *email)
+/* Add the login of name <email> to v unless it is the author's or there
+ * already; w NULL: only what the address itself says (noreply). */
+static int add_coauthor(struct walk *w, struct ml_strv *v, const char *author, const char *name,
+			const char *email)
 {
-	char *login = gitsource_noreply_login(email);
-	int rc = 0;
+	int failed = 0, rc = 0;
+	char *login = author_login(w, name, email, &failed);
 
-	if (login && !(f->author && ml_strcaseeq(f->author, login)) &&
-	    !strv_contains_case(&f->coauthors, login))
-		rc = strv_push(&f->coauthors, login);
+	if (login && !(author && ml_strcaseeq(author, login)) && !strv_contains_case(v, login))
+		rc = strv_push(v, login);
 	free(login);
-	return rc;
+	return failed ? -1 : rc;
 }
 
 /* Every "Co-authored-by: Name <email>" line whose address names a login. */
-static int scan_coauthors(struct pr_facts *f, const char *msg)
+static int scan_coauthors(struct walk *w, struct ml_strv *v, const char *author, const char *msg)
 {
 	static const char key[] = "co-authored-by:";
 
 	for (const char *p = msg; *p; p = next_line(p)) {
 		size_t n = line_len(p);
-		const char *lt, *gt;
-		char *email;
-		int rc;
+		const char *lt, *gt, *name = p + sizeof key - 1, *name_end;
+		char *email = NULL, *who = NULL;
+		int rc = -1;
 
 		if (n < sizeof key || strncasecmp(p, key, sizeof key - 1) != 0)
 			continue;
@@ -300,14 +295,62 @@ static int scan_coauthors(struct pr_facts *f, const char *msg)
 		gt = lt ? memchr(lt, '>', n - (size_t)(lt - p)) : NULL;
 		if (!gt)
 			continue;
-		if (!(email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))))
-			return -1;
-		rc = add_coauthor(f, email);
+		while (name < lt && (*name == ' ' || *name == '\t'))
+			name++;
+		for (name_end = lt; name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t');)
+			name_end--;
+		if ((email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))) &&
+		    (who = ml_strndup(name, (size_t)(name_end - name))))
+			rc = add_coauthor(w, v, author, who, email);
 		free(email);
+		free(who);
 		if (rc < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The subject of a PR commit: its number and title, and for a merge
+ * commit the "LOGIN/BRANCH" it names (borrowed from msg). 1 for a PR
+ * commit, 0 for another, -1 when out of memory. */
+static int parse_subject(const char *msg, struct ml_git_message *m)
+{
+	size_t n = line_len(msg), titlelen;
+
+	if (gitsource_merge_subject(msg, n, &m->number, &m->from, &m->fromlen)) {
+		m->merge = 1;
+		m->title = merge_title(msg);
+		if (!m->title && !(m->title = ml_strndup(msg, n))) /* no body: keep the subject */
+			return -1;
+		return 1;
+	}
+	m->from = NULL;
+	m->fromlen = 0;
+	if (!parse_squash_subject(msg, n, &m->number, &titlelen)) {
+		m->number = 0;
+		return 0;
+	}
+	return (m->title = ml_strndup(msg, titlelen)) ? 1 : -1;
+}
+
+int gitsource_parse_message(struct ml_git_message *m, const char *msg)
+{
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	rc = parse_subject(msg, m);
+	if (rc > 0 && scan_coauthors(NULL, &m->coauthors, NULL, msg) < 0)
+		rc = -1;
+	if (rc < 0)
+		gitsource_message_release(m);
+	return rc < 0 ? -1 : 0;
+}
+
+void gitsource_message_release(struct ml_git_message *m)
+{
+	free(m->title);
+	strv_release(&m->coauthors);
+	memset(m, 0, sizeof *m);
 }
 
 /* The author of a merge commit's PR: LOGIN of "from LOGIN/BRANCH", unless
@@ -336,9 +379,17 @@ static int merge_author(struct walk *w, git_commit *c, const char *from, size_t 
 		git_error_clear(); /* e.g. beyond a shallow boundary: the author stays unknown */
 		return 0;
 	}
-	if (!f->author)
-		f->author = gitsource_noreply_login(git_commit_author(tip)->email);
-	if (scan_coauthors(f, git_commit_message(tip)) < 0) {
+	if (!f->author) {
+		int failed = 0;
+
+		f->author = author_login(w, git_commit_author(tip)->name,
+					 git_commit_author(tip)->email, &failed);
+		if (failed) {
+			oom(err);
+			goto done;
+		}
+	}
+	if (scan_coauthors(w, &f->coauthors, f->author, git_commit_message(tip)) < 0) {
 		oom(err);
 		goto done;
 	}
@@ -348,32 +399,92 @@ done:
 	return rc;
 }
 
+/* The message of c converted to UTF-8 from the charset that its "encoding"
+ * header names (newly allocated in *out), or *out NULL when the message is
+ * to be read as it is: no header, UTF-8 already, a charset that iconv does
+ * not know, or bytes that are not in it (the emitter then shows U+FFFD for
+ * what is not UTF-8). 0, or -1 when out of memory. */
+static int message_utf8(git_commit *c, char **out)
+{
+	const char *enc = git_commit_message_encoding(c), *msg = git_commit_message(c);
+	size_t inlen = strlen(msg), cap = 2 * inlen + 16;
+	char *buf;
+	iconv_t cd;
+	int rc = 0, e;
+
+	*out = NULL;
+	if (!enc || ml_strcaseeq(enc, "UTF-8") || ml_strcaseeq(enc, "UTF8"))
+		return 0;
+	if ((cd = iconv_open("UTF-8", enc)) == (iconv_t)-1)
+		return 0;
+	for (;;) { /* from the start, with twice the room while it is too small */
+		char *in = (char *)msg, *o;
+		size_t inleft = inlen, outleft = cap - 1;
+
+		if (!(buf = o = malloc(cap))) {
+			rc = -1;
+			break;
+		}
+		if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1 &&
+		    iconv(cd, NULL, NULL, &o, &outleft) != (size_t)-1) {
+			*o = '\0';
+			*out = buf;
+			break;
+		}
+		e = errno;
+		free(buf);
+		if (e != E2BIG || cap > SIZE_MAX / 2)
+			break; /* not in that charset: read it as it is */
+		cap *= 2;
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	iconv_close(cd);
+	return rc;
+}
+
+/* Turn one commit's message (in UTF-8) into facts; *is_pr is 0 when it is
+ * not a PR commit. */
+static int parse_facts(struct walk *w, git_commit *c, const char *msg, struct pr_facts *f,
+		       int *is_pr, struct ml_error *err)
+{
+	struct ml_git_message m = { 0 };
+	int rc = parse_subject(msg, &m);
+
+	*is_pr = rc > 0;
+	if (rc <= 0)
+		return rc < 0 ? oom(err) : 0;
+	f->number = m.number;
+	f->title = m.title;
+	if (m.merge) {
+		if (merge_author(w, c, m.from, m.fromlen, f, err) < 0)
+			return -1;
+	} else {
+		int failed = 0;
+
+		f->author = author_login(w, git_commit_author(c)->name, git_commit_author(c)->email,
+					 &failed);
+		if (failed)
+			return oom(err);
+	}
+	f->bot |= pr_login_is_bot(f->author);
+	if (scan_coauthors(w, &f->coauthors, f->author, msg) < 0)
+		return oom(err);
+	return 0;
+}
+
 /* Turn one commit into facts; *is_pr is 0 when it is not a PR commit. */
 static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is_pr,
 		      struct ml_error *err)
 {
-	const char *msg = git_commit_message(c), *from;
-	size_t n = line_len(msg), fromlen, titlelen;
+	char *converted = NULL;
+	int rc;
 
-	*is_pr = 1;
-	if (parse_merge_subject(msg, n, &f->number, &from, &fromlen)) {
-		f->title = merge_title(msg);
-		if (!f->title && !(f->title = ml_strndup(msg, n))) /* no body: keep the subject */
-			return oom(err);
-		if (merge_author(w, c, from, fromlen, f, err) < 0)
-			return -1;
-	} else if (parse_squash_subject(msg, n, &f->number, &titlelen)) {
-		if (!(f->title = ml_strndup(msg, titlelen)))
-			return oom(err);
-		f->author = gitsource_noreply_login(git_commit_author(c)->email);
-	} else {
-		*is_pr = 0;
-		return 0;
-	}
-	f->bot |= pr_login_is_bot(f->author);
-	if (scan_coauthors(f, msg) < 0)
+	*is_pr = 0;
+	if (message_utf8(c, &converted) < 0)
 		return oom(err);
-	return 0;
+	rc = parse_facts(w, c, converted ? converted : git_commit_message(c), f, is_pr, err);
+	free(converted);
+	return rc;
 }
 
 static int read_commit(struct walk *w, git_commit *c, struct ml_error *err)
@@ -483,8 +594,14 @@ static int read_head(git_odb *odb, const git_oid *id, struct commit_head *h)
 				;
 			while (q < eol && *q == ' ')
 				q++;
-			for (h->time = 0; q < eol && *q >= '0' && *q <= '9'; q++)
+			for (h->time = 0; q < eol && *q >= '0' && *q <= '9'; q++) {
+				if (h->time > (TIME_MAX - (*q - '0')) / 10) {
+					git_error_set_str(GIT_ERROR_OBJECT, TIME_ERROR);
+					rc = -2; /* not "malformed commit" below */
+					goto done;
+				}
 				h->time = h->time * 10 + (*q - '0');
+			}
 			have_time = q < eol && *q == ' ';
 		}
 		p = eol + 1;
@@ -493,6 +610,7 @@ static int read_head(git_odb *odb, const git_oid *id, struct commit_head *h)
 done:
 	if (rc == -1)
 		git_error_set_str(GIT_ERROR_OBJECT, "malformed commit");
+	rc = rc < 0 ? -1 : rc;
 	git_odb_object_free(obj);
 	return rc;
 }
@@ -529,6 +647,10 @@ static int graph_agrees(const struct commit_head *h, int64_t time, unsigned npar
 static int head_from_commit(git_commit *c, struct commit_head *h)
 {
 	memset(h, 0, sizeof *h);
+	if (git_commit_time(c) < 0 || git_commit_time(c) > TIME_MAX) {
+		git_error_set_str(GIT_ERROR_OBJECT, TIME_ERROR);
+		return -1;
+	}
 	h->time = (int64_t)git_commit_time(c);
 	h->nparents = git_commit_parentcount(c);
 	if (h->nparents > 0)
@@ -589,8 +711,7 @@ static int walk_first_parent(struct walk *w, const git_oid *tip, const struct ml
 			/* the previous commit was in the range: this one likely is too,
 			 * so read it whole at once rather than its header and then it */
 			if (was_in_range && git_commit_lookup(&c, w->git, &id) == 0) {
-				head_from_commit(c, &h);
-				e = 0;
+				e = head_from_commit(c, &h);
 			} else {
 				git_error_clear();
 				e = read_head(odb, &id, &h);
@@ -809,18 +930,111 @@ static void gitsource_tune(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
-int gitsource_fetch(const char *path, const char *ref, const char *repo,
-		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
-		    struct ml_error *err)
+/* Open the clone at path and read its config into w; w->repo is repo, else
+ * the origin's, which must be known when need_repo is set. */
+static int open_repo(struct walk *w, const char *path, const char *repo, int need_repo,
+		     struct ml_error *err)
+{
+	int e;
+
+	gitsource_tune();
+	e = git_repository_open_ext(&w->git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+
+	if (e == GIT_ENOTFOUND) {
+		git_error_clear();
+		return error_set(err, ML_EXIT_SOURCE,
+				 "'%s': not a git repository; give the path of a clone (its work tree or a bare repository)",
+				 path);
+	}
+	if (e < 0)
+		return git_fail(err, path, "cannot open the repository");
+	read_config(w);
+	w->repo = repo ? repo : w->origin;
+	if (!w->repo && need_repo)
+		return error_set(err, ML_EXIT_SOURCE,
+				 "'%s': cannot tell which GitHub repository this is (no origin remote on github.com); give OWNER/REPO (\"repo\" in the config)",
+				 path);
+	return 0;
+}
+
+static int by_oid(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* Exactly the commits of `git log --first-parent FROM..TO`: the
+ * first-parent chain from TO up to the first commit that FROM reaches.
+ * Which commits FROM reaches comes from a revwalk over every parent
+ * (push TO, hide FROM), as in git, where a hidden commit hides all of its
+ * parents; libgit2's first-parent simplification would hide only along
+ * first parents, so the chain is followed here against that set. */
+static int walk_between(struct walk *w, const git_oid *from, const git_oid *to,
+			struct ml_error *err)
+{
+	git_revwalk *rw = NULL;
+	git_commit *c = NULL;
+	git_oid *set = NULL, id;
+	size_t n = 0, cap = 0;
+	int rc = -1, e;
+
+	if (git_revwalk_new(&rw, w->git) < 0 || git_revwalk_push(rw, to) < 0 ||
+	    git_revwalk_hide(rw, from) < 0) {
+		git_fail(err, w->path, "cannot walk the history");
+		goto done;
+	}
+	while ((e = git_revwalk_next(&id, rw)) == 0) {
+		if (n == cap) {
+			git_oid *v = realloc(set, (cap = cap ? 2 * cap : 256) * sizeof *v);
+
+			if (!v) {
+				oom(err);
+				goto done;
+			}
+			set = v;
+		}
+		git_oid_cpy(&set[n++], &id);
+	}
+	if (e != GIT_ITEROVER) {
+		git_fail(err, w->path, git_repository_is_shallow(w->git) == 1 ?
+			 "cannot walk the history (the shallow clone may not reach back to the start ref; fetch more with git fetch --deepen)" :
+			 "cannot walk the history (damaged repository? try git fsck)");
+		goto done;
+	}
+	if (n > 1)
+		qsort(set, n, sizeof *set, by_oid);
+	git_oid_cpy(&id, to);
+	while (n && bsearch(&id, set, n, sizeof *set, by_oid)) {
+		if (git_commit_lookup(&c, w->git, &id) < 0) {
+			git_fail(err, w->path, "cannot read a commit");
+			goto done;
+		}
+		if (read_commit(w, c, err) < 0)
+			goto done;
+		if (git_commit_parentcount(c) == 0)
+			break;
+		git_oid_cpy(&id, git_commit_parent_id(c, 0));
+		git_commit_free(c);
+		c = NULL;
+	}
+	rc = 0;
+done:
+	git_commit_free(c);
+	free(set);
+	git_revwalk_free(rw);
+	return rc;
+}
+
+int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
+		   struct ml_error *err)
 {
 	struct walk w;
 	struct ml_commit_graph *graph = NULL;
-	git_oid tip;
+	git_oid tip, from;
 	int rc = -1, e;
 
 	memset(&w, 0, sizeof w);
-	w.path = path;
-	w.range = range;
+	w.path = q->path;
+	w.range = q->range;
 	w.out = out;
 	w.start = out->len;
 	if (repo_out)
@@ -828,36 +1042,26 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 	/* libgit2 is started here, not by main: its TLS setup parses every CA
 	 * certificate, which API-only runs need not pay for. */
 	git_libgit2_init();
-	gitsource_tune();
-	e = git_repository_open_ext(&w.git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-	if (e == GIT_ENOTFOUND) {
-		git_error_clear();
-		error_set(err, ML_EXIT_SOURCE,
-			  "'%s': not a git repository; give the path of a clone (its work tree or a bare repository)",
-			  path);
+	if (open_repo(&w, q->path, q->repo, 1, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
+		goto done;
+	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins) < 0) {
+		oom(err);
 		goto done;
 	}
-	if (e < 0) {
-		git_fail(err, path, "cannot open the repository");
-		goto done;
+	if (q->from) {
+		if (resolve_tip(&w, q->from, &from, err) < 0 || walk_between(&w, &from, &tip, err) < 0)
+			goto done;
+	} else {
+		if (open_graph(&w, &graph, err) < 0)
+			goto done;
+		e = walk_first_parent(&w, &tip, graph, err);
+		if (e == GRAPH_MISMATCH) { /* a damaged or foreign commit-graph: without it */
+			drop_records(&w);
+			e = walk_first_parent(&w, &tip, NULL, err);
+		}
+		if (e < 0)
+			goto done;
 	}
-	read_config(&w);
-	w.repo = repo ? repo : w.origin;
-	if (!w.repo) {
-		error_set(err, ML_EXIT_SOURCE,
-			  "'%s': cannot tell which GitHub repository this is (no origin remote on github.com); give OWNER/REPO (\"repo\" in the config)",
-			  path);
-		goto done;
-	}
-	if (resolve_tip(&w, ref, &tip, err) < 0 || open_graph(&w, &graph, err) < 0)
-		goto done;
-	e = walk_first_parent(&w, &tip, graph, err);
-	if (e == GRAPH_MISMATCH) { /* a damaged or foreign commit-graph: without it */
-		drop_records(&w);
-		e = walk_first_parent(&w, &tip, NULL, err);
-	}
-	if (e < 0)
-		goto done;
 	if (finish_records(&w) < 0) {
 		oom(err);
 		goto done;
@@ -871,6 +1075,49 @@ done:
 	if (rc < 0) /* leave out as it was */
 		drop_records(&w);
 	commit_graph_free(graph);
+	gitlogins_free(w.logins);
+	free(w.origin);
+	git_repository_free(w.git);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+int gitsource_fetch(const char *path, const char *ref, const char *repo,
+		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
+		    struct ml_error *err)
+{
+	struct ml_git_query q = { path, ref, NULL, repo, range, NULL };
+
+	return gitsource_read(&q, out, repo_out, err);
+}
+
+/* The committer time of the commit a ref names. */
+static int ref_time(struct walk *w, const char *ref, int64_t *t, struct ml_error *err)
+{
+	git_commit *c = NULL;
+	git_oid id;
+
+	if (resolve_tip(w, ref, &id, err) < 0)
+		return -1;
+	if (git_commit_lookup(&c, w->git, &id) < 0)
+		return git_fail(err, w->path, "cannot read a commit");
+	*t = (int64_t)git_commit_time(c);
+	git_commit_free(c);
+	return 0;
+}
+
+int gitsource_ref_times(const char *path, const char *from, const char *to, int64_t *from_time,
+			int64_t *to_time, struct ml_error *err)
+{
+	struct walk w;
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	w.path = path;
+	git_libgit2_init();
+	if (open_repo(&w, path, NULL, 0, err) == 0 && ref_time(&w, from, from_time, err) == 0 &&
+	    ref_time(&w, to, to_time, err) == 0)
+		rc = 0;
 	free(w.origin);
 	git_repository_free(w.git);
 	git_libgit2_shutdown();
@@ -883,11 +1130,14 @@ int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			struct ml_draft_repo *r = &d->sections[i].repos[j];
 			char *used = NULL;
+			struct ml_git_query q = { r->info.git, r->info.ref, d->from_ref, r->info.repo,
+						  &d->range, &d->logins };
 
 			if (!r->info.git)
 				continue;
-			if (gitsource_fetch(r->info.git, r->info.ref, r->info.repo, &d->range, &r->prs,
-					    r->info.repo ? NULL : &used, err) < 0)
+			if (d->to_ref)
+				q.ref = d->to_ref;
+			if (gitsource_read(&q, &r->prs, r->info.repo ? NULL : &used, err) < 0)
 				return -1;
 			if (used)
 				r->info.repo = used;

@@ -12,6 +12,7 @@
  */
 #include "mergeletter/http.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@ enum resource { RES_CORE = 0, RES_SEARCH = 1, RES_COUNT };
 #define PRIMARY_WAITS_MAX 2       /* rate-limit resets one request may wait for */
 #define SEARCH_WINDOW_MS 60000
 #define POLL_MAX_MS 1000
+#define MAX_REDIRECTS 5
+#define ANNOUNCE_WAIT_MS 5000     /* waits longer than this are announced */
 
 struct transfer {
 	struct ml_http *h;
@@ -50,8 +53,14 @@ struct transfer {
 	int link_seen;    /* on_link was called (never twice, retries included) */
 	int link_followed; /* and said it followed the link */
 	void *ud;
+	struct ml_http_req req; /* its options (accept points to the copy above) */
 	int attempts;     /* sent so far */
 	int waits;        /* primary-limit waits so far */
+	int redirects;    /* same-origin redirects followed */
+	int too_big;      /* the body passed max_body: the transfer was aborted */
+	int skip_cache;   /* the cached body was broken: ask for a fresh one */
+	char *why;        /* the last retried failure, e.g. "HTTP 502" */
+	int why_transport; /* why is libcurl's: the request got no answer */
 	int64_t not_before; /* monotonic ms */
 	int64_t started;
 	char errbuf[CURL_ERROR_SIZE];
@@ -73,6 +82,8 @@ struct ml_http {
 	int parallel;          /* current bound on transfers in flight */
 	char *user_agent;
 	char *auth;            /* "Authorization: Bearer …" or NULL */
+	CURLU *origin;         /* the parsed API URL, or NULL */
+	int64_t deadline;      /* monotonic ms the run ends at, 0: none */
 	struct transfer *queue; /* not started yet, FIFO */
 	struct transfer *queue_tail;
 	struct transfer *urgent_tail; /* last follow-up queued by the running callback */
@@ -80,11 +91,11 @@ struct ml_http {
 	struct transfer *active; /* in flight */
 	int nactive;
 	int64_t hold_until[RES_COUNT]; /* monotonic ms: a rate limit holds the resource */
+	char *blocked[RES_COUNT]; /* a rate limit beyond --max-wait closed it: why */
 	int64_t *search_starts; /* ring of the last search_per_minute start times */
 	int search_next;
 	struct search_budget budget; /* from the search answers' X-RateLimit-* headers */
 	uint64_t rng;
-	struct ml_http_stats stats;
 };
 
 static void transfer_reset(struct transfer *t)
@@ -110,6 +121,7 @@ static void transfer_free(struct transfer *t)
 	transfer_reset(t);
 	free(t->url);
 	free(t->accept);
+	free(t->why);
 	free(t);
 }
 
@@ -121,6 +133,86 @@ static void list_free(struct transfer **head)
 		*head = t->next;
 		transfer_free(t);
 	}
+}
+
+static int loopback(const char *host)
+{
+	struct in_addr a4;
+
+	if (ml_strcaseeq(host, "localhost") || strcmp(host, "[::1]") == 0 ||
+	    strcmp(host, "::1") == 0)
+		return 1;
+	return inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+/* A URL's scheme, host and port, newly allocated by libcurl; 0 or -1. */
+static int url_origin(CURLU *u, char **scheme, char **host, char **port)
+{
+	*scheme = *host = *port = NULL;
+	if (curl_url_get(u, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+		curl_free(*scheme);
+		curl_free(*host);
+		curl_free(*port);
+		*scheme = *host = *port = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse the API URL; with a token, refuse plain http to anything but a
+ * loopback address. */
+static int origin_parse(struct ml_http *h, const char *api_url, struct ml_error *err)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int rc = -1;
+
+	if (!(h->origin = curl_url()) ||
+	    curl_url_set(h->origin, CURLUPART_URL, api_url, 0) != CURLUE_OK ||
+	    url_origin(h->origin, &scheme, &host, &port) < 0) {
+		error_set(err, ML_EXIT_USAGE, "invalid API URL '%s'; give --api-url as https://host[/path]",
+			  api_url);
+		goto done;
+	}
+	if (h->opts.token && ml_strcaseeq(scheme, "http") && !loopback(host)) {
+		error_set(err, ML_EXIT_USAGE,
+			  "refusing to send the token in cleartext to %s: --api-url is plain http and not a loopback address; use https://",
+			  host);
+		goto done;
+	}
+	rc = 0;
+done:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	return rc;
+}
+
+int http_same_origin(const struct ml_http *h, const char *url)
+{
+	char *s1 = NULL, *h1 = NULL, *p1 = NULL, *s2 = NULL, *h2 = NULL, *p2 = NULL;
+	CURLU *u = curl_url();
+	int same = 0;
+
+	if (!h->origin)
+		return 1;
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    url_origin(u, &s1, &h1, &p1) == 0 && url_origin(h->origin, &s2, &h2, &p2) == 0)
+		same = ml_strcaseeq(s1, s2) && ml_strcaseeq(h1, h2) && strcmp(p1, p2) == 0;
+	curl_free(s1);
+	curl_free(h1);
+	curl_free(p1);
+	curl_free(s2);
+	curl_free(h2);
+	curl_free(p2);
+	curl_url_cleanup(u);
+	return same;
+}
+
+int http_expired(const struct ml_http *h)
+{
+	return h->deadline && progress_now_ms() >= h->deadline;
 }
 
 int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_error *err)
@@ -137,7 +229,12 @@ int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_er
 	if (h->opts.max_retries < 0)
 		h->opts.max_retries = 0;
 	h->parallel = h->opts.max_parallel;
-	h->stats.parallel = h->parallel;
+	if (h->opts.run_timeout_s > 0)
+		h->deadline = progress_now_ms() + h->opts.run_timeout_s * 1000;
+	if (opts->api_url && origin_parse(h, opts->api_url, err) < 0) {
+		http_free(h);
+		return -1;
+	}
 	h->multi = curl_multi_init();
 	h->user_agent = ml_strdup(opts->user_agent ? opts->user_agent : "mergeletter");
 	if (opts->token && buf_printf(&auth, "Authorization: Bearer %s", opts->token) == 0)
@@ -162,8 +259,17 @@ int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_er
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct transfer *t = ud;
+	size_t n = size * nmemb;
 
-	return buf_add(&t->body, data, size * nmemb) < 0 ? 0 : size * nmemb;
+	long long max = t->h->opts.max_body;
+
+	if (t->req.max_bytes && (long long)t->req.max_bytes < max)
+		max = (long long)t->req.max_bytes;
+	if ((long long)(t->body.len + n) > max) {
+		t->too_big = 1; /* abort now, without reading the rest */
+		return 0;
+	}
+	return buf_add(&t->body, data, n) < 0 ? 0 : n;
 }
 
 static void queue_append(struct ml_http *h, struct transfer *t)
@@ -189,7 +295,10 @@ static enum resource resource_of(const char *url)
 int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
 	     void *ud, struct ml_error *err)
 {
-	return http_get_early(h, url, accept, done, NULL, ud, err);
+	struct ml_http_req req = ML_HTTP_REQ_INIT;
+
+	req.accept = accept;
+	return http_get_opts(h, url, &req, done, ud, err);
 }
 
 /* A 200's header line: a Link header goes to t->on_link at once (once). */
@@ -216,15 +325,37 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+static int http_queue(struct ml_http *h, const char *url, const struct ml_http_req *req,
+		      ml_http_done_fn done, ml_http_link_fn on_link, void *ud,
+		      struct ml_error *err);
+
 int http_get_early(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
 		   ml_http_link_fn on_link, void *ud, struct ml_error *err)
 {
+	struct ml_http_req req = ML_HTTP_REQ_INIT;
+
+	req.accept = accept;
+	return http_queue(h, url, &req, done, on_link, ud, err);
+}
+
+int http_get_opts(struct ml_http *h, const char *url, const struct ml_http_req *req,
+		  ml_http_done_fn done, void *ud, struct ml_error *err)
+{
+	return http_queue(h, url, req, done, NULL, ud, err);
+}
+
+static int http_queue(struct ml_http *h, const char *url, const struct ml_http_req *req,
+		      ml_http_done_fn done, ml_http_link_fn on_link, void *ud,
+		      struct ml_error *err)
+{
 	struct transfer *t = calloc(1, sizeof *t);
 
-	if (!t || !(t->url = ml_strdup(url)) || !(t->accept = ml_strdup(accept))) {
+	if (!t || !(t->url = ml_strdup(url)) || !(t->accept = ml_strdup(req->accept))) {
 		transfer_free(t);
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	}
+	t->req = *req;
+	t->req.accept = t->accept;
 	t->h = h;
 	t->done = done;
 	t->on_link = on_link;
@@ -296,6 +427,11 @@ static void search_budget_take(struct ml_http *h)
 		h->budget.left--;
 }
 
+int http_parallel(const struct ml_http *h)
+{
+	return h->parallel;
+}
+
 int http_search_budget(const struct ml_http *h, long *remaining, long *limit, int64_t *reset)
 {
 	if (!h || !h->budget.known)
@@ -310,18 +446,33 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 {
 	struct ml_buf line = ML_BUF_INIT;
 	CURL *e = curl_easy_init();
+	long timeout = t->req.timeout_ms > 0 ? t->req.timeout_ms : h->opts.timeout_ms;
 
+	if (h->deadline) {
+		int64_t left = h->deadline - progress_now_ms();
+
+		if (left < timeout)
+			timeout = left < 1 ? 1 : (long)left;
+	}
 	if (!e)
 		goto oom;
 	t->easy = e;
 	if (buf_printf(&line, "Accept: %s", t->accept) < 0 ||
 	    !(t->headers = curl_slist_append(NULL, line.data)) ||
-	    !curl_slist_append(t->headers, "X-GitHub-Api-Version: 2022-11-28") ||
-	    (h->auth && !curl_slist_append(t->headers, h->auth)))
+	    (!t->req.no_auth &&
+	     !curl_slist_append(t->headers, "X-GitHub-Api-Version: 2022-11-28")) ||
+	    (h->auth && !t->req.no_auth && http_same_origin(h, t->url) &&
+	     !curl_slist_append(t->headers, h->auth)))
 		goto oom;
 	if (t->cached.etag) {
 		buf_reset(&line);
 		if (buf_printf(&line, "If-None-Match: %s", t->cached.etag) < 0 ||
+		    !curl_slist_append(t->headers, line.data))
+			goto oom;
+	}
+	if (t->cached.modified) {
+		buf_reset(&line);
+		if (buf_printf(&line, "If-Modified-Since: %s", t->cached.modified) < 0 ||
 		    !curl_slist_append(t->headers, line.data))
 			goto oom;
 	}
@@ -339,12 +490,14 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	/* redirects are followed in transfer_finish(), same origin only */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 15000L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->opts.connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, (long)ML_HTTP_STALL_BYTES_PER_S);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, h->opts.stall_s);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->opts.max_body);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	/* Over TLS, wait for a connection that may multiplex rather than open another. */
 	if (strncmp(t->url, "https:", 6) == 0)
@@ -354,9 +507,6 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 	t->next = h->active;
 	h->active = t;
 	h->nactive++;
-	if (h->nactive > h->stats.peak_parallel)
-		h->stats.peak_parallel = h->nactive;
-	h->stats.requests++;
 	t->attempts++;
 	t->started = progress_now_ms();
 	if (t->res == RES_SEARCH)
@@ -429,9 +579,24 @@ static long backoff_ms(struct ml_http *h, int attempt)
 static void reschedule(struct ml_http *h, struct transfer *t, long delay_ms, const char *why)
 {
 	progress_retry(h->opts.progress, t->url, why, delay_ms);
+	if (delay_ms > ANNOUNCE_WAIT_MS)
+		progress_wait(h->opts.progress, progress_now_ms() + delay_ms, why);
 	transfer_reset(t);
+	t->too_big = 0;
 	t->not_before = progress_now_ms() + delay_ms;
 	queue_append(h, t);
+}
+
+/* Remember why t is retried, for the message when it fails for good. */
+static void set_why(struct transfer *t, const char *why)
+{
+	char *copy = ml_strdup(why);
+
+	t->why_transport = 0;
+	if (copy) {
+		free(t->why);
+		t->why = copy;
+	}
 }
 
 static int retryable(CURLcode code)
@@ -442,6 +607,7 @@ static int retryable(CURLcode code)
 	case CURLE_OUT_OF_MEMORY:
 	case CURLE_WRITE_ERROR:
 	case CURLE_TOO_MANY_REDIRECTS:
+	case CURLE_FILESIZE_EXCEEDED:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 		return 0;
@@ -465,30 +631,48 @@ static const char *resource_name(enum resource res)
 	return res == RES_SEARCH ? "search" : "core";
 }
 
-/* 1: the transfer was rescheduled (a wait or a retry); 0: deliver it; -1: stop. */
+/* A rate limit closes resource res for the rest of the run: its requests
+ * fail without being sent, with the message in why (the first one stays). */
+static int block(struct ml_http *h, int res, const struct ml_buf *why, struct ml_error *err)
+{
+	if (h->blocked[res])
+		return 0;
+	if (!why->data || !(h->blocked[res] = ml_strdup(why->data)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	progress_warn(h->opts.progress, "%s", h->blocked[res]);
+	return 0;
+}
+
+/* 1: the transfer was rescheduled (a wait or a retry); 0: deliver it;
+ * 2: it failed for good (t->why); -1: stop. */
 static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_http_response *r,
 		      struct ml_error *err)
 {
+	struct ml_buf why = ML_BUF_INIT;
 	int64_t now = progress_now_ms();
+	int rc = 0;
 
 	if (is_secondary(r)) {
 		long wait = r->retry_after >= 0 ? r->retry_after : SECONDARY_DEFAULT_WAIT;
 
-		if (wait > h->opts.max_wait)
-			return error_set(err, ML_EXIT_NETWORK,
-					 "GitHub's secondary rate limit stopped GET %s (HTTP %ld) and asks to wait %ld s, more than --max-wait %ld; try again in a few minutes, with fewer --jobs",
-					 t->url, r->status, wait, h->opts.max_wait);
-		if (t->attempts > h->opts.max_retries)
-			return error_set(err, ML_EXIT_NETWORK,
-					 "GitHub's secondary rate limit still stops GET %s after %d attempts; try again in a few minutes, with fewer --jobs",
-					 t->url, t->attempts);
+		if (wait > h->opts.max_wait) {
+			buf_printf(&why,
+				   "GitHub's secondary rate limit (HTTP %ld) asks to wait %ld s, more than --max-wait %ld; try again in a few minutes, with fewer --jobs",
+				   r->status, wait, h->opts.max_wait);
+			for (int i = 0; i < RES_COUNT; i++)
+				if (block(h, i, &why, err) < 0)
+					rc = -1;
+			goto blocked;
+		}
+		if (t->attempts > h->opts.max_retries) {
+			set_why(t, "GitHub's secondary rate limit");
+			return 2; /* a failure of this request */
+		}
 		if (h->parallel > 1)
 			h->parallel /= 2;
-		h->stats.parallel = h->parallel;
 		for (int i = 0; i < RES_COUNT; i++)
 			if (h->hold_until[i] < now + wait * 1000)
 				h->hold_until[i] = now + wait * 1000;
-		h->stats.retries++;
 		reschedule(h, t, wait * 1000, "secondary rate limit; concurrency lowered");
 		return 1;
 	}
@@ -506,21 +690,28 @@ static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_htt
 						    : t->res;
 
 			t->waits++;
-			h->stats.rate_waits++;
 			if (h->hold_until[res] < now + wait * 1000)
 				h->hold_until[res] = now + wait * 1000;
 			reschedule(h, t, (long)wait * 1000, "primary rate limit; waiting for the reset");
 			return 1;
 		}
 		range_format_iso(r->rl_reset, reset, sizeof reset);
-		return error_set(err, ML_EXIT_NETWORK,
-				 "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets at %s, in %lld s, beyond --max-wait %ld; %s",
-				 r->rl_resource ? r->rl_resource : resource_name(t->res), r->status, reset,
-				 (long long)wait, h->opts.max_wait,
-				 h->auth ? "try again after the reset, or raise --max-wait"
-					 : "set GH_TOKEN for 5000 requests an hour, or try again after the reset");
+		buf_printf(&why,
+			   "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets at %s, in %lld s, beyond --max-wait %ld; %s",
+			   r->rl_resource ? r->rl_resource : resource_name(t->res), r->status, reset,
+			   (long long)wait, h->opts.max_wait,
+			   h->auth ? "try again after the reset, or raise --max-wait"
+				   : "set GH_TOKEN for 5000 requests an hour, or try again after the reset");
+		if (block(h, t->res, &why, err) < 0)
+			rc = -1;
+		goto blocked;
 	}
 	return 0;
+blocked:
+	buf_release(&why);
+	if (rc == 0)
+		set_why(t, h->blocked[t->res]);
+	return rc < 0 ? -1 : 2;
 }
 
 static int deliver(struct ml_http *h, struct transfer *t, struct ml_http_response *r,
@@ -544,10 +735,91 @@ static void cache_store(struct ml_http *h, struct transfer *t, const struct ml_h
 	e.status = 200;
 	e.etag = (char *)r->etag;
 	e.link = (char *)r->link;
+	e.modified = (char *)r->last_modified;
 	e.records = t->keep.len > 0;
 	e.body = e.records ? t->keep.data : t->body.data;
 	e.len = e.records ? t->keep.len : t->body.len;
 	cache_put(h->opts.cache, t->url, t->accept, &e);
+}
+
+/* An empty answer about t: no status, no body, no headers. */
+static void response_init(struct ml_http_response *r, const struct transfer *t)
+{
+	memset(r, 0, sizeof *r);
+	r->url = t->url;
+	r->body = "";
+	r->rl_remaining = -1;
+	r->retry_after = -1;
+}
+
+/* Deliver t as failed for good: "WHY after N tries". 0 or -1. */
+static int deliver_failure(struct ml_http *h, struct transfer *t, struct ml_http_response *r,
+			   int timed_out, struct ml_error *err)
+{
+	struct ml_buf msg = ML_BUF_INIT;
+	const char *why = t->why ? t->why : "failed";
+	int rc;
+
+	if (t->why_transport && t->attempts > 1)
+		buf_printf(&msg, "GET %s failed after %d tries: %s", t->url, t->attempts, why);
+	else if (t->why_transport)
+		buf_printf(&msg, "GET %s failed: %s", t->url, why);
+	else if (t->attempts > 1 && !timed_out)
+		buf_printf(&msg, "%s after %d tries", why, t->attempts);
+	else
+		buf_puts(&msg, why);
+	r->failed = msg.data ? msg.data : why;
+	r->timed_out = timed_out;
+	rc = deliver(h, t, r, err);
+	buf_release(&msg);
+	return rc < 0 ? -1 : 0;
+}
+
+static int retries_of(const struct ml_http *h, const struct transfer *t)
+{
+	return t->req.max_retries >= 0 ? t->req.max_retries : h->opts.max_retries;
+}
+
+/* The run's deadline passed: t fails without a further try. 0 or -1. */
+static int fail_expired(struct ml_http *h, struct transfer *t, struct ml_error *err)
+{
+	struct ml_http_response r;
+	struct ml_buf why = ML_BUF_INIT;
+	int rc;
+
+	response_init(&r, t);
+	buf_printf(&why, "not finished within --timeout %ld s", h->opts.run_timeout_s);
+	set_why(t, why.data ? why.data : "not finished within --timeout");
+	buf_release(&why);
+	rc = deliver_failure(h, t, &r, 1, err);
+	return rc;
+}
+
+/* A redirect: follow it to the API's own origin, refuse it elsewhere.
+ * 1: rescheduled; 2: failed for good (t->why). */
+static int redirect(struct ml_http *h, struct transfer *t)
+{
+	char *to = NULL, *copy;
+	struct ml_buf why = ML_BUF_INIT;
+
+	curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &to);
+	if (!to)
+		buf_puts(&why, "a redirect without a Location");
+	else if (!http_same_origin(h, to))
+		buf_printf(&why, "a redirect to %s, which is not the API's origin, refused", to);
+	else if (t->redirects >= MAX_REDIRECTS)
+		buf_printf(&why, "more than %d redirects", MAX_REDIRECTS);
+	else if ((copy = ml_strdup(to)) != NULL) {
+		t->redirects++;
+		free(t->url);
+		t->url = copy;
+		t->res = resource_of(copy);
+		reschedule(h, t, 0, "redirect");
+		return 1;
+	}
+	set_why(t, why.data ? why.data : "out of memory");
+	buf_release(&why);
+	return 2;
 }
 
 /* 1: rescheduled (t now belongs to the queue); 0: done; -1: stop the run. */
@@ -555,24 +827,40 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 			   struct ml_error *err)
 {
 	struct ml_http_response r;
-	char *link = NULL, *etag = NULL, *resource = NULL;
+	struct ml_buf why = ML_BUF_INIT;
+	char *link = NULL, *etag = NULL, *resource = NULL, *modified = NULL;
 	long ms = (long)(progress_now_ms() - t->started);
 	int rc = -1;
 
-	memset(&r, 0, sizeof r);
-	r.url = t->url;
+	response_init(&r, t);
 	if (code != CURLE_OK) {
 		progress_request(h->opts.progress, "GET", t->url, 0, t->body.len, ms, ML_CACHE_NONE);
-		if (retryable(code) && t->attempts <= h->opts.max_retries) {
-			h->stats.retries++;
-			reschedule(h, t, backoff_ms(h, t->attempts),
-				   t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
-			return 1;
+		if (http_expired(h)) {
+			rc = fail_expired(h, t, err);
+			goto done;
 		}
-		return error_set(err, ML_EXIT_NETWORK,
-				 "GET %s failed after %d attempt%s: %s; check --api-url and your network connection",
-				 t->url, t->attempts, t->attempts == 1 ? "" : "s",
-				 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+		if ((t->too_big || code == CURLE_FILESIZE_EXCEEDED) && t->req.max_bytes)
+			buf_printf(&why, "the answer is larger than the limit of %zu bytes",
+				   t->req.max_bytes);
+		else if (t->too_big || code == CURLE_FILESIZE_EXCEEDED)
+			buf_printf(&why, "the answer is larger than the limit of %lld MB",
+				   h->opts.max_body / (1024 * 1024));
+		else if (code == CURLE_OPERATION_TIMEDOUT && strstr(t->errbuf, "too slow"))
+			buf_printf(&why, "stalled (under %d bytes/s for %ld s)",
+				   ML_HTTP_STALL_BYTES_PER_S, h->opts.stall_s);
+		else if (code == CURLE_OPERATION_TIMEDOUT)
+			buf_puts(&why, "timed out"); /* libcurl's text counts milliseconds */
+		else
+			buf_puts(&why, t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+		set_why(t, why.data ? why.data : curl_easy_strerror(code));
+		t->why_transport = !t->too_big && code != CURLE_FILESIZE_EXCEEDED;
+		if (!t->too_big && retryable(code) && t->attempts <= retries_of(h, t)) {
+			reschedule(h, t, backoff_ms(h, t->attempts), t->why);
+			rc = 1;
+			goto done;
+		}
+		rc = deliver_failure(h, t, &r, 0, err);
+		goto done;
 	}
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
 	r.body = t->body.data ? t->body.data : "";
@@ -587,43 +875,77 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	r.retry_after = header_long(t->easy, "Retry-After", -1);
 	if (t->res == RES_SEARCH)
 		search_budget_note(h, &r);
+	r.last_modified = modified = header_copy(t->easy, "Last-Modified");
 	progress_request(h->opts.progress, "GET", t->url, r.status, r.len, ms,
 			 r.status == 304 && t->cached.body ? ML_CACHE_REVALIDATED : ML_CACHE_NONE);
 	if (r.status == 304 && t->cached.body) {
-		h->stats.not_modified++;
 		r.status = 200;
 		r.body = t->cached.body;
 		r.len = t->cached.len;
 		r.link = t->cached.link;
 		r.etag = t->cached.etag;
+		r.last_modified = t->cached.modified;
 		r.from_cache = 1;
 		r.records = t->cached.records;
 		if (h->opts.cache && !t->cached.records)
 			r.keep = &t->keep; /* an entry of whole bodies: the callback may compact it */
-	} else if (r.status >= 500 && r.status <= 599 && t->attempts <= h->opts.max_retries) {
+	} else if (r.status >= 300 && r.status <= 399) {
+		rc = redirect(h, t);
+		if (rc == 2)
+			rc = deliver_failure(h, t, &r, 0, err);
+		goto done;
+	} else if (r.status >= 500 && r.status <= 599) {
 		long delay = backoff_ms(h, t->attempts);
 
+		buf_printf(&why, "HTTP %ld", r.status);
+		set_why(t, why.data ? why.data : "server error");
+		if (t->attempts > retries_of(h, t)) {
+			rc = deliver_failure(h, t, &r, 0, err);
+			goto done;
+		}
 		if (r.retry_after > 0 && r.retry_after <= h->opts.max_wait &&
 		    r.retry_after * 1000 > delay)
 			delay = r.retry_after * 1000;
-		h->stats.retries++;
 		reschedule(h, t, delay, "server error");
 		rc = 1;
 		goto done;
-	} else if (r.status == 403 || r.status == 429) {
-		rc = rate_limit(h, t, &r, err);
-		if (rc != 0)
+	} else if ((r.status == 403 || r.status == 429) && !t->req.no_auth) {
+		int limit = rate_limit(h, t, &r, err);
+
+		if (limit == 2) {
+			rc = deliver_failure(h, t, &r, 0, err);
 			goto done;
+		}
+		if (limit != 0) {
+			rc = limit;
+			goto done;
+		}
 	} else if (r.status == 200 && h->opts.cache) {
 		r.keep = &t->keep;
 	}
 	rc = deliver(h, t, &r, err);
-	if (rc == 0 && r.keep && (!r.from_cache || t->keep.len))
+	if (rc == ML_HTTP_BROKEN) {
+		/* a 200 whose body the caller cannot read: a fault, retried like a 5xx */
+		t->skip_cache |= r.from_cache;
+		buf_release(&t->keep);
+		set_why(t, err->msg ? err->msg : "a broken answer");
+		error_clear(err);
+		if (t->attempts <= retries_of(h, t)) {
+			reschedule(h, t, backoff_ms(h, t->attempts), t->why);
+			rc = 1;
+			goto done;
+		}
+		response_init(&r, t);
+		rc = deliver_failure(h, t, &r, 0, err);
+	} else if (rc == 0 && r.keep && (!r.from_cache || t->keep.len)) {
 		cache_store(h, t, &r);
+	}
 done:
+	buf_release(&why);
 	free(link);
 	free(etag);
 	free(resource);
+	free(modified);
 	return rc;
 }
 
@@ -631,25 +953,36 @@ done:
 static int answer_offline(struct ml_http *h, struct transfer *t, struct ml_error *err)
 {
 	struct ml_http_response r;
+	int rc;
 
-	if (!cache_get(h->opts.cache, t->url, t->accept, &t->cached))
+	if (!cache_get(h->opts.cache, t->url, t->accept, &t->cached) && t->req.no_auth) {
+		/* another origin's answer (a feed) costs only its own part */
+		set_why(t, "offline, and not in the cache");
+		response_init(&r, t);
+		return deliver_failure(h, t, &r, 0, err);
+	}
+	if (!t->cached.body)
 		return error_set(err, ML_EXIT_NETWORK,
 				 "offline: no cached response for GET %s; run once without --offline to fill the cache",
 				 t->url);
-	memset(&r, 0, sizeof r);
+	response_init(&r, t);
 	r.status = t->cached.status;
-	r.url = t->url;
 	r.body = t->cached.body;
 	r.len = t->cached.len;
 	r.link = t->cached.link;
 	r.etag = t->cached.etag;
 	r.records = t->cached.records;
-	r.rl_remaining = -1;
-	r.retry_after = -1;
+	r.last_modified = t->cached.modified;
 	r.from_cache = 1;
-	h->stats.offline_hits++;
 	progress_request(h->opts.progress, "GET", t->url, r.status, r.len, 0, ML_CACHE_OFFLINE);
-	return deliver(h, t, &r, err);
+	rc = deliver(h, t, &r, err);
+	if (rc == ML_HTTP_BROKEN) { /* no other copy to try */
+		set_why(t, err->msg ? err->msg : "a broken answer in the cache");
+		error_clear(err);
+		response_init(&r, t);
+		rc = deliver_failure(h, t, &r, 0, err);
+	}
+	return rc;
 }
 
 /* The time from which t may start (monotonic ms). */
@@ -699,9 +1032,18 @@ static int start_ready(struct ml_http *h, int64_t *wake, struct ml_error *err)
 		if (h->queue_tail == t)
 			h->queue_tail = prev;
 		t->next = NULL;
-		if (h->opts.offline) {
-			int rc = answer_offline(h, t, err);
+		if (h->opts.offline || h->blocked[t->res]) {
+			int rc;
 
+			if (h->opts.offline) {
+				rc = answer_offline(h, t, err);
+			} else { /* fails without a request */
+				struct ml_http_response r;
+
+				set_why(t, h->blocked[t->res]);
+				response_init(&r, t);
+				rc = deliver_failure(h, t, &r, 0, err);
+			}
 			transfer_free(t);
 			if (rc < 0)
 				return -1;
@@ -709,7 +1051,8 @@ static int start_ready(struct ml_http *h, int64_t *wake, struct ml_error *err)
 			t = prev ? prev->next : h->queue;
 			continue;
 		}
-		if (h->opts.cache && cache_get(h->opts.cache, t->url, t->accept, &t->cached) &&
+		if (h->opts.cache && !t->skip_cache &&
+		    cache_get(h->opts.cache, t->url, t->accept, &t->cached) &&
 		    t->cached.status != 200)
 			cache_entry_release(&t->cached);
 		if (transfer_start(h, t, err) < 0) {
@@ -717,6 +1060,32 @@ static int start_ready(struct ml_http *h, int64_t *wake, struct ml_error *err)
 			return -1;
 		}
 		t = next;
+	}
+	return 0;
+}
+
+/* The deadline passed: every transfer queued or in flight fails, and so
+ * does whatever their callbacks queue. 0 or -1. */
+static int expire_all(struct ml_http *h, struct ml_error *err)
+{
+	while (h->active || h->queue) {
+		struct transfer *t = h->active;
+
+		if (t) {
+			unlink_active(h, t);
+		} else {
+			t = h->queue;
+			h->queue = t->next;
+			if (!h->queue)
+				h->queue_tail = NULL;
+			t->next = NULL;
+		}
+		transfer_reset(t);
+		if (fail_expired(h, t, err) < 0) {
+			transfer_free(t);
+			return -1;
+		}
+		transfer_free(t);
 	}
 	return 0;
 }
@@ -731,6 +1100,8 @@ int http_run(struct ml_http *h, struct ml_error *err)
 		long timeout = POLL_MAX_MS;
 		CURLMsg *msg;
 
+		if (http_expired(h) && expire_all(h, err) < 0)
+			goto done;
 		if (start_ready(h, &wake, err) < 0)
 			goto done;
 		if (h->nactive == 0 && !h->queue)
@@ -768,6 +1139,12 @@ int http_run(struct ml_http *h, struct ml_error *err)
 		}
 		if (timeout && h->queue && h->nactive < h->parallel && wake < 0)
 			timeout = 0;
+		if (timeout && h->deadline) {
+			int64_t until = h->deadline - progress_now_ms();
+
+			if (until < timeout)
+				timeout = until < 0 ? 0 : (long)until;
+		}
 		if (timeout)
 			curl_multi_poll(h->multi, NULL, 0, (int)timeout, NULL);
 	}
@@ -782,16 +1159,6 @@ done:
 	return rc;
 }
 
-unsigned long http_request_count(const struct ml_http *h)
-{
-	return h->stats.requests;
-}
-
-void http_stats(const struct ml_http *h, struct ml_http_stats *out)
-{
-	*out = h->stats;
-}
-
 void http_free(struct ml_http *h)
 {
 	if (!h)
@@ -800,6 +1167,9 @@ void http_free(struct ml_http *h)
 	list_free(&h->queue);
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
+	curl_url_cleanup(h->origin);
+	for (int i = 0; i < RES_COUNT; i++)
+		free(h->blocked[i]);
 	free(h->search_starts);
 	free(h->user_agent);
 	free(h->auth);

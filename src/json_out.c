@@ -92,13 +92,56 @@ static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r
 		push(thanks, json_string(who.v[i]), ok);
 	strref_release(&who);
 	put(o, "thanks", thanks, ok);
+	if (r->failure)
+		put(o, "failure", json_string(r->failure), ok);
 	return o;
+}
+
+static int add_failure(void *ud, const char *failure)
+{
+	return json_array_append_new(ud, json_string(failure));
+}
+
+/* "tooling" and "news", only when the config has them. */
+static void parts_json(json_t *root, const struct ml_draft *d, int *ok)
+{
+	if (d->tooling_heading) {
+		json_t *o = json_object(), *c = json_array();
+
+		put(o, "heading", json_string(d->tooling_heading), ok);
+		for (size_t i = 0; i < d->tooling.len; i++) {
+			json_t *pr = pr_json(&d->tooling.items[i], d->deps_mode, ok);
+
+			put(pr, "repo", json_string(d->tooling.items[i].repo), ok);
+			push(c, pr, ok);
+		}
+		put(o, "candidates", c, ok);
+		put(root, "tooling", o, ok);
+	}
+	if (d->news.heading) {
+		json_t *o = json_object(), *e = json_array();
+
+		put(o, "heading", json_string(d->news.heading), ok);
+		for (size_t i = 0; i < d->news.nentries; i++) {
+			const struct ml_news_entry *ne = &d->news.entries[i];
+			json_t *eo = json_object();
+
+			put(eo, "title", json_string(ne->title), ok);
+			put(eo, "url", json_string(ne->link), ok);
+			put(eo, "date", time_json(ne->date), ok);
+			put(eo, "offer", json_boolean(ne->offer), ok);
+			push(e, eo, ok);
+		}
+		put(o, "entries", e, ok);
+		put(o, "failures", strv_json(&d->news.failures, ok), ok);
+		put(root, "news", o, ok);
+	}
 }
 
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
 	json_t *root = json_object(), *range = json_object(), *secs = json_array();
-	char label[64], date[16];
+	char label[160], date[16];
 	char *text = NULL;
 	int ok = 1, rc = -1;
 
@@ -108,7 +151,11 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 	put(root, "editors", strv_json(&d->editors, &ok), &ok);
 	put(range, "since", time_json(d->range.since), &ok);
 	put(range, "until", time_json(d->range.until), &ok);
-	put(range, "label", json_string(range_month_label(&d->range, label, sizeof label)), &ok);
+	put(range, "label", json_string(draft_range_label(d, label, sizeof label)), &ok);
+	if (d->from_ref)
+		put(range, "from", json_string(d->from_ref), &ok);
+	if (d->to_ref)
+		put(range, "to", json_string(d->to_ref), &ok);
 	put(root, "range", range, &ok);
 	put(root, "deps", json_string(deps_mode_name(d->deps_mode)), &ok);
 	for (size_t i = 0; i < d->nsections; i++) {
@@ -119,9 +166,19 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 		for (size_t j = 0; j < s->nrepos; j++)
 			push(repos, repo_json(d, &s->repos[j], &ok), &ok);
 		put(so, "repos", repos, &ok);
+		if (s->failure)
+			put(so, "failure", json_string(s->failure), &ok);
 		push(secs, so, &ok);
 	}
 	put(root, "sections", secs, &ok);
+	if (draft_each_failure(d, NULL, NULL) > 0) {
+		json_t *failures = json_array();
+
+		if (draft_each_failure(d, add_failure, failures) < 0)
+			ok = 0;
+		put(root, "failures", failures, &ok);
+	}
+	parts_json(root, d, &ok);
 	if (ok)
 		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (text && buf_puts(out, text) == 0 && buf_puts(out, "\n") == 0)

@@ -1,12 +1,17 @@
 /* markdown.c: the newsletter's markdown, with safe escaping of titles. */
 #include "mergeletter/markdown.h"
 
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "mergeletter/error.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
+#include "mergeletter/template.h"
 
 #define GITHUB_WEB "https://github.com"
 
@@ -39,8 +44,18 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* 1 for the bidirectional controls that can reorder what a reader sees:
+ * U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates). */
+static int is_bidi_control(const unsigned char *s, size_t len)
+{
+	return len == 3 && s[0] == 0xE2 &&
+	       ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
+		(s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9));
+}
+
 /* The title as one line of valid UTF-8: whitespace runs (newlines too)
- * become one space, control characters go, invalid bytes become U+FFFD. */
+ * become one space, control characters (bidi controls too) go, invalid
+ * bytes become U+FFFD. */
 static int one_line(struct ml_buf *out, const char *title)
 {
 	const unsigned char *s = (const unsigned char *)title;
@@ -59,10 +74,14 @@ static int one_line(struct ml_buf *out, const char *title)
 			i++;
 			continue;
 		}
+		l = utf8_len(s + i, n - i);
+		if (is_bidi_control(s + i, l)) {
+			i += l;
+			continue;
+		}
 		if (space && buf_add(out, " ", 1) < 0)
 			return -1;
 		space = 0;
-		l = utf8_len(s + i, n - i);
 		if (l == 0) {
 			if (buf_puts(out, "\xEF\xBF\xBD") < 0)
 				return -1;
@@ -101,6 +120,26 @@ static const char *code_span_end(const char *s, size_t n)
 	return NULL;
 }
 
+/* 1 when the '&' at s starts what CommonMark reads as a character
+ * reference: "&name;", "&#123;" or "&#x1F;". */
+static int starts_entity(const char *s)
+{
+	size_t i = 1, digits = 0;
+	int hex = 0;
+
+	if (s[i] == '#') {
+		i++;
+		if (s[i] == 'x' || s[i] == 'X')
+			hex = 1, i++;
+		while (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i]))
+			i++, digits++;
+		return digits > 0 && digits <= (hex ? 6u : 7u) && s[i] == ';';
+	}
+	while (isalnum((unsigned char)s[i]))
+		i++;
+	return i > 1 && s[i] == ';';
+}
+
 int markdown_link_text(struct ml_buf *out, const char *title)
 {
 	struct ml_buf line = ML_BUF_INIT;
@@ -128,7 +167,8 @@ int markdown_link_text(struct ml_buf *out, const char *title)
 			p += n;
 			continue;
 		}
-		if (*p == '[' || *p == ']' || *p == '<' || *p == '\\') {
+		if (*p == '[' || *p == ']' || *p == '<' || *p == '\\' ||
+		    (*p == '&' && starts_entity(p))) {
 			if (buf_add(out, "\\", 1) < 0)
 				goto done;
 		}
@@ -162,11 +202,49 @@ int markdown_comment_text(struct ml_buf *out, const char *text)
 	return 0;
 }
 
+int markdown_text(struct ml_buf *out, const char *text)
+{
+	struct ml_buf t = ML_BUF_INIT;
+	size_t digits = 0;
+	int rc = -1;
+
+	if (markdown_link_text(&t, text) < 0)
+		goto done;
+	if (!t.data) {
+		rc = 0;
+		goto done;
+	}
+	while (digits < 9 && isdigit((unsigned char)t.data[digits]))
+		digits++;
+	if (digits && (t.data[digits] == '.' || t.data[digits] == ')'))
+		rc = buf_add(out, t.data, digits) < 0 || buf_puts(out, "\\") < 0 ||
+			     buf_puts(out, t.data + digits) < 0
+			     ? -1
+			     : 0;
+	else if (t.data[0] && strchr("#>-+*=_~|", t.data[0]))
+		rc = buf_printf(out, "\\%s", t.data);
+	else
+		rc = buf_puts(out, t.data);
+done:
+	buf_release(&t);
+	return rc;
+}
+
+/* A maintainer from the config (trusted). */
 static int user_link(struct ml_buf *out, const char *login, const char *url)
 {
 	if (url)
 		return buf_printf(out, "[@%s](%s)", login, url);
 	return buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", login, login);
+}
+
+/* A login from a source: a link when it is a valid GitHub login, else
+ * escaped text (draft_check() warns about it). */
+static int source_user_link(struct ml_buf *out, const char *login)
+{
+	if (!pr_login_valid(login, strlen(login)))
+		return buf_puts(out, "@") < 0 ? -1 : markdown_link_text(out, login);
+	return user_link(out, login, NULL);
 }
 
 /* "a", "a and b", "a, b, and c" */
@@ -179,24 +257,32 @@ static int list_sep(struct ml_buf *out, size_t i, size_t n)
 	return buf_puts(out, i == n - 1 ? ", and " : ", ");
 }
 
-static int pr_item(struct ml_buf *out, const struct ml_pr *pr, int commented)
+int markdown_pr_item(struct ml_buf *out, const struct ml_pr *pr, enum ml_item_style style)
 {
 	struct ml_buf item = ML_BUF_INIT;
 	int rc = -1;
 
-	if (buf_puts(&item, "- [") < 0 || markdown_link_text(&item, pr->title) < 0 ||
+	if (buf_puts(&item, style == ML_ITEM_IN_COMMENT ? "    - [" : "- [") < 0 ||
+	    markdown_link_text(&item, pr->title) < 0 ||
 	    buf_printf(&item, "](" GITHUB_WEB "/%s/pull/%ld)", pr->repo, pr->number) < 0)
 		goto done;
-	if (commented)
+	if (style == ML_ITEM_COMMENT)
 		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
 			     buf_puts(out, " -->\n") < 0
 			     ? -1
 			     : 0;
+	else if (style == ML_ITEM_IN_COMMENT)
+		rc = markdown_comment_text(out, item.data) < 0 || buf_puts(out, "\n") < 0 ? -1 : 0;
 	else
 		rc = buf_printf(out, "%s\n", item.data);
 done:
 	buf_release(&item);
 	return rc;
+}
+
+static int pr_item(struct ml_buf *out, const struct ml_pr *pr, int commented)
+{
+	return markdown_pr_item(out, pr, commented ? ML_ITEM_COMMENT : ML_ITEM_LIST);
 }
 
 static const char *repo_display(const struct ml_draft_repo *r)
@@ -218,6 +304,8 @@ static int maintainers_line(struct ml_buf *out, const struct ml_draft_repo *r)
 {
 	const struct ml_repo_cfg *rc = &r->info;
 
+	if (rc->maintainers_line) /* carried over from a previous issue */
+		return buf_printf(out, "%s\n", rc->maintainers_line);
 	if (rc->nmaintainers == 0) {
 		if (rc->maintainers_known)
 			return 0;
@@ -238,17 +326,22 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 	const char *what = listed == 1 ? "PR" : "PRs";
 
 	if (d->range.month)
-		return buf_printf(out, "We merged the following %s this month:\n", what);
+		return buf_printf(out, "We merged the following %s this month:", what);
+	if (d->from_ref && d->to_ref)
+		return buf_printf(out, "We merged the following %s between %s and %s:", what,
+				  d->from_ref, d->to_ref);
+	if (d->from_ref)
+		return buf_printf(out, "We merged the following %s since %s:", what, d->from_ref);
 	{
 		char a[16], b[16];
 
 		range_format_date(d->range.since, a, sizeof a);
 		range_format_date(d->range.until - 1, b, sizeof b);
-		return buf_printf(out, "We merged the following %s from %s to %s:\n", what, a, b);
+		return buf_printf(out, "We merged the following %s from %s to %s:", what, a, b);
 	}
 }
 
-static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
+int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
 	struct ml_strref who;
 	size_t contributions = 0;
@@ -272,15 +365,26 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 		}
 		contributions += counted;
 	}
-	if (buf_puts(out, "\nThanks to ") < 0)
+	if (buf_puts(out, "Thanks to ") < 0)
 		goto done;
 	for (size_t i = 0; i < who.n; i++)
-		if (list_sep(out, i, who.n) < 0 || user_link(out, who.v[i], NULL) < 0)
+		if (list_sep(out, i, who.n) < 0 || source_user_link(out, who.v[i]) < 0)
 			goto done;
 	rc = buf_printf(out, " for their %s!\n",
 			contributions == 1 ? "contribution" : "contributions");
 done:
 	strref_release(&who);
+	return rc;
+}
+
+static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
+{
+	struct ml_buf line = ML_BUF_INIT;
+	int rc = markdown_thanks(&line, d, r);
+
+	if (rc == 0 && line.len)
+		rc = buf_puts(out, "\n") < 0 || buf_add(out, line.data, line.len) < 0 ? -1 : 0;
+	buf_release(&line);
 	return rc;
 }
 
@@ -307,141 +411,117 @@ static int only_bumps(struct ml_buf *out, const struct ml_draft *d, const struct
 	if (buf_printf(out, "<!--\n    %s had only dependency updates", repo_display(r)) < 0 ||
 	    buf_puts(out, d->range.month ? " this month:\n" : " in this period:\n") < 0)
 		return -1;
-	for (size_t i = 0; i < r->prs.len; i++) {
-		struct ml_buf item = ML_BUF_INIT;
-		const struct ml_pr *pr = &r->prs.items[i];
-		int rc = buf_puts(&item, "    - [") < 0 || markdown_link_text(&item, pr->title) < 0 ||
-			 buf_printf(&item, "](" GITHUB_WEB "/%s/pull/%ld)\n", pr->repo,
-				    pr->number) < 0 ||
-			 markdown_comment_text(out, item.data) < 0;
-
-		buf_release(&item);
-		if (rc)
+	for (size_t i = 0; i < r->prs.len; i++)
+		if (markdown_pr_item(out, &r->prs.items[i], ML_ITEM_IN_COMMENT) < 0)
 			return -1;
-	}
 	return buf_puts(out, "-->\n");
 }
 
-int markdown_section(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
-{
-	size_t listed = 0, bumps = 0;
+/* ---- templates ---- */
 
-	for (size_t i = 0; i < r->prs.len; i++) {
-		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
-			listed++;
-		else
-			bumps++;
-	}
-	if (listed == 0) {
-		if (bumps && d->deps_mode == ML_DEPS_COMMENT)
-			return only_bumps(out, d, r);
-		return 0;
-	}
-	if (heading(out, r) < 0 || maintainers_line(out, r) < 0 || buf_puts(out, "\n") < 0)
-		return -1;
-	if (r->info.intro && buf_printf(out, "%s ", r->info.intro) < 0)
-		return -1;
-	if (list_sentence(out, d, listed) < 0 || buf_puts(out, "\n") < 0)
-		return -1;
-	for (size_t i = 0; i < r->prs.len; i++)
-		if (draft_pr_listed(&r->prs.items[i], d->deps_mode) &&
-		    pr_item(out, &r->prs.items[i], 0) < 0)
+/* What a placeholder is rendered within. */
+struct render {
+	const struct ml_draft *d;
+	const struct ml_template *t; /* the draft's template, or the built-in one */
+	struct ml_template builtin;  /* for the parts t does not define */
+	const struct ml_draft_section *s;  /* within {{sections}} */
+	const struct ml_draft_repo *r;     /* within a repository's part */
+	int in_category;   /* within a category's part */
+	size_t category;   /* which one (categories.n: the rest) */
+	struct ml_strref named; /* sections placed by {{section:HEADING}} */
+};
+
+static const char *const main_names[] = { "title", "month", "date", "editors", "range",
+					  "sections", "section:", "news", "tooling", "news_heading",
+					  "tooling_heading", NULL };
+static const char *const section_names[] = { "heading", "intro", "repos", "month", "range",
+					     NULL };
+static const char *const repo_names[] = { "heading", "maintainers", "intro", "changes",
+					  "list", "bumps", "thanks", "unknown_authors",
+					  "name", "repo", "url", "month", "range", NULL };
+static const char *const category_names[] = { "title", "list", NULL };
+
+static const struct {
+	const char *part;
+	const char *const *names;
+} parts[] = {
+	{ NULL, main_names },
+	{ "section", section_names },
+	{ "repo", repo_names },
+	{ "category", category_names },
+};
+
+int markdown_check_template(const struct ml_template *t, struct ml_error *err)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		const char *const *names = NULL;
+
+		for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+			if (parts[k].part ? t->parts[i].name && strcmp(parts[k].part, t->parts[i].name) == 0
+					  : !t->parts[i].name)
+				names = parts[k].names;
+		if (!names)
+			return error_set(err, ML_EXIT_USAGE,
+					 "%s:%d: unknown part '{{define %s}}'; known: section, repo, category",
+					 t->path, t->parts[i].line - 1, t->parts[i].name);
+		if (template_check(t, &t->parts[i], names, err) < 0)
 			return -1;
-	if (bumps && d->deps_mode == ML_DEPS_COMMENT) {
-		if (buf_puts(out, "\n") < 0)
-			return -1;
-		for (size_t i = 0; i < r->prs.len; i++)
-			if (!draft_pr_listed(&r->prs.items[i], d->deps_mode) &&
-			    pr_item(out, &r->prs.items[i], 1) < 0)
-				return -1;
 	}
-	if (thanks_line(out, d, r) < 0 || unknown_authors(out, d, r) < 0)
-		return -1;
 	return 0;
 }
 
-/* ---- the whole issue ---- */
-
-static const char welcome[] =
-	"Welcome to a new issue of _\"%s\"_. In these posts, we give a regular overview of notable changes in the Rust operating system development ecosystem.\n"
-	"\n"
-	"<!-- more -->\n"
-	"\n"
-	"This series is openly developed [on GitHub](https://github.com/rust-osdev/homepage/). Feel free to open pull requests there with content you would like to see in the next issue. If you find some issues on this page, please report them by [creating an issue](https://github.com/rust-osdev/homepage/issues/new) or using our <a href=\"#comment-form\">_comment form_</a> at the bottom of this page.\n"
-	"\n"
-	"<!--\n"
-	"    This is a draft for the upcoming \"%s (%s)\" post.\n"
-	"    Feel free to create pull requests against the `next` branch to add your\n"
-	"    content here.\n"
-	"    Please take a look at the past posts on https://rust-osdev.com/ to see the\n"
-	"    general structure of these posts.\n"
-	"-->\n"
-	"\n";
-
-static const char announcements[] =
-	"## Announcements, News, and Blog Posts\n"
-	"\n"
-	"Here we collect news, blog posts, etc. related to OS development in Rust.\n"
-	"\n"
-	"<!--\n"
-	"Please follow this template:\n"
-	"\n"
-	"- [Title](https://example.com)\n"
-	"  - (optional) Some additional context\n"
-	"-->\n"
-	"\n"
-	"\n"
-	"## Infrastructure and Tooling\n"
-	"\n"
-	"In this section, we collect recent updates to `rustc`, `cargo`, and other tooling that are relevant to Rust OS development.\n"
-	"\n"
-	"<!--\n"
-	"    Please use the following template:\n"
-	"\n"
-	"- [Title](https://example.com)\n"
-	"  - (optional) Some additional context\n"
-	"-->\n"
-	"\n"
-	"\n";
-
-static const char projects_template[] =
-	"<!--\n"
-	"    Please use the following template:\n"
-	"\n"
-	"    ### [`repo_name`](https://github.com/rust-osdev/repo_name)\n"
-	"    <span class=\"maintainers\">Maintained by [@maintainer_1](https://github.com/maintainer_1)</span>\n"
-	"\n"
-	"    The `repo_name` crate ...<<short introduction>>...\n"
-	"\n"
-	"    We merged the following changes this month:\n"
-	"    <<changelog, either in list or text form>>\n"
-	"-->\n";
-
-static const char other_heading[] = "Other Projects";
-
-static const char other_intro[] =
-	"In this section, we describe updates to Rust OS projects that are not directly related to the `rust-osdev` organization. Feel free to [create a pull request](https://github.com/rust-osdev/homepage/pulls) with the updates of your OS project for the next post.\n";
-
-static const char other_template[] =
-	"<!--\n"
-	"    Please use the following template:\n"
-	"\n"
-	"    ### [`owner_name/repo_name`](https://github.com/rust-osdev/owner_name/repo_name)\n"
-	"    <span class=\"maintainers\">(Section written by [@your_github_name](https://github.com/your_github_name))</span>\n"
-	"\n"
-	"    ...<<your project updates>>...\n"
-	"-->\n";
-
-static const char join_us[] =
-	"## Join Us?\n"
-	"\n"
-	"Are you interested in Rust-based operating system development? Our `rust-osdev` organization is always open to new members and new projects. Just let us know if you want to join! A good way for getting in touch is our [Zulip chat](https://rust-osdev.zulipchat.com).\n";
-
-/* A TOML basic string. */
-static int toml_string(struct ml_buf *out, const char *s)
+int markdown_template_load(struct ml_template *t, const char *spec, struct ml_error *err)
 {
-	if (buf_add(out, "\"", 1) < 0)
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	if (!spec)
+		return 0;
+	if (strchr(spec, '/') || access(spec, F_OK) == 0)
+		rc = template_load(t, spec, err);
+	else if ((rc = template_builtin(t, spec, err)) < 0) {
+		error_clear(err);
+		rc = error_set(err, ML_EXIT_USAGE,
+			       "template '%s': no such file, nor a built-in template (rust-osdev, release-notes)",
+			       spec);
+	}
+	if (rc == 0 && (rc = markdown_check_template(t, err)) < 0)
+		template_release(t);
+	return rc;
+}
+
+static int render_open(struct render *rd, const struct ml_draft *d)
+{
+	struct ml_error err = ML_ERROR_INIT;
+
+	memset(rd, 0, sizeof *rd);
+	rd->d = d;
+	if (template_builtin(&rd->builtin, "rust-osdev", &err) < 0) {
+		error_clear(&err);
 		return -1;
+	}
+	rd->t = d->tmpl ? d->tmpl : &rd->builtin;
+	return 0;
+}
+
+static void render_close(struct render *rd)
+{
+	template_release(&rd->builtin);
+	strref_release(&rd->named);
+}
+
+static const struct ml_template_part *part_of(const struct render *rd, const char *name)
+{
+	const struct ml_template_part *p = template_part(rd->t, name);
+
+	return p ? p : template_part(&rd->builtin, name);
+}
+
+static int render_part(struct ml_buf *out, struct render *rd, const char *name);
+
+/* Text into a TOML basic string's body (without the quotes). */
+static int toml_text(struct ml_buf *out, const char *s)
+{
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		int rc;
 
@@ -454,69 +534,401 @@ static int toml_string(struct ml_buf *out, const char *s)
 		if (rc < 0)
 			return -1;
 	}
-	return buf_add(out, "\"", 1);
+	return 0;
 }
 
-static int front_matter(struct ml_buf *out, const struct ml_draft *d, const char *title,
-			const char *month)
+static int text_value(struct ml_buf *out, const char *s, int toml)
 {
-	struct ml_buf full = ML_BUF_INIT;
-	char date[16];
+	return toml ? toml_text(out, s) : buf_puts(out, s);
+}
+
+static int editors_value(struct ml_buf *out, const struct ml_draft *d, int toml)
+{
+	for (size_t i = 0; i < d->editors.n; i++)
+		if ((i && buf_puts(out, ", ") < 0) ||
+		    (toml ? buf_puts(out, "\"") < 0 || toml_text(out, d->editors.v[i]) < 0 ||
+				    buf_puts(out, "\"") < 0
+			  : buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", d->editors.v[i],
+				       d->editors.v[i]) < 0))
+			return -1;
+	return 0;
+}
+
+/* The range as the heading of a release or an issue says it. */
+static const char *range_label(const struct ml_draft *d, char *buf, size_t n)
+{
+	return draft_range_label(d, buf, n);
+}
+
+/* {{range}}: what a release's heading names, "uefi-v0.39.0" ("v1..HEAD"
+ * without --to), else the month or the dates. */
+static const char *range_name(const struct ml_draft *d, char *buf, size_t n)
+{
+	if (d->to_ref)
+		snprintf(buf, n, "%s", d->to_ref);
+	else if (d->from_ref)
+		snprintf(buf, n, "%s..HEAD", d->from_ref);
+	else
+		range_month_label(&d->range, buf, n);
+	return buf;
+}
+
+static const char *issue_title(const struct ml_draft *d)
+{
+	return d->title ? d->title : "This Month in Rust OSDev";
+}
+
+static int write_repos(struct ml_buf *out, struct render *rd, const struct ml_draft_section *s);
+
+/* "- [Title](url)", or in a comment of its own for the editor to pick. */
+static int link_item(struct ml_buf *out, const char *title, const char *url, int commented)
+{
+	struct ml_buf item = ML_BUF_INIT;
 	int rc = -1;
 
-	range_format_date(d->date, date, sizeof date);
-	if (buf_printf(&full, "%s: %s", title, month) < 0 || buf_puts(out, "+++\ntitle = ") < 0 ||
-	    toml_string(out, full.data) < 0 || buf_printf(out, "\ndate = %s\n\n[extra]\nmonth = ", date) < 0 ||
-	    toml_string(out, month) < 0 || buf_puts(out, "\neditors = [") < 0)
+	if (buf_puts(&item, "- [") < 0 || markdown_link_text(&item, title) < 0 ||
+	    buf_printf(&item, "](%s)", url) < 0)
 		goto done;
-	for (size_t i = 0; i < d->editors.n; i++)
-		if ((i && buf_puts(out, ", ") < 0) || toml_string(out, d->editors.v[i]) < 0)
-			goto done;
-	rc = buf_puts(out, "]\n+++\n\n");
+	if (commented)
+		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
+			     buf_puts(out, " -->\n") < 0
+			     ? -1
+			     : 0;
+	else
+		rc = buf_printf(out, "%s\n", item.data);
 done:
-	buf_release(&full);
+	buf_release(&item);
 	return rc;
 }
 
-static int write_repos(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_section *s)
+/* {{news}}: a blank line, the failed feeds' notes, then the entries, oldest
+ * first; nothing when there is neither. */
+static int news_entries(struct ml_buf *out, const struct ml_news *n)
+{
+	if ((n->failures.n || n->nentries) && buf_puts(out, "\n") < 0)
+		return -1;
+	for (size_t i = 0; i < n->failures.n; i++)
+		if (buf_puts(out, "<!-- mergeletter: feed ") < 0 ||
+		    markdown_comment_text(out, n->failures.v[i]) < 0 || buf_puts(out, " -->\n") < 0)
+			return -1;
+	for (size_t i = 0; i < n->nentries; i++)
+		if (link_item(out, n->entries[i].title, n->entries[i].link, n->entries[i].offer) < 0)
+			return -1;
+	return 0;
+}
+
+/* {{tooling}}: a blank line and every candidate in a comment of its own. */
+static int tooling_candidates(struct ml_buf *out, const struct ml_draft *d)
+{
+	if (d->tooling.len && buf_puts(out, "\n") < 0)
+		return -1;
+	for (size_t i = 0; i < d->tooling.len; i++)
+		if (pr_item(out, &d->tooling.items[i], 1) < 0)
+			return -1;
+	return 0;
+}
+
+static int main_value(struct render *rd, struct ml_buf *out, const char *name, const char *arg,
+		      int toml)
+{
+	const struct ml_draft *d = rd->d;
+	char label[64];
+
+	if (strcmp(name, "title") == 0)
+		return text_value(out, issue_title(d), toml);
+	if (strcmp(name, "month") == 0)
+		return text_value(out, range_label(d, label, sizeof label), toml);
+	if (strcmp(name, "date") == 0) {
+		range_format_date(d->date, label, sizeof label);
+		return buf_puts(out, label);
+	}
+	if (strcmp(name, "editors") == 0)
+		return editors_value(out, d, toml);
+	if (strcmp(name, "news_heading") == 0)
+		return buf_puts(out, d->news.heading ? d->news.heading : ML_NEWS_HEADING);
+	if (strcmp(name, "tooling_heading") == 0)
+		return buf_puts(out, d->tooling_heading ? d->tooling_heading : ML_TOOLING_HEADING);
+	if (strcmp(name, "news") == 0)
+		return news_entries(out, &d->news);
+	if (strcmp(name, "tooling") == 0)
+		return tooling_candidates(out, d);
+	if (strcmp(name, "section") == 0) {
+		for (size_t i = 0; i < d->nsections; i++)
+			if (d->sections[i].heading && strcmp(d->sections[i].heading, arg) == 0)
+				return write_repos(out, rd, &d->sections[i]);
+		return 0;
+	}
+	if (strcmp(name, "sections") == 0) {
+		for (size_t i = 0; i < d->nsections; i++) {
+			const char *h = d->sections[i].heading;
+
+			if (h && strref_contains_case(&rd->named, h))
+				continue;
+			rd->s = &d->sections[i];
+			if (render_part(out, rd, "section") < 0)
+				return -1;
+			rd->s = NULL;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+const char *markdown_part_heading(const struct ml_draft_section *s)
+{
+	return s->heading ? s->heading : "Projects";
+}
+
+static int section_value(struct render *rd, struct ml_buf *out, const char *name)
+{
+	const struct ml_draft_section *s = rd->s;
+
+	if (strcmp(name, "heading") == 0)
+		return buf_puts(out, markdown_part_heading(s));
+	if (strcmp(name, "intro") == 0)
+		return s->intro ? buf_printf(out, "%s\n\n", s->intro) : 0;
+	if (strcmp(name, "repos") == 0)
+		return write_repos(out, rd, s);
+	return -1;
+}
+
+/* The listed PRs (or, commented, the bumps); within a category, only its own. */
+static int list_items(struct ml_buf *out, const struct render *rd, int commented)
+{
+	const struct ml_draft_repo *r = rd->r;
+
+	for (size_t i = 0; i < r->prs.len; i++) {
+		const struct ml_pr *pr = &r->prs.items[i];
+
+		if (draft_pr_listed(pr, rd->d->deps_mode) != !commented)
+			continue;
+		if (rd->in_category && categories_match(&r->info.categories, pr) != rd->category)
+			continue;
+		if (pr_item(out, pr, commented) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The listed PRs under their categories, in the template's "category"
+ * part; empty categories are left out. */
+static int category_lists(struct ml_buf *out, struct render *rd)
+{
+	const struct ml_draft_repo *r = rd->r;
+	const struct ml_categories *c = &r->info.categories;
+	int rc = 0, shown = 0;
+
+	for (size_t k = 0; k <= c->n && rc == 0; k++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < r->prs.len; i++)
+			n += draft_pr_listed(&r->prs.items[i], rd->d->deps_mode) &&
+			     categories_match(c, &r->prs.items[i]) == k;
+		if (!n)
+			continue;
+		if (shown++ && buf_puts(out, "\n") < 0)
+			return -1;
+		rd->in_category = 1;
+		rd->category = k;
+		rc = render_part(out, rd, "category");
+		rd->in_category = 0;
+	}
+	return rc;
+}
+
+static int category_value(struct render *rd, struct ml_buf *out, const char *name)
+{
+	if (strcmp(name, "title") == 0)
+		return buf_puts(out, categories_title(&rd->r->info.categories, rd->category));
+	if (strcmp(name, "list") == 0)
+		return list_items(out, rd, 0);
+	return -1;
+}
+
+/* {{intro}}: the intro and what separates it from the list sentence; an
+ * intro from the org listing is text, not markup. */
+static int repo_intro(struct ml_buf *out, const struct ml_draft_repo *r)
+{
+	if (!r->info.intro)
+		return 0;
+	if ((r->description ? markdown_text(out, r->info.intro)
+			    : buf_puts(out, r->info.intro)) < 0)
+		return -1;
+	return buf_puts(out, r->info.intro_sep ? r->info.intro_sep : " ");
+}
+
+static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
+{
+	const struct ml_draft *d = rd->d;
+	const struct ml_draft_repo *r = rd->r;
+	size_t listed = 0, bumps = 0;
+
+	for (size_t i = 0; i < r->prs.len; i++) {
+		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
+			listed++;
+		else
+			bumps++;
+	}
+	if (strcmp(name, "heading") == 0)
+		return heading(out, r);
+	if (strcmp(name, "maintainers") == 0)
+		return maintainers_line(out, r);
+	if (strcmp(name, "intro") == 0)
+		return repo_intro(out, r);
+	if (strcmp(name, "changes") == 0)
+		return list_sentence(out, d, listed);
+	if (strcmp(name, "list") == 0)
+		return r->info.categories.n ? category_lists(out, rd) : list_items(out, rd, 0);
+	if (strcmp(name, "bumps") == 0) {
+		if (!bumps || d->deps_mode != ML_DEPS_COMMENT)
+			return 0;
+		return buf_puts(out, "\n") < 0 ? -1 : list_items(out, rd, 1);
+	}
+	if (strcmp(name, "thanks") == 0)
+		return thanks_line(out, d, r);
+	if (strcmp(name, "unknown_authors") == 0)
+		return unknown_authors(out, d, r);
+	if (strcmp(name, "name") == 0)
+		return buf_puts(out, repo_display(r));
+	if (strcmp(name, "repo") == 0)
+		return buf_puts(out, r->info.repo);
+	if (strcmp(name, "url") == 0)
+		return buf_printf(out, GITHUB_WEB "/%s", r->info.repo);
+	return -1;
+}
+
+static int value(void *ud, struct ml_buf *out, const char *name, const char *arg, int toml,
+		 struct ml_error *err)
+{
+	struct render *rd = ud;
+	char label[64];
+	int rc;
+
+	(void)err;
+	if (strcmp(name, "month") == 0)
+		rc = text_value(out, range_label(rd->d, label, sizeof label), toml);
+	else if (strcmp(name, "range") == 0)
+		rc = text_value(out, range_name(rd->d, label, sizeof label), toml);
+	else if (rd->in_category)
+		rc = category_value(rd, out, name);
+	else if (rd->r)
+		rc = repo_value(rd, out, name);
+	else if (rd->s)
+		rc = section_value(rd, out, name);
+	else
+		rc = main_value(rd, out, name, arg, toml);
+	return rc < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
+}
+
+static int render_part(struct ml_buf *out, struct render *rd, const char *name)
+{
+	const struct ml_template_part *p = part_of(rd, name);
+	struct ml_error err = ML_ERROR_INIT;
+	int rc;
+
+	if (!p)
+		return -1;
+	rc = template_render(out, p, value, rd, &err);
+	error_clear(&err);
+	return rc;
+}
+
+/* "<!-- mergeletter: FAILURE -->": what could not be fetched, in its place. */
+static int failure_note(struct ml_buf *out, const char *failure)
+{
+	return buf_puts(out, "<!-- mergeletter: ") < 0 || markdown_comment_text(out, failure) < 0 ||
+			       buf_puts(out, " -->\n") < 0
+		       ? -1
+		       : 0;
+}
+
+static int repo_section(struct ml_buf *out, struct render *rd, const struct ml_draft_repo *r)
+{
+	const struct ml_draft *d = rd->d;
+	size_t listed = 0, bumps = 0;
+	int rc;
+
+	if (r->failure)
+		return failure_note(out, r->failure);
+	for (size_t i = 0; i < r->prs.len; i++) {
+		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
+			listed++;
+		else
+			bumps++;
+	}
+	if (listed == 0) {
+		if (bumps && d->deps_mode == ML_DEPS_COMMENT)
+			return only_bumps(out, d, r);
+		return 0;
+	}
+	rd->r = r;
+	rc = render_part(out, rd, "repo");
+	rd->r = NULL;
+	return rc;
+}
+
+int markdown_section(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
+{
+	struct render rd;
+	int rc;
+
+	if (render_open(&rd, d) < 0)
+		return -1;
+	rc = repo_section(out, &rd, r);
+	render_close(&rd);
+	return rc;
+}
+
+/* ---- the whole issue ---- */
+
+static int write_repos(struct ml_buf *out, struct render *rd, const struct ml_draft_section *s)
 {
 	for (size_t j = 0; j < s->nrepos; j++) {
 		size_t before = out->len;
 
-		if (markdown_section(out, d, &s->repos[j]) < 0)
+		if (repo_section(out, rd, &s->repos[j]) < 0)
 			return -1;
 		if (out->len != before && buf_puts(out, "\n") < 0)
 			return -1;
+	}
+	if (s->failure && (failure_note(out, s->failure) < 0 || buf_puts(out, "\n") < 0))
+		return -1;
+	return 0;
+}
+
+/* The headings that the main part places with {{section:HEADING}}. */
+static int named_sections(struct render *rd, const struct ml_template_part *p)
+{
+	static const char key[] = "{{section:";
+	const char *q = p->text, *end = p->text + p->len;
+
+	while (q < end && (q = strstr(q, key)) != NULL && q < end) {
+		const char *h = q + sizeof key - 1, *close = strstr(h, "}}");
+
+		if (!close || close > end)
+			break;
+		for (size_t i = 0; i < rd->d->nsections; i++) {
+			const char *heading = rd->d->sections[i].heading;
+
+			if (heading && strlen(heading) == (size_t)(close - h) &&
+			    strncmp(heading, h, (size_t)(close - h)) == 0 &&
+			    strref_push(&rd->named, heading) < 0)
+				return -1;
+		}
+		q = close;
 	}
 	return 0;
 }
 
 int markdown_issue(struct ml_buf *out, const struct ml_draft *d)
 {
-	const char *title = d->title ? d->title : "This Month in Rust OSDev";
-	const struct ml_draft_section *other = NULL;
-	char month[64];
+	struct render rd;
+	int rc = -1;
 
-	range_month_label(&d->range, month, sizeof month);
-	if (front_matter(out, d, title, month) < 0 || buf_printf(out, welcome, title, title, month) < 0 ||
-	    buf_puts(out, announcements) < 0)
+	if (render_open(&rd, d) < 0)
 		return -1;
-	for (size_t i = 0; i < d->nsections; i++) {
-		const struct ml_draft_section *s = &d->sections[i];
-
-		if (s->heading && strcmp(s->heading, other_heading) == 0) {
-			other = s;
-			continue;
-		}
-		if (buf_printf(out, "## %s\n\n", s->heading ? s->heading : "Projects") < 0 ||
-		    (s->intro && buf_printf(out, "%s\n\n", s->intro) < 0) ||
-		    buf_puts(out, projects_template) < 0 || buf_puts(out, "\n") < 0 ||
-		    write_repos(out, d, s) < 0 || buf_puts(out, "\n") < 0)
-			return -1;
-	}
-	if (buf_printf(out, "## %s\n\n%s\n", other_heading, other_intro) < 0 ||
-	    (other && write_repos(out, d, other) < 0) || buf_puts(out, other_template) < 0 ||
-	    buf_puts(out, "\n\n") < 0 || buf_puts(out, join_us) < 0)
-		return -1;
-	return 0;
+	if (named_sections(&rd, part_of(&rd, NULL)) == 0)
+		rc = render_part(out, &rd, NULL);
+	render_close(&rd);
+	return rc;
 }

@@ -51,16 +51,14 @@ static int field_error(struct ml_error *err, const char *org, const char *field)
 int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
 		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(body, len, 0, &jerr), *item;
+	json_t *root = NULL, *item;
 	size_t i;
-	int rc = -1;
+	int rc;
 
 	*older = 0;
-	if (!root)
-		return error_set(err, ML_EXIT_NETWORK,
-				 "org '%s': GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
-				 org, jerr.line, jerr.column, jerr.text);
+	if ((rc = github_json_load(body, len, &root, err)) != 0)
+		return rc;
+	rc = -1;
 	if (!json_is_array(root)) {
 		error_set(err, ML_EXIT_NETWORK,
 			  "org '%s': GitHub's answer is not a list of repositories; check --api-url", org);
@@ -115,54 +113,64 @@ done:
 	return rc;
 }
 
-static int org_error(struct ml_org_fetch *f, const struct ml_http_response *r,
-		     struct ml_error *err)
-{
-	char *msg = github_api_message(r->body, r->len);
-	struct ml_buf where = ML_BUF_INIT;
-	int rc;
-
-	if (f->gh->config_path && f->line)
-		buf_printf(&where, "; check the \"org\" in %s line %d", f->gh->config_path, f->line);
-	if (r->status == 404)
-		rc = error_set(err, ML_EXIT_NETWORK, "org '%s': not found (HTTP 404)%s", f->org,
-			       where.data ? where.data : "");
-	else
-		rc = error_set(err, ML_EXIT_NETWORK, "org '%s': GitHub answered HTTP %ld%s%s for %s",
-			       f->org, r->status, msg && *msg ? ": " : "", msg ? msg : "", r->url);
-	free(msg);
-	buf_release(&where);
-	return rc;
-}
-
 static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct ml_org_fetch *f = ud;
 	struct ml_org_repos page = { 0 };
-	char *next = NULL;
-	int older = 0, rc = -1;
+	int older = 0, rc;
 
-	if (r->status != 200)
-		return org_error(f, r, err);
-	f->pages++;
-	progress_page(f->gh->progress);
-	if (orgs_parse_repos(r->body, r->len, f->org, f->since, &page, &older, &f->skipped, err) < 0)
-		goto done;
-	for (size_t i = 0; i < page.n; i++)
-		if (f->found(f->ud, &page.v[i], err) < 0)
+	rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line, r, err);
+	if (rc == 0) {
+		int prc = orgs_parse_repos(r->body, r->len, f->org, f->since, &page, &older,
+					   &f->skipped, err);
+
+		if (prc != 0 &&
+		    (prc = github_listing_parse_failed(&f->listing, f->subject, prc, err)) != 0) {
+			rc = prc; /* retry a broken body, or stop */
 			goto done;
-	if (older || !r->link || !(next = github_link_next(r->link)))
-		f->done = 1;
-	else if (http_get(f->gh->http, next, GITHUB_ACCEPT, on_repos_page, f, err) < 0)
+		}
+		if (f->listing.failure)
+			rc = 1;
+	}
+	if (rc < 0)
 		goto done;
+	if (rc == 0) {
+		f->listing.pages++;
+		progress_page(f->gh->progress);
+		for (size_t i = 0; i < page.n; i++)
+			if (f->found(f->ud, &page.v[i], err) < 0) {
+				rc = -1;
+				goto done;
+			}
+		rc = older ? 0
+			   : github_listing_next(f->gh, &f->listing, f->subject, r, on_repos_page, f,
+						 err);
+		if (rc != 0) {
+			rc = rc < 0 ? -1 : 0;
+			goto done;
+		}
+	}
+	f->done = 1;
 	rc = 0;
 done:
-	free(next);
 	orgs_repos_release(&page);
 	return rc;
 }
 
 int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err)
 {
+	struct ml_buf subject = ML_BUF_INIT;
+
+	if (buf_printf(&subject, "org '%s'", f->org) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	free(f->subject);
+	f->subject = buf_detach(&subject);
 	return github_get(f->gh, orgs_repos_url(f->gh->api_url, f->org), on_repos_page, f, err);
+}
+
+void orgs_fetch_release(struct ml_org_fetch *f)
+{
+	github_listing_release(&f->listing);
+	free(f->subject);
+	f->subject = NULL;
 }

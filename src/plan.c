@@ -105,12 +105,12 @@ void planner_init(struct ml_planner *p, struct ml_github *gh)
 
 static int planner_jobs(const struct ml_planner *p)
 {
-	struct ml_http_stats st;
+	int n;
 
 	if (!p->gh->http)
 		return GITHUB_DEFAULT_JOBS;
-	http_stats(p->gh->http, &st);
-	return st.parallel > 0 ? st.parallel : 1;
+	n = http_parallel(p->gh->http);
+	return n > 0 ? n : 1;
 }
 
 /* The budget GitHub reported (less what this run has accepted since), or

@@ -74,6 +74,20 @@ void progress_retry(struct ml_progress *p, const char *url, const char *why, lon
 	draw(p, 1);
 }
 
+void progress_wait(struct ml_progress *p, int64_t until_ms, const char *why)
+{
+	int64_t now = progress_now_ms();
+
+	/* waits ending within a second of the one announced are the same wait */
+	if (!p || until_ms <= p->wait_told_until + 1000)
+		return;
+	p->wait_told_until = until_ms;
+	erase(p);
+	fprintf(p->out, "note: waiting %lld s: %s\n", (long long)((until_ms - now + 999) / 1000), why);
+	fflush(p->out);
+	draw(p, 1);
+}
+
 void progress_repos(struct ml_progress *p, size_t done, size_t total)
 {
 	if (!p)

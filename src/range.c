@@ -156,21 +156,23 @@ int range_from_bounds(struct ml_range *r, const char *since, const char *until,
 {
 	int64_t a, b;
 
-	if (!since || !until)
+	if (!since)
 		return error_set(err, ML_EXIT_USAGE,
-				 "--since and --until go together; give both, or use --month");
+				 "--until needs --since; give both, or use --month");
 	if (range_parse_time(since, &a) < 0)
 		return error_set(err, ML_EXIT_USAGE,
 				 "invalid --since '%s'; use YYYY-MM-DD or an ISO 8601 time such as 2023-08-01T00:00:00Z",
 				 since);
-	if (range_parse_time(until, &b) < 0)
+	if (!until)
+		b = range_now() + 1; /* until now, this second included */
+	else if (range_parse_time(until, &b) < 0)
 		return error_set(err, ML_EXIT_USAGE,
 				 "invalid --until '%s'; use YYYY-MM-DD or an ISO 8601 time such as 2023-09-01T00:00:00Z",
 				 until);
 	if (b <= a)
 		return error_set(err, ML_EXIT_USAGE,
 				 "--until '%s' is not after --since '%s'; --since is inclusive, --until exclusive",
-				 until, since);
+				 until ? until : "now", since);
 	r->since = a;
 	r->until = b;
 	r->year = r->month = 0;

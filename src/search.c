@@ -26,6 +26,7 @@ struct search_query {
 	char *q;
 	int dropped;            /* split or incomplete: ignore its pages */
 	int root;               /* over the whole range (not a half of a split) */
+	int have_total;         /* its first page was parsed */
 };
 
 static void bound(struct ml_buf *b, int64_t t, int whole_days)
@@ -159,20 +160,20 @@ static int parse_item(json_t *item, const struct ml_range *range, struct ml_pr_l
 	return 0;
 }
 
-int search_parse(const char *body, size_t len, const struct ml_range *range,
-		 struct ml_pr_list *out, long *total, int *incomplete, struct ml_error *err)
+static int parse_page(const char *body, size_t len, const struct ml_range *range,
+		      struct ml_pr_list *out, long *total, int *incomplete, size_t *nitems,
+		      struct ml_error *err)
 {
-	json_error_t jerr;
-	json_t *root = json_loadb(body, len, 0, &jerr), *items, *item;
+	json_t *root = NULL, *items, *item;
 	size_t i;
-	int rc = -1;
+	int rc;
 
 	*total = 0;
 	*incomplete = 0;
-	if (!root)
-		return error_set(err, ML_EXIT_NETWORK,
-				 "search: GitHub's answer is not valid JSON (line %d, column %d: %s); retry, and check --api-url",
-				 jerr.line, jerr.column, jerr.text);
+	*nitems = 0;
+	if ((rc = github_json_load(body, len, &root, err)) != 0)
+		return rc;
+	rc = -1;
 	items = json_object_get(root, "items");
 	if (!json_is_integer(json_object_get(root, "total_count")) || !json_is_array(items)) {
 		error_set(err, ML_EXIT_NETWORK,
@@ -181,6 +182,7 @@ int search_parse(const char *body, size_t len, const struct ml_range *range,
 	}
 	*total = (long)json_integer_value(json_object_get(root, "total_count"));
 	*incomplete = json_is_true(json_object_get(root, "incomplete_results"));
+	*nitems = json_array_size(items);
 	json_array_foreach(items, i, item) {
 		if (!json_is_object(item)) {
 			error_set(err, ML_EXIT_NETWORK,
@@ -196,26 +198,18 @@ done:
 	return rc;
 }
 
+int search_parse(const char *body, size_t len, const struct ml_range *range,
+		 struct ml_pr_list *out, long *total, int *incomplete, struct ml_error *err)
+{
+	size_t nitems;
+
+	return parse_page(body, len, range, out, total, incomplete, &nitems, err);
+}
+
 /* ---- fetching ---- */
 
 static int query_add(struct ml_search_fetch *f, size_t first, size_t n, int64_t since,
 		     int64_t until, struct ml_error *err);
-
-static int status_error(const struct search_query *sq, const struct ml_http_response *r,
-			struct ml_error *err)
-{
-	char *msg = github_api_message(r->body, r->len);
-	int rc = r->status == 401
-			 ? error_set(err, ML_EXIT_NETWORK,
-				     "search: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
-				     msg && *msg ? ": " : "", msg ? msg : "")
-			 : error_set(err, ML_EXIT_NETWORK,
-				     "search: GitHub answered HTTP %ld%s%s for the query '%s'; retry, or use --via pulls",
-				     r->status, msg && *msg ? ": " : "", msg ? msg : "", sq->q);
-
-	free(msg);
-	return rc;
-}
 
 static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *err);
 
@@ -224,11 +218,82 @@ static int queue_page(struct search_query *sq, int page, struct ml_error *err)
 	return github_get(sq->f->gh, search_url(sq->f->gh->api_url, sq->q, page), on_page, sq, err);
 }
 
-static int is_first_page(const char *url)
+/* Search cannot answer sq: drop it, and hand its scopes to the caller's
+ * fallback (the pulls listing), with why (or NULL: incomplete results). */
+static int fall_back(struct search_query *sq, const char *why, struct ml_error *err)
 {
-	const char *p = strstr(url, "&page=");
+	struct ml_search_fetch *f = sq->f;
 
-	return p && strcmp(p, "&page=1") == 0;
+	sq->dropped = 1;
+	for (size_t i = sq->first; i < sq->first + sq->nscopes; i++)
+		if (f->fallback && f->fallback(f->ud, f->scopes[i], why, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* A non-200 answer or a failed request: 1 when handled (sq fell back), -1 to stop. */
+static int on_failure(struct search_query *sq, const struct ml_http_response *r,
+		      struct ml_error *err)
+{
+	struct ml_search_fetch *f = sq->f;
+	struct ml_buf why = ML_BUF_INIT;
+	char *msg = r->failed ? NULL : github_api_message(r->body, r->len);
+	int rc;
+
+	if (r->status == 401 && !r->failed) {
+		rc = error_set(err, ML_EXIT_NETWORK,
+			       "search: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
+			       msg && *msg ? ": " : "", msg ? msg : "");
+		free(msg);
+		return rc;
+	}
+	/* GitHub says 422 when a scope names a repository it does not know; a
+	 * server may not offer search at all; or it failed: list the scopes'
+	 * pulls, whose errors name the repository. */
+	if (r->failed)
+		buf_printf(&why, "failed: %s", r->failed);
+	else
+		buf_printf(&why, "answered HTTP %ld%s%s", r->status, msg && *msg ? ": " : "",
+			   msg ? msg : "");
+	free(msg);
+	if (!r->timed_out)
+		progress_warn(f->gh->progress,
+			      "search %s; listing the pulls of its repositories instead",
+			      why.data ? why.data : "failed");
+	rc = fall_back(sq, why.data ? why.data : "search failed", err) < 0 ? -1 : 1;
+	buf_release(&why);
+	return rc;
+}
+
+/* The first page of sq gave total: split it, believe it, or fall back. */
+static int first_page(struct search_query *sq, long total, size_t nitems, struct ml_error *err)
+{
+	struct ml_search_fetch *f = sq->f;
+	int64_t mid = search_split_point(sq->since, sq->until);
+
+	sq->have_total = 1;
+	if (total > SEARCH_RESULTS_MAX &&
+	    (nitems < SEARCH_PER_PAGE || f->splits >= SEARCH_SPLITS_MAX)) {
+		/* a total_count that its own page, or the split budget, belies */
+		progress_warn(f->gh->progress,
+			      "search claims %ld results for '%s' (%zu on its first page, %d splits so far); not believable, listing the pulls of its repositories instead",
+			      total, sq->q, nitems, f->splits);
+		return fall_back(sq, NULL, err) < 0 ? -1 : 1;
+	}
+	if (total > SEARCH_RESULTS_MAX && mid > sq->since) {
+		sq->dropped = 1;
+		f->splits++;
+		return query_add(f, sq->first, sq->nscopes, sq->since, mid, err) < 0 ||
+				       query_add(f, sq->first, sq->nscopes, mid, sq->until, err) < 0
+			       ? -1
+			       : 1;
+	}
+	if (total > SEARCH_RESULTS_MAX)
+		total = SEARCH_RESULTS_MAX; /* one second holds more: keep what is reachable */
+	for (int p = 2; (long)(p - 1) * SEARCH_PER_PAGE < total; p++)
+		if (queue_page(sq, p, err) < 0)
+			return -1;
+	return 0;
 }
 
 static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
@@ -237,72 +302,54 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 	struct ml_search_fetch *f = sq->f;
 	struct ml_pr_list items = { 0 };
 	long total = 0;
-	int incomplete = 0, rc = -1;
+	size_t nitems = 0;
+	int incomplete = 0, rc;
 
 	if (sq->dropped)
 		return 0;
-	if ((r->status == 403 || r->status == 429) && r->rl_remaining == 0 && f->planned) {
-		/* the budget is spent: the planner lists these scopes' pulls */
+	if (!r->failed && (r->status == 403 || r->status == 429) && r->rl_remaining == 0 &&
+	    f->planned) {
+		/* the budget is spent: the planner may list these scopes' pulls */
 		int moved = f->planned(f->ud, f->scopes + sq->first, sq->nscopes, -1, err);
 
 		if (moved < 0)
 			return -1;
-		if (!moved)
-			return status_error(sq, r, err);
-		incomplete = 1;
-	} else if (r->status == 401 ||
-		   ((r->status == 403 || r->status == 429) && r->rl_remaining == 0)) {
-		return status_error(sq, r, err);
-	} else if (r->status != 200) {
-		/* Search cannot answer this query (GitHub says 422 when a scope names
-		 * a repository it does not know; a server may not offer search at
-		 * all): list the scopes' pulls, whose errors name the repository. */
-		char *msg = github_api_message(r->body, r->len);
-
-		progress_warn(f->gh->progress,
-			      "search answered HTTP %ld%s%s; listing the pulls of its repositories instead",
-			      r->status, msg && *msg ? ": " : "", msg ? msg : "");
-		free(msg);
-		incomplete = 1;
-	} else {
-		f->pages++;
-		progress_page(f->gh->progress);
-		if (search_parse(r->body, r->len, f->range, &items, &total, &incomplete, err) < 0)
-			goto done;
+		if (moved)
+			return fall_back(sq, NULL, err) < 0 ? -1 : 0;
 	}
-	if (!incomplete && sq->root && f->planned && is_first_page(r->url)) {
+	if (r->failed || r->status != 200)
+		return on_failure(sq, r, err) < 0 ? -1 : 0;
+	rc = parse_page(r->body, r->len, f->range, &items, &total, &incomplete, &nitems, err);
+	if (rc == ML_HTTP_BROKEN)
+		goto done;
+	if (rc < 0) {
+		if (err->exit_code == ML_EXIT_FAILURE)
+			goto done;
+		progress_warn(f->gh->progress, "%s; listing the pulls of its repositories instead",
+			      err->msg);
+		error_clear(err);
+		rc = fall_back(sq, NULL, err);
+		goto done;
+	}
+	f->pages++;
+	progress_page(f->gh->progress);
+	if (!incomplete && sq->root && !sq->have_total && f->planned) {
 		/* the planner may rather list the pulls of these scopes */
 		int moved = f->planned(f->ud, f->scopes + sq->first, sq->nscopes, total, err);
 
-		if (moved < 0)
+		if (moved < 0) {
+			rc = -1;
 			goto done;
+		}
 		incomplete = moved;
 	}
 	if (incomplete) {
-		sq->dropped = 1;
-		for (size_t i = sq->first; i < sq->first + sq->nscopes; i++)
-			if (f->incomplete && f->incomplete(f->ud, f->scopes[i], err) < 0)
-				goto done;
-		rc = 0;
+		rc = fall_back(sq, NULL, err);
 		goto done;
 	}
-	if (is_first_page(r->url)) {
-		int64_t mid = search_split_point(sq->since, sq->until);
-
-		if (total > SEARCH_RESULTS_MAX && mid > sq->since) {
-			sq->dropped = 1;
-			f->splits++;
-			rc = query_add(f, sq->first, sq->nscopes, sq->since, mid, err) < 0 ||
-					     query_add(f, sq->first, sq->nscopes, mid, sq->until, err) < 0
-				     ? -1
-				     : 0;
-			goto done;
-		}
-		if (total > SEARCH_RESULTS_MAX)
-			total = SEARCH_RESULTS_MAX; /* one second holds more: keep what is reachable */
-		for (int p = 2; (long)(p - 1) * SEARCH_PER_PAGE < total; p++)
-			if (queue_page(sq, p, err) < 0)
-				goto done;
+	if (!sq->have_total && (rc = first_page(sq, total, nitems, err)) != 0) {
+		rc = rc < 0 ? -1 : 0;
+		goto done;
 	}
 	rc = pr_list_take(f->out, &items) < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
 done:
@@ -328,11 +375,25 @@ static int query_add(struct ml_search_fetch *f, size_t first, size_t n, int64_t 
 	sq->until = until;
 	if (!(sq->q = search_query_string(f->scopes, first, n, since, until)))
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	if (strlen(sq->q) > SEARCH_QUERY_MAX)
-		return error_set(err, ML_EXIT_USAGE,
-				 "search: the query '%s' is longer than GitHub's %d characters; use --via pulls",
-				 sq->q, SEARCH_QUERY_MAX);
-	return queue_page(sq, 1, err);
+	if (strlen(sq->q) <= SEARCH_QUERY_MAX)
+		return queue_page(sq, 1, err);
+	/* A split range's bounds are times, longer than dates: share the
+	 * scopes among queries that fit, and a scope that fits in none goes
+	 * to the pulls listing. */
+	sq->dropped = 1;
+	if (n == 1)
+		return fall_back(sq, NULL, err);
+	for (size_t i = first; i < first + n;) {
+		size_t k = search_query_fit(f->scopes, i, first + n, since, until);
+
+		if (k >= n) /* never the same query again */
+			k = n - 1;
+
+		if (query_add(f, i, k, since, until, err) < 0)
+			return -1;
+		i += k;
+	}
+	return 0;
 }
 
 int search_fetch_start(struct ml_search_fetch *f, struct ml_error *err)

@@ -103,3 +103,58 @@ int ml_strcaseeq(const char *a, const char *b)
 			return 0;
 	return *a == *b;
 }
+
+/* FNV-1a of the lowercased bytes. */
+static size_t hash_case(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* The slot of key, or the empty slot where it would go (cap > n). */
+static struct ml_strmap_slot *slot_of(const struct ml_strmap *m, const char *key)
+{
+	size_t i = hash_case(key) & (m->cap - 1);
+
+	while (m->slots[i].key && !ml_strcaseeq(m->slots[i].key, key))
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+void *strmap_get(const struct ml_strmap *m, const char *key)
+{
+	return m->n ? slot_of(m, key)->value : NULL;
+}
+
+int strmap_put(struct ml_strmap *m, const char *key, void *value)
+{
+	struct ml_strmap_slot *s;
+
+	if (2 * (m->n + 1) > m->cap) { /* at most half full */
+		struct ml_strmap bigger = { NULL, 0, m->cap ? m->cap * 2 : 16 };
+
+		if (!(bigger.slots = calloc(bigger.cap, sizeof *bigger.slots)))
+			return -1;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i].key)
+				*slot_of(&bigger, m->slots[i].key) = m->slots[i];
+		bigger.n = m->n;
+		free(m->slots);
+		*m = bigger;
+	}
+	s = slot_of(m, key);
+	if (!s->key)
+		m->n++;
+	s->key = key;
+	s->value = value;
+	return 0;
+}
+
+void strmap_release(struct ml_strmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build with warnings as errors and run every test, then again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# AddressSanitizer + UndefinedBehaviorSanitizer, then run each libFuzzer
+# harness for about 20 s (tools/fuzz.sh; clang).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -12,3 +13,4 @@ cmake -S . -B build-asan -DML_WERROR=ON -DML_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debu
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --test-dir build-asan --output-on-failure -j"$jobs"
+sh tools/fuzz.sh -t "${ML_FUZZ_SECONDS:-20}"

@@ -15,5 +15,5 @@ python3 "$root/tests/fake_github/server.py" --data "$data" --max-seconds 300 <"$
 exec 5>"$dir/in"
 read -r port <"$dir/port"
 env -u GH_TOKEN -u GITHUB_TOKEN SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1693958400} \
-	"$bin" issue --config "$root/config/rust-osdev.json" --month 2023-08 \
+	"$bin" issue --config "$root/tests/data/rust-osdev-sections.json" --month 2023-08 \
 	--api-url "http://127.0.0.1:$port" "$@"

@@ -38,17 +38,15 @@ struct ml_cg_entry {
 int commit_graph_open(struct ml_commit_graph **out, const char *objects_dir);
 void commit_graph_free(struct ml_commit_graph *g);
 
-/* Number of commits in the graph. */
-uint32_t commit_graph_count(const struct ml_commit_graph *g);
-
 /* 1 with *pos set when the commit is in the graph, else 0. */
 int commit_graph_find(const struct ml_commit_graph *g, const unsigned char id[ML_CG_OID_LEN],
 		      uint32_t *pos);
 
-/* The id of the commit at pos (pos < count). */
+/* The id of the commit at pos (a position from commit_graph_find() or an
+ * entry's parent). */
 const unsigned char *commit_graph_id(const struct ml_commit_graph *g, uint32_t pos);
 
-/* The entry at pos (pos < count): 0, or -1 when it is malformed (a
+/* The entry at pos (as for commit_graph_id()): 0, or -1 when it is malformed (a
  * parent position out of the file). */
 int commit_graph_entry(const struct ml_commit_graph *g, uint32_t pos, struct ml_cg_entry *e);
 

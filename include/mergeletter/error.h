@@ -17,6 +17,7 @@ enum ml_exit {
 	ML_EXIT_USAGE = 2,   /* bad command line or config */
 	ML_EXIT_NETWORK = 3, /* network or GitHub API error */
 	ML_EXIT_SOURCE = 4,  /* local git repository error */
+	ML_EXIT_PARTIAL = 5, /* a partial draft: some parts could not be fetched */
 };
 
 struct ml_error {

@@ -23,5 +23,8 @@ int file_write_atomic_flags(const char *path, const char *data, size_t len, int 
 int file_write_stdout(const char *data, size_t len, struct ml_error *err);
 /* Read a whole file; *out is NUL-terminated and owned by the caller. */
 int file_read(const char *path, char **out, size_t *len, struct ml_error *err);
+/* The same, but a missing file is no error: returns 1 when read, 0 when
+ * path does not exist (*out NULL), -1 on error. */
+int file_read_optional(const char *path, char **out, size_t *len, struct ml_error *err);
 
 #endif

@@ -25,7 +25,7 @@ enum ml_via { ML_VIA_DEFAULT = 0, ML_VIA_PULLS, ML_VIA_SEARCH };
 
 /* What a run asks of the client; zeroed fields take the defaults. */
 struct ml_github_opts {
-	const char *api_url;     /* NULL: $GITHUB_API_URL, else GITHUB_API_URL */
+	const char *api_url;     /* --api-url; NULL: as ghenv.h says */
 	const char *config_path; /* for messages, or NULL */
 	enum ml_via via;         /* ML_VIA_DEFAULT: default_via */
 	enum ml_via default_via;
@@ -34,10 +34,14 @@ struct ml_github_opts {
 	const char *cache_dir;   /* NULL: the XDG default */
 	int no_cache, offline, quiet;
 	struct ml_progress *progress; /* borrowed, may be NULL */
+	long run_timeout_s;      /* the whole run (--timeout); 0: none */
+	long stall_s;            /* --stall-timeout; 0: the engine's default */
+	int max_pages;           /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
 	long cache_max_mb;       /* the cache's bound; 0: ML_CACHE_DEFAULT_MAX_MB */
 };
 
-#define ML_GITHUB_OPTS_INIT { NULL, NULL, ML_VIA_DEFAULT, ML_VIA_DEFAULT, 0, -1, NULL, 0, 0, 0, NULL, 0 }
+#define ML_GITHUB_OPTS_INIT                                                              \
+	{ NULL, NULL, ML_VIA_DEFAULT, ML_VIA_DEFAULT, 0, -1, NULL, 0, 0, 0, NULL, 0, 0, 0, 0 }
 #define GITHUB_DEFAULT_JOBS 8
 #define GITHUB_MAX_JOBS 64 /* GitHub asks clients to stay well under 100 */
 #define GITHUB_DEFAULT_MAX_WAIT 60
@@ -47,20 +51,33 @@ struct ml_github_opts {
 struct ml_github {
 	struct ml_http *http;    /* owned (NULL in unit tests that parse only) */
 	struct ml_cache *cache;  /* owned, or NULL */
-	const char *api_url;     /* borrowed: the options' or the environment's */
+	const char *api_url;     /* the API's URL (ghenv.h) */
+	char *api_url_owned;     /* what api_url points to, when github_open() made it */
 	const char *config_path; /* borrowed, for messages, or NULL */
 	int authenticated;       /* a token is sent */
 	int offline;             /* answers come from the cache alone */
 	enum ml_via via;
+	int max_pages;        /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
 	struct ml_progress *progress; /* borrowed, may be NULL */
 };
 
-/* Open a client: the token from $GH_TOKEN, else $GITHUB_TOKEN (without one
- * a note says requests are unauthenticated), the API URL, the response
+/* Open a client: the API URL and the token as ghenv.h says (without a
+ * token a note says requests are unauthenticated), the response
  * cache (a failure to open the default cache is a warning; an explicit
  * --cache-dir or --offline makes it an error) and the HTTP engine. */
 int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct ml_error *err);
 void github_close(struct ml_github *gh);
+
+#define ML_GITHUB_MAX_PAGES 1000
+
+/* The paging of one listing (pulls, org repositories): the URLs fetched,
+ * so that a Link back to one of them ends it, and the failure that ended
+ * it. Caller-owned, zero-initialised; github_listing_release() empties it. */
+struct ml_listing {
+	struct ml_strv seen;
+	int pages;             /* pages parsed */
+	char *failure;         /* "SUBJECT: not fetched: WHY", or NULL */
+};
 
 /* One repository's pulls listing, page after page, as far as the range
  * reaches. The caller owns the struct and keeps it alive until http_run()
@@ -71,9 +88,9 @@ struct ml_pulls_fetch {
 	int line;                     /* its config line for messages, 0: none */
 	const struct ml_range *range;
 	struct ml_pr_list *out;       /* PRs merged in the range are appended */
-	void (*finished)(void *ud);   /* after the last page, or NULL */
+	void (*finished)(void *ud);   /* after the last page or the failure, or NULL */
 	void *ud;
-	int pages;                    /* pages parsed */
+	struct ml_listing listing;    /* listing.failure: why it ended early */
 	int outstanding;              /* pages queued or in flight */
 	int older;                    /* a page reached before the range */
 	long last_items;              /* of the last page parsed: its items and */
@@ -92,9 +109,32 @@ int github_pulls_start_pages(struct ml_pulls_fetch *f, int pages, struct ml_erro
  * not be joined, which is reported as a usage error). */
 int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
 	       struct ml_error *err);
-/* An error for a non-200 answer about repo (line: its config line or 0). */
-int github_status_error(const struct ml_github *gh, const char *repo, int line,
-			const struct ml_http_response *r, struct ml_error *err);
+void github_pulls_release(struct ml_pulls_fetch *f);
+
+/* Load a JSON answer: 0 with *root (a new reference), or ML_HTTP_BROKEN
+ * with err set when the body is not JSON (a fault of the transport,
+ * retried by the engine). */
+int github_json_load(const char *body, size_t len, json_t **root, struct ml_error *err);
+/* The answer r to a page of listing l about subject ("what" is found by
+ * it: "repository", "org"; line: its config line or 0): 0 when it is a 200
+ * to parse; 1 when it is a failure, now recorded in l; -1 (err set) when
+ * it stops the run (the token is rejected). */
+int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, const char *subject,
+			  const char *what, int line, const struct ml_http_response *r,
+			  struct ml_error *err);
+/* After a page's parser returned rc (not 0) with err set: ML_HTTP_BROKEN
+ * to retry the page, -1 to stop the run (out of memory), or 0 when the
+ * answer is malformed: a failure, now recorded in l and err cleared. */
+int github_listing_parse_failed(struct ml_listing *l, const char *subject, int rc,
+				struct ml_error *err);
+/* Follow the rel="next" Link of page r: 1 when the next page is queued;
+ * 0 when the listing ends here (no next page, or a failure recorded in l:
+ * a Link back to a page fetched, to another origin, or past max_pages);
+ * -1 to stop the run. */
+int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *subject,
+			const struct ml_http_response *r, ml_http_done_fn done, void *ud,
+			struct ml_error *err);
+void github_listing_release(struct ml_listing *l);
 /* The "message" of a GitHub error body, newly allocated ("" when none). */
 char *github_api_message(const char *body, size_t len);
 /* api_url + path + "?" + the query parts (each "k=v", already encoded),
@@ -102,9 +142,17 @@ char *github_api_message(const char *body, size_t len);
 char *github_api_url(const char *api_url, const char *path, const char *const *query,
 		     size_t nquery);
 
+/* The committer times of n refs (tags, branches, SHAs; "HEAD": the
+ * default branch) of repo, through GET /repos/{repo}/commits/{ref}, each
+ * into times[i]; runs the HTTP engine until they are answered. A ref
+ * that GitHub does not know is an ML_EXIT_NETWORK error naming it. */
+int github_resolve_refs(struct ml_github *gh, const char *repo, const char *const *refs,
+			int64_t *times, size_t n, struct ml_error *err);
+
 /* Parse one page of GET /repos/{o}/{r}/pulls, appending the PRs merged in
  * the range to out. *older is set to 1 when the page's oldest updated_at
- * lies before the range (no later page can matter). */
+ * lies before the range (no later page can matter). Returns 0, -1 for a
+ * malformed answer, ML_HTTP_BROKEN when the body is not JSON. */
 int github_parse_pulls(const char *body, size_t len, const char *repo,
 		       const struct ml_range *range, struct ml_pr_list *out, int *older,
 		       struct ml_error *err);

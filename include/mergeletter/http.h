@@ -14,17 +14,33 @@
  *    times, with exponential backoff and jitter;
  *  - a primary rate limit (403/429, x-ratelimit-remaining 0) holds that
  *    resource's requests (core or search) until the reset when it is at
- *    most max_wait seconds away, else the run stops with the reset time;
+ *    most max_wait seconds away, else that resource's requests fail from
+ *    then on, without being sent, with the reset time;
  *  - a secondary rate limit (403/429 with Retry-After or a "secondary rate
  *    limit" message) holds every request for Retry-After (60 s when
- *    absent), halves the concurrency, and retries a bounded number of times;
+ *    absent), halves the concurrency, and retries a bounded number of times
+ *    (a wait beyond max_wait fails every request from then on);
  *  - /search/ requests keep to the budget that the search answers'
  *    X-RateLimit-* headers report (remaining, reset), never waiting past
  *    max_wait for it; until one has, to search_per_minute starts a minute;
  *  - with a cache, a stored ETag is sent as If-None-Match and a 304 reuses
  *    the stored body, or the records the callback kept in its place (the
  *    callback sees status 200, from_cache 1, and records 1 for records);
- *    offline, requests are answered from the cache alone.
+ *    offline, requests are answered from the cache alone;
+ *  - a callback that finds a 200 body broken (truncated, not JSON) returns
+ *    ML_HTTP_BROKEN with err set: the request is retried like a 5xx.
+ * A request that still fails after its retries (5xx, connection, broken
+ * body, a body past max_body, a redirect, the run's deadline) is delivered
+ * to its callback with `failed` set: the caller records the failure of
+ * what it fetched and the run goes on. Only a callback's -1 (and rate
+ * limits beyond max_wait) stops the run.
+ *
+ * Every transfer is bounded: connect_timeout_ms to connect, timeout_ms in
+ * all, stall_s seconds below STALL_BYTES_PER_S, max_body bytes of body,
+ * and the run's deadline. Redirects are not followed by libcurl: one to
+ * the API's own origin is followed here, one elsewhere is a failure.
+ * The token is sent only to the scheme, host and port of api_url, and
+ * over plain http only to a loopback address (http_new refuses otherwise).
  * Waits are scheduled by time: other transfers go on meanwhile.
  */
 #ifndef MERGELETTER_HTTP_H
@@ -42,8 +58,13 @@ struct ml_buf;
 struct ml_http_opts {
 	const char *user_agent;
 	const char *token;   /* sent as "Authorization: Bearer TOKEN"; NULL: none */
+	const char *api_url; /* the token's origin (scheme, host, port); NULL: none */
 	int max_parallel;    /* transfers in flight at most (--jobs) */
 	long timeout_ms;     /* per transfer */
+	long connect_timeout_ms;
+	long stall_s;        /* abort a transfer this long below STALL_BYTES_PER_S */
+	long long max_body;  /* bytes of one response body at most */
+	long run_timeout_s;  /* the whole run (--timeout); 0: none */
 	struct ml_cache *cache; /* borrowed; NULL: no conditional requests */
 	int offline;         /* answer from the cache only; a miss is an error */
 	long max_wait;       /* seconds a rate-limit wait may last (--max-wait) */
@@ -55,10 +76,16 @@ struct ml_http_opts {
 				   * (403/429, rl_remaining 0) instead of waited for */
 };
 
-#define ML_HTTP_OPTS_INIT { "mergeletter", NULL, 8, 60000, NULL, 0, 60, 3, 500, 0, NULL, 0 }
+#define ML_HTTP_STALL_BYTES_PER_S 100
+#define ML_HTTP_MAX_BODY (50LL * 1024 * 1024)
+
+#define ML_HTTP_OPTS_INIT                                                              \
+	{ .user_agent = "mergeletter", .max_parallel = 8, .timeout_ms = 60000,           \
+	  .connect_timeout_ms = 15000, .stall_s = 30, .max_body = ML_HTTP_MAX_BODY,      \
+	  .max_wait = 60, .max_retries = 3, .retry_base_ms = 500 }
 
 struct ml_http_response {
-	long status;          /* HTTP status (200 for a revalidated cache entry) */
+	long status;          /* HTTP status (200 for a revalidated cache entry); 0: none */
 	const char *url;      /* the URL requested */
 	const char *body;     /* NUL-terminated, decoded (gzip) */
 	size_t len;
@@ -74,19 +101,31 @@ struct ml_http_response {
 	int link_followed;    /* the on_link of http_get_early() followed this answer's Link */
 	struct ml_buf *keep;  /* NULL, or where the callback may put the records to cache
 			       * instead of the body (a 200, or a 304 of an old entry) */
+	/* NULL, or why the request failed for good, e.g. "HTTP 502 after 4
+	 * tries"; status and body are then the last answer's, if any. */
+	const char *failed;
+	int timed_out;        /* failed because the run's deadline passed */
+	const char *last_modified; /* Last-Modified header or NULL */
 };
 
-struct ml_http_stats {
-	unsigned long requests;     /* sent over the network (retries included) */
-	unsigned long not_modified; /* 304s: stored bodies reused */
-	unsigned long offline_hits; /* answered from the cache without a request */
-	unsigned long retries;      /* 5xx, connection failures, secondary limits */
-	unsigned long rate_waits;   /* primary-limit waits */
-	int peak_parallel;          /* most transfers in flight at once */
-	int parallel;               /* the concurrency at the end (lowered by limits) */
+/* Per-request options of http_get_opts(). */
+struct ml_http_req {
+	const char *accept;
+	int no_auth;       /* another origin (a feed): neither the token nor GitHub's
+			      headers, 403/429 left to the callback, and an offline
+			      miss delivered as a failure */
+	long timeout_ms;   /* 0: the engine's */
+	size_t max_bytes;  /* a longer body fails the transfer; 0: the engine's bound */
+	int max_retries;   /* -1: the engine's */
 };
 
-/* Completion callback: return 0 to go on, -1 (with err set) to stop the run. */
+#define ML_HTTP_REQ_INIT { NULL, 0, 0, 0, -1 }
+
+/* A callback's verdict on a 200 whose body it cannot parse: retry it. */
+#define ML_HTTP_BROKEN 1
+
+/* Completion callback: return 0 to go on, -1 (with err set) to stop the
+ * run, or ML_HTTP_BROKEN (with err set to what is broken) to retry. */
 typedef int (*ml_http_done_fn)(void *ud, const struct ml_http_response *resp,
 			       struct ml_error *err);
 
@@ -103,14 +142,21 @@ int http_get(struct ml_http *h, const char *url, const char *accept,
 /* The same, with on_link (may be NULL) told the Link header early. */
 int http_get_early(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
 		   ml_http_link_fn on_link, void *ud, struct ml_error *err);
+/* Queue a GET with per-request options. Conditional requests send the
+ * stored ETag as If-None-Match and Last-Modified as If-Modified-Since. */
+int http_get_opts(struct ml_http *h, const char *url, const struct ml_http_req *req,
+		  ml_http_done_fn done, void *ud, struct ml_error *err);
 /* Run until no request is queued or in flight, or a callback fails. */
 int http_run(struct ml_http *h, struct ml_error *err);
+/* 1 when url has the scheme, host and port of the API URL. */
+int http_same_origin(const struct ml_http *h, const char *url);
+/* 1 once the run's deadline (--timeout) has passed. */
+int http_expired(const struct ml_http *h);
 /* The search budget GitHub last reported: 1 and the fields filled, or 0
  * when no search answer has carried X-RateLimit-* headers yet. */
 int http_search_budget(const struct ml_http *h, long *remaining, long *limit, int64_t *reset);
-/* Requests sent so far (for --verbose and benchmarks). */
-unsigned long http_request_count(const struct ml_http *h);
-void http_stats(const struct ml_http *h, struct ml_http_stats *out);
+/* The bound on transfers in flight now (--jobs, halved by secondary limits). */
+int http_parallel(const struct ml_http *h);
 void http_free(struct ml_http *h);
 
 #endif

@@ -29,7 +29,8 @@ struct ml_org_repos {
 
 /* Parse one page, appending the kept repositories to out. *older is set
  * when the page reaches a repository pushed before `since`; *skipped
- * counts archived repositories and forks left out. */
+ * counts archived repositories and forks left out. Returns 0, -1 for a
+ * malformed answer, ML_HTTP_BROKEN when the body is not JSON. */
 int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
 		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err);
 void orgs_repos_release(struct ml_org_repos *l);
@@ -46,9 +47,12 @@ struct ml_org_fetch {
 	/* Called for every kept repository, in listing order. */
 	int (*found)(void *ud, const struct ml_org_repo *r, struct ml_error *err);
 	void *ud;
-	int pages, skipped, done;
+	struct ml_listing listing; /* listing.failure: why it ended early */
+	char *subject;         /* "org 'NAME'", for messages */
+	int skipped, done;
 };
 
 int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err);
+void orgs_fetch_release(struct ml_org_fetch *f);
 
 #endif

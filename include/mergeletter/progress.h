@@ -31,6 +31,7 @@ struct ml_progress {
 	size_t repos_total, repos_done;
 	unsigned long pages, requests, cache_hits;
 	int drawn;           /* a progress line is on screen */
+	int64_t wait_told_until; /* the end of the last wait announced */
 	int64_t last_draw_ms;
 };
 
@@ -40,6 +41,9 @@ void progress_request(struct ml_progress *p, const char *method, const char *url
 		      size_t bytes, long ms, enum ml_cache_use cache);
 /* A retry or a wait is scheduled (verbose only). */
 void progress_retry(struct ml_progress *p, const char *url, const char *why, long delay_ms);
+/* A wait until until_ms (monotonic) begins: announced once on stderr,
+ * terminal or not, unless an announced wait already covers it. */
+void progress_wait(struct ml_progress *p, int64_t until_ms, const char *why);
 void progress_repos(struct ml_progress *p, size_t done, size_t total);
 void progress_page(struct ml_progress *p);
 /* "warning: ..." on its own line, whatever the mode. */

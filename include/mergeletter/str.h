@@ -5,6 +5,10 @@
  * strv_release() frees both and leaves it empty. A struct ml_strref only
  * borrows its strings from something that outlives it; strref_release()
  * frees the vector alone.
+ *
+ * A struct ml_strmap maps strings, compared ASCII case-insensitively, to
+ * pointers: a hash table that borrows its keys and values (both must
+ * outlive it); strmap_release() frees the table alone. Zeroed is empty.
  */
 #ifndef MERGELETTER_STR_H
 #define MERGELETTER_STR_H
@@ -30,6 +34,23 @@ void strv_release(struct ml_strv *sv);
 int strref_push(struct ml_strref *sr, const char *s); /* borrows s; 0 or -1 */
 int strref_contains_case(const struct ml_strref *sr, const char *s);
 void strref_release(struct ml_strref *sr);
+
+struct ml_strmap_slot {
+	const char *key; /* NULL: empty */
+	void *value;
+};
+
+struct ml_strmap {
+	struct ml_strmap_slot *slots;
+	size_t n;
+	size_t cap; /* 0 or a power of two */
+};
+
+/* The value of key, or NULL. */
+void *strmap_get(const struct ml_strmap *m, const char *key);
+/* Set key (borrowed) to value (replacing the value); 0 or -1. */
+int strmap_put(struct ml_strmap *m, const char *key, void *value);
+void strmap_release(struct ml_strmap *m);
 
 char *ml_strdup(const char *s); /* NULL-safe strdup */
 char *ml_strndup(const char *s, size_t n);

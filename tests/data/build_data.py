@@ -12,6 +12,7 @@ Data sets:
   rust-osdev-2023-08/  the rust-osdev sections of "This Month in Rust OSDev: August 2023"
   paginated/           example/big (250 PRs merged in 2023-08), example/quiet, example/messy,
                        example/broken
+  hostile/             hostile-org/inject: hostile logins, titles and description
 """
 
 import hashlib
@@ -199,6 +200,9 @@ def uefi_rs():
             "safe, convenient, and performant abstractions for UEFI functionality.",
             "archived": False, "fork": False, "created_at": "2016-11-13T14:21:35Z",
             "pushed_at": "2023-09-05T18:21:07Z", "default_branch": "main",
+            # release tags on the commits of #905 and #928 (committer time = merged_at)
+            "refs": {"uefi-v0.24.0": "2023-07-31T23:59:59Z", "uefi-v0.25.0-rc1": "2023-08-28T19:40:10Z",
+                     "main": "2023-09-02T10:00:00Z"},
             "pulls": aug + noise + old}
 
 
@@ -493,6 +497,23 @@ def broken():
             ]}
 
 
+def hostile():
+    """Logins and titles from a hostile API: markup, entities, bidi overrides, newlines."""
+    pulls = [
+        pr(1, "Show &lt; and &#60; literally, keep A & B", "x)<img src=x onerror=alert(1)>",
+           "2023-08-01T08:00:00Z", merged="2023-08-02T08:00:00Z", assoc="CONTRIBUTOR"),
+        pr(2, "Reverse \u202eevil\u202c text and \u2066isolate\u2069", "evil\n## Injected heading",
+           "2023-08-03T08:00:00Z", merged="2023-08-04T08:00:00Z", assoc="CONTRIBUTOR"),
+        pr(3, "A [link](javascript:alert(1)) and <b>bold</b>", "fine-login",
+           "2023-08-05T08:00:00Z", merged="2023-08-06T08:00:00Z", assoc="CONTRIBUTOR"),
+        pr(4, "Double hyphen author", "bad--login", "2023-08-07T08:00:00Z",
+           merged="2023-08-08T08:00:00Z", assoc="CONTRIBUTOR"),
+    ]
+    return {"id": 500005, "description": "# Not a heading\n- <img src=x onerror=alert(1)> [x](javascript:y) &amp;",
+            "archived": False, "fork": False, "created_at": "2020-01-05T00:00:00Z",
+            "pushed_at": "2023-08-21T08:00:00Z", "default_branch": "main", "pulls": pulls}
+
+
 def paginated():
     return {"repos/example/big.json": big(), "repos/example/quiet.json": quiet_example(),
             "repos/example/messy.json": messy(), "repos/example/broken.json": broken()}
@@ -527,7 +548,8 @@ def validate(rel, facts):
 def main():
     check = "--check" in sys.argv[1:]
     stale = []
-    for dataset, files in (("rust-osdev-2023-08", rust_osdev()), ("paginated", paginated())):
+    for dataset, files in (("rust-osdev-2023-08", rust_osdev()), ("paginated", paginated()),
+                           ("hostile", {"repos/hostile-org/inject.json": hostile()})):
         for rel, facts in files.items():
             validate(rel, facts)
             path = os.path.join(HERE, dataset, rel)

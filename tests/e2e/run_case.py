@@ -24,6 +24,10 @@ A case is a directory tests/cases/NAME/ with a case.json:
    "requests": [{"match": "regex on path+query", "status": 304, "min": 1, "max": 3}],
    "min_inflight": N, "max_inflight": N,       highest concurrency the server saw
    "timeout": 60,
+   "max_seconds": 10,                          the run must end within this many seconds
+   "cwd": "{case}",                            the run's working directory (default: inherited)
+   "stdout_normalize": [["regex", "replacement"]], applied to the actual stdout before it is
+                                                compared (e.g. an ephemeral port in a message)
    "then": [{...}, ...]}                       further runs against the same server and
                                                 {tmp}: each is this case with the given
                                                 keys replaced (request checks count only
@@ -56,6 +60,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, FakeGitHub, ServerError  # noqa: E402
@@ -64,7 +69,8 @@ UNREACHABLE = "http://127.0.0.1:9"
 EPOCH = "1693958400"
 CASE_KEYS = {"description", "data", "server", "files", "then"}
 RUN_KEYS = {"args", "env", "exit", "stdout", "stdout_file", "stderr_contains", "stderr_not_contains",
-            "min_requests", "max_requests", "requests", "min_inflight", "max_inflight", "timeout"}
+            "min_requests", "max_requests", "requests", "min_inflight", "max_inflight", "timeout",
+            "max_seconds", "cwd", "stdout_normalize"}
 REQUIRED = {"args", "exit", "stdout", "data"}
 SERVER_KEYS = {"token", "faults", "latency_ms", "core_limit", "search_limit", "reset_in", "max_seconds"}
 SANITIZER = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -146,7 +152,10 @@ def check_run(run, case_dir, where):
     want("stdout_file", str)
     for key in ("stderr_contains", "stderr_not_contains"):
         want(key, list, lambda v: all(isinstance(x, str) and x for x in v))
-    for key in ("min_requests", "max_requests", "min_inflight", "max_inflight", "timeout"):
+    want("cwd", str)
+    want("stdout_normalize", list, lambda v: all(
+        isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in v))
+    for key in ("min_requests", "max_requests", "min_inflight", "max_inflight", "timeout", "max_seconds"):
         want(key, int)
     want("requests", list, lambda v: all(isinstance(r, dict) and set(r) <= {"match", "status", "min", "max"}
                                          and ({"min", "max"} & set(r)) for r in v))
@@ -201,10 +210,16 @@ def run_one(run, ctx, args, case_dir, gh, before, notes):
     argv = shlex.split(args.wrapper) if args.wrapper else []
     argv += [args.binary] + expand(run["args"], ctx)
     timeout = run.get("timeout") or 60
+    cwd = expand(run["cwd"], ctx) if run.get("cwd") else None
+    t0 = time.monotonic()
     try:
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=timeout)
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=env, timeout=timeout,
+                           cwd=cwd)
     except subprocess.TimeoutExpired as e:
         raise Failure(f"timed out after {timeout}s; stderr: {tail(e.stderr or b'')}")
+    took = time.monotonic() - t0
+    if run.get("max_seconds") is not None and took > run["max_seconds"]:
+        raise Failure(f"took {took:.1f} s, more than max_seconds {run['max_seconds']}")
     out, err = p.stdout, p.stderr.decode("utf-8", "replace")
     if args.verbose:
         notes.append(f"$ {' '.join(shlex.quote(a) for a in argv)}\n--- stderr\n{err}--- exit {p.returncode}")
@@ -229,6 +244,8 @@ def run_one(run, ctx, args, case_dir, gh, before, notes):
             raise Failure(f"stdout_file: {e}")
     else:
         actual = out
+    for pattern, repl in run.get("stdout_normalize") or []:
+        actual = re.sub(pattern.encode(), repl.encode(), actual)
     if expected_name is None:
         if actual:
             raise Failure(f"stdout should be empty, got {len(actual)} bytes: {tail(actual)}")

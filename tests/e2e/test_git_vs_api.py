@@ -30,13 +30,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, FakeGitHub, parse_args, run_tests  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
-CONFIG = os.path.join(ROOT, "config", "rust-osdev.json")
+CONFIG = os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json")  # the shipped config without tooling and news
 EPOCH = "1693958400"  # 2023-09-06
 # (data set, repositories to leave out, months to compare)
 DATASETS = [
     ("rust-osdev-2023-08", (), ["2023-06", "2023-07", "2023-08", "2023-09"]),
     ("paginated", ("example/broken",), ["2023-05", "2023-07", "2023-08"]),
 ]
+# Release tags on PR commits: {repo: {number: (tag, annotated)}}; the served
+# copy gets them in "refs" with the PR's merged_at (what the API answers).
+TAGS = {"rust-osdev/uefi-rs": {905: ("uefi-v0.24.0", True), 928: ("uefi-v0.25.0-rc1", False)}}
 BINARY = None
 WORK = None  # temp dir: served data and clones, built once
 
@@ -76,14 +79,23 @@ class Stream:
         self.parts.append(b"\n")
         return self.marks
 
+    def tag(self, name, mark, when, annotated):
+        if annotated:
+            msg = f"Release {name}\n".encode()
+            self.parts.append(f"tag {name}\nfrom :{mark}\ntagger T <t@example.com> {when} +0000\n"
+                              f"data {len(msg)}\n".encode() + msg + b"\n")
+        else:
+            self.parts.append(f"reset refs/tags/{name}\nfrom :{mark}\n\n".encode())
+
 
 def noreply(login, with_id=True):
     uid = zlib.crc32(login.encode()) % 100000000
     return f"{uid}+{login}@users.noreply.github.com" if with_id else f"{login}@users.noreply.github.com"
 
 
-def write_clone(path, owner, name, pulls):
-    """A bare clone whose first-parent history holds the merged PRs."""
+def write_clone(path, owner, name, pulls, tags=None):
+    """A bare clone whose first-parent history holds the merged PRs (and the
+    tags of `tags` on their commits)."""
     merged = sorted((p for p in pulls if p.get("merged_at")), key=lambda p: (p["merged_at"], p["number"]))
     s = Stream()
     start = epoch(merged[0]["merged_at"]) - 86400 if merged else 1600000000
@@ -100,6 +112,8 @@ def write_clone(path, owner, name, pulls):
         elif n % 3 == 0:
             tip = s.commit("refs/heads/main", noreply(login), when,
                            f"{title} (#{n})\n\n* squashed work\n", [tip])
+            if n in (tags or {}):
+                s.tag(*tags[n][:1], tip, when, tags[n][1])
             continue
         elif n % 3 == 1:  # from a fork: the login is in the subject
             frm, side_email = f"{login}/feature-{n}", f"{login.lower()}@example.com"
@@ -108,6 +122,8 @@ def write_clone(path, owner, name, pulls):
         side = s.commit(f"refs/heads/pr/{n}", side_email, when - 3600, f"Work on #{n}\n", [tip])
         tip = s.commit("refs/heads/main", "noreply@github.com", when,
                        f"Merge pull request #{n} from {frm}\n\n{title}\n", [tip, side])
+        if n in (tags or {}):
+            s.tag(tags[n][0], tip, when, tags[n][1])
     env = git_env()
     subprocess.run(["git", "init", "-q", "--bare", path], check=True, env=env)
     subprocess.run(["git", "-C", path, "symbolic-ref", "HEAD", "refs/heads/main"], check=True, env=env)
@@ -132,11 +148,16 @@ def build(dataset, skip):
                 facts = json.load(f)
             for p in facts["pulls"]:
                 p["labels"] = []
+            tags = TAGS.get(f"{owner}/{name}", {})
+            merged = {p["number"]: p["merged_at"] for p in facts["pulls"] if p.get("merged_at")}
+            facts["refs"] = {tag: merged[n] for n, (tag, _) in tags.items()}
+            if merged:
+                facts["refs"][facts.get("default_branch", "main")] = max(merged.values())
             out = os.path.join(base, "data", "repos", owner)
             os.makedirs(out, exist_ok=True)
             with open(os.path.join(out, fn), "w", encoding="utf-8") as f:
                 json.dump(facts, f)
-            write_clone(os.path.join(base, "git", owner, name), owner, name, facts["pulls"])
+            write_clone(os.path.join(base, "git", owner, name), owner, name, facts["pulls"], tags)
             repos.append(f"{owner}/{name}")
     return repos
 
@@ -233,6 +254,65 @@ def test_issue_with_git_entries():
     assert api[0] == 0 and "### [`uefi-rs`]" in api[1], api[2]
 
 
+def json_facts(result):
+    d = json.loads(result[1])
+    prs = [p["number"] for s in d["sections"] for r in s["repos"] for p in r["prs"]]
+    return result[0], json.dumps([d["range"], prs]), result[2]
+
+
+def test_ref_ranges_both_ways():
+    """--from/--to by tags: the clone reads `git log --first-parent FROM..TO`,
+    the API the PRs merged after FROM's commit time up to TO's; on a history
+    whose merge times follow ancestry the two agree, edges included (not the
+    PR that FROM tags, but the one that TO tags)."""
+    dataset = DATASETS[0][0]
+    base = os.path.join(WORK, dataset)
+    if not os.path.isdir(os.path.join(base, "git")):
+        build(dataset, ())
+    clone = os.path.join(base, "git", "rust-osdev", "uefi-rs")
+    with FakeGitHub(os.path.join(base, "data")) as gh:
+        for rng in (["--from", "uefi-v0.24.0", "--to", "uefi-v0.25.0-rc1"],
+                    ["--from", "uefi-v0.24.0"], ["--from", "uefi-v0.25.0-rc1", "--to", "main"]):
+            for fmt in ("markdown", "json"):
+                api = run(["section", "rust-osdev/uefi-rs", "--api-url", gh.url, "--format", fmt] + rng)
+                git = run(["section", "--git", clone, "--format", fmt] + rng)
+                assert api[0] == 0 and git[0] == 0, api[2] + git[2]
+                if fmt == "json":  # a clone knows no author_association: compare the range and PRs
+                    api, git = (json_facts(api), json_facts(git))
+                same(" ".join(rng + [fmt]), api[:2] + ("",), git[:2] + ("",))
+                assert "merge times approximate ancestry" in api[2] and git[2] == "", api[2] + git[2]
+        code, out, err = run(["section", "rust-osdev/uefi-rs", "--api-url", gh.url, "--from", "v9"])
+        assert code == 3 and "ref 'v9' not found" in err, err
+    code, out, _ = run(["section", "--git", clone, "--from", "uefi-v0.24.0", "--to", "uefi-v0.25.0-rc1"])
+    assert "We merged the following PRs between uefi-v0.24.0 and uefi-v0.25.0-rc1:\n" in out, out
+    assert "/pull/928)" in out and "/pull/906)" in out and "/pull/905)" not in out, out
+    assert "/pull/931)" not in out, out
+    code, out, _ = run(["section", "--git", clone, "--from", "uefi-v0.24.0"])
+    assert "We merged the following PRs since uefi-v0.24.0:\n" in out and "/pull/931)" in out, out
+    code, out, err = run(["section", "--git", clone, "--from", "uefi-v0.25.0-rc1", "--to", "uefi-v0.25.0-rc1"])
+    assert code == 0 and out == "" and "nothing merged in uefi-v0.25.0-rc1..uefi-v0.25.0-rc1" in err, err
+    code, out, err = run(["section", "--git", clone, "--from", "nope"])
+    assert code == 4 and "ref 'nope' not found" in err, err
+    code, out, err = run(["section", "--git", clone, "--from", "uefi-v0.24.0", "--month", "2023-08"])
+    assert code == 2 and "exclude each other" in err, err
+    code, out, err = run(["section", "--git", clone, "--to", "main"])
+    assert code == 2 and "--to needs --from" in err, err
+    # issue: every repository from its clone, the range's name in the title
+    cfg = {"title": "Release notes", "sections": [{"heading": "UEFI", "repos": [
+        {"git": clone, "maintainers": ["GabrielMajeri", "nicholasbishop", "phip1611"]}]}]}
+    path = os.path.join(WORK, "refs-issue.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(cfg, f)
+    code, out, err = run(["issue", "--config", path, "--from", "uefi-v0.24.0", "--to", "uefi-v0.25.0-rc1"])
+    assert code == 0 and 'title = "Release notes: Changes in uefi-v0.25.0-rc1"' in out, out + err
+    assert "/pull/928)" in out and "/pull/905)" not in out and "/pull/931)" not in out, out
+    cfg["sections"][0]["repos"].append({"repo": "rust-osdev/x86_64"})
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(cfg, f)
+    code, out, err = run(["issue", "--config", path, "--from", "uefi-v0.24.0"])
+    assert code == 2 and "rust-osdev/x86_64 has no \"git\"" in err and out == "", err
+
+
 def test_errors_and_a_real_shallow_clone():
     """Exit codes and messages; a shallow `git clone --depth` that does not
     reach back to the range is an error that says how to fetch more."""
@@ -248,7 +328,7 @@ def test_errors_and_a_real_shallow_clone():
     code, out, err = run(["section", "rust-osdev/uefi-rs", "--ref", "main", "--month", "2023-08"])
     assert code == 2 and "--ref needs --git" in err, err
     code, out, err = run(["section", "--month", "2023-08"])
-    assert code == 2 and "missing OWNER/REPO (or --git PATH)" in err, err
+    assert code == 2 and "missing OWNER/REPO (or --git PATH, or --config FILE)" in err, err
     shallow = os.path.join(WORK, "shallow")
     subprocess.run(["git", "clone", "-q", "--bare", "--depth", "5", "file://" + clone, shallow],
                    check=True, env=git_env(), capture_output=True)

@@ -191,11 +191,24 @@ def test_5xx_retries_stop():
     org = Org(repos=2, small=2)
     rules = [{"match": "/repos/rust-osdev/repo-01/pulls", "times": -1, "status": 503}]
     with FakeGitHub(org.dir, token=TOKEN, faults=faults_file(org.dir, rules)) as srv:
-        code, _, err = org.run(srv, "--via", "pulls", cache=False)
+        code, out, err = org.run(srv, "--via", "pulls", cache=False)
         n = len([r for r in srv.requests() if "/repo-01/pulls" in r["path"]])
-    assert code == 3, (code, err)
+    assert code == 5, (code, err)  # a partial draft
     assert n == 4, n  # one request and three retries
-    assert "HTTP 503" in err, err
+    assert "rust-osdev/repo-01: not fetched: HTTP 503 after 4 tries" in err, err
+    assert "<!-- mergeletter: rust-osdev/repo-01: not fetched: HTTP 503 after 4 tries -->" in out, out
+
+
+def test_org_listing_failure_is_a_note_in_its_section():
+    org = Org(repos=3, small=3)
+    rules = [{"match": "/orgs/rust-osdev/repos", "times": -1, "status": 502}]
+    with FakeGitHub(org.dir, token=TOKEN, faults=faults_file(org.dir, rules)) as srv:
+        for via in ("pulls", "search"):
+            code, out, err = org.run(srv, "--via", via, cache=False)
+            assert code == 5, (via, code, err)
+            note = "<!-- mergeletter: org 'rust-osdev': not fetched: HTTP 502 after 4 tries -->"
+            assert note in out and note[18:-4] in err, (via, out[-2000:], err)
+            assert "### [`repo-01`]" in out, (via, out)  # the configured repository stays
 
 
 def test_secondary_limit_with_retry_after_waits_and_lowers_concurrency():
@@ -234,7 +247,7 @@ def test_secondary_limit_retries_stop():
     with FakeGitHub(org.dir, token=TOKEN, faults=faults_file(org.dir, rules)) as srv:
         code, _, err = org.run(srv, "--via", "pulls", cache=False)
         n = len([r for r in srv.requests() if "/repo-01/pulls" in r["path"]])
-    assert code == 3 and "after 4 attempts" in err, (code, err)
+    assert code == 5 and "secondary rate limit after 4 tries" in err, (code, err)
     assert n == 4, n
 
 
@@ -247,13 +260,17 @@ def test_primary_limit_waits_for_a_near_reset():
     assert [r["status"] for r in r01] == [403, 200], r01
 
 
-def test_primary_limit_beyond_max_wait_stops_with_reset_time():
+def test_primary_limit_beyond_max_wait_is_a_partial_draft_with_reset_time():
     org = Org(repos=2, small=2)
     with FakeGitHub(org.dir, token=TOKEN, core_limit=2, reset_in=3600) as srv:
         t0 = time.time()
-        code, _, err = org.run(srv, "--via", "pulls", cache=False)
-    assert code == 3, (code, err)
+        code, out, err = org.run(srv, "--via", "pulls", cache=False)
+        srv.wait_idle()
+        limited = [r for r in srv.requests() if r["status"] == 403]
+    assert code == 5, (code, err)  # what came before the limit is drafted
     assert "rate limit (core) exhausted" in err and "resets at 20" in err and "--max-wait 60" in err, err
+    assert "not fetched: GitHub API rate limit (core) exhausted" in out, out
+    assert len(limited) == 1, limited  # the rest fail without a request
     assert time.time() - t0 < 10
 
 

@@ -115,9 +115,12 @@ def test_spent_search_budget_falls_back_to_pulls():
         assert code == 0, err
         assert "search budget is spent" in err, err
         assert out == first[1]
-        # forced search cannot: the error names the limit
+        # forced search cannot: a warning names the limit, and the search's
+        # scopes fall back to the pulls listing (the same draft)
         code, out, err = run(srv, "example/small", "--via", "search")
-        assert code == 3 and "rate limit (search) exhausted" in err, (code, err)
+        assert code == 0 and "rate limit (search) exhausted" in err, (code, err)
+        assert "listing the pulls of its repositories instead" in err, err
+        assert out == first[1]
 
 
 if __name__ == "__main__":

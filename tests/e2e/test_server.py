@@ -19,6 +19,7 @@ import threading
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -144,6 +145,21 @@ def test_bad_data_dir_fails_loudly():
 
 
 @test
+def test_now_serves_github_as_it_was():
+    with FakeGitHub(OSDEV, token=TOKEN, now="2023-08-16T00:00:00Z") as gh:
+        pulls = get(gh.url + "/repos/rust-osdev/uefi-rs/pulls?state=all&per_page=100", AUTH).json()
+        by_number = {p["number"]: p for p in pulls}
+        eq(by_number[906]["merged_at"], "2023-08-01T00:00:00Z", "an earlier merge")
+        eq(by_number[915]["merged_at"], None, "a later merge has not happened")
+        eq(by_number[915]["state"], "open", "so the PR is open")
+        assert all(p["updated_at"] <= "2023-08-16T00:00:00Z" for p in pulls)
+        assert 931 not in by_number, "a PR created later does not exist yet"
+        q = "is:pr is:merged merged:2023-08-01..2023-08-31 repo:rust-osdev/uefi-rs"
+        items = get(gh.url + "/search/issues?per_page=100&q=" + urllib.parse.quote(q), AUTH).json()["items"]
+        assert 915 not in {i["number"] for i in items} and 906 in {i["number"] for i in items}
+
+
+@test
 def test_repo_object():
     with FakeGitHub(OSDEV, token=TOKEN) as gh:
         r = get(gh.url + "/repos/Rust-OSDev/UEFI-RS", AUTH)
@@ -178,6 +194,30 @@ def test_unknown_repo_404():
             "https://docs.github.com/rest/pulls/pulls#list-pull-requests", "status": "404"}, "body")
         eq(get(gh.url + "/orgs/nobody/repos", AUTH).status, 404, "unknown org")
         eq(get(gh.url + "/no/such/endpoint", AUTH).status, 404, "unknown endpoint")
+
+
+@test
+def test_commit_of_a_ref():
+    """GET /repos/O/R/commits/REF answers the ref's commit with its committer date;
+    a tag, a branch, HEAD (the default branch), a SHA or its prefix; else 422."""
+    with FakeGitHub(OSDEV, token=TOKEN) as gh:
+        base = gh.url + "/repos/rust-osdev/uefi-rs/commits/"
+        r = get(base + "uefi-v0.24.0", AUTH)
+        eq(r.status, 200, "tag")
+        o = r.json()
+        eq(o["commit"]["committer"]["date"], "2023-07-31T23:59:59Z", "committer date")
+        assert re.fullmatch(r"[0-9a-f]{40}", o["sha"]), o["sha"]
+        assert r.headers["ETag"], "an ETag, for the cache"
+        eq(get(base + o["sha"], AUTH).json()["sha"], o["sha"], "by SHA")
+        eq(get(base + o["sha"][:7].upper(), AUTH).json()["sha"], o["sha"], "by a SHA prefix")
+        eq(get(base + "HEAD", AUTH).json()["commit"]["committer"]["date"], "2023-09-02T10:00:00Z", "HEAD")
+        eq(get(base + "main", AUTH).json()["commit"]["committer"]["date"], "2023-09-02T10:00:00Z", "branch")
+        r = get(base + "uefi-v9", AUTH)
+        eq(r.status, 422, "unknown ref")
+        eq(r.json()["message"], "No commit found for SHA: uefi-v9", "message")
+        eq(get(base + o["sha"][:6], AUTH).status, 422, "a prefix too short")
+        eq(get(gh.url + "/repos/rust-osdev/nope/commits/main", AUTH).status, 404, "unknown repo")
+        eq(get(gh.url + "/repos/rust-osdev/x86_64/commits/HEAD", AUTH).status, 422, "no refs")
 
 
 # ----------------------------------------------------------------------------- pulls
@@ -494,6 +534,61 @@ def test_fault_kinds_that_break_the_transport():
         os.unlink(path)
 
 
+@test
+def test_fault_kinds_of_a_hostile_server():
+    import socket
+    path = fault_file([
+        {"match": "bootloader/pulls.*page=1$", "kind": "endless", "link": "{other}/other-origin/x"},
+        {"match": "bootloader/pulls", "times": 2, "kind": "endless"},
+        {"match": "search/issues", "kind": "lie_total", "total_count": 5000},
+        {"match": "acpi$", "kind": "oversized", "size_mb": 2},
+        {"match": "acpi$", "kind": "oversized", "size_mb": 1, "declare_length": False},
+        {"match": "acpi$", "kind": "trickle", "interval_ms": 0},
+        {"match": "acpi$", "kind": "stall", "delay_ms": 300},
+        {"match": "uefi-rs$", "status": 302, "headers": {"Location": "{other}/moved"}},
+    ])
+    try:
+        with FakeGitHub(OSDEV, token=TOKEN, faults=path) as gh:
+            pulls = gh.url + "/repos/rust-osdev/bootloader/pulls?page=1"
+            r = get(pulls, AUTH)
+            other = r.links()["next"]
+            assert other.startswith("http://127.0.0.1:") and other.endswith("/other-origin/x"), other
+            assert not other.startswith(gh.url + "/"), "the other origin is another port"
+            r = get(gh.url + "/repos/rust-osdev/bootloader/pulls?state=closed&page=7", AUTH)
+            eq((r.status, r.raw), (200, b"[]"), "endless body")
+            assert r.links()["next"].endswith("page=8") and "state=closed" in r.links()["next"], r.links()
+            eq(get(r.links()["next"], AUTH).links()["next"][-6:], "page=9", "endless goes on")
+            r = get(gh.url + "/search/issues?q=is%3Apr+repo%3Arust-osdev%2Fx86_64", AUTH)
+            body = json.loads(r.raw)
+            eq(body["total_count"], 5000, "lie_total")
+            assert len(body["items"]) < 100, "the items stay true"
+            r = get(gh.url + "/repos/rust-osdev/acpi", AUTH)
+            eq(len(r.raw), 2 * 1024 * 1024, "oversized with Content-Length")
+            eq(int(r.headers["Content-Length"]), 2 * 1024 * 1024, "declared")
+            r = get(gh.url + "/repos/rust-osdev/acpi", AUTH)
+            eq((len(r.raw), r.headers.get("Content-Length")), (1024 * 1024, None), "oversized unannounced")
+            r = get(gh.url + "/repos/rust-osdev/acpi", dict(AUTH, **{"Accept-Encoding": "gzip"}))
+            eq((r.status, json.loads(r.raw)["full_name"]), (200, "rust-osdev/acpi"), "trickle, not gzipped")
+            t = time.time()
+            try:
+                get(gh.url + "/repos/rust-osdev/acpi", AUTH)
+                raise AssertionError("stall: expected no answer")
+            except (http.client.RemoteDisconnected, ConnectionError, urllib.error.URLError):
+                pass
+            assert time.time() - t >= 0.29, "stall held the connection"
+            eq(get(gh.url + "/repos/rust-osdev/uefi-rs", AUTH).status, 404, "redirect followed to {other}/moved")
+            port = int(other.split(":")[2].split("/")[0])
+            with socket.create_connection(("127.0.0.1", port), timeout=5):
+                pass
+            eq(get(f"http://127.0.0.1:{port}/repos/rust-osdev/acpi", AUTH).status, 200, "other origin serves")
+            gh.wait_idle()
+            log = gh.requests()
+            assert any(x["other"] and x["path"] == "/moved" for x in log), "the redirect's target"
+            assert any(x["status"] == 302 and not x["other"] for x in log), "the redirect"
+    finally:
+        os.unlink(path)
+
+
 # ----------------------------------------------------------------------------- search
 
 def search(gh, q, headers=AUTH, **params):
@@ -550,6 +645,59 @@ def test_search_qualifiers():
         eq(search(gh, "is:pr " + "x" * 260).status, 422, "q over 256 characters")
         eq(get(gh.url + "/search/issues", AUTH).status, 422, "no q")
         eq(search(gh, "is:pr", headers={}).headers["X-RateLimit-Limit"], "10", "unauthenticated search limit")
+
+
+@test
+def test_search_label_lists_titles_and_or():
+    def pr(n, title, labels=()):
+        return {"number": n, "title": title, "user": "u", "created_at": "2023-08-01T00:00:00Z",
+                "updated_at": "2023-08-02T00:00:00Z", "closed_at": "2023-08-02T00:00:00Z",
+                "merged_at": "2023-08-02T00:00:00Z", "labels": list(labels), "body": "linker in body"}
+    pulls = [pr(1, "Add a target", ["O-riscv"]), pr(2, "Update LLVM", ["O-x86_64"]),
+             pr(3, "Fix the calling  convention", ["T-compiler"]), pr(4, "Unrelated", ["needs triage"]),
+             pr(5, "Add targets")]
+    d = temp_data({"o/r": {"id": 1, "pulls": pulls}})
+    base = "is:pr is:merged merged:2023-08-01..2023-08-31 repo:o/r "
+    with FakeGitHub(d.name) as gh:
+        def numbers(q):
+            r = search(gh, base + q, per_page=100)
+            eq(r.status, 200, q)
+            return sorted(x["number"] for x in r.json()["items"])
+        eq(numbers("label:O-riscv,O-x86_64"), [1, 2], "label:a,b is an OR")
+        eq(numbers('label:"needs triage",O-riscv'), [1, 4], "quoted label names")
+        eq(numbers("label:O-riscv label:O-x86_64"), [], "two label: qualifiers are an AND")
+        eq(numbers('"target" OR "LLVM" in:title'), [1, 2, 5], "OR of words, substring (stemming)")
+        eq(numbers('"calling convention" in:title'), [3], "a phrase, whitespace runs alike")
+        eq(numbers("linker in:title"), [], "in:title leaves the body out")
+        eq(numbers("linker"), [1, 2, 3, 4, 5], "without in:title the body counts")
+        eq(search(gh, base + " OR ".join(f'"w{i}"' for i in range(7)) + " in:title").status, 422,
+           "more than five operators")
+    d.cleanup()
+
+
+@test
+def test_feeds_route():
+    d = temp_data({"o/r": {"id": 1, "pulls": []}})
+    os.makedirs(os.path.join(d.name, "feeds"))
+    with open(os.path.join(d.name, "feeds", "a.atom"), "w") as f:
+        f.write("<feed xmlns='http://www.w3.org/2005/Atom'/>")
+    with FakeGitHub(d.name, token=TOKEN) as gh:
+        r = get(gh.url + "/feeds/a.atom")
+        eq(r.status, 200, "feed")
+        eq(r.body, b"<feed xmlns='http://www.w3.org/2005/Atom'/>", "feed body")
+        assert r.headers["Content-Type"].startswith("application/atom+xml"), r.headers["Content-Type"]
+        etag, modified = r.headers["ETag"], r.headers["Last-Modified"]
+        eq(get(gh.url + "/feeds/a.atom", {"If-None-Match": etag}).status, 304, "If-None-Match")
+        eq(get(gh.url + "/feeds/a.atom", {"If-Modified-Since": modified}).status, 304, "If-Modified-Since")
+        eq(get(gh.url + "/feeds/a.atom", {"If-None-Match": '"other"', "If-Modified-Since": modified}).status,
+           200, "If-None-Match wins")
+        eq(get(gh.url + "/feeds/nope.rss").status, 404, "missing feed")
+        eq(get(gh.url + "/feeds/..%2Frepos").status, 404, "no way out of DIR/feeds")
+        gh.wait_idle()
+        log = [x for x in gh.requests() if x["path"].startswith("/feeds/")]
+        eq(log[0]["auth"], "none", "logged auth")
+        eq(log[2]["if_modified_since"], modified, "logged If-Modified-Since")
+    d.cleanup()
 
 
 @test
@@ -628,9 +776,9 @@ def test_latency_overlaps_and_inflight_is_logged():
         log = gh.requests()
         eq(max(x["inflight"] for x in log), 5, "max inflight")
         for x in log:
-            eq(set(x), {"method", "path", "status", "bytes", "if_none_match", "auth", "accept",
+            eq(set(x), {"method", "path", "status", "bytes", "if_none_match", "if_modified_since", "auth", "accept",
                         "accept_encoding", "user_agent", "api_version", "inflight", "fault",
-                        "t_start", "t_end"}, "log fields")
+                        "t_start", "t_end", "other"}, "log fields")
             assert x["t_end"] - x["t_start"] >= 0.39, "latency"
         eq(log[0]["user_agent"], "mergeletter-test/1.0", "user agent")
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ROOT, FakeGitHub  # noqa: E402
@@ -38,9 +39,18 @@ def main():
           "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect"]
     env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN")}
     env["SOURCE_DATE_EPOCH"] = "1693958400"
+    tmp = tempfile.TemporaryDirectory()
+    draft = os.path.join(tmp.name, "draft.md")
+    issue = ["issue", "--config", os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json"), "--month", "2023-08"]
     cases = [
-        (["issue", "--config", os.path.join(ROOT, "config", "rust-osdev.json"), "--month", "2023-08"], 0),
+        (issue, 0),
         (["section", "rust-osdev/nope", "--month", "2023-08"], 3),
+        (issue + ["-o", draft], 0),
+        (issue + ["-o", draft, "--update"], 0),
+        (issue + ["--previous", os.path.join(ROOT, "tests", "cases", "issue-previous", "previous.md")], 0),
+        (["section", "--config", os.path.join(ROOT, "config", "release-notes-uefi-rs.json"),
+          "--from", "uefi-v0.24.0", "--to", "uefi-v0.25.0-rc1"], 0),
+        (["section", "rust-osdev/uefi-rs", "--from", "uefi-v9"], 3),
     ]
     passed = failed = 0
     with FakeGitHub(os.path.join(ROOT, "tests", "data", "rust-osdev-2023-08")) as srv:
@@ -53,6 +63,7 @@ def main():
             else:
                 failed += 1
                 print(f"FAIL {' '.join(argv[:2])}: exit {p.returncode}, wanted {want}\n{p.stderr}")
+    tmp.cleanup()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

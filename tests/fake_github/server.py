@@ -5,7 +5,10 @@ Usage:
   server.py --data DIR [--port 0] [--token T] [--latency-ms N] [--faults FILE]
             [--log FILE] [--core-limit N] [--search-limit N] [--reset-in SECONDS]
             [--search-reset-in SECONDS]
-            [--max-seconds 600]
+            [--max-seconds 600] [--now YYYY-MM-DDTHH:MM:SSZ]
+
+--now T serves GitHub as it was at T: PRs created later do not exist, merges and closes
+after T have not happened (the PR is open), and nothing was updated after T.
 
 Binds 127.0.0.1 only (port 0 = ephemeral), speaks HTTP/1.1 with keep-alive and prints
 the port alone on one line on stdout when ready.  It exits after --max-seconds, on
@@ -17,6 +20,9 @@ Data (compact facts written by hand; the server expands them to full-size object
     {"id": 1234, "description": "...", "archived": false, "fork": false,
      "created_at": "...Z" (optional), "pushed_at": "2023-08-30T10:00:00Z",
      "default_branch": "main", "raw": {...} (optional, merged into the repo object),
+     "refs": {"v1.0": "2023-08-01T00:00:00Z", "main": "..."} (optional: branches and
+             tags by name, each with its commit's committer date; the commit's SHA is
+             derived from the repository and the name),
      "pulls": [{"number": 906, "title": "...", "user": "login",
                 "user_type": "User" | "Bot" (default User),
                 "created_at": "...Z", "updated_at": "...Z", "closed_at": "...Z" | null,
@@ -37,15 +43,25 @@ Endpoints (GET and HEAD; owner/repo/org names are case-insensitive):
   /repos/O/R/pulls, /repositories/ID/pulls     state, sort, direction, per_page, page
         (as GitHub: direction defaults to desc for sort=created, otherwise asc)
   /repos/O/R/pulls/N                           one pull request
+  /repos/O/R/commits/REF                       the commit of a ref of "refs" (a name, its
+        SHA or a 7+ digit prefix, HEAD = default_branch), commit.committer.date its
+        date; an unknown ref is a 422 "No commit found for SHA: REF", as on GitHub
   /orgs/O, /orgs/O/repos, /organizations/ID/repos   type, sort, direction, per_page, page
   /search/issues                               q, sort, order, per_page, page
         q understands is:pr|issue|merged|unmerged|open|closed, type:pr|issue,
         merged:/closed:/created:/updated: with A..B (inclusive, * = open end), >=A, >A,
         <=A, <A or A (dates YYYY-MM-DD are whole UTC days; ISO times are exact),
         repo:, org:, user: (ORed together), author:/-author: (app/NAME = NAME[bot]),
-        label:/-label:; any other word is matched against title and body.
+        label:/-label: (label:a,b is an OR), in:title; any other word or "quoted phrase"
+        is matched (as a substring, fuzzier than GitHub's stemming) against title and
+        body, or the title alone with in:title; `a OR b` is an OR of words; more than
+        five AND/OR/NOT operators is a 422.
         Only the first 1000 results are reachable; q over 256 characters is a 422.
   /rate_limit                                  free of charge
+  /feeds/NAME                                  the file DIR/feeds/NAME as a feed (not GitHub):
+        free of charge, ETag and a fixed Last-Modified; 304 for a matching If-None-Match,
+        or (without one) an If-Modified-Since equal to it; the slow feed of a test is a
+        fault rule with delay_ms
   Lists are paginated with absolute Link headers (rel next, last, first, prev).
 
 Behaviour shared by every response: JSON bodies (compact, UTF-8), x-ratelimit-* headers,
@@ -84,13 +100,30 @@ whose regex matches and which has uses left is used up and applied):
                 JSON (the first half of the normal body, or the rule's "body")
   "close"       close the connection without sending anything
   "not_modified_ignore"  ignore If-None-Match: answer 200 with the full body
+  "stall"       accept the request and never answer: hold the connection for "delay_ms"
+                (default one hour), then close it
+  "trickle"     the normal response, its body sent one byte every "interval_ms" (default
+                1000), without gzip
+  "oversized"   200 with a body of "size_mb" MB (default 60) of JSON whitespace, streamed;
+                Content-Length declared unless "declare_length": false (then the body ends
+                when the connection closes); the log's "bytes" counts what was sent before
+                the client hung up
+  "endless"     200 with "body" (default "[]") and a Link rel="next" to the same path with
+                page + 1, for ever
+  "lie_total"   the normal search answer with total_count replaced by "total_count"
+                (default 99999999999)
+  any kind, "link": a Link header that replaces the response's own: "<URL>; rel=\"next\""
+                where URL may use {api} (this server), {self} (the URL requested) and
+                {other} (a second listener on another port of 127.0.0.1, same data, whose
+                requests are logged with "other": true); so may the values of "headers",
+                e.g. {"status": 302, "headers": {"Location": "{other}/x"}}
 
 Log (--log FILE): one JSON line per request, appended when it completes:
   {"method", "path" (path+query as sent), "status" (0 = closed without a response),
-   "bytes" (body bytes sent), "if_none_match", "auth" ("bearer"|"token"|"none"|"bad"),
+   "bytes" (body bytes sent), "if_none_match", "if_modified_since", "auth" ("bearer"|"token"|"none"|"bad"),
    "accept", "accept_encoding", "user_agent", "api_version", "inflight" (requests in
    flight when this one started, itself included), "fault" (rule index or null),
-   "t_start", "t_end"}
+   "t_start", "t_end", "other" (true when the second listener, {other}, received it)}
 """
 
 import argparse
@@ -118,15 +151,19 @@ KNOWN_IDS = {"dependabot[bot]": 49699333, "renovate[bot]": 29139614, "github-act
 PR_KEYS = {"number", "title", "user", "user_type", "created_at", "updated_at", "closed_at",
            "merged_at", "labels", "author_association", "body", "draft", "raw", "raw_issue"}
 REPO_KEYS = {"id", "description", "archived", "fork", "created_at", "pushed_at",
-             "default_branch", "pulls", "raw"}
+             "default_branch", "pulls", "raw", "refs"}
 FAULT_KEYS = {"match", "times", "status", "body", "headers", "delay_ms", "kind",
-              "retry_after", "reset_in"}
+              "retry_after", "reset_in", "link", "size_mb", "declare_length", "interval_ms",
+              "total_count"}
 FAULT_KINDS = {None, "secondary", "primary", "truncate", "invalid_json", "close",
-               "not_modified_ignore"}
+               "not_modified_ignore", "stall", "trickle", "oversized", "endless", "lie_total"}
 LABEL_INFO = {"dependencies": ("0366d6", "Pull requests that update a dependency file"),
               "bug": ("d73a4a", "Something isn't working"),
               "enhancement": ("a2eeef", "New feature or request"),
               "documentation": ("0075ca", "Improvements or additions to documentation")}
+
+
+FEED_LAST_MODIFIED = "Wed, 30 Aug 2023 12:00:00 GMT"
 
 
 class DataError(Exception):
@@ -180,11 +217,13 @@ def slug(text, n=40):
 class Store:
     """The facts of DIR, and their expansion into GitHub objects for one base URL."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, now=None):
+        self.now = now       # "YYYY-MM-DDTHH:MM:SSZ": serve GitHub as it was then
         self.repos = {}      # "owner/repo" (lower) -> facts
         self.by_id = {}      # repo id -> facts
         self.orgs = {}       # org (lower) -> {"login", "id", "repos": [facts]}
         self.incomplete_for = set()
+        self.feeds_dir = os.path.join(data_dir, "feeds")
         root = os.path.join(data_dir, "repos")
         if not os.path.isdir(root):
             raise DataError(f"{root}: no such directory")
@@ -223,6 +262,9 @@ class Store:
         for k in ("pushed_at", "created_at"):
             if facts.get(k) is not None and not TS_RE.match(facts[k]):
                 bad(f"{k} is not YYYY-MM-DDTHH:MM:SSZ")
+        for ref, when in facts.setdefault("refs", {}).items():
+            if not isinstance(when, str) or not TS_RE.match(when):
+                bad(f"refs: {ref}: date is not YYYY-MM-DDTHH:MM:SSZ")
         seen = set()
         for pr in facts["pulls"]:
             where = f"pull {pr.get('number')}"
@@ -250,9 +292,22 @@ class Store:
             pr["_updated"] = parse_ts(pr["updated_at"])
             pr["_closed"] = parse_ts(pr["closed_at"]) if pr["closed_at"] else None
             pr["_merged"] = parse_ts(pr["merged_at"]) if pr["merged_at"] else None
+        if self.now:
+            facts["pulls"] = [self._as_of(pr) for pr in facts["pulls"] if pr["created_at"] <= self.now]
         self.repos[facts["full_name"].lower()] = facts
         self.by_id[facts["id"]] = facts
         return facts
+
+    def _as_of(self, pr):
+        """The PR as it was at --now: not yet merged or closed, updated at most then."""
+        for k in ("merged_at", "closed_at"):
+            if pr[k] and pr[k] > self.now:
+                pr[k] = None
+        if pr["updated_at"] > self.now:
+            pr["updated_at"] = self.now
+        for k in ("updated", "closed", "merged"):
+            pr["_" + k] = parse_ts(pr[k + "_at"]) if pr[k + "_at"] else None
+        return pr
 
     # ---- expansion (done once, after the port is known)
 
@@ -502,10 +557,21 @@ def parse_range(v):
 def search(store, q):
     """Return (matching (facts, pr) pairs, scope repo names) for query q."""
     scopes, authors, not_authors, labels, not_labels, text, preds = [], [], [], [], [], [], []
-    for m in re.finditer(r'(-?)([A-Za-z_]+):("[^"]*"|\S+)|"([^"]*)"|(\S+)', q):
+    operators, join_next, title_only = 0, False, False
+    for m in re.finditer(r'(-?)([A-Za-z_]+):((?:"[^"]*"|[^\s,"]+)(?:,(?:"[^"]*"|[^\s,"]+))*)|"([^"]*)"|(\S+)', q):
         neg, key, val = m.group(1), (m.group(2) or "").lower(), (m.group(3) or "").strip('"')
+        if m.group(5) in ("OR", "AND", "NOT"):
+            operators += 1
+            join_next = m.group(5) == "OR" and bool(text)
+            continue
         if m.group(4) is not None or m.group(5) is not None:
-            text.append((m.group(4) if m.group(4) is not None else m.group(5)).lower())
+            # text is a list of alternatives (OR groups), all of which must match
+            word = " ".join((m.group(4) if m.group(4) is not None else m.group(5)).lower().split())
+            if join_next:
+                text[-1].append(word)
+            else:
+                text.append([word])
+            join_next = False
         elif key in ("is", "type") and not neg:
             val = val.lower()
             if val in ("pr", "pull-request"):
@@ -529,9 +595,18 @@ def search(store, q):
             login = val[4:] + "[bot]" if val.startswith("app/") else val
             (not_authors if neg else authors).append(login.lower())
         elif key == "label":
-            (not_labels if neg else labels).append(val.lower())
+            # label:a,b is an OR of its names (quoted names may hold spaces)
+            names = [x.strip('"').lower() for x in re.findall(r'"[^"]*"|[^,]+', m.group(3))]
+            if neg:
+                not_labels.extend(names)
+            else:
+                labels.append(names)
+        elif key == "in" and not neg and val.lower() == "title":
+            title_only = True
         else:
-            text.append(m.group(0).lower())
+            text.append([m.group(0).lower()])
+    if operators > 5:
+        raise SearchError("More than five AND / OR / NOT operators were used.")
 
     def in_scope(f):
         return not scopes or any(
@@ -549,10 +624,13 @@ def search(store, q):
         for p in f["pulls"]:
             login = p["user"].lower()
             names = [x.lower() for x in p.get("labels", [])]
-            hay = (p["title"] + "\n" + (p.get("body") or "")).lower()
+            hay = " ".join((p["title"] if title_only else p["title"] + "\n" + (p.get("body") or ""))
+                           .lower().split())
             if ((not authors or login in authors) and login not in not_authors
-                    and all(x in names for x in labels) and not any(x in names for x in not_labels)
-                    and all(t in hay for t in text) and all(pred(f, p) for pred in preds)):
+                    and all(any(x in names for x in group) for group in labels)
+                    and not any(x in names for x in not_labels)
+                    and all(any(t in hay for t in group) for group in text)
+                    and all(pred(f, p) for pred in preds)):
                 hits.append((f, p))
     return hits, [f["full_name"].lower() for f in scope]
 
@@ -674,6 +752,12 @@ def validation(errors, doc):
                       "status": "422"}, etag=False)
 
 
+def expand_url(text, store, target):
+    """{api}, {other} and {self} in a fault rule's link or header."""
+    return (text.replace("{api}", store.api).replace("{other}", store.other)
+            .replace("{self}", store.api + target))
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -739,10 +823,12 @@ class Handler(BaseHTTPRequestHandler):
             st.inflight -= 1
         st.log({"method": self.command, "path": self.path, "status": self.sent_status,
                 "bytes": self.sent_bytes, "if_none_match": hd.get("If-None-Match"),
+                "if_modified_since": hd.get("If-Modified-Since"),
                 "auth": self.auth, "accept": hd.get("Accept"),
                 "accept_encoding": hd.get("Accept-Encoding"), "user_agent": hd.get("User-Agent"),
                 "api_version": hd.get("X-GitHub-Api-Version"), "inflight": self.inflight_at_start,
-                "fault": self.fault_index, "t_start": self.t_start, "t_end": time.time()})
+                "fault": self.fault_index, "t_start": self.t_start, "t_end": time.time(),
+                "other": bool(getattr(self.server, "is_other", False))})
 
     def handle_request(self, method, st, store):
         target = self.path
@@ -758,13 +844,20 @@ class Handler(BaseHTTPRequestHandler):
         ignore_inm = False
         if rule:
             self.fault_index = rule["_index"]
-            extra = list((rule.get("headers") or {}).items())
+            extra = [(k, expand_url(v, store, target)) for k, v in (rule.get("headers") or {}).items()]
             if rule.get("delay_ms"):
                 time.sleep(rule["delay_ms"] / 1000)
             kind = rule.get("kind")
             if kind == "close":
                 self.close_connection = True
                 return
+            if kind == "stall":
+                if not rule.get("delay_ms"):
+                    time.sleep(3600)
+                self.close_connection = True
+                return
+            if kind == "oversized":
+                return self.send_oversized(rule)
             if kind in ("secondary", "primary") or (kind is None and rule.get("status")):
                 self.send_fault(rule, kind, resource or "core", authed, extra)
                 return
@@ -776,6 +869,9 @@ class Handler(BaseHTTPRequestHandler):
                                        b"overview/resources-in-the-rest-api#user-agent-required). Check "
                                        b"https://developer.github.com for other possible causes.\n",
                                   [("Content-Type", "text/plain; charset=utf-8")], etag=False), method)
+        if path.startswith("/feeds/"):
+            return self.send(self.feed(store, path), method, extra=extra, kind=rule.get("kind") if rule else None,
+                             rule=rule)
         if self.auth == "bad":
             return self.send(Resp(401, {"message": "Bad credentials", "documentation_url": DOCS,
                                         "status": "401"}, etag=False), method,
@@ -809,8 +905,41 @@ class Handler(BaseHTTPRequestHandler):
                 resp = Resp(304, b"", [])
             resp.etag_value = etag
         kind = rule.get("kind") if rule else None
+        if kind == "endless":
+            pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "page"]
+            page = int(dict(parse_qsl(query)).get("page", "1") or 1)
+            resp = Resp(200, rule.get("body") or "[]", etag=False)
+            resp.link = f'<{store.api}{path}?{urlencode(pairs + [("page", str(page + 1))])}>; rel="next"'
+        if kind == "lie_total" and resp.status == 200:
+            obj = json.loads(resp.body)
+            obj["total_count"] = rule.get("total_count", 99999999999)
+            resp.body = dumps(obj).encode()
+        if rule and rule.get("link"):
+            url = expand_url(rule["link"], store, target)
+            resp.link = f'<{url}>; rel="next"'
         self.send(resp, method, rate=self.rate_headers(st, resource or "core", authed),
                   extra=extra, kind=kind, rule=rule)
+
+    def send_oversized(self, rule):
+        """A 200 of size_mb MB of JSON whitespace, streamed until done or the client hangs up."""
+        size = int(rule.get("size_mb", 60) * 1024 * 1024)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        if rule.get("declare_length", True):
+            self.send_header("Content-Length", str(size))
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.sent_status = 200
+        self.end_headers()
+        chunk = b" " * 65536
+        try:
+            while self.sent_bytes < size:
+                n = min(len(chunk), size - self.sent_bytes)
+                self.wfile.write(chunk[:n])
+                self.sent_bytes += n
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def route(self, store, path, query):
         pairs = parse_qsl(query, keep_blank_values=True)
@@ -836,6 +965,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.list_pulls(store, facts, pairs, params)
             if len(rest) == 2 and rest[0] == "pulls" and rest[1].isdigit():
                 return self.one_pull(facts, int(rest[1]))
+            if len(rest) >= 2 and rest[0] == "commits":
+                return self.one_commit(store, facts, "/".join(rest[1:]))
             return not_found()
         if parts[:1] == ["orgs"] and len(parts) in (2, 3) or parts[:1] == ["organizations"] and len(parts) == 3:
             if parts[0] == "orgs":
@@ -891,6 +1022,28 @@ class Handler(BaseHTTPRequestHandler):
                  changed_files=1 + h % 9)
         return Resp(200, merge_raw(o, pr.get("raw", {})))
 
+    def one_commit(self, store, facts, ref):
+        refs = facts["refs"]
+        name = facts.get("default_branch", "main") if ref == "HEAD" else ref
+        if name not in refs:
+            low = ref.lower()
+            name = next((n for n in refs if len(low) >= 7 and
+                         sha1("commit", facts["full_name"], n).startswith(low)), None)
+        if name not in refs:
+            return Resp(422, dumps({
+                "message": f"No commit found for SHA: {ref}",
+                "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
+                "status": "422"}), etag=False)
+        sha = sha1("commit", facts["full_name"], name)
+        who = {"name": "GitHub", "email": "noreply@github.com", "date": refs[name]}
+        url = f"{store.api}/repos/{facts['full_name']}/commits/{sha}"
+        return Resp(200, dumps({
+            "sha": sha, "node_id": b64(f"Commit:{sha}"), "url": url,
+            "html_url": f"https://github.com/{facts['full_name']}/commit/{sha}",
+            "commit": {"author": who, "committer": who, "message": f"Commit of {name}",
+                       "comment_count": 0, "url": url},
+            "author": None, "committer": None, "parents": [], "files": []}))
+
     def list_org_repos(self, store, org, pairs, params):
         rtype = params.get("type", "all")
         sort = params.get("sort", "created")
@@ -944,6 +1097,25 @@ class Handler(BaseHTTPRequestHandler):
         last = max(1, math.ceil(reachable / per_page))
         return Resp(200, body, [("Cache-Control", "no-cache")], etag=False,
                     link=link_header(store.api, "/search/issues", pairs, page, last))
+
+    def feed(self, store, path):
+        """A file of DIR/feeds as a feed: ETag and Last-Modified, 304 for either."""
+        name = unquote(path[len("/feeds/"):])
+        fpath = os.path.join(store.feeds_dir, name)
+        if "/" in name or name.startswith(".") or not os.path.isfile(fpath):
+            return Resp(404, b"not found\n", [("Content-Type", "text/plain")], etag=False)
+        with open(fpath, "rb") as f:
+            body = f.read()
+        ctype = {"atom": "application/atom+xml", "rss": "application/rss+xml"}.get(
+            name.rsplit(".", 1)[-1], "application/xml")
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        modified = FEED_LAST_MODIFIED
+        inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+        headers = [("ETag", etag), ("Last-Modified", modified)]
+        if (inm and etag in [x.strip().removeprefix("W/") for x in inm.split(",")]) or (
+                not inm and ims == modified):
+            return Resp(304, b"", headers, etag=False)
+        return Resp(200, body, [("Content-Type", ctype + "; charset=utf-8")] + headers, etag=False)
 
     def rate_limit_resp(self):
         st = self.server.state
@@ -1007,7 +1179,7 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, resp, method, rate=(), extra=(), kind=None, rule=None):
         body = resp.body
         ae = self.headers.get("Accept-Encoding") or ""
-        use_gzip = resp.status != 304 and any(
+        use_gzip = resp.status != 304 and kind != "trickle" and any(
             t.split(";")[0].strip().lower() in ("gzip", "*") and "q=0" not in t.replace(" ", "")
             for t in ae.split(","))
         if kind == "invalid_json":
@@ -1055,6 +1227,14 @@ class Handler(BaseHTTPRequestHandler):
             body = body[:len(body) // 2]
             self.close_connection = True
         self.sent_status, self.sent_bytes = resp.status, len(body)
+        if kind == "trickle":
+            self.end_headers()
+            self.wfile.flush()
+            for i in range(len(body)):
+                time.sleep(rule.get("interval_ms", 1000) / 1000)
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+            return
         self.done()
         self.end_headers()
         self.wfile.write(body)
@@ -1086,9 +1266,14 @@ def main(argv=None):
     ap.add_argument("--search-reset-in", type=float,
                     help="seconds until the search limit resets (default --reset-in; GitHub: 60)")
     ap.add_argument("--max-seconds", type=float, default=600, help="exit after this many seconds")
+    ap.add_argument("--now", help="serve GitHub as it was at this time (YYYY-MM-DDTHH:MM:SSZ): "
+                    "later PRs do not exist yet, later merges and closes have not happened")
     args = ap.parse_args(argv)
+    if args.now and not TS_RE.match(args.now):
+        print(f"server.py: error: --now {args.now!r} is not YYYY-MM-DDTHH:MM:SSZ", file=sys.stderr)
+        return 2
     try:
-        store = Store(args.data)
+        store = Store(args.data, args.now)
         faults = Faults(args.faults)
     except (DataError, OSError, ValueError, re.error) as e:
         print(f"server.py: error: {e}", file=sys.stderr)
@@ -1099,6 +1284,11 @@ def main(argv=None):
     store.expand(f"http://127.0.0.1:{port}")
     httpd.store, httpd.state = store, State(args)
     httpd.state.faults = faults
+    # a second origin (another port) for Link faults; it serves the same data
+    other = Server(("127.0.0.1", 0), Handler)
+    other.store, other.state, other.is_other = store, httpd.state, True
+    store.other = f"http://127.0.0.1:{other.server_address[1]}"
+    threading.Thread(target=other.serve_forever, daemon=True).start()
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -1125,6 +1315,8 @@ def main(argv=None):
             break
     httpd.shutdown()
     httpd.server_close()
+    other.shutdown()
+    other.server_close()
     return 0
 
 

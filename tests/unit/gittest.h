@@ -137,6 +137,34 @@ static inline git_oid gt_commit(git_repository *repo, const struct gt_commit *c,
 	return id;
 }
 
+/* Write a commit object from raw text with git_odb_write(), for what
+ * libgit2 will not create (an "encoding" header, an impossible time): the
+ * empty tree, the parent when given, then `rest` (the other headers, a
+ * blank line and the message). Returns its id. */
+static inline git_oid gt_raw_commit(git_repository *repo, const git_oid *parent, const char *rest)
+{
+	git_treebuilder *tb = NULL;
+	git_odb *odb = NULL;
+	char tree_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1], text[4096];
+	git_oid tree_id, id;
+	int n;
+
+	gt_check(git_treebuilder_new(&tb, repo, NULL), "treebuilder");
+	gt_check(git_treebuilder_write(&tree_id, tb), "write tree");
+	git_oid_tostr(tree_hex, sizeof tree_hex, &tree_id);
+	if (parent)
+		git_oid_tostr(parent_hex, sizeof parent_hex, parent);
+	n = snprintf(text, sizeof text, "tree %s\n%s%s%s%s", tree_hex, parent ? "parent " : "",
+		     parent ? parent_hex : "", parent ? "\n" : "", rest);
+	if (n < 0 || (size_t)n >= sizeof text)
+		abort();
+	gt_check(git_repository_odb(&odb, repo), "odb");
+	gt_check(git_odb_write(&id, odb, text, (size_t)n, GIT_OBJECT_COMMIT), "odb write");
+	git_odb_free(odb);
+	git_treebuilder_free(tb);
+	return id;
+}
+
 static inline void gt_ref(git_repository *repo, const char *name, const git_oid *id)
 {
 	git_reference *ref = NULL;

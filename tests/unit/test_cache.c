@@ -93,13 +93,14 @@ static void roundtrip(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL, *other = NULL;
-	struct ml_cache_entry in = { 200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]", 7, 0 };
+	struct ml_cache_entry in = { 200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]", 7, 0,
+				     "Wed, 02 Aug 2023 10:00:00 GMT" };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	const char *url = "http://127.0.0.1:1/repos/o/r/pulls?per_page=100";
 
 	clear_dir();
 
-	CHECK(cache_open(&c, dir, "secret-token", &progress, &err) == 0);
+	CHECK(cache_open(&c, dir, &progress, &err) == 0);
 	CHECK(cache_get(c, url, "application/json", &out) == 0);
 	CHECK(cache_put(c, url, "application/json", &in) == 0);
 	CHECK(count_files() == 1);
@@ -108,45 +109,55 @@ static void roundtrip(void)
 	CHECK_STR(out.etag, "W/\"abc\"");
 	CHECK_STR(out.link, "<http://x/?page=2>; rel=\"next\"");
 	CHECK_STR(out.body, "[1,2,3]");
+	CHECK_STR(out.modified, "Wed, 02 Aug 2023 10:00:00 GMT");
 	cache_entry_release(&out);
-	/* another Accept, another token: other keys */
+	/* another Accept: another key; another run (whatever its token): the
+	 * same key, for the server to confirm with If-None-Match */
 	CHECK(cache_get(c, url, "text/plain", &out) == 0);
-	CHECK(cache_open(&other, dir, "another-token", &progress, &err) == 0);
-	CHECK(cache_get(other, url, "application/json", &out) == 0);
-	cache_free(other);
-	CHECK(cache_open(&other, dir, NULL, &progress, &err) == 0);
-	CHECK(cache_get(other, url, "application/json", &out) == 0);
+	CHECK(cache_open(&other, dir, &progress, &err) == 0);
+	CHECK(cache_get(other, url, "application/json", &out) == 1);
+	CHECK_STR(out.body, "[1,2,3]");
+	cache_entry_release(&out);
 	cache_free(other);
 	/* no etag, no link: still stored (for --offline) */
 	in.etag = NULL;
 	in.link = NULL;
+	in.modified = NULL;
 	CHECK(cache_put(c, url, "application/json", &in) == 0);
 	CHECK(cache_get(c, url, "application/json", &out) == 1);
-	CHECK(out.etag == NULL && out.link == NULL);
+	CHECK(out.etag == NULL && out.link == NULL && out.modified == NULL);
 	cache_entry_release(&out);
 	CHECK(count_files() == 1); /* replaced, and no temporary file left */
 	cache_free(c);
 	error_clear(&err);
 }
 
-static void token_never_stored(void)
+/* Entries may hold private repositories' data: files 0600, and a
+ * directory the cache creates is 0700, whatever the umask. */
+static void private_files(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, NULL, NULL, "{}", 2, 0 };
-	char path[512], *data = NULL;
-	size_t len = 0;
+	struct ml_cache_entry in = { 200, NULL, NULL, "{}", 2, 0, NULL };
+	char path[512], sub[512];
+	struct stat st;
+	mode_t old = umask(0);
 
 	clear_dir();
-
-	CHECK(cache_open(&c, dir, "ghp_SuperSecret123", &progress, &err) == 0);
-	CHECK(cache_put(c, "http://h/x", "a", &in) == 0);
+	CHECK(cache_open(&c, dir, &progress, &err) == 0);
+	CHECK(cache_put(c, "http://h/y", "a", &in) == 0);
 	only_file(path, sizeof path);
-	CHECK(strstr(path, "SuperSecret") == NULL);
-	CHECK(file_read(path, &data, &len, &err) == 0);
-	CHECK(data && strstr(data, "SuperSecret") == NULL);
-	free(data);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
 	cache_free(c);
+	clear_dir();
+	snprintf(sub, sizeof sub, "%s/a/b", dir);
+	CHECK(cache_open(&c, sub, &progress, &err) == 0);
+	CHECK(stat(sub, &st) == 0 && (st.st_mode & 0777) == 0700);
+	snprintf(path, sizeof path, "%s/a", dir);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700);
+	cache_free(c);
+	umask(old);
+	CHECK(rmdir(sub) == 0 && rmdir(path) == 0);
 	error_clear(&err);
 }
 
@@ -157,7 +168,7 @@ static void corrupt_entries(void)
 	static const char *const how[] = { "truncate", "flip", "magic", "length", "append", "empty" };
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, "\"e\"", NULL, "{\"a\":1}", 7, 0 };
+	struct ml_cache_entry in = { 200, "\"e\"", NULL, "{\"a\":1}", 7, 0, NULL };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	char path[512];
 	FILE *log = tmpfile();
@@ -166,7 +177,7 @@ static void corrupt_entries(void)
 	clear_dir();
 
 	progress_init(&p, log, 0, 0);
-	CHECK(cache_open(&c, dir, "t", &p, &err) == 0);
+	CHECK(cache_open(&c, dir, &p, &err) == 0);
 	for (size_t i = 0; i < sizeof how / sizeof *how; i++) {
 		char *data = NULL;
 		size_t len = 0;
@@ -219,7 +230,7 @@ static void old_format_is_read(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, "\"e\"", NULL, "[1]", 3, 0 };
+	struct ml_cache_entry in = { 200, "\"e\"", NULL, "[1]", 3, 0, NULL };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	char path[512], text[2048];
 	FILE *log = tmpfile(), *fp;
@@ -228,7 +239,7 @@ static void old_format_is_read(void)
 
 	clear_dir();
 	progress_init(&p, log, 0, 0);
-	CHECK(cache_open(&c, dir, "t", &p, &err) == 0);
+	CHECK(cache_open(&c, dir, &p, &err) == 0);
 	CHECK(cache_put(c, "http://h/old", "a", &in) == 0);
 	only_file(path, sizeof path);
 	fp = fopen(path, "wb");
@@ -272,7 +283,7 @@ static void records_and_compression(void)
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
 	static char big[20000];
-	struct ml_cache_entry in = { 200, NULL, NULL, NULL, 0, 1 };
+	struct ml_cache_entry in = { 200, NULL, NULL, NULL, 0, 1, NULL };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	char path[512];
 	struct stat st;
@@ -282,7 +293,7 @@ static void records_and_compression(void)
 		big[i] = i % 7 == 0 ? '\0' : (char)('a' + i % 5);
 	in.body = big;
 	in.len = sizeof big;
-	CHECK(cache_open(&c, dir, "t", &progress, &err) == 0);
+	CHECK(cache_open(&c, dir, &progress, &err) == 0);
 	CHECK(cache_put(c, "http://h/r", "a", &in) == 0);
 	CHECK(cache_get(c, "http://h/r", "a", &out) == 1);
 	CHECK(out.records == 1 && out.len == sizeof big && memcmp(out.body, big, sizeof big) == 0);
@@ -298,7 +309,7 @@ static void trim_least_recently_used(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, NULL, NULL, "x", 1, 0 };
+	struct ml_cache_entry in = { 200, NULL, NULL, "x", 1, 0, NULL };
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	struct stat st;
 	char path[512];
@@ -306,7 +317,7 @@ static void trim_least_recently_used(void)
 	const char *urls[] = { "http://h/1", "http://h/2", "http://h/3", "http://h/4" };
 
 	clear_dir();
-	CHECK(cache_open(&c, dir, "t", &progress, &err) == 0);
+	CHECK(cache_open(&c, dir, &progress, &err) == 0);
 	CHECK(cache_put(c, urls[0], "a", &in) == 0);
 	only_file(path, sizeof path);
 	CHECK(stat(path, &st) == 0);
@@ -327,7 +338,7 @@ static void trim_least_recently_used(void)
 	cache_set_max(c, 2 * one + one / 2);
 	cache_free(c);
 	CHECK(count_files() == 2);
-	CHECK(cache_open(&c, dir, "t", &progress, &err) == 0);
+	CHECK(cache_open(&c, dir, &progress, &err) == 0);
 	CHECK(cache_get(c, urls[0], "a", &out) == 1);
 	cache_entry_release(&out);
 	CHECK(cache_get(c, urls[3], "a", &out) == 1);
@@ -352,14 +363,14 @@ static void default_dir(void)
 		setenv("XDG_CACHE_HOME", xdg.data, 1);
 		buf_release(&xdg);
 	}
-	CHECK(cache_open(&c, NULL, NULL, &progress, &err) == 0);
+	CHECK(cache_open(&c, NULL, &progress, &err) == 0);
 	CHECK_STR(cache_path(c), want.data);
 	cache_free(c);
 	buf_reset(&want);
 	setenv("XDG_CACHE_HOME", "relative/ignored", 1);
 	setenv("HOME", dir, 1);
 	buf_printf(&want, "%s/.cache/mergeletter", dir);
-	CHECK(cache_open(&c, NULL, NULL, &progress, &err) == 0);
+	CHECK(cache_open(&c, NULL, &progress, &err) == 0);
 	CHECK_STR(cache_path(c), want.data);
 	cache_free(c);
 	buf_release(&want);
@@ -373,7 +384,7 @@ int main(void)
 	progress_init(&progress, stderr, 0, 0);
 	RUN(vectors);
 	RUN(roundtrip);
-	RUN(token_never_stored);
+	RUN(private_files);
 	RUN(corrupt_entries);
 	RUN(old_format_is_read);
 	RUN(records_and_compression);

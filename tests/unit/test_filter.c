@@ -73,9 +73,76 @@ static void config_rules(void)
 	strv_release(&rules.authors);
 }
 
+/* A bot's PR that changes no dependency is a real change; bump titles stay bumps. */
+static void bot_config_changes(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_filter *f = NULL;
+
+	CHECK(filter_new(&f, NULL, &err) == 0);
+	CHECK(!bump(f, "Configure Renovate", "renovate[bot]", 1, NULL));
+	CHECK(!bump(f, "chore(config): migrate renovate config", "renovate[bot]", 1, NULL));
+	CHECK(!bump(f, "chore(config): migrate config renovate.json", "renovate[bot]", 1, NULL));
+	CHECK(!bump(f, "Update dependabot.yml", "github-actions[bot]", 1, NULL));
+	CHECK(!bump(f, "chore: configure dependabot", "some-app", 1, NULL));
+	CHECK(!bump(f, "Add renovate.json", "renovate[bot]", 1, "dependencies"));
+	CHECK(!bump(f, "github: Change dependabot interval to weekly", "nicholasbishop", 0, NULL));
+	/* the same bots' bumps, by title and by author, stay bumps */
+	CHECK(bump(f, "Bump dependabot/fetch-metadata from 1.6.0 to 2.0.0", "dependabot[bot]", 1,
+		   NULL));
+	CHECK(bump(f, "chore(deps): update renovatebot/github-action action to v40", "renovate[bot]",
+		   1, NULL));
+	CHECK(bump(f, "Update dependency renovate to v37", "renovate[bot]", 1, NULL));
+	CHECK(bump(f, "Pin dependencies", "renovate[bot]", 1, NULL));
+	CHECK(bump(f, "chore(deps): lock file maintenance", "renovate[bot]", 1, NULL));
+	filter_free(f);
+}
+
+static int compiles(const char *pat, const char *want_why)
+{
+	const char *why = NULL;
+	regex_t re;
+
+	if (filter_pattern_compile(&re, pat, &why) == 0) {
+		regfree(&re);
+		return want_why == NULL;
+	}
+	return want_why && why && strstr(why, want_why) != NULL;
+}
+
+/* Bounds checked on the pattern's text: what multiplies is refused. */
+static void pattern_bounds(void)
+{
+	CHECK(compiles("^[a-z]+\\(deps(-dev)?\\)!?:", NULL));
+	CHECK(compiles("[[:alpha:]]{1,900}", NULL));
+	CHECK(compiles("[]{}]{1,900}x", NULL)); /* braces in brackets are members */
+	CHECK(compiles("((a{1,10}){1,10}){1,10}", NULL)); /* 1000: the bound itself */
+	CHECK(compiles("(a|b{2,}){3}", NULL));
+	CHECK(compiles("a{,5}", NULL) || compiles("a{,5}", "not a valid")); /* a literal '{' either way */
+	CHECK(compiles("a++++++++++++++++++++", "nested more than 3 deep"));
+	/* found by the config fuzzer: small, but nested repetitions take regcomp seconds */
+	CHECK(!compiles("^x*+++++e", NULL));
+	CHECK(!compiles("^)*++++++e)os_2+++++++t]", NULL));
+	CHECK(!compiles("((((^x*)+)+)+)", NULL));
+	CHECK(!compiles("((((((((((x*)*)*)*)*)*)*)*)*)*)*", NULL));
+	CHECK(!compiles("^ai+++++++++++++++++++++++++++++++++++++++++++ce", NULL));
+	CHECK(compiles("a++++++++++", "nested more than 3 deep"));
+	CHECK(compiles("(a{1,100}){1,100}", "past 1000 steps"));
+	CHECK(compiles("((a{1,10}){1,10}){1,11}", "past 1000 steps"));
+	CHECK(compiles("a{1001}", "past 1000 steps"));
+	CHECK(compiles("a{99999999999999999999}", "past 1000 steps"));
+	CHECK(compiles("(a|aa){1,500}", "past 1000 steps"));
+	CHECK(compiles("\\({1,2000}", "past 1000 steps"));
+	CHECK(compiles("a?b?c?d?e?f?g?h?i?j?k?l?m?n?o?p?q?r?s?t?u?", "more than 20 repetitions"));
+	CHECK(compiles("[a-", "not a valid"));
+	CHECK(compiles("a{2,1}", "not a valid"));
+}
+
 int main(void)
 {
 	RUN(defaults);
+	RUN(bot_config_changes);
 	RUN(config_rules);
+	RUN(pattern_bounds);
 	return DONE();
 }

@@ -1,5 +1,6 @@
 /* test_github.c: Link headers, URLs and parsing of the pulls listing. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "mergeletter/error.h"
 #include "mergeletter/github.h"
@@ -103,7 +104,7 @@ static void expect_parse_error(const char *body, const char *want)
 	int older;
 
 	range_from_month(&r, "2023-08", &err);
-	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) < 0);
+	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) != 0);
 	CHECK(err.exit_code == ML_EXIT_NETWORK);
 	if (!err.msg || !strstr(err.msg, want))
 		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)", want),
@@ -131,6 +132,84 @@ static void parse_errors(void)
 			   "#11: field \"labels[].name\"");
 }
 
+/* A title that jansson cannot decode fails the page with a message that
+ * names the repository and what jansson could not decode. */
+static void undecodable_titles(void)
+{
+	expect_parse_error("[{\"number\": 1, \"title\": \"a\\ud800b\"}]",
+			   "the answer is not valid JSON (line 1, column 34: invalid Unicode '\\uD800'");
+	expect_parse_error("[{\"number\": 1, \"title\": \"\\udc00\"}]", "invalid Unicode '\\uDC00'");
+	expect_parse_error("[{\"number\": 1, \"title\": \"a\xff\"}]",
+			   "the answer is not valid JSON (line 1, column 26: unable to decode byte 0xff");
+}
+
+static int never_called(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	(void)ud, (void)r, (void)err;
+	return -1;
+}
+
+/* github_listing_next after a page of url whose Link header is link. */
+static int next_of(struct ml_github *gh, struct ml_listing *l, const char *url, const char *link)
+{
+	struct ml_http_response r;
+	struct ml_error err = ML_ERROR_INIT;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.status = 200;
+	r.url = url;
+	r.link = link;
+	rc = github_listing_next(gh, l, "o/r", &r, never_called, NULL, &err);
+	CHECK(!err.msg);
+	error_clear(&err);
+	return rc;
+}
+
+static void listing_bounds(void)
+{
+	struct ml_http_opts o = ML_HTTP_OPTS_INIT;
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_github gh;
+	struct ml_listing l;
+	const char *p1 = "https://api.github.com/repositories/1/pulls?page=1";
+
+	memset(&gh, 0, sizeof gh);
+	memset(&l, 0, sizeof l);
+	o.api_url = gh.api_url = "https://api.github.com";
+	o.token = "s3cr3t";
+	CHECK(http_new(&gh.http, &o, &err) == 0);
+	if (!gh.http)
+		return;
+	gh.max_pages = 3;
+	/* the last page: no next */
+	CHECK(next_of(&gh, &l, p1, NULL) == 0 && !l.failure);
+	/* a next page on the same origin is queued */
+	l.pages = 1;
+	CHECK(next_of(&gh, &l, p1, "<https://api.github.com/repositories/1/pulls?page=2>; rel=\"next\"") == 1);
+	CHECK(!l.failure);
+	/* a Link back to a page fetched ends the listing with a failure */
+	l.pages = 2;
+	CHECK(next_of(&gh, &l, p1, "<https://api.github.com/repositories/1/pulls?page=1>; rel=\"next\"") == 0);
+	CHECK(l.failure && strstr(l.failure, "o/r: not fetched: ") == l.failure &&
+	      strstr(l.failure, "page=1, a page already fetched"));
+	github_listing_release(&l);
+	/* another origin: another port, scheme or host */
+	CHECK(next_of(&gh, &l, p1, "<https://api.github.com:444/x>; rel=\"next\"") == 0);
+	CHECK(l.failure && strstr(l.failure, "https://api.github.com:444/x, not the API's origin"));
+	github_listing_release(&l);
+	CHECK(next_of(&gh, &l, p1, "<http://api.github.com/x>; rel=\"next\"") == 0 && l.failure);
+	github_listing_release(&l);
+	CHECK(next_of(&gh, &l, p1, "<https://evil.example/x>; rel=\"next\"") == 0 && l.failure);
+	github_listing_release(&l);
+	/* the page cap */
+	l.pages = 3;
+	CHECK(next_of(&gh, &l, p1, "<https://api.github.com/repositories/1/pulls?page=4>; rel=\"next\"") == 0);
+	CHECK(l.failure && strstr(l.failure, "more than 3 pages"));
+	github_listing_release(&l);
+	http_free(gh.http);
+}
+
 int main(void)
 {
 	RUN(links);
@@ -138,5 +217,7 @@ int main(void)
 	RUN(parse_page);
 	RUN(parse_older);
 	RUN(parse_errors);
+	RUN(undecodable_titles);
+	RUN(listing_bounds);
 	return DONE();
 }

@@ -438,6 +438,117 @@ static void stop_rule(void)
 	gt_rmtree(dir);
 }
 
+/* A repository o/r whose root is the raw commit `rest` and whose main
+ * branch a commit of 2023-08-20 on it; the directory, to gt_rmtree(). */
+static char *raw_repo(const char *rest, int graph)
+{
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, 1);
+	git_oid root, t;
+
+	gt_origin(r, "https://github.com/o/r");
+	root = gt_raw_commit(r, NULL, rest);
+	t = gt_raw_commit(r, &root, /* 2023-08-20T12:00:00Z (libgit2 would look up the root) */
+			  "author A <a@example.com> 1692532800 +0000\n"
+			  "committer A <a@example.com> 1692532800 +0000\n\nTip (#9)\n");
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	if (graph)
+		gt_commit_graph(r);
+	git_repository_free(r);
+	return dir;
+}
+
+/* The "encoding" header: the message is converted to UTF-8. */
+static void commit_encoding(void)
+{
+	static const char *const encodings[] = { "ISO-8859-1", "latin1", "UTF-8" };
+	static const char *const titles[] = { "Caf\xE9 na\xEFve \xFC" "ber (#7)",
+					      "Caf\xE9 na\xEFve \xFC" "ber (#7)",
+					      "Caf\xC3\xA9 na\xC3\xAFve \xC3\xBC" "ber (#7)" };
+	struct ml_range range = august();
+
+	for (size_t i = 0; i < 3; i++) {
+		struct ml_error err = ML_ERROR_INIT;
+		struct ml_pr_list l = { NULL, 0, 0 };
+		struct ml_buf rest = ML_BUF_INIT;
+		char *dir;
+
+		buf_printf(&rest,
+			   "author A <5+alice" NOREPLY "> 1691582400 +0000\n"
+			   "committer GitHub <noreply@github.com> 1691582400 +0000\n"
+			   "encoding %s\n\n%s\n\nCo-authored-by: J\xF6rg <6+joerg" NOREPLY ">\n",
+			   encodings[i], titles[i]);
+		dir = raw_repo(rest.data, 0);
+		CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+		CHECK(err.msg == NULL);
+		CHECK(l.len == 2);
+		if (l.len == 2) {
+			CHECK_STR(l.items[0].title, "Caf\xC3\xA9 na\xC3\xAFve \xC3\xBC" "ber");
+			CHECK_STR(l.items[0].author, "alice");
+			CHECK(l.items[0].coauthors.n == 1);
+		}
+		pr_list_release(&l);
+		buf_release(&rest);
+		error_clear(&err);
+		gt_rmtree(dir);
+	}
+}
+
+/* An unknown encoding leaves the bytes as they are (the emitter replaces
+ * what is not UTF-8); the walk goes on. */
+static void commit_encoding_unknown(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = raw_repo("author A <a@example.com> 1691582400 +0000\n"
+			     "committer A <a@example.com> 1691582400 +0000\n"
+			     "encoding no-such-charset\n\nPlain title (#7)\n", 0);
+
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK(l.len == 2 && strcmp(l.items[0].title, "Plain title") == 0);
+	pr_list_release(&l);
+	error_clear(&err);
+	gt_rmtree(dir);
+}
+
+/* A committer time that does not fit (or is past year 9999) below the tip:
+ * a damaged repository, exit 4, whether the walk reads the commit's header
+ * or libgit2's parse of it (after a commit of the range). */
+static void commit_time_out_of_range(void)
+{
+	static const char *const times[] = { "99999999999999999999999", "9223372036854775808",
+					     "253402300800" };
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_buf rest = ML_BUF_INIT;
+	char *dir;
+
+	for (size_t i = 0; i < 3; i++) {
+		buf_reset(&rest);
+		buf_printf(&rest,
+			   "author A <a@example.com> %s +0000\n"
+			   "committer A <a@example.com> %s +0000\n\nFuture (#7)\n",
+			   times[i], times[i]);
+		dir = raw_repo(rest.data, 0);
+		check_error(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err), &err,
+			    "committer time out of range");
+		CHECK(l.len == 0);
+		gt_rmtree(dir);
+	}
+	/* with a commit-graph (34-bit times: libgit2 writes it wrapped), a commit
+	 * outside the range is taken from the graph and never read, as in git */
+	dir = raw_repo(rest.data, 1);
+	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
+	CHECK_NUMBERS(&l, "9");
+	pr_list_release(&l);
+	error_clear(&err);
+	gt_rmtree(dir);
+	buf_release(&rest);
+}
+
 /* ---- the commit-graph ---- */
 
 static uint32_t be32_at(const unsigned char *p)
@@ -647,6 +758,216 @@ static void graph_damaged(void)
 	gt_rmtree(dir);
 }
 
+/* Releases tagged on main: v1.0 (annotated) on the merge of #10, v1.1
+ * (lightweight) on the squash of #13; #11 is committed before v1.0 in time
+ * (a skewed clock): ranges go by ancestry, never by time. Branch "rel"
+ * merged main at #11 into an old line: what rel reaches is hidden even
+ * through a second parent, as in git. */
+static char *make_release_repo(void)
+{
+	char *dir = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	git_object *target = NULL;
+	git_signature *sig = NULL;
+	git_oid t, root, v10, s11, rel, tag;
+
+	gt_origin(r, "https://github.com/rust-osdev/uefi-rs.git");
+	root = gt_commit(r, COMMIT("Initial\n", NULL, "2023-06-01T00:00:00Z", 0), NULL, NULL);
+	t = gt_commit(r, COMMIT("Old (#9)\n", "1+bob" NOREPLY, "2023-07-01T00:00:00Z", 0), &root,
+		      NULL);
+	v10 = merge(r, t, "2+alice" NOREPLY, "release\n",
+		    "Merge pull request #10 from alice/release\n\nRelease 1.0\n",
+		    "2023-08-10T00:00:00Z", 0);
+	s11 = gt_commit(r, COMMIT("Skewed clock (#11)\n", "1+bob" NOREPLY, "2023-08-09T00:00:00Z", 0),
+			&v10, NULL);
+	t = merge(r, s11, "3+carol" NOREPLY, "work\n",
+		  "Merge pull request #12 from carol/work\n\nCarol's work\n", "2023-08-12T00:00:00Z",
+		  0);
+	t = gt_commit(r, COMMIT("Release 1.1 (#13)\n", "1+bob" NOREPLY, "2023-08-13T00:00:00Z", 0),
+		      &t, NULL);
+	gt_ref(r, "refs/tags/v1.1", &t);
+	t = gt_commit(r, COMMIT("After (#14)\n", "1+bob" NOREPLY, "2023-08-14T00:00:00Z", 0), &t,
+		      NULL);
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	rel = gt_commit(r, COMMIT("Merge branch 'main' into rel\n", NULL, "2023-08-11T00:00:00Z", 0),
+			&root, &s11);
+	gt_ref(r, "refs/heads/rel", &rel);
+	gt_check(git_object_lookup(&target, r, &v10, GIT_OBJECT_COMMIT), "lookup");
+	gt_check(git_signature_new(&sig, "T", "t@example.com", 1700000000, 0), "sig");
+	gt_check(git_tag_create(&tag, r, "v1.0", target, sig, "v1.0\n", 0), "tag");
+	git_signature_free(sig);
+	git_object_free(target);
+	git_repository_free(r);
+	return dir;
+}
+
+static void between(const char *dir, const char *from, const char *to, const char *want)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_git_query q = { dir, to, from, NULL, NULL, NULL };
+
+	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
+	CHECK(err.msg == NULL);
+	if (err.msg)
+		fprintf(stderr, "  %s..%s: %s\n", from, to ? to : "", err.msg);
+	CHECK_NUMBERS(&l, want);
+	error_clear(&err);
+	pr_list_release(&l);
+}
+
+static void ref_ranges(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	char *dir = make_release_repo();
+	struct ml_git_query q = { dir, NULL, "v1.0", NULL, NULL, NULL };
+	int64_t a = 0, b = 0;
+
+	between(dir, "v1.0", "v1.1", "11,12,13"); /* not v1.0's #10, but v1.1's #13 */
+	between(dir, "v1.0", NULL, "11,12,13,14"); /* --to defaults to the default branch */
+	between(dir, "v1.0", "main", "11,12,13,14");
+	between(dir, "v1.1", "v1.0", "");          /* backwards: nothing */
+	between(dir, "v1.1", "v1.1", "");
+	between(dir, "rel", "v1.1", "12,13");      /* #11 is reached through rel's 2nd parent */
+	between(dir, "v1.0^", "v1.0", "10");
+	q.from = "nope";
+	check_error(gitsource_read(&q, &l, NULL, &err), &err, "ref 'nope' not found");
+	q.from = "v1.0";
+	q.ref = "v9";
+	check_error(gitsource_read(&q, &l, NULL, &err), &err, "ref 'v9' not found");
+	CHECK(l.len == 0);
+	CHECK(gitsource_ref_times(dir, "v1.0", "v1.1", &a, &b, &err) == 0);
+	CHECK(a == gt_time("2023-08-10T00:00:00Z") && b == gt_time("2023-08-13T00:00:00Z"));
+	CHECK(gitsource_ref_times(dir, "v1.0", NULL, &a, &b, &err) == 0);
+	CHECK(b == gt_time("2023-08-14T00:00:00Z"));
+	check_error(gitsource_ref_times(dir, "v0", NULL, &a, &b, &err), &err, "ref 'v0' not found");
+	gt_rmtree(dir);
+}
+
+/* A fork or same-repository PR: commits by the given authors (in order)
+ * on a side branch from tip, merged by merger. */
+static git_oid pr_merge(git_repository *r, git_oid tip, const char *from, long number,
+			const char *const *authors, const char *merger, const char *when)
+{
+	char msg[256];
+	git_oid side = tip;
+
+	for (const char *const *a = authors; *a; a++) {
+		git_oid p = side;
+
+		side = gt_commit(r, COMMIT("work\n", *a, when, 0), &p, NULL);
+	}
+	snprintf(msg, sizeof msg, "Merge pull request #%ld from %s\n\nPR %ld\n", number, from,
+		 number);
+	return gt_commit(r, COMMIT(msg, merger, when, 0), &tip, &side);
+}
+
+static git_oid squash(git_repository *r, git_oid tip, const char *msg, const char *author,
+		      const char *when)
+{
+	return gt_commit(r, COMMIT(msg, author, when, 0), &tip, NULL);
+}
+
+#define AUTHORS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static char *make_logins_repo(void)
+{
+	char *dir = gt_tmpdir(), path[4200];
+	git_repository *r = gt_init(dir, 0);
+	FILE *fp;
+	git_oid t;
+
+	gt_origin(r, "https://github.com/rust-osdev/uefi-rs.git");
+	t = gt_commit(r, COMMIT("Initial\n", NULL, "2023-07-01T00:00:00Z", 0), NULL, NULL);
+	t = pr_merge(r, t, "zoe/feat", 1, AUTHORS("zoe@example.com"), "max@example.com",
+		     "2023-08-01T00:00:00Z");
+	t = pr_merge(r, t, "rust-osdev/zoe-branch", 2, AUTHORS("zoe@example.com"), "max@example.com",
+		     "2023-08-02T00:00:00Z");
+	/* the maintainer pushes a fix onto yan's branch, then merges it */
+	t = pr_merge(r, t, "yan/fix", 3, AUTHORS("yan@example.com", "max@example.com"),
+		     "max@example.com", "2023-08-03T00:00:00Z");
+	t = squash(r, t, "Max's change (#4)\n", "max@example.com", "2023-08-04T00:00:00Z");
+	/* one address in the PRs of two logins: no mapping */
+	t = pr_merge(r, t, "ann/x", 5, AUTHORS("shared@example.com"), "max@example.com",
+		     "2023-08-05T00:00:00Z");
+	t = pr_merge(r, t, "bea/y", 6, AUTHORS("shared@example.com"), "max@example.com",
+		     "2023-08-06T00:00:00Z");
+	t = squash(r, t, "Shared (#7)\n", "shared@example.com", "2023-08-07T00:00:00Z");
+	t = squash(r, t, "Zoe's old address (#8)\n", "zoe@old.example", "2023-08-08T00:00:00Z");
+	t = squash(r, t, "Quinn at work (#9)\n", "quinn@work.example", "2023-08-09T00:00:00Z");
+	t = squash(r, t, "Kim (#10)\n", "kim@example.com", "2023-08-10T00:00:00Z");
+	t = squash(r, t, "Kim and Zoe (#11)\n\nCo-authored-by: Zoe Z <zoe@example.com>\n"
+			 "Co-authored-by: S <shared@example.com>\n",
+		   "kim@example.com", "2023-08-11T00:00:00Z");
+	t = pr_merge(r, t, "rust-osdev/lee-branch", 12, AUTHORS("lee@example.com"), "max@example.com",
+		     "2023-08-12T00:00:00Z");
+	/* lee merges lee's own fork PR: who merged is no evidence either way */
+	t = pr_merge(r, t, "lee/z", 13, AUTHORS("lee@example.com"), "lee@example.com",
+		     "2023-08-13T00:00:00Z");
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	snprintf(path, sizeof path, "%s/.mailmap", dir);
+	if (!(fp = fopen(path, "w")) ||
+	    fputs("Zoe <zoe@example.com> <zoe@old.example>\n"
+		  "<9+quinn" NOREPLY "> <quinn@work.example>\n", fp) < 0 || fclose(fp) != 0)
+		abort();
+	git_repository_free(r);
+	return dir;
+}
+
+static void check_author(const struct ml_pr_list *l, long number, const char *want)
+{
+	const struct ml_pr *pr = find(l, number);
+
+	CHECK(pr != NULL);
+	if (!pr)
+		return;
+	if (want)
+		CHECK_STR(pr->author, want);
+	else if (pr->author)
+		fprintf(stderr, "  #%ld: author %s, wanted none\n", number, pr->author);
+	CHECK(want || !pr->author);
+}
+
+static void logins_offline(void)
+{
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_login_map map;
+	char *dir = make_logins_repo();
+	struct ml_git_query q = { dir, NULL, NULL, NULL, &range, NULL };
+	const struct ml_pr *pr;
+
+	memset(&map, 0, sizeof map);
+	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
+	CHECK_NUMBERS(&l, "1,2,3,4,5,6,7,8,9,10,11,12,13");
+	check_author(&l, 1, "zoe");
+	check_author(&l, 2, "zoe");   /* same-repo branch: zoe@ learned from #1 */
+	check_author(&l, 3, "yan");
+	check_author(&l, 4, NULL);    /* max fixed yan's PR and merged it: not yan */
+	check_author(&l, 7, NULL);    /* shared@ wrote PRs of ann and bea */
+	check_author(&l, 8, "zoe");   /* .mailmap to zoe@example.com, learned */
+	check_author(&l, 9, "quinn"); /* .mailmap to a noreply address */
+	check_author(&l, 10, NULL);   /* no config map */
+	check_author(&l, 12, NULL);   /* lee merged lee's PR: no evidence */
+	if ((pr = find(&l, 11)))
+		CHECK(pr->coauthors.n == 1 && strcmp(pr->coauthors.v[0], "zoe") == 0);
+	pr_list_release(&l);
+	CHECK(login_map_add(&map, "KIM@example.com", "kim") == 0);
+	q.logins = &map;
+	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
+	check_author(&l, 10, "kim");  /* the config's map, addresses case-insensitive */
+	check_author(&l, 11, "kim");
+	check_author(&l, 4, NULL);
+	pr_list_release(&l);
+	login_map_release(&map);
+	CHECK(err.msg == NULL);
+	gt_rmtree(dir);
+}
+
 static void urls_and_addresses(void)
 {
 	static const char *const good[] = {
@@ -696,6 +1017,49 @@ static void urls_and_addresses(void)
 	CHECK(gitsource_noreply_login(NULL) == NULL);
 }
 
+/* The message parser alone: the kinds of subject, titles, co-authors. */
+static void message_parser(void)
+{
+	struct ml_git_message m;
+
+	CHECK(gitsource_parse_message(&m, "Merge pull request #906 from octo/fix-x\n\n  Fix x  \r\n") == 0);
+	CHECK(m.number == 906 && m.merge == 1);
+	CHECK_STR(m.title, "Fix x");
+	CHECK(m.from && m.fromlen == 10 && strncmp(m.from, "octo/fix-x", 10) == 0);
+	gitsource_message_release(&m);
+	CHECK(m.title == NULL && m.number == 0);
+
+	CHECK(gitsource_parse_message(&m, "Merge pull request #7 from a/b") == 0);
+	CHECK(m.number == 7);
+	CHECK_STR(m.title, "Merge pull request #7 from a/b"); /* no body: the subject */
+	gitsource_message_release(&m);
+
+	CHECK(gitsource_parse_message(&m, "Add y (#12)\n\nCo-authored-by: A <1+al@users.noreply.github.com>\n"
+					  "co-authored-by: B <AL@users.noreply.github.com>\n"
+					  "Co-authored-by: C <c@example.com>\n") == 0);
+	CHECK(m.number == 12 && m.merge == 0 && m.from == NULL);
+	CHECK_STR(m.title, "Add y");
+	CHECK(m.coauthors.n == 1);
+	if (m.coauthors.n == 1)
+		CHECK_STR(m.coauthors.v[0], "al");
+	gitsource_message_release(&m);
+
+	/* a merge subject with #0 that ends like a squash: a squash, with no "from" */
+	CHECK(gitsource_parse_message(&m, "Merge pull request #0 from a/b (#5)") == 0);
+	CHECK(m.number == 5 && m.merge == 0 && m.from == NULL && m.fromlen == 0);
+	gitsource_message_release(&m);
+
+	/* not PR commits: the number stays 0 and nothing is owned */
+	static const char *const no[] = { "", "Fix (#0)", "(#5)", "Merge pull request #0 from a/b",
+					  "Merge pull request #x from a/b", "Title (#1234567890)",
+					  "Merge branch 'main'" };
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+		CHECK(gitsource_parse_message(&m, no[i]) == 0);
+		CHECK(m.number == 0 && m.title == NULL && m.coauthors.n == 0);
+		gitsource_message_release(&m);
+	}
+}
+
 int main(void)
 {
 	git_libgit2_init();
@@ -706,11 +1070,17 @@ int main(void)
 	RUN(configured_repo_wins);
 	RUN(not_a_repository);
 	RUN(shallow_clone);
+	RUN(commit_encoding);
+	RUN(commit_encoding_unknown);
+	RUN(commit_time_out_of_range);
 	RUN(stop_rule);
 	RUN(graph_walk);
 	RUN(graph_stale);
 	RUN(graph_damaged);
 	RUN(urls_and_addresses);
+	RUN(ref_ranges);
+	RUN(logins_offline);
+	RUN(message_parser);
 	git_libgit2_shutdown();
 	return DONE();
 }

@@ -49,6 +49,56 @@ static void escaping(void)
 	CHECK_LINK("", "");
 }
 
+static void entities_and_bidi(void)
+{
+	/* an '&' that would start a character reference is escaped */
+	CHECK_LINK("Show &lt; as text", "Show \\&lt; as text");
+	CHECK_LINK("&#60; &#x3C; &#X3c; &amp;", "\\&#60; \\&#x3C; \\&#X3c; \\&amp;");
+	CHECK_LINK("A & B, &amp no semicolon, &; &#; &#x;", "A & B, &amp no semicolon, &; &#; &#x;");
+	CHECK_LINK("&#12345678; too long", "&#12345678; too long");
+	CHECK_LINK("in code `&lt;` stays", "in code `&lt;` stays");
+	/* bidi embeddings, overrides and isolates go; their neighbours stay */
+	CHECK_LINK("abc\xE2\x80\xAE" "def\xE2\x80\xAC", "abcdef");
+	CHECK_LINK("\xE2\x80\xAA" "a\xE2\x80\xAB" "b\xE2\x80\xAD" "c", "abc");
+	CHECK_LINK("\xE2\x81\xA6x\xE2\x81\xA7y\xE2\x81\xA8z\xE2\x81\xA9", "xyz");
+	CHECK_LINK("a \xE2\x80\xAE b", "a b");
+	CHECK_LINK("keep \xE2\x80\xAF\xE2\x81\xA5 these", "keep \xE2\x80\xAF\xE2\x81\xA5 these");
+}
+
+static char *text(const char *s)
+{
+	struct ml_buf b = ML_BUF_INIT;
+
+	markdown_text(&b, s);
+	return buf_detach(&b);
+}
+
+#define CHECK_TEXT(in, want)                                                          \
+	do {                                                                          \
+		char *got_ = text(in);                                                \
+		CHECK_STR(got_ ? got_ : "", want);                                    \
+		free(got_);                                                           \
+	} while (0)
+
+static void paragraph_text(void)
+{
+	CHECK_TEXT("Rust bindings for `UEFI`", "Rust bindings for `UEFI`");
+	CHECK_TEXT("# Heading", "\\# Heading");
+	CHECK_TEXT("  ## indented", "\\## indented");
+	CHECK_TEXT("- item", "\\- item");
+	CHECK_TEXT("+ item", "\\+ item");
+	CHECK_TEXT("* item", "\\* item");
+	CHECK_TEXT("> quote", "\\> quote");
+	CHECK_TEXT("~~~ fence", "\\~~~ fence");
+	CHECK_TEXT("___", "\\___");
+	CHECK_TEXT("12. item", "12\\. item");
+	CHECK_TEXT("3) item", "3\\) item");
+	CHECK_TEXT("2023 was good", "2023 was good");
+	CHECK_TEXT("line\n## injected\n<script>x</script> [l](u)",
+		   "line ## injected \\<script>x\\</script> \\[l\\](u)");
+	CHECK_TEXT("", "");
+}
+
 static void comments(void)
 {
 	char *s = comment_text("- [ends --> early](u) and --!> and <!-- nest");
@@ -206,9 +256,61 @@ static void unknown_author(void)
 	draft_release(&d);
 }
 
+/* Logins from a source: a link only when valid, else escaped text. */
+static void hostile_logins(void)
+{
+	struct ml_draft d;
+	struct ml_buf out = ML_BUF_INIT;
+	struct ml_draft_repo *r = one_repo(&d, "o/h");
+	struct ml_pr *pr;
+
+	CHECK(r != NULL);
+	add(r, 1, "One", "x)<img src=x onerror=alert(1)>", 0, 0);
+	add(r, 2, "Two", "evil\n## Heading", 0, 0);
+	pr = add(r, 3, "Three", "good-one", 0, 0);
+	strv_push(&pr->coauthors, "a--b");
+	add(r, 4, "Four", "[x](javascript:alert(1))", 0, 0);
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(strstr(out.data,
+		     "\nThanks to @x)\\<img src=x onerror=alert(1)>, @evil ## Heading, "
+		     "[@good-one](https://github.com/good-one), @a--b, and "
+		     "@\\[x\\](javascript:alert(1)) for their contributions!\n") != NULL);
+	CHECK(strstr(out.data, "\n#") == NULL);
+	CHECK(strstr(out.data, ")<img") == NULL); /* only as "\\<img" */
+	buf_release(&out);
+	draft_release(&d);
+}
+
+/* A discovered repository's description is text, a configured intro markup. */
+static void descriptions(void)
+{
+	struct ml_draft d;
+	struct ml_buf out = ML_BUF_INIT;
+	struct ml_draft_repo *r = one_repo(&d, "o/desc");
+
+	CHECK(r != NULL);
+	add(r, 1, "One", "erin", 0, 0);
+	r->info.intro = ml_strdup("# Big <b>news</b>\n- [click](javascript:x)");
+	r->description = ml_strdup(r->info.intro);
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(strstr(out.data, "\n\n\\# Big \\<b>news\\</b> - \\[click\\](javascript:x) We merged") !=
+	      NULL);
+	free(r->description);
+	r->description = NULL;
+	buf_reset(&out);
+	CHECK(markdown_section(&out, &d, r) == 0);
+	CHECK(strstr(out.data, "\n\n# Big <b>news</b>\n- [click](javascript:x) We merged") != NULL);
+	buf_release(&out);
+	draft_release(&d);
+}
+
 int main(void)
 {
 	RUN(escaping);
+	RUN(entities_and_bidi);
+	RUN(paragraph_text);
+	RUN(hostile_logins);
+	RUN(descriptions);
 	RUN(comments);
 	RUN(section);
 	RUN(singular_and_lists);

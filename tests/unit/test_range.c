@@ -1,4 +1,6 @@
 /* test_range.c: months, dates and ISO times. */
+#include <stdlib.h>
+
 #include "mergeletter/error.h"
 #include "mergeletter/range.h"
 #include "testutil.h"
@@ -74,8 +76,16 @@ static void bounds(void)
 	CHECK(range_from_bounds(&r, "2023-08-15", "2023-08-01", &err) < 0);
 	CHECK(err.exit_code == ML_EXIT_USAGE);
 	error_clear(&err);
-	CHECK(range_from_bounds(&r, "2023-08-15", NULL, &err) < 0);
+	setenv("SOURCE_DATE_EPOCH", "1693958400", 1); /* 2023-09-06 */
+	CHECK(range_from_bounds(&r, "2023-08-15", NULL, &err) == 0); /* --since alone: until now */
+	CHECK(r.since == 1692057600 && r.until == 1693958401 && r.month == 0);
+	CHECK(range_from_bounds(&r, "2023-09-07", NULL, &err) < 0); /* after now */
+	CHECK(err.msg && strstr(err.msg, "now"));
 	error_clear(&err);
+	CHECK(range_from_bounds(&r, NULL, "2023-09-01", &err) < 0);
+	CHECK(err.msg && strstr(err.msg, "--until needs --since"));
+	error_clear(&err);
+	unsetenv("SOURCE_DATE_EPOCH");
 	CHECK(range_from_bounds(&r, "yesterday", "2023-09-01", &err) < 0);
 	CHECK(err.msg && strstr(err.msg, "--since"));
 	error_clear(&err);

@@ -113,7 +113,7 @@ static void parsing(void)
 		CHECK(search_parse(inc, strlen(inc), &r, &l, &total, &incomplete, &err) == 0);
 	}
 	CHECK(incomplete == 1);
-	CHECK(search_parse("[]", 2, &r, &l, &total, &incomplete, &err) < 0);
+	CHECK(search_parse("[]", 2, &r, &l, &total, &incomplete, &err) != 0);
 	CHECK(err.exit_code == 3 && strstr(err.msg, "--via pulls"));
 	error_clear(&err);
 	{
