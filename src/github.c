@@ -617,9 +617,12 @@ static int on_pulls_part(void *ud, const struct ml_http_response *r, struct ml_e
  * of updated_at, repeated, still ends after the range's start. */
 static int pulls_next_likely(const struct ml_pulls_fetch *f)
 {
-	int64_t span = f->last_newest - f->last_oldest;
+	int64_t span;
 
-	return f->last_items >= 100 && span >= 0 && f->last_oldest - span >= f->range->since;
+	if (f->last_items < 100 || f->last_newest < f->last_oldest) /* short, or no times */
+		return 0;
+	span = f->last_newest - f->last_oldest;
+	return f->last_oldest >= f->range->since + span;
 }
 
 /* A page's Link header, before its body: once a page of the listing has

@@ -330,6 +330,7 @@ void tooling_fetch_release(struct ml_tooling_fetch *tf)
 		free(s->searches);
 		strv_release(&s->scopes);
 		pr_list_release(&s->found);
+		github_pulls_release(&s->pulls);
 	}
 	free(tf->sources);
 	tf->sources = NULL;

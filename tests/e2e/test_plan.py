@@ -98,6 +98,20 @@ def test_big_month_over_the_budget_lists_pulls_at_once():
     assert out and out == listed[1] == warm[1] == offline[1] == cached_pulls[1], (warm[2], offline[2])
 
 
+def test_pages_asked_at_once_keep_to_max_pages():
+    # the planner knows 15 pages are needed; --max-pages 4 bounds them as it
+    # bounds a listing followed page by page (the only repository: exit 3)
+    with FakeGitHub(DATA.name, token=TOKEN, search_limit=5, search_reset_in=60) as srv:
+        code, out, err = run(srv, "example/big", "--max-pages", "4")
+        pulls = [r for r in srv.requests() if "/pulls" in r["path"]]
+        n0 = len(srv.requests())
+        listed = run(srv, "example/big", "--max-pages", "4", "--via", "pulls")
+        listed_pulls = [r for r in srv.requests()[n0:] if "/pulls" in r["path"]]
+    assert len(pulls) == len(listed_pulls) == 4, ([r["path"] for r in pulls], listed_pulls)
+    assert "example/big: not fetched: more than 4 pages (--max-pages)" in err, err
+    assert (code, out, err) == listed, (code, err, listed)
+
+
 def test_big_month_within_the_budget_stays_on_search():
     with FakeGitHub(DATA.name, token=TOKEN, search_limit=100, search_reset_in=60) as srv:
         code, out, err = run(srv, "example/big")
