@@ -320,6 +320,10 @@ static void help_group(struct ml_buf *out, enum opt_group group, int mask, const
 		if (op->arg)
 			buf_printf(out, " %s", op->arg);
 		col = out->len - start;
+		if (col >= HELP_COLUMN - 1) { /* a long name: its help starts below */
+			buf_puts(out, "\n");
+			col = 0;
+		}
 		for (;;) {
 			size_t n = strcspn(h, "\n");
 
