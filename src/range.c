@@ -107,6 +107,7 @@ int range_parse_time(const char *s, int64_t *out)
 {
 	const char *p = s;
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+	int64_t t;
 
 	if (!s || digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 ||
 	    *p++ != '-' || digits(&p, 2, &d) < 0)
@@ -147,7 +148,10 @@ int range_parse_time(const char *s, int64_t *out)
 	}
 	if (*p)
 		return -1;
-	*out = utc_time(y, mo, d, h, mi, sec) - sign * (oh * 3600 + om * 60);
+	t = utc_time(y, mo, d, h, mi, sec) - sign * (oh * 3600 + om * 60);
+	if (t < 0)
+		return -1; /* before 1970: no merge, and not a time the formatters print */
+	*out = t;
 	return 0;
 }
 

@@ -61,6 +61,9 @@ static void iso_times(void)
 	CHECK(range_parse_time("2023-08-31T23:59:59", &t) < 0); /* no zone */
 	CHECK(range_parse_time("2023-08-31T24:00:00Z", &t) < 0);
 	CHECK(range_parse_time(NULL, &t) < 0);
+	CHECK(range_parse_time("1969-12-31T23:59:59Z", &t) < 0); /* before the epoch */
+	CHECK(range_parse_time("0000-01-01T00:00:00+23:59", &t) < 0); /* found by fuzz_range */
+	CHECK(range_parse_time("1970-01-01T00:00:00Z", &t) == 0 && t == 0);
 }
 
 static void bounds(void)
