@@ -32,8 +32,8 @@
 #include "mergeletter/error.h"
 #include "mergeletter/file.h"
 #include "mergeletter/progress.h"
-#include "mergeletter/str.h"
 #include "mergeletter/sha256.h"
+#include "mergeletter/str.h"
 
 #define MAGIC1 "mergeletter-cache 1\n"
 #define MAGIC "mergeletter-cache 2\n"
@@ -96,11 +96,13 @@ int cache_open(struct ml_cache **out, const char *dir, struct ml_progress *progr
 	c->dir = dir ? ml_strdup(dir) : default_dir();
 	if (!c->dir) {
 		error_set(err, ML_EXIT_USAGE,
-			  "cache: neither XDG_CACHE_HOME nor HOME is set; give --cache-dir DIR or --no-cache");
+			  "cache: neither XDG_CACHE_HOME nor HOME is set; give --cache-dir DIR or "
+			  "--no-cache");
 		goto done;
 	}
 	if (mkdirs(c->dir) < 0) {
-		error_set(err, ML_EXIT_FAILURE, "cache: cannot create '%s': %s; give --cache-dir DIR or --no-cache",
+		error_set(err, ML_EXIT_FAILURE,
+			  "cache: cannot create '%s': %s; give --cache-dir DIR or --no-cache",
 			  c->dir, strerror(errno));
 		goto done;
 	}

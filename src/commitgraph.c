@@ -31,13 +31,13 @@
 #define CG_PARENT_NONE 0x70000000u
 #define CG_EXTRA_EDGES 0x80000000u
 
-#define CHUNK(a, b, c, d) \
+#define CHUNK(a, b, c, d)                                                                          \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 struct ml_commit_graph {
 	unsigned char *map;
 	size_t size;
-	uint32_t n;                 /* commits */
+	uint32_t n;		     /* commits */
 	const unsigned char *fanout; /* OIDF */
 	const unsigned char *oids;   /* OIDL */
 	const unsigned char *data;   /* CDAT */

@@ -7,8 +7,8 @@
  */
 #include "mergeletter/config.h"
 
-#include <curl/curl.h>
 #include <ctype.h>
+#include <curl/curl.h>
 #include <jansson.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -29,7 +29,7 @@ struct loader {
 	const char *text;
 	size_t len;
 	const char *path;
-	size_t cursor; /* text offset of the entry being read */
+	size_t cursor;	 /* text offset of the entry being read */
 	int cursor_line; /* its line: lines are counted from the cursor on, once */
 	struct ml_strv *warnings;
 	struct ml_error *err;
@@ -136,7 +136,8 @@ static int warn_unknown(struct loader *ld, json_t *obj, const char *const *known
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		size_t save = ld->cursor;
 		int save_line = ld->cursor_line, ok = 0, line, rc;
 		const char *near;
@@ -189,14 +190,15 @@ static int get_strv(struct loader *ld, json_t *obj, const char *key, struct ml_s
 		return 0;
 	if (!json_is_array(arr))
 		goto bad;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (!json_is_string(v))
 			goto bad;
 		if (strv_push(out, json_string_value(v)) < 0)
 			return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
 	}
 	return 0;
-bad: {
+bad : {
 	struct ml_buf m = ML_BUF_INIT;
 	int rc;
 
@@ -210,7 +212,7 @@ bad: {
 /* "since"/"until": inclusive months "YYYY-MM" bounding a maintainer's term. */
 static int maintainer_months(struct loader *ld, json_t *obj, struct ml_maintainer *m)
 {
-	static const char *const keys[] = { "since", "until" };
+	static const char *const keys[] = {"since", "until"};
 
 	for (int i = 0; i < 2; i++) {
 		json_t *v = json_object_get(obj, keys[i]);
@@ -221,7 +223,10 @@ static int maintainer_months(struct loader *ld, json_t *obj, struct ml_maintaine
 			continue;
 		if (!json_is_string(v) || range_from_month(&r, json_string_value(v), &ignore) < 0) {
 			error_clear(&ignore);
-			return fail_at(ld, keys[i], "a maintainer's \"since\" and \"until\" must be months, \"YYYY-MM\"", NULL);
+			return fail_at(
+			    ld, keys[i],
+			    "a maintainer's \"since\" and \"until\" must be months, \"YYYY-MM\"",
+			    NULL);
 		}
 		if (i == 0)
 			m->since = r.since;
@@ -244,14 +249,15 @@ static int load_maintainers(struct loader *ld, json_t *arr, struct ml_repo_cfg *
 	rc->maintainers = calloc(n ? n : 1, sizeof *rc->maintainers);
 	if (!rc->maintainers)
 		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		struct ml_maintainer *m = &rc->maintainers[rc->nmaintainers];
 		const char *login = NULL, *url = NULL;
 
 		if (json_is_string(v)) {
 			login = json_string_value(v);
 		} else if (json_is_object(v)) {
-			static const char *const known[] = { "login", "url", "since", "until", NULL };
+			static const char *const known[] = {"login", "url", "since", "until", NULL};
 
 			if (warn_unknown(ld, v, known) < 0)
 				return -1;
@@ -261,9 +267,10 @@ static int load_maintainers(struct loader *ld, json_t *arr, struct ml_repo_cfg *
 				return -1;
 		}
 		if (!login || !*login)
-			return fail_at(ld, "maintainers",
-				       "each maintainer must be a login or {\"login\": ..., \"url\": ...}",
-				       NULL);
+			return fail_at(
+			    ld, "maintainers",
+			    "each maintainer must be a login or {\"login\": ..., \"url\": ...}",
+			    NULL);
 		m->login = ml_strdup(login);
 		m->url = ml_strdup(url);
 		rc->nmaintainers++;
@@ -304,7 +311,7 @@ static int template_is_file(const char *t)
 /* "categories": [{"title", "labels", "prefixes"}], "default_category". */
 static int load_categories(struct loader *ld, json_t *obj, struct ml_categories *c)
 {
-	static const char *const known[] = { "title", "labels", "prefixes", NULL };
+	static const char *const known[] = {"title", "labels", "prefixes", NULL};
 	json_t *arr = json_object_get(obj, "categories"), *v;
 	size_t i;
 
@@ -317,13 +324,16 @@ static int load_categories(struct loader *ld, json_t *obj, struct ml_categories 
 	c->v = calloc(json_array_size(arr) + 1, sizeof *c->v);
 	if (!c->v)
 		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		struct ml_category *cat = &c->v[c->n];
 
 		if (!json_is_object(v) || !json_is_string(json_object_get(v, "title")))
-			return fail_at(ld, "categories",
-				       "each category needs a \"title\" string, e.g. {\"title\": \"Bug fixes\", \"labels\": [\"bug\"], \"prefixes\": [\"fix\"]}",
-				       NULL);
+			return fail_at(
+			    ld, "categories",
+			    "each category needs a \"title\" string, e.g. {\"title\": \"Bug "
+			    "fixes\", \"labels\": [\"bug\"], \"prefixes\": [\"fix\"]}",
+			    NULL);
 		if (warn_unknown(ld, v, known) < 0)
 			return -1;
 		c->n++;
@@ -337,8 +347,9 @@ static int load_categories(struct loader *ld, json_t *obj, struct ml_categories 
 
 static int load_repo(struct loader *ld, json_t *obj, struct ml_repo_cfg *rc)
 {
-	static const char *const known[] = { "repo", "name", "intro", "maintainers", "git",
-					     "ref", "categories", "default_category", NULL };
+	static const char *const known[] = {"repo", "name", "intro",	  "maintainers",
+					    "git",  "ref",  "categories", "default_category",
+					    NULL};
 	json_t *repo = json_object_get(obj, "repo");
 
 	if (!json_is_object(obj))
@@ -369,19 +380,20 @@ named:
 
 static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s)
 {
-	static const char *const known[] = { "heading", "intro", "org", "repos", "categories",
-					     "default_category", NULL };
+	static const char *const known[] = {
+	    "heading", "intro", "org", "repos", "categories", "default_category", NULL};
 	json_t *repos, *v;
 	size_t i;
 
 	if (!json_is_object(obj))
-		return fail_at(ld, "sections", "each entry of \"sections\" must be an object", NULL);
+		return fail_at(ld, "sections", "each entry of \"sections\" must be an object",
+			       NULL);
 	if (!json_is_string(json_object_get(obj, "heading")))
 		return fail_at(ld, "sections", "a section has no \"heading\" string", NULL);
 	s->line = locate(ld, json_string_value(json_object_get(obj, "heading")));
 	if (warn_unknown(ld, obj, known) < 0 || get_string(ld, obj, "heading", &s->heading) < 0 ||
-	    get_string(ld, obj, "intro", &s->intro) < 0 || get_string(ld, obj, "org", &s->org) < 0 ||
-	    load_categories(ld, obj, &s->categories) < 0)
+	    get_string(ld, obj, "intro", &s->intro) < 0 ||
+	    get_string(ld, obj, "org", &s->org) < 0 || load_categories(ld, obj, &s->categories) < 0)
 		return -1;
 	repos = json_object_get(obj, "repos");
 	if (!repos || json_is_null(repos))
@@ -391,7 +403,8 @@ static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s
 	s->repos = calloc(json_array_size(repos) + 1, sizeof *s->repos);
 	if (!s->repos)
 		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
-	json_array_foreach(repos, i, v) {
+	json_array_foreach(repos, i, v)
+	{
 		if (load_repo(ld, v, &s->repos[s->nrepos++]) < 0)
 			return -1;
 	}
@@ -400,7 +413,7 @@ static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s
 
 static int load_bumps(struct loader *ld, json_t *obj, struct ml_config *cfg)
 {
-	static const char *const known[] = { "mode", "title_patterns", "labels", "authors", NULL };
+	static const char *const known[] = {"mode", "title_patterns", "labels", "authors", NULL};
 	char *mode = NULL;
 	int rc = -1;
 
@@ -414,7 +427,8 @@ static int load_bumps(struct loader *ld, json_t *obj, struct ml_config *cfg)
 	if (mode) {
 		cfg->deps_mode = deps_mode_parse(mode);
 		if (cfg->deps_mode == ML_DEPS_UNSET) {
-			fail_at(ld, "mode", "\"mode\" must be \"comment\", \"drop\" or \"keep\"", NULL);
+			fail_at(ld, "mode", "\"mode\" must be \"comment\", \"drop\" or \"keep\"",
+				NULL);
 			goto done;
 		}
 	}
@@ -449,7 +463,8 @@ static int inherit_categories(struct ml_config *cfg)
 {
 	for (size_t i = 0; i < cfg->nsections; i++) {
 		struct ml_section_cfg *sc = &cfg->sections[i];
-		const struct ml_categories *list = sc->categories.n ? &sc->categories : &cfg->categories;
+		const struct ml_categories *list =
+		    sc->categories.n ? &sc->categories : &cfg->categories;
 		const char *title = sc->categories.default_title ? sc->categories.default_title
 								 : cfg->categories.default_title;
 
@@ -498,7 +513,7 @@ static int title_word_valid(const char *w)
 
 static int load_tooling_source(struct loader *ld, json_t *obj, struct ml_tooling_source *src)
 {
-	static const char *const known[] = { "repo", "labels", "title_words", NULL };
+	static const char *const known[] = {"repo", "labels", "title_words", NULL};
 
 	if (!json_is_object(obj))
 		return fail_at(ld, "sources", "each of \"tooling\".\"sources\" must be an object",
@@ -515,14 +530,14 @@ static int load_tooling_source(struct loader *ld, json_t *obj, struct ml_tooling
 		return -1;
 	for (size_t i = 0; i < src->labels.n; i++)
 		if (!src->labels.v[i][0] || strpbrk(src->labels.v[i], "\",\r\n"))
-			return fail_at(ld, "labels",
-				       "a tooling label must be non-empty, without quotes or commas",
-				       NULL);
+			return fail_at(
+			    ld, "labels",
+			    "a tooling label must be non-empty, without quotes or commas", NULL);
 	for (size_t i = 0; i < src->title_words.n; i++)
 		if (!title_word_valid(src->title_words.v[i]))
-			return fail_at(ld, "title_words",
-				       "a title word must be non-empty, without quotes or outer spaces",
-				       NULL);
+			return fail_at(
+			    ld, "title_words",
+			    "a title word must be non-empty, without quotes or outer spaces", NULL);
 	if (src->labels.n == 0 && src->title_words.n == 0)
 		return fail_at(ld, src->repo,
 			       "a tooling source needs \"labels\" or \"title_words\"", NULL);
@@ -531,7 +546,7 @@ static int load_tooling_source(struct loader *ld, json_t *obj, struct ml_tooling
 
 static int load_tooling(struct loader *ld, json_t *obj, struct ml_tooling_cfg *t)
 {
-	static const char *const known[] = { "heading", "sources", NULL };
+	static const char *const known[] = {"heading", "sources", NULL};
 	json_t *sources, *v;
 	size_t i;
 
@@ -551,7 +566,8 @@ static int load_tooling(struct loader *ld, json_t *obj, struct ml_tooling_cfg *t
 	if (json_array_size(sources) &&
 	    !(t->sources = calloc(json_array_size(sources), sizeof *t->sources)))
 		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
-	json_array_foreach(sources, i, v) {
+	json_array_foreach(sources, i, v)
+	{
 		if (load_tooling_source(ld, v, &t->sources[t->nsources++]) < 0)
 			return -1;
 	}
@@ -574,7 +590,7 @@ static int feed_url_valid(const char *url)
 
 static int load_feed(struct loader *ld, json_t *v, struct ml_feed_cfg *f)
 {
-	static const char *const known[] = { "url", "offer", NULL };
+	static const char *const known[] = {"url", "offer", NULL};
 
 	if (json_is_string(v)) {
 		if (!(f->url = ml_strdup(json_string_value(v))))
@@ -607,7 +623,7 @@ static int load_feed(struct loader *ld, json_t *v, struct ml_feed_cfg *f)
 
 static int load_news(struct loader *ld, json_t *obj, struct ml_news_cfg *n)
 {
-	static const char *const known[] = { "heading", "feeds", "timeout_seconds", NULL };
+	static const char *const known[] = {"heading", "feeds", "timeout_seconds", NULL};
 	json_t *feeds, *v;
 	size_t i;
 
@@ -622,9 +638,9 @@ static int load_news(struct loader *ld, json_t *obj, struct ml_news_cfg *n)
 	n->timeout_ms = 20000;
 	v = json_object_get(obj, "timeout_seconds");
 	if (v && (!json_is_number(v) || json_number_value(v) <= 0 || json_number_value(v) > 600))
-		return fail_at(ld, "timeout_seconds",
-			       "\"timeout_seconds\" must be a number of seconds, above 0, at most 600",
-			       NULL);
+		return fail_at(
+		    ld, "timeout_seconds",
+		    "\"timeout_seconds\" must be a number of seconds, above 0, at most 600", NULL);
 	if (v)
 		n->timeout_ms = (long)(json_number_value(v) * 1000);
 	feeds = json_object_get(obj, "feeds");
@@ -632,9 +648,11 @@ static int load_news(struct loader *ld, json_t *obj, struct ml_news_cfg *n)
 		return 0;
 	if (!json_is_array(feeds))
 		return fail_at(ld, "feeds", "\"news\".\"feeds\" must be a list", NULL);
-	if (json_array_size(feeds) && !(n->feeds = calloc(json_array_size(feeds), sizeof *n->feeds)))
+	if (json_array_size(feeds) &&
+	    !(n->feeds = calloc(json_array_size(feeds), sizeof *n->feeds)))
 		return error_set(ld->err, ML_EXIT_FAILURE, "out of memory");
-	json_array_foreach(feeds, i, v) {
+	json_array_foreach(feeds, i, v)
+	{
 		if (load_feed(ld, v, &n->feeds[n->nfeeds++]) < 0)
 			return -1;
 	}
@@ -644,7 +662,7 @@ static int load_news(struct loader *ld, json_t *obj, struct ml_news_cfg *n)
 /* A repository listed twice (in any sections): a warning naming both lines. */
 static int warn_duplicates(struct loader *ld, const struct ml_config *cfg)
 {
-	struct ml_strmap seen = { 0 };
+	struct ml_strmap seen = {0};
 	int rc = -1;
 
 	for (size_t i = 0; i < cfg->nsections; i++)
@@ -655,7 +673,9 @@ static int warn_duplicates(struct loader *ld, const struct ml_config *cfg)
 			if (!entry->repo)
 				continue;
 			first = strmap_get(&seen, entry->repo);
-			if (first && warn(ld, "%s:%d: repository \"%s\" is listed twice (also on line %d); remove one of the entries",
+			if (first && warn(ld,
+					  "%s:%d: repository \"%s\" is listed twice (also on line "
+					  "%d); remove one of the entries",
 					  ld->path, entry->line, entry->repo, first->line) < 0)
 				goto done;
 			if (!first && strmap_put(&seen, entry->repo, (void *)entry) < 0) {
@@ -678,17 +698,19 @@ static int load_logins(struct loader *ld, json_t *obj, struct ml_login_map *m)
 	if (!obj || json_is_null(obj))
 		return 0;
 	if (!json_is_object(obj))
-		return fail_at(ld, "logins", "\"logins\" must be an object of \"e-mail\": \"login\"",
-			       NULL);
-	json_object_foreach(obj, email, v) {
+		return fail_at(ld, "logins",
+			       "\"logins\" must be an object of \"e-mail\": \"login\"", NULL);
+	json_object_foreach(obj, email, v)
+	{
 		const char *login = json_string_value(v);
 
 		if (!login || !pr_login_valid(login, strlen(login)) || !strchr(email, '@')) {
 			struct ml_buf msg = ML_BUF_INIT;
 			int rc;
 
-			buf_printf(&msg, "\"logins\": \"%s\" must map an e-mail address to a GitHub login",
-				   email);
+			buf_printf(
+			    &msg, "\"logins\": \"%s\" must map an e-mail address to a GitHub login",
+			    email);
 			rc = fail_at(ld, email, msg.data, NULL);
 			buf_release(&msg);
 			return rc;
@@ -702,10 +724,18 @@ static int load_logins(struct loader *ld, json_t *obj, struct ml_login_map *m)
 int config_parse(struct ml_config *cfg, const char *text, size_t len, const char *path,
 		 struct ml_error *err)
 {
-	static const char *const known[] = { "title", "editors", "sections", "dependency_bumps",
-					     "template", "categories", "default_category", "tooling",
-					     "news", "logins", NULL };
-	struct loader ld = { text, len, path, 0, 1, NULL, err };
+	static const char *const known[] = {"title",
+					    "editors",
+					    "sections",
+					    "dependency_bumps",
+					    "template",
+					    "categories",
+					    "default_category",
+					    "tooling",
+					    "news",
+					    "logins",
+					    NULL};
+	struct loader ld = {text, len, path, 0, 1, NULL, err};
 	json_error_t jerr;
 	json_t *root, *sections, *v;
 	size_t i;
@@ -722,18 +752,19 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 		error_set(err, ML_EXIT_USAGE, "%s:1:1: the config must be a JSON object", path);
 		goto done;
 	}
-	if (warn_unknown(&ld, root, known) < 0 ||
-	    get_string(&ld, root, "title", &cfg->title) < 0 ||
+	if (warn_unknown(&ld, root, known) < 0 || get_string(&ld, root, "title", &cfg->title) < 0 ||
 	    get_strv(&ld, root, "editors", &cfg->editors) < 0 ||
 	    get_string(&ld, root, "template", &cfg->template_path) < 0 ||
-	    (template_is_file(cfg->template_path) && path_from_config(&ld, &cfg->template_path) < 0) ||
+	    (template_is_file(cfg->template_path) &&
+	     path_from_config(&ld, &cfg->template_path) < 0) ||
 	    load_categories(&ld, root, &cfg->categories) < 0)
 		goto done;
 	sections = json_object_get(root, "sections");
 	if (!json_is_array(sections) || json_array_size(sections) == 0) {
-		fail_at(&ld, "sections",
-			"the config needs a non-empty \"sections\" list; see config/rust-osdev.json",
-			NULL);
+		fail_at(
+		    &ld, "sections",
+		    "the config needs a non-empty \"sections\" list; see config/rust-osdev.json",
+		    NULL);
 		goto done;
 	}
 	cfg->sections = calloc(json_array_size(sections), sizeof *cfg->sections);
@@ -741,7 +772,8 @@ int config_parse(struct ml_config *cfg, const char *text, size_t len, const char
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
 	}
-	json_array_foreach(sections, i, v) {
+	json_array_foreach(sections, i, v)
+	{
 		if (load_section(&ld, v, &cfg->sections[cfg->nsections++]) < 0)
 			goto done;
 	}
@@ -856,7 +888,8 @@ int repo_cfg_copy(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
 	    (src->name && !(dst->name = ml_strdup(src->name))) ||
 	    (src->intro && !(dst->intro = ml_strdup(src->intro))) ||
 	    (src->intro_sep && !(dst->intro_sep = ml_strdup(src->intro_sep))) ||
-	    (src->maintainers_line && !(dst->maintainers_line = ml_strdup(src->maintainers_line))) ||
+	    (src->maintainers_line &&
+	     !(dst->maintainers_line = ml_strdup(src->maintainers_line))) ||
 	    (src->git && !(dst->git = ml_strdup(src->git))) ||
 	    (src->ref && !(dst->ref = ml_strdup(src->ref))) ||
 	    categories_copy(&dst->categories, &src->categories) < 0)
@@ -1006,9 +1039,9 @@ int repo_name_valid(const char *s)
 }
 
 static const char *const deps_mode_names[] = {
-	[ML_DEPS_COMMENT] = "comment",
-	[ML_DEPS_DROP] = "drop",
-	[ML_DEPS_KEEP] = "keep",
+    [ML_DEPS_COMMENT] = "comment",
+    [ML_DEPS_DROP] = "drop",
+    [ML_DEPS_KEEP] = "keep",
 };
 
 enum ml_deps_mode deps_mode_parse(const char *s)

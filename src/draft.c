@@ -42,8 +42,8 @@ static struct ml_draft_section *add_section(struct ml_draft *d, const char *head
 	return s;
 }
 
-int draft_from_config(struct ml_draft *d, const struct ml_config *cfg,
-		      const struct ml_range *range, struct ml_error *err)
+int draft_from_config(struct ml_draft *d, const struct ml_config *cfg, const struct ml_range *range,
+		      struct ml_error *err)
 {
 	memset(d, 0, sizeof *d);
 	d->range = *range;
@@ -159,8 +159,7 @@ void draft_release(struct ml_draft *d)
 	memset(d, 0, sizeof *d);
 }
 
-int draft_each_failure(const struct ml_draft *d, int (*fn)(void *ud, const char *failure),
-		       void *ud)
+int draft_each_failure(const struct ml_draft *d, int (*fn)(void *ud, const char *failure), void *ud)
 {
 	int n = 0;
 
@@ -249,7 +248,8 @@ int draft_check(const struct ml_draft *d, struct ml_strv *warnings)
 					continue;
 				rc = buf_printf(&m, "%s: login ", r->info.repo) < 0 ||
 				     quote(&m, who.v[k]) < 0 ||
-				     buf_puts(&m, " is not a valid GitHub login; the thanks line shows it as plain text, without a link") < 0 ||
+				     buf_puts(&m, " is not a valid GitHub login; the thanks line "
+						  "shows it as plain text, without a link") < 0 ||
 				     strv_push(warnings, m.data) < 0;
 				buf_release(&m);
 				if (rc) {

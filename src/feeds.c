@@ -400,8 +400,7 @@ struct feed_req {
 	char *failure; /* "not fetched: ..." or "not parsed: ..." */
 };
 
-__attribute__((format(printf, 2, 3)))
-static int fail(struct feed_req *r, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int fail(struct feed_req *r, const char *fmt, ...)
 {
 	struct ml_buf m = ML_BUF_INIT;
 	va_list ap;

@@ -26,12 +26,12 @@ struct fetch;
 
 struct target {
 	struct fetch *f;
-	char *repo;                  /* as configured, or as the org listing spells it */
+	char *repo;		     /* as configured, or as the org listing spells it */
 	struct ml_draft_repo *draft; /* configured; NULL when discovered */
-	size_t section;              /* a discovered repository's section */
+	size_t section;		     /* a discovered repository's section */
 	char *description;
-	int pulls;                   /* its pulls listing was started */
-	int pages_known;             /* pages of its listing search says are needed */
+	int pulls;	 /* its pulls listing was started */
+	int pages_known; /* pages of its listing search says are needed */
 	struct ml_pulls_fetch pf;
 	struct ml_pr_list prs;
 };
@@ -39,7 +39,7 @@ struct target {
 struct org {
 	struct fetch *f;
 	size_t section;
-	int want_pulls;              /* search was incomplete: list pulls instead */
+	int want_pulls; /* search was incomplete: list pulls instead */
 	struct ml_org_fetch of;
 };
 
@@ -54,11 +54,11 @@ struct fetch {
 	size_t norgs;
 	struct ml_strv scopes;
 	struct ml_search_fetch sf;
-	struct ml_pr_list found;     /* search items, before they go to targets */
+	struct ml_pr_list found; /* search items, before they go to targets */
 	size_t done;
-	enum ml_via via;             /* the strategy of the run (the planner's or --via) */
+	enum ml_via via; /* the strategy of the run (the planner's or --via) */
 	struct ml_planner planner;
-	size_t fetched, failed;      /* repositories (and org listings) */
+	size_t fetched, failed; /* repositories (and org listings) */
 };
 
 static struct target *target_find(struct fetch *f, const char *repo)
@@ -166,7 +166,8 @@ static int scope_fallback(void *ud, const char *scope, const char *why, struct m
 		o->want_pulls = 1;
 	}
 	for (size_t i = 0; i < f->ntargets; i++)
-		if (same_owner(f->targets[i]->repo, scope + 4) && pulls_start(f->targets[i], err) < 0)
+		if (same_owner(f->targets[i]->repo, scope + 4) &&
+		    pulls_start(f->targets[i], err) < 0)
 			return -1;
 	return 0;
 }
@@ -283,8 +284,9 @@ static int search_planned(void *ud, const char *const *scopes, size_t n, long to
 			k += same_owner(f->targets[j]->repo, scopes[i] + 4);
 		nrepos += k ? k : 1;
 	}
-	if (f->gh->offline ? !listing_cached(f, scopes, n)
-			   : planner_query(&f->planner, scopes[0], n, total, nrepos) != ML_VIA_PULLS)
+	if (f->gh->offline
+		? !listing_cached(f, scopes, n)
+		: planner_query(&f->planner, scopes[0], n, total, nrepos) != ML_VIA_PULLS)
 		return 0;
 	if (n == 1 && strncmp(scopes[0], "repo:", 5) == 0) {
 		/* its first ceil(total / 100) pages hold merged PRs: ask them at once */
@@ -395,7 +397,8 @@ static int hand_over(struct fetch *f, struct ml_error *err)
 				rc.intro = t->description;
 				rc.maintainers_known = 0;
 				if (!(r = draft_add_repo(&f->d->sections[t->section], &rc)) ||
-				    (t->description && !(r->description = ml_strdup(t->description))))
+				    (t->description &&
+				     !(r->description = ml_strdup(t->description))))
 					return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			}
 			if (failure) { /* its section gives way to a note of the failure */
@@ -446,8 +449,8 @@ static int nothing_fetched(struct fetch *f, struct ml_error *err)
 		return 0;
 	if (f->failed == 1)
 		return error_set(err, ML_EXIT_NETWORK, "%s", first);
-	return error_set(err, ML_EXIT_NETWORK, "nothing could be fetched: %zu failures, the first: %s",
-			 f->failed, first);
+	return error_set(err, ML_EXIT_NETWORK,
+			 "nothing could be fetched: %zu failures, the first: %s", f->failed, first);
 }
 
 int fetch_run(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)

@@ -12,13 +12,13 @@
 
 /* POSIX extended, matched case-insensitively against the whole title. */
 static const char *const default_title_patterns[] = {
-	"^[a-z]+\\(deps(-dev)?\\)!?:",               /* build(deps): bump …, chore(deps): update … */
-	"^deps(\\([^)]*\\))?!?:",                    /* deps: bump … */
-	"^bump [^ ]+ from [^ ]+ to [^ ]+",           /* dependabot without a prefix */
-	"^update rust crate [^ ]+ to ",              /* renovate */
-	"^update [^ ]+ (action|digest|docker tag|dependency|crate|module|package) to ",
-	"^update (all )?(non-major )?dependencies",
-	"^lock file maintenance",
+    "^[a-z]+\\(deps(-dev)?\\)!?:",     /* build(deps): bump …, chore(deps): update … */
+    "^deps(\\([^)]*\\))?!?:",	       /* deps: bump … */
+    "^bump [^ ]+ from [^ ]+ to [^ ]+", /* dependabot without a prefix */
+    "^update rust crate [^ ]+ to ",    /* renovate */
+    "^update [^ ]+ (action|digest|docker tag|dependency|crate|module|package) to ",
+    "^update (all )?(non-major )?dependencies",
+    "^lock file maintenance",
 };
 
 /* A bot's PR that changes the bump bots' own configuration, not a
@@ -27,12 +27,12 @@ static const char *const default_title_patterns[] = {
  * title rules above are checked first, so "Bump dependabot/fetch-metadata
  * from 1 to 2" stays a bump. */
 static const char *const config_change_patterns[] = {
-	"(renovate|dependabot)[^ ]*\\.(json5?|ya?ml)",
-	"(configure|migrate|onboard)[a-z]* (the )?([^ ]+ )?(renovate|dependabot)",
-	"(renovate|dependabot) (bot )?(config|configuration|settings|preset|interval|schedule)",
+    "(renovate|dependabot)[^ ]*\\.(json5?|ya?ml)",
+    "(configure|migrate|onboard)[a-z]* (the )?([^ ]+ )?(renovate|dependabot)",
+    "(renovate|dependabot) (bot )?(config|configuration|settings|preset|interval|schedule)",
 };
 
-static const char *const default_labels[] = { "dependencies" };
+static const char *const default_labels[] = {"dependencies"};
 
 struct ml_filter {
 	regex_t *res; /* bump title patterns, then config_change_patterns */
@@ -125,7 +125,8 @@ static const char *pattern_check(const char *pat)
 			size[depth] += atom - last[depth];
 			last[depth] = atom;
 			if (++nest_last[depth] > PATTERN_MAX_NESTING)
-				return "repetitions nested more than 3 deep (x*++, ((a+)*)+): regcomp() takes seconds; simplify it";
+				return "repetitions nested more than 3 deep (x*++, ((a+)*)+): "
+				       "regcomp() takes seconds; simplify it";
 			if (nest_last[depth] > nest[depth])
 				nest[depth] = nest_last[depth];
 			p += len;
@@ -160,7 +161,8 @@ static const char *pattern_check(const char *pat)
 			p++;
 		}
 		if (size[depth] > PATTERN_MAX_SIZE || last[depth] > PATTERN_MAX_SIZE)
-			return "its repetitions expand it past 1000 steps (nested or stacked repetitions multiply: (a{1,100}){1,100}, a++); simplify it";
+			return "its repetitions expand it past 1000 steps (nested or stacked "
+			       "repetitions multiply: (a{1,100}){1,100}, a++); simplify it";
 	}
 	return NULL;
 }

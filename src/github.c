@@ -29,9 +29,9 @@ static int cache_start(struct ml_github *gh, const struct ml_github_opts *opts,
 		return 0;
 	if (cache_open(&gh->cache, opts->cache_dir, opts->progress, &cerr) == 0) {
 		cache_set_max(gh->cache, (unsigned long long)(opts->cache_max_mb > 0
-								   ? opts->cache_max_mb
-								   : ML_CACHE_DEFAULT_MAX_MB) *
-						 1024 * 1024);
+								  ? opts->cache_max_mb
+								  : ML_CACHE_DEFAULT_MAX_MB) *
+					     1024 * 1024);
 		return 0;
 	}
 	if (opts->offline || opts->cache_dir) { /* asked for explicitly: a failure is an error */
@@ -61,8 +61,10 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	if (!hopts.token && !opts->offline && !opts->quiet)
 		progress_note(opts->progress, "%s",
 			      ghenv_enterprise_host()
-				      ? "no GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN set for GH_HOST; making unauthenticated requests"
-				      : "no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated requests (60 an hour)");
+				  ? "no GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN set for "
+				    "GH_HOST; making unauthenticated requests"
+				  : "no GH_TOKEN or GITHUB_TOKEN set; making unauthenticated "
+				    "requests (60 an hour)");
 	if (cache_start(gh, opts, err) < 0) {
 		github_close(gh);
 		return -1;
@@ -97,8 +99,7 @@ void github_close(struct ml_github *gh)
 	gh->api_url_owned = NULL;
 }
 
-char *github_api_url(const char *api_url, const char *path, const char *const *query,
-		     size_t nquery)
+char *github_api_url(const char *api_url, const char *path, const char *const *query, size_t nquery)
 {
 	struct ml_buf full = ML_BUF_INIT;
 	CURLU *u = curl_url();
@@ -131,8 +132,8 @@ done:
 
 char *github_pulls_url(const char *api_url, const char *repo)
 {
-	static const char *const query[] = { "state=closed", "sort=updated", "direction=desc",
-					     "per_page=100" };
+	static const char *const query[] = {"state=closed", "sort=updated", "direction=desc",
+					    "per_page=100"};
 	struct ml_buf path = ML_BUF_INIT;
 	char *out = NULL;
 
@@ -212,11 +213,14 @@ char *github_link_next(const char *link)
 static int field_error(struct ml_error *err, const char *repo, long number, const char *field)
 {
 	if (number > 0)
-		return error_set(err, ML_EXIT_NETWORK,
-				 "%s: pull request #%ld: field \"%s\" is missing, null or of the wrong type in GitHub's answer; retry, and report it if it persists",
-				 repo, number, field);
+		return error_set(
+		    err, ML_EXIT_NETWORK,
+		    "%s: pull request #%ld: field \"%s\" is missing, null or of the wrong type in "
+		    "GitHub's answer; retry, and report it if it persists",
+		    repo, number, field);
 	return error_set(err, ML_EXIT_NETWORK,
-			 "%s: a pull request in GitHub's answer has no valid \"%s\"; retry, and report it if it persists",
+			 "%s: a pull request in GitHub's answer has no valid \"%s\"; retry, and "
+			 "report it if it persists",
 			 repo, field);
 }
 
@@ -254,7 +258,8 @@ const char *github_item_fill(struct ml_pr *pr, json_t *item)
 	v = json_object_get(item, "author_association");
 	if (json_is_string(v) && !(pr->association = ml_strdup(json_string_value(v))))
 		return "";
-	json_array_foreach(labels, i, v) {
+	json_array_foreach(labels, i, v)
+	{
 		json_t *name = json_object_get(v, "name");
 
 		if (!json_is_string(name))
@@ -277,7 +282,8 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
 
 	if (!json_is_object(item))
 		return error_set(err, ML_EXIT_NETWORK,
-				 "%s: GitHub's answer holds a pull request that is not an object; retry, and report it if it persists",
+				 "%s: GitHub's answer holds a pull request that is not an object; "
+				 "retry, and report it if it persists",
 				 repo);
 	if (!json_is_integer(num) || json_integer_value(num) <= 0)
 		return field_error(err, repo, 0, "number");
@@ -315,7 +321,8 @@ static int page_take(const char *data, size_t len, int cached, struct ml_buf *ke
 	*older = 0;
 	if (cached && records_decode(data, len, &pg) < 0) {
 		error_set(err, ML_EXIT_FAILURE,
-			  "%s: a cached page of its pull requests is unreadable; run once with --no-cache",
+			  "%s: a cached page of its pull requests is unreadable; run once with "
+			  "--no-cache",
 			  repo);
 		goto done;
 	}
@@ -353,9 +360,8 @@ int github_json_load(const char *body, size_t len, json_t **root, struct ml_erro
 	return ML_HTTP_BROKEN;
 }
 
-int github_parse_pulls(const char *body, size_t len, const char *repo,
-		       const struct ml_range *range, struct ml_pr_list *out, int *older,
-		       struct ml_error *err)
+int github_parse_pulls(const char *body, size_t len, const char *repo, const struct ml_range *range,
+		       struct ml_pr_list *out, int *older, struct ml_error *err)
 {
 	return page_take(body, len, 0, NULL, repo, range, out, older, NULL, err);
 }
@@ -374,10 +380,12 @@ int github_parse_pulls_page(const char *body, size_t len, const char *repo,
 	rc = -1;
 	if (!json_is_array(root)) {
 		error_set(err, ML_EXIT_NETWORK,
-			  "%s: GitHub's answer is not a list of pull requests; check --api-url", repo);
+			  "%s: GitHub's answer is not a list of pull requests; check --api-url",
+			  repo);
 		goto done;
 	}
-	json_array_foreach(root, i, item) {
+	json_array_foreach(root, i, item)
+	{
 		int64_t updated = 0;
 
 		if (parse_pr(item, repo, range, &pg->prs, &updated, err) < 0)
@@ -445,7 +453,8 @@ int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, cons
 	msg = github_api_message(r->body, r->len);
 	if (r->status == 401) {
 		rc = error_set(err, ML_EXIT_NETWORK,
-			       "%s: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
+			       "%s: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or "
+			       "GITHUB_TOKEN, or unset them to go unauthenticated",
 			       subject, msg && *msg ? ": " : "", msg ? msg : "");
 		goto done;
 	}
@@ -457,8 +466,8 @@ int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, cons
 		buf_printf(&why, "%s not found (HTTP 404); %s%s", what,
 			   where.data ? where.data : "check the name",
 			   strcmp(what, "repository") == 0
-				   ? " (a private repository needs a token that can read it)"
-				   : "");
+			       ? " (a private repository needs a token that can read it)"
+			       : "");
 	else
 		buf_printf(&why, "GitHub answered HTTP %ld%s%s for %s", r->status,
 			   msg && *msg ? ": " : "", msg ? msg : "", r->url);
@@ -499,10 +508,12 @@ static int listing_admit(struct ml_github *gh, struct ml_listing *l, const char 
 	int max_pages = gh->max_pages > 0 ? gh->max_pages : ML_GITHUB_MAX_PAGES;
 
 	if (strv_contains_case(&l->seen, next))
-		buf_printf(why, "the Link to the next page points back to %s, a page already fetched",
+		buf_printf(why,
+			   "the Link to the next page points back to %s, a page already fetched",
 			   next);
 	else if (!http_same_origin(gh->http, next))
-		buf_printf(why, "the Link to the next page points to %s, not the API's origin; refused",
+		buf_printf(why,
+			   "the Link to the next page points to %s, not the API's origin; refused",
 			   next);
 	else if (pages >= max_pages)
 		buf_printf(why, "more than %d pages (--max-pages)", max_pages);
@@ -529,7 +540,8 @@ int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *
 	if (rc == 0)
 		rc = http_get(gh->http, next, GITHUB_ACCEPT, done, ud, err) < 0 ? -1 : 1;
 	else if (rc == 1)
-		rc = listing_fail(l, subject, why.data ? why.data : "out of memory", err) < 0 ? -1 : 0;
+		rc = listing_fail(l, subject, why.data ? why.data : "out of memory", err) < 0 ? -1
+											      : 0;
 	free(next);
 	buf_release(&why);
 	return rc;
@@ -546,8 +558,8 @@ static int pulls_next(struct ml_pulls_fetch *f, char *next, int follow, int reco
 		      struct ml_error *err)
 {
 	struct ml_buf why = ML_BUF_INIT;
-	int rc = listing_admit(f->gh, &f->listing, next, f->listing.pages + f->outstanding, &why,
-			       err);
+	int rc =
+	    listing_admit(f->gh, &f->listing, next, f->listing.pages + f->outstanding, &why, err);
 
 	if (rc == 0) {
 		rc = pulls_get(f, next, follow, err) < 0 ? -1 : 1;
@@ -555,8 +567,8 @@ static int pulls_next(struct ml_pulls_fetch *f, char *next, int follow, int reco
 	} else if (rc == 1) {
 		rc = record && listing_fail(&f->listing, f->repo,
 					    why.data ? why.data : "out of memory", err) < 0
-			     ? -1
-			     : 0;
+			 ? -1
+			 : 0;
 	}
 	free(next);
 	buf_release(&why);
@@ -566,8 +578,8 @@ static int pulls_next(struct ml_pulls_fetch *f, char *next, int follow, int reco
 /* A page: parse it; follow its Link unless it is one of the pages queued
  * at once that another follows; the last page in flight finishes. Once
  * the listing has failed, the pages still arriving are dropped. */
-static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_response *r,
-			   int follow, struct ml_error *err)
+static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_response *r, int follow,
+			   struct ml_error *err)
 {
 	int older = 0, rc = 1;
 	char *next = NULL;
@@ -579,7 +591,8 @@ static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_respon
 		int prc = page_take(r->body, r->len, r->records, r->keep, f->repo, f->range, f->out,
 				    &older, f, err);
 
-		if (prc != 0 && (prc = github_listing_parse_failed(&f->listing, f->repo, prc, err)) != 0)
+		if (prc != 0 &&
+		    (prc = github_listing_parse_failed(&f->listing, f->repo, prc, err)) != 0)
 			return prc; /* retry a broken body (still outstanding), or stop */
 		if (f->listing.failure)
 			rc = 1;
@@ -736,25 +749,28 @@ static int on_commit(void *ud, const struct ml_http_response *r, struct ml_error
 	int rc = -1;
 
 	if (r->failed)
-		return error_set(err, ML_EXIT_NETWORK, "%s: ref '%s': %s", l->repo, l->ref, r->failed);
+		return error_set(err, ML_EXIT_NETWORK, "%s: ref '%s': %s", l->repo, l->ref,
+				 r->failed);
 	if (r->status == 422 || (r->status == 404 && r->body && strstr(r->body, "No commit found")))
 		return error_set(err, ML_EXIT_NETWORK,
-				 "%s: ref '%s' not found on GitHub (HTTP %ld); name a tag, a branch or a commit SHA of the repository",
+				 "%s: ref '%s' not found on GitHub (HTTP %ld); name a tag, a "
+				 "branch or a commit SHA of the repository",
 				 l->repo, l->ref, r->status);
 	if (r->status != 200) {
 		char *msg = github_api_message(r->body, r->len);
 
-		error_set(err, ML_EXIT_NETWORK, "%s: ref '%s': GitHub answered HTTP %ld%s%s", l->repo,
-			  l->ref, r->status, msg && *msg ? ": " : "", msg ? msg : "");
+		error_set(err, ML_EXIT_NETWORK, "%s: ref '%s': GitHub answered HTTP %ld%s%s",
+			  l->repo, l->ref, r->status, msg && *msg ? ": " : "", msg ? msg : "");
 		free(msg);
 		return -1;
 	}
 	root = json_loadb(r->body, r->len, 0, NULL);
-	date = json_object_get(json_object_get(json_object_get(root, "commit"), "committer"),
-			       "date");
+	date =
+	    json_object_get(json_object_get(json_object_get(root, "commit"), "committer"), "date");
 	if (!json_is_string(date) || range_parse_time(json_string_value(date), l->time) < 0)
 		error_set(err, ML_EXIT_NETWORK,
-			  "%s: GitHub's answer for ref '%s' has no valid commit.committer.date; check --api-url",
+			  "%s: GitHub's answer for ref '%s' has no valid commit.committer.date; "
+			  "check --api-url",
 			  l->repo, l->ref);
 	else
 		rc = 0;
@@ -794,8 +810,9 @@ int github_resolve_refs(struct ml_github *gh, const char *repo, const char *cons
 	if (!l)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		l[i] = (struct ref_lookup){ gh, repo, refs[i], &times[i] };
-		if (github_get(gh, commit_url(gh->api_url, repo, refs[i]), on_commit, &l[i], err) < 0)
+		l[i] = (struct ref_lookup){gh, repo, refs[i], &times[i]};
+		if (github_get(gh, commit_url(gh->api_url, repo, refs[i]), on_commit, &l[i], err) <
+		    0)
 			goto done;
 	}
 	rc = http_run(gh->http, err);

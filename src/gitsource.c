@@ -51,7 +51,7 @@
 #include "mergeletter/str.h"
 
 #define STOP_SLACK (24 * 60 * 60) /* one day of clock skew */
-#define STOP_RUN 32               /* consecutive commits that old */
+#define STOP_RUN 32		  /* consecutive commits that old */
 #define NOREPLY_DOMAIN "users.noreply.github.com"
 #define MERGE_PREFIX "Merge pull request #"
 #define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z: later is damage */
@@ -59,13 +59,13 @@
 
 struct walk {
 	git_repository *git;
-	const char *path;   /* as given, for messages */
-	const char *repo;   /* "owner/name" for the records */
-	char *origin;       /* "owner/name" of the origin remote, or NULL */
+	const char *path; /* as given, for messages */
+	const char *repo; /* "owner/name" for the records */
+	char *origin;	  /* "owner/name" of the origin remote, or NULL */
 	const struct ml_range *range;
-	struct ml_pr_list *out; /* records are appended here */
-	size_t start;           /* out->len before the walk */
-	int graph_allowed;      /* core.commitGraph is not false */
+	struct ml_pr_list *out;	     /* records are appended here */
+	size_t start;		     /* out->len before the walk */
+	int graph_allowed;	     /* core.commitGraph is not false */
 	struct ml_gitlogins *logins; /* who wrote what the commits do not name */
 };
 
@@ -115,7 +115,7 @@ char *gitsource_noreply_login(const char *email)
 
 static int host_is_github(const char *host, size_t n)
 {
-	static const char *const names[] = { "github.com", "www.github.com" };
+	static const char *const names[] = {"github.com", "www.github.com"};
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		size_t m = strlen(names[i]);
@@ -297,7 +297,8 @@ static int scan_coauthors(struct walk *w, struct ml_strv *v, const char *author,
 			continue;
 		while (name < lt && (*name == ' ' || *name == '\t'))
 			name++;
-		for (name_end = lt; name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t');)
+		for (name_end = lt;
+		     name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t');)
 			name_end--;
 		if ((email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))) &&
 		    (who = ml_strndup(name, (size_t)(name_end - name))))
@@ -447,7 +448,7 @@ static int message_utf8(git_commit *c, char **out)
 static int parse_facts(struct walk *w, git_commit *c, const char *msg, struct pr_facts *f,
 		       int *is_pr, struct ml_error *err)
 {
-	struct ml_git_message m = { 0 };
+	struct ml_git_message m = {0};
 	int rc = parse_subject(msg, &m);
 
 	*is_pr = rc > 0;
@@ -554,15 +555,16 @@ static int shallow_error(const struct walk *w, int64_t ends, struct ml_error *er
 	range_format_date(ends, end, sizeof end);
 	range_format_date(w->range->since, since, sizeof since);
 	return error_set(err, ML_EXIT_SOURCE,
-			 "'%s': the shallow clone does not reach back to %s: history ends at %s; fetch more with git fetch --deepen (or --unshallow)",
+			 "'%s': the shallow clone does not reach back to %s: history ends at %s; "
+			 "fetch more with git fetch --deepen (or --unshallow)",
 			 w->path, since, end);
 }
 
 /* What the walk needs of a commit, read from its raw header: no full parse
  * and no object cache for the thousands of commits outside the range. */
 struct commit_head {
-	int64_t time;      /* committer time */
-	git_oid parent;    /* the first parent, when nparents > 0 */
+	int64_t time;	/* committer time */
+	git_oid parent; /* the first parent, when nparents > 0 */
 	unsigned nparents;
 };
 
@@ -695,7 +697,8 @@ static int walk_first_parent(struct walk *w, const git_oid *tip, const struct ml
 			rc = GRAPH_MISMATCH;
 			goto done;
 		}
-		if (from_graph && !checked) { /* one object read: is this graph about these commits? */
+		if (from_graph &&
+		    !checked) { /* one object read: is this graph about these commits? */
 			checked = 1;
 			if (read_head(odb, &id, &check) < 0) {
 				git_error_clear();
@@ -717,7 +720,8 @@ static int walk_first_parent(struct walk *w, const git_oid *tip, const struct ml
 				e = read_head(odb, &id, &h);
 			}
 			if (e == GIT_ENOTFOUND && shallow && !git_oid_equal(&id, tip)) {
-				git_error_clear(); /* beyond the boundary (libgit2 < 1.7 keeps its parent) */
+				git_error_clear(); /* beyond the boundary (libgit2 < 1.7 keeps its
+						      parent) */
 				if (child >= since) {
 					shallow_error(w, child, err);
 					goto done;
@@ -725,8 +729,9 @@ static int walk_first_parent(struct walk *w, const git_oid *tip, const struct ml
 				break;
 			}
 			if (e < 0) {
-				git_fail(err, w->path,
-					 "cannot read the history (damaged repository? try git fsck)");
+				git_fail(
+				    err, w->path,
+				    "cannot read the history (damaged repository? try git fsck)");
 				goto done;
 			}
 		}
@@ -734,14 +739,15 @@ static int walk_first_parent(struct walk *w, const git_oid *tip, const struct ml
 		if (was_in_range) {
 			if (!c && git_commit_lookup(&c, w->git, &id) < 0) {
 				/* from the graph, this is the first read of the object */
-				git_fail(err, w->path, from_graph ?
-					 "cannot read the history (damaged repository? try git fsck)" :
-					 "cannot read a commit");
+				git_fail(err, w->path,
+					 from_graph ? "cannot read the history (damaged "
+						      "repository? try git fsck)"
+						    : "cannot read a commit");
 				goto done;
 			}
-			if (from_graph && !graph_agrees(&h, (int64_t)git_commit_time(c),
-							git_commit_parentcount(c),
-							git_commit_parent_id(c, 0))) {
+			if (from_graph &&
+			    !graph_agrees(&h, (int64_t)git_commit_time(c),
+					  git_commit_parentcount(c), git_commit_parent_id(c, 0))) {
 				rc = GRAPH_MISMATCH;
 				goto done;
 			}
@@ -826,13 +832,15 @@ static int resolve_tip(struct walk *w, const char *ref, git_oid *tip, struct ml_
 
 	if (ref) {
 		e = git_revparse_single(&obj, w->git, ref);
-		if (e == GIT_ENOTFOUND && buf_printf(&remote_ref, "refs/remotes/origin/%s", ref) == 0) {
+		if (e == GIT_ENOTFOUND &&
+		    buf_printf(&remote_ref, "refs/remotes/origin/%s", ref) == 0) {
 			git_error_clear(); /* a branch only known as origin/REF */
 			e = git_revparse_single(&obj, w->git, remote_ref.data);
 		}
 		if (e == GIT_ENOTFOUND || e == GIT_EINVALIDSPEC || e == GIT_EAMBIGUOUS) {
 			error_set(err, ML_EXIT_SOURCE,
-				  "'%s': ref '%s' not found; list the refs with git -C '%s' show-ref, or fetch it",
+				  "'%s': ref '%s' not found; list the refs with git -C '%s' "
+				  "show-ref, or fetch it",
 				  w->path, ref, w->path);
 			goto done;
 		}
@@ -844,7 +852,8 @@ static int resolve_tip(struct walk *w, const char *ref, git_oid *tip, struct ml_
 		}
 		if (e == GIT_ENOTFOUND || e == GIT_EUNBORNBRANCH) {
 			error_set(err, ML_EXIT_SOURCE,
-				  "'%s': the repository has no commits on HEAD; fetch it, or name a ref with --ref (\"ref\" in the config)",
+				  "'%s': the repository has no commits on HEAD; fetch it, or name "
+				  "a ref with --ref (\"ref\" in the config)",
 				  w->path);
 			goto done;
 		}
@@ -854,8 +863,9 @@ static int resolve_tip(struct walk *w, const char *ref, git_oid *tip, struct ml_
 		goto done;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-		error_set(err, ML_EXIT_SOURCE, "'%s': ref '%s' does not point to a commit; name a branch",
-			  w->path, ref ? ref : "HEAD");
+		error_set(err, ML_EXIT_SOURCE,
+			  "'%s': ref '%s' does not point to a commit; name a branch", w->path,
+			  ref ? ref : "HEAD");
 		goto done;
 	}
 	git_oid_cpy(tip, git_object_id(peeled));
@@ -943,7 +953,8 @@ static int open_repo(struct walk *w, const char *path, const char *repo, int nee
 	if (e == GIT_ENOTFOUND) {
 		git_error_clear();
 		return error_set(err, ML_EXIT_SOURCE,
-				 "'%s': not a git repository; give the path of a clone (its work tree or a bare repository)",
+				 "'%s': not a git repository; give the path of a clone (its work "
+				 "tree or a bare repository)",
 				 path);
 	}
 	if (e < 0)
@@ -952,7 +963,8 @@ static int open_repo(struct walk *w, const char *path, const char *repo, int nee
 	w->repo = repo ? repo : w->origin;
 	if (!w->repo && need_repo)
 		return error_set(err, ML_EXIT_SOURCE,
-				 "'%s': cannot tell which GitHub repository this is (no origin remote on github.com); give OWNER/REPO (\"repo\" in the config)",
+				 "'%s': cannot tell which GitHub repository this is (no origin "
+				 "remote on github.com); give OWNER/REPO (\"repo\" in the config)",
 				 path);
 	return 0;
 }
@@ -995,9 +1007,11 @@ static int walk_between(struct walk *w, const git_oid *from, const git_oid *to,
 		git_oid_cpy(&set[n++], &id);
 	}
 	if (e != GIT_ITEROVER) {
-		git_fail(err, w->path, git_repository_is_shallow(w->git) == 1 ?
-			 "cannot walk the history (the shallow clone may not reach back to the start ref; fetch more with git fetch --deepen)" :
-			 "cannot walk the history (damaged repository? try git fsck)");
+		git_fail(err, w->path,
+			 git_repository_is_shallow(w->git) == 1
+			     ? "cannot walk the history (the shallow clone may not reach back to "
+			       "the start ref; fetch more with git fetch --deepen)"
+			     : "cannot walk the history (damaged repository? try git fsck)");
 		goto done;
 	}
 	if (n > 1)
@@ -1049,7 +1063,8 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 		goto done;
 	}
 	if (q->from) {
-		if (resolve_tip(&w, q->from, &from, err) < 0 || walk_between(&w, &from, &tip, err) < 0)
+		if (resolve_tip(&w, q->from, &from, err) < 0 ||
+		    walk_between(&w, &from, &tip, err) < 0)
 			goto done;
 	} else {
 		if (open_graph(&w, &graph, err) < 0)
@@ -1086,7 +1101,7 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
 		    struct ml_error *err)
 {
-	struct ml_git_query q = { path, ref, NULL, repo, range, NULL };
+	struct ml_git_query q = {path, ref, NULL, repo, range, NULL};
 
 	return gitsource_read(&q, out, repo_out, err);
 }
@@ -1130,8 +1145,8 @@ int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			struct ml_draft_repo *r = &d->sections[i].repos[j];
 			char *used = NULL;
-			struct ml_git_query q = { r->info.git, r->info.ref, d->from_ref, r->info.repo,
-						  &d->range, &d->logins };
+			struct ml_git_query q = {r->info.git,  r->info.ref, d->from_ref,
+						 r->info.repo, &d->range,   &d->logins};
 
 			if (!r->info.git)
 				continue;

@@ -32,11 +32,11 @@ enum resource { RES_CORE = 0, RES_SEARCH = 1, RES_COUNT };
 
 #define SECONDARY_DEFAULT_WAIT 60 /* seconds, when a secondary limit gives no Retry-After */
 #define BACKOFF_CAP_MS 30000
-#define PRIMARY_WAITS_MAX 2       /* rate-limit resets one request may wait for */
+#define PRIMARY_WAITS_MAX 2 /* rate-limit resets one request may wait for */
 #define SEARCH_WINDOW_MS 60000
 #define POLL_MAX_MS 1000
 #define MAX_REDIRECTS 5
-#define ANNOUNCE_WAIT_MS 5000     /* waits longer than this are announced */
+#define ANNOUNCE_WAIT_MS 5000 /* waits longer than this are announced */
 
 struct transfer {
 	struct ml_http *h;
@@ -50,18 +50,18 @@ struct transfer {
 	struct ml_cache_entry cached; /* loaded at start when a cache is set */
 	ml_http_done_fn done;
 	ml_http_link_fn on_link; /* or NULL */
-	int link_seen;    /* on_link was called (never twice, retries included) */
-	int link_followed; /* and said it followed the link */
+	int link_seen;		 /* on_link was called (never twice, retries included) */
+	int link_followed;	 /* and said it followed the link */
 	void *ud;
 	struct ml_http_req req; /* its options (accept points to the copy above) */
-	int attempts;     /* sent so far */
-	int waits;        /* primary-limit waits so far */
-	int redirects;    /* same-origin redirects followed */
-	int too_big;      /* the body passed max_body: the transfer was aborted */
-	int skip_cache;   /* the cached body was broken: ask for a fresh one */
-	char *why;        /* the last retried failure, e.g. "HTTP 502" */
-	int why_transport; /* why is libcurl's: the request got no answer */
-	int64_t not_before; /* monotonic ms */
+	int attempts;		/* sent so far */
+	int waits;		/* primary-limit waits so far */
+	int redirects;		/* same-origin redirects followed */
+	int too_big;		/* the body passed max_body: the transfer was aborted */
+	int skip_cache;		/* the cached body was broken: ask for a fresh one */
+	char *why;		/* the last retried failure, e.g. "HTTP 502" */
+	int why_transport;	/* why is libcurl's: the request got no answer */
+	int64_t not_before;	/* monotonic ms */
 	int64_t started;
 	char errbuf[CURL_ERROR_SIZE];
 	struct transfer *next;
@@ -71,19 +71,19 @@ struct transfer {
  * search_per_minute ring paces the search requests. */
 struct search_budget {
 	int known;
-	long left;        /* requests that may still start before the reset */
-	int64_t reset;    /* epoch seconds */
+	long left;     /* requests that may still start before the reset */
+	int64_t reset; /* epoch seconds */
 	long limit;
 };
 
 struct ml_http {
 	CURLM *multi;
 	struct ml_http_opts opts;
-	int parallel;          /* current bound on transfers in flight */
+	int parallel; /* current bound on transfers in flight */
 	char *user_agent;
-	char *auth;            /* "Authorization: Bearer …" or NULL */
-	CURLU *origin;         /* the parsed API URL, or NULL */
-	int64_t deadline;      /* monotonic ms the run ends at, 0: none */
+	char *auth;		/* "Authorization: Bearer …" or NULL */
+	CURLU *origin;		/* the parsed API URL, or NULL */
+	int64_t deadline;	/* monotonic ms the run ends at, 0: none */
 	struct transfer *queue; /* not started yet, FIFO */
 	struct transfer *queue_tail;
 	struct transfer *urgent_tail; /* last follow-up queued by the running callback */
@@ -91,8 +91,8 @@ struct ml_http {
 	struct transfer *active; /* in flight */
 	int nactive;
 	int64_t hold_until[RES_COUNT]; /* monotonic ms: a rate limit holds the resource */
-	char *blocked[RES_COUNT]; /* a rate limit beyond --max-wait closed it: why */
-	int64_t *search_starts; /* ring of the last search_per_minute start times */
+	char *blocked[RES_COUNT];      /* a rate limit beyond --max-wait closed it: why */
+	int64_t *search_starts;	       /* ring of the last search_per_minute start times */
 	int search_next;
 	struct search_budget budget; /* from the search answers' X-RateLimit-* headers */
 	uint64_t rng;
@@ -171,13 +171,14 @@ static int origin_parse(struct ml_http *h, const char *api_url, struct ml_error 
 	if (!(h->origin = curl_url()) ||
 	    curl_url_set(h->origin, CURLUPART_URL, api_url, 0) != CURLUE_OK ||
 	    url_origin(h->origin, &scheme, &host, &port) < 0) {
-		error_set(err, ML_EXIT_USAGE, "invalid API URL '%s'; give --api-url as https://host[/path]",
-			  api_url);
+		error_set(err, ML_EXIT_USAGE,
+			  "invalid API URL '%s'; give --api-url as https://host[/path]", api_url);
 		goto done;
 	}
 	if (h->opts.token && ml_strcaseeq(scheme, "http") && !loopback(host)) {
 		error_set(err, ML_EXIT_USAGE,
-			  "refusing to send the token in cleartext to %s: --api-url is plain http and not a loopback address; use https://",
+			  "refusing to send the token in cleartext to %s: --api-url is plain http "
+			  "and not a loopback address; use https://",
 			  host);
 		goto done;
 	}
@@ -240,7 +241,8 @@ int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_er
 	if (opts->token && buf_printf(&auth, "Authorization: Bearer %s", opts->token) == 0)
 		h->auth = buf_detach(&auth);
 	if (h->opts.search_per_minute > 0)
-		h->search_starts = calloc((size_t)h->opts.search_per_minute, sizeof *h->search_starts);
+		h->search_starts =
+		    calloc((size_t)h->opts.search_per_minute, sizeof *h->search_starts);
 	if (!h->multi || !h->user_agent || (opts->token && !h->auth) ||
 	    (h->opts.search_per_minute > 0 && !h->search_starts)) {
 		http_free(h);
@@ -288,12 +290,12 @@ static enum resource resource_of(const char *url)
 
 	p = p ? strchr(p + 3, '/') : NULL;
 	return p && strstr(p, "/search/") && strstr(p, "/search/") < p + strcspn(p, "?")
-		       ? RES_SEARCH
-		       : RES_CORE;
+		   ? RES_SEARCH
+		   : RES_CORE;
 }
 
-int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
-	     void *ud, struct ml_error *err)
+int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done, void *ud,
+	     struct ml_error *err)
 {
 	struct ml_http_req req = ML_HTTP_REQ_INIT;
 
@@ -345,8 +347,7 @@ int http_get_opts(struct ml_http *h, const char *url, const struct ml_http_req *
 }
 
 static int http_queue(struct ml_http *h, const char *url, const struct ml_http_req *req,
-		      ml_http_done_fn done, ml_http_link_fn on_link, void *ud,
-		      struct ml_error *err)
+		      ml_http_done_fn done, ml_http_link_fn on_link, void *ud, struct ml_error *err)
 {
 	struct transfer *t = calloc(1, sizeof *t);
 
@@ -656,9 +657,11 @@ static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_htt
 		long wait = r->retry_after >= 0 ? r->retry_after : SECONDARY_DEFAULT_WAIT;
 
 		if (wait > h->opts.max_wait) {
-			buf_printf(&why,
-				   "GitHub's secondary rate limit (HTTP %ld) asks to wait %ld s, more than --max-wait %ld; try again in a few minutes, with fewer --jobs",
-				   r->status, wait, h->opts.max_wait);
+			buf_printf(
+			    &why,
+			    "GitHub's secondary rate limit (HTTP %ld) asks to wait %ld s, more "
+			    "than --max-wait %ld; try again in a few minutes, with fewer --jobs",
+			    r->status, wait, h->opts.max_wait);
 			for (int i = 0; i < RES_COUNT; i++)
 				if (block(h, i, &why, err) < 0)
 					rc = -1;
@@ -686,22 +689,26 @@ static int rate_limit(struct ml_http *h, struct transfer *t, const struct ml_htt
 			wait = 1;
 		if (wait <= h->opts.max_wait && t->waits < PRIMARY_WAITS_MAX) {
 			enum resource res = r->rl_resource && strcmp(r->rl_resource, "search") == 0
-						    ? RES_SEARCH
-						    : t->res;
+						? RES_SEARCH
+						: t->res;
 
 			t->waits++;
 			if (h->hold_until[res] < now + wait * 1000)
 				h->hold_until[res] = now + wait * 1000;
-			reschedule(h, t, (long)wait * 1000, "primary rate limit; waiting for the reset");
+			reschedule(h, t, (long)wait * 1000,
+				   "primary rate limit; waiting for the reset");
 			return 1;
 		}
 		range_format_iso(r->rl_reset, reset, sizeof reset);
-		buf_printf(&why,
-			   "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets at %s, in %lld s, beyond --max-wait %ld; %s",
-			   r->rl_resource ? r->rl_resource : resource_name(t->res), r->status, reset,
-			   (long long)wait, h->opts.max_wait,
-			   h->auth ? "try again after the reset, or raise --max-wait"
-				   : "set GH_TOKEN for 5000 requests an hour, or try again after the reset");
+		buf_printf(
+		    &why,
+		    "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets at %s, in %lld s, "
+		    "beyond --max-wait %ld; %s",
+		    r->rl_resource ? r->rl_resource : resource_name(t->res), r->status, reset,
+		    (long long)wait, h->opts.max_wait,
+		    h->auth
+			? "try again after the reset, or raise --max-wait"
+			: "set GH_TOKEN for 5000 requests an hour, or try again after the reset");
 		if (block(h, t->res, &why, err) < 0)
 			rc = -1;
 		goto blocked;
@@ -834,7 +841,8 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 
 	response_init(&r, t);
 	if (code != CURLE_OK) {
-		progress_request(h->opts.progress, "GET", t->url, 0, t->body.len, ms, ML_CACHE_NONE);
+		progress_request(h->opts.progress, "GET", t->url, 0, t->body.len, ms,
+				 ML_CACHE_NONE);
 		if (http_expired(h)) {
 			rc = fail_expired(h, t, err);
 			goto done;
@@ -888,7 +896,8 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 		r.from_cache = 1;
 		r.records = t->cached.records;
 		if (h->opts.cache && !t->cached.records)
-			r.keep = &t->keep; /* an entry of whole bodies: the callback may compact it */
+			r.keep =
+			    &t->keep; /* an entry of whole bodies: the callback may compact it */
 	} else if (r.status >= 300 && r.status <= 399) {
 		rc = redirect(h, t);
 		if (rc == 2)
@@ -963,7 +972,8 @@ static int answer_offline(struct ml_http *h, struct transfer *t, struct ml_error
 	}
 	if (!t->cached.body)
 		return error_set(err, ML_EXIT_NETWORK,
-				 "offline: no cached response for GET %s; run once without --offline to fill the cache",
+				 "offline: no cached response for GET %s; run once without "
+				 "--offline to fill the cache",
 				 t->url);
 	response_init(&r, t);
 	r.status = t->cached.status;

@@ -70,7 +70,7 @@ static json_t *pr_json(const struct ml_pr *pr, enum ml_deps_mode mode, int *ok)
 static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r, int *ok)
 {
 	json_t *o = json_object(), *m = json_array(), *prs = json_array(), *thanks = json_array();
-	struct ml_strref who = { 0 };
+	struct ml_strref who = {0};
 
 	put(o, "repo", json_string(r->info.repo), ok);
 	put(o, "name", str_or_null(r->info.name), ok);

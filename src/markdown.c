@@ -219,8 +219,8 @@ int markdown_text(struct ml_buf *out, const char *text)
 	if (digits && (t.data[digits] == '.' || t.data[digits] == ')'))
 		rc = buf_add(out, t.data, digits) < 0 || buf_puts(out, "\\") < 0 ||
 			     buf_puts(out, t.data + digits) < 0
-			     ? -1
-			     : 0;
+			 ? -1
+			 : 0;
 	else if (t.data[0] && strchr("#>-+*=_~|", t.data[0]))
 		rc = buf_printf(out, "\\%s", t.data);
 	else
@@ -269,8 +269,8 @@ int markdown_pr_item(struct ml_buf *out, const struct ml_pr *pr, enum ml_item_st
 	if (style == ML_ITEM_COMMENT)
 		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
 			     buf_puts(out, " -->\n") < 0
-			     ? -1
-			     : 0;
+			 ? -1
+			 : 0;
 	else if (style == ML_ITEM_IN_COMMENT)
 		rc = markdown_comment_text(out, item.data) < 0 || buf_puts(out, "\n") < 0 ? -1 : 0;
 	else
@@ -310,7 +310,8 @@ static int maintainers_line(struct ml_buf *out, const struct ml_draft_repo *r)
 		if (rc->maintainers_known)
 			return 0;
 		return buf_puts(out,
-				"<!-- TODO: maintainers: <span class=\"maintainers\">Maintained by [@login](" GITHUB_WEB "/login)</span> -->\n");
+				"<!-- TODO: maintainers: <span class=\"maintainers\">Maintained by "
+				"[@login](" GITHUB_WEB "/login)</span> -->\n");
 	}
 	if (buf_puts(out, "<span class=\"maintainers\">Maintained by ") < 0)
 		return -1;
@@ -399,7 +400,9 @@ static int unknown_authors(struct ml_buf *out, const struct ml_draft *d,
 
 		if (!draft_pr_listed(pr, d->deps_mode) || pr->author || pr->author_is_bot)
 			continue;
-		if (buf_puts(out, n++ ? ", " : "\n<!-- TODO: the authors of these PRs are unknown; add them to the thanks line: ") < 0 ||
+		if (buf_puts(out, n++ ? ", "
+				      : "\n<!-- TODO: the authors of these PRs are unknown; add "
+					"them to the thanks line: ") < 0 ||
 		    buf_printf(out, "#%ld", pr->number) < 0)
 			return -1;
 	}
@@ -422,33 +425,32 @@ static int only_bumps(struct ml_buf *out, const struct ml_draft *d, const struct
 /* What a placeholder is rendered within. */
 struct render {
 	const struct ml_draft *d;
-	const struct ml_template *t; /* the draft's template, or the built-in one */
-	struct ml_template builtin;  /* for the parts t does not define */
-	const struct ml_draft_section *s;  /* within {{sections}} */
-	const struct ml_draft_repo *r;     /* within a repository's part */
-	int in_category;   /* within a category's part */
-	size_t category;   /* which one (categories.n: the rest) */
-	struct ml_strref named; /* sections placed by {{section:HEADING}} */
+	const struct ml_template *t;	  /* the draft's template, or the built-in one */
+	struct ml_template builtin;	  /* for the parts t does not define */
+	const struct ml_draft_section *s; /* within {{sections}} */
+	const struct ml_draft_repo *r;	  /* within a repository's part */
+	int in_category;		  /* within a category's part */
+	size_t category;		  /* which one (categories.n: the rest) */
+	struct ml_strref named;		  /* sections placed by {{section:HEADING}} */
 };
 
-static const char *const main_names[] = { "title", "month", "date", "editors", "range",
-					  "sections", "section:", "news", "tooling", "news_heading",
-					  "tooling_heading", NULL };
-static const char *const section_names[] = { "heading", "intro", "repos", "month", "range",
-					     NULL };
-static const char *const repo_names[] = { "heading", "maintainers", "intro", "changes",
-					  "list", "bumps", "thanks", "unknown_authors",
-					  "name", "repo", "url", "month", "range", NULL };
-static const char *const category_names[] = { "title", "list", NULL };
+static const char *const main_names[] = {
+    "title",	"month", "date",    "editors",	    "range",	       "sections",
+    "section:", "news",	 "tooling", "news_heading", "tooling_heading", NULL};
+static const char *const section_names[] = {"heading", "intro", "repos", "month", "range", NULL};
+static const char *const repo_names[] = {
+    "heading",	       "maintainers", "intro", "changes", "list",  "bumps", "thanks",
+    "unknown_authors", "name",	      "repo",  "url",	  "month", "range", NULL};
+static const char *const category_names[] = {"title", "list", NULL};
 
 static const struct {
 	const char *part;
 	const char *const *names;
 } parts[] = {
-	{ NULL, main_names },
-	{ "section", section_names },
-	{ "repo", repo_names },
-	{ "category", category_names },
+    {NULL, main_names},
+    {"section", section_names},
+    {"repo", repo_names},
+    {"category", category_names},
 };
 
 int markdown_check_template(const struct ml_template *t, struct ml_error *err)
@@ -457,13 +459,15 @@ int markdown_check_template(const struct ml_template *t, struct ml_error *err)
 		const char *const *names = NULL;
 
 		for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
-			if (parts[k].part ? t->parts[i].name && strcmp(parts[k].part, t->parts[i].name) == 0
-					  : !t->parts[i].name)
+			if (parts[k].part
+				? t->parts[i].name && strcmp(parts[k].part, t->parts[i].name) == 0
+				: !t->parts[i].name)
 				names = parts[k].names;
 		if (!names)
-			return error_set(err, ML_EXIT_USAGE,
-					 "%s:%d: unknown part '{{define %s}}'; known: section, repo, category",
-					 t->path, t->parts[i].line - 1, t->parts[i].name);
+			return error_set(
+			    err, ML_EXIT_USAGE,
+			    "%s:%d: unknown part '{{define %s}}'; known: section, repo, category",
+			    t->path, t->parts[i].line - 1, t->parts[i].name);
 		if (template_check(t, &t->parts[i], names, err) < 0)
 			return -1;
 	}
@@ -482,7 +486,8 @@ int markdown_template_load(struct ml_template *t, const char *spec, struct ml_er
 	else if ((rc = template_builtin(t, spec, err)) < 0) {
 		error_clear(err);
 		rc = error_set(err, ML_EXIT_USAGE,
-			       "template '%s': no such file, nor a built-in template (rust-osdev, release-notes)",
+			       "template '%s': no such file, nor a built-in template (rust-osdev, "
+			       "release-notes)",
 			       spec);
 	}
 	if (rc == 0 && (rc = markdown_check_template(t, err)) < 0)
@@ -547,7 +552,7 @@ static int editors_value(struct ml_buf *out, const struct ml_draft *d, int toml)
 	for (size_t i = 0; i < d->editors.n; i++)
 		if ((i && buf_puts(out, ", ") < 0) ||
 		    (toml ? buf_puts(out, "\"") < 0 || toml_text(out, d->editors.v[i]) < 0 ||
-				    buf_puts(out, "\"") < 0
+				buf_puts(out, "\"") < 0
 			  : buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", d->editors.v[i],
 				       d->editors.v[i]) < 0))
 			return -1;
@@ -592,8 +597,8 @@ static int link_item(struct ml_buf *out, const char *title, const char *url, int
 	if (commented)
 		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
 			     buf_puts(out, " -->\n") < 0
-			     ? -1
-			     : 0;
+			 ? -1
+			 : 0;
 	else
 		rc = buf_printf(out, "%s\n", item.data);
 done:
@@ -612,7 +617,8 @@ static int news_entries(struct ml_buf *out, const struct ml_news *n)
 		    markdown_comment_text(out, n->failures.v[i]) < 0 || buf_puts(out, " -->\n") < 0)
 			return -1;
 	for (size_t i = 0; i < n->nentries; i++)
-		if (link_item(out, n->entries[i].title, n->entries[i].link, n->entries[i].offer) < 0)
+		if (link_item(out, n->entries[i].title, n->entries[i].link, n->entries[i].offer) <
+		    0)
 			return -1;
 	return 0;
 }
@@ -751,8 +757,7 @@ static int repo_intro(struct ml_buf *out, const struct ml_draft_repo *r)
 {
 	if (!r->info.intro)
 		return 0;
-	if ((r->description ? markdown_text(out, r->info.intro)
-			    : buf_puts(out, r->info.intro)) < 0)
+	if ((r->description ? markdown_text(out, r->info.intro) : buf_puts(out, r->info.intro)) < 0)
 		return -1;
 	return buf_puts(out, r->info.intro_sep ? r->info.intro_sep : " ");
 }
@@ -837,9 +842,9 @@ static int render_part(struct ml_buf *out, struct render *rd, const char *name)
 static int failure_note(struct ml_buf *out, const char *failure)
 {
 	return buf_puts(out, "<!-- mergeletter: ") < 0 || markdown_comment_text(out, failure) < 0 ||
-			       buf_puts(out, " -->\n") < 0
-		       ? -1
-		       : 0;
+		       buf_puts(out, " -->\n") < 0
+		   ? -1
+		   : 0;
 }
 
 static int repo_section(struct ml_buf *out, struct render *rd, const struct ml_draft_repo *r)

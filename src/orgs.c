@@ -19,8 +19,8 @@
 
 char *orgs_repos_url(const char *api_url, const char *org)
 {
-	static const char *const query[] = { "type=sources", "sort=pushed", "direction=desc",
-					     "per_page=100" };
+	static const char *const query[] = {"type=sources", "sort=pushed", "direction=desc",
+					    "per_page=100"};
 	struct ml_buf path = ML_BUF_INIT;
 	char *out = NULL;
 
@@ -44,7 +44,8 @@ void orgs_repos_release(struct ml_org_repos *l)
 static int field_error(struct ml_error *err, const char *org, const char *field)
 {
 	return error_set(err, ML_EXIT_NETWORK,
-			 "org '%s': a repository in GitHub's answer has no valid \"%s\"; retry, and report it if it persists",
+			 "org '%s': a repository in GitHub's answer has no valid \"%s\"; retry, "
+			 "and report it if it persists",
 			 org, field);
 }
 
@@ -60,11 +61,14 @@ int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t sinc
 		return rc;
 	rc = -1;
 	if (!json_is_array(root)) {
-		error_set(err, ML_EXIT_NETWORK,
-			  "org '%s': GitHub's answer is not a list of repositories; check --api-url", org);
+		error_set(
+		    err, ML_EXIT_NETWORK,
+		    "org '%s': GitHub's answer is not a list of repositories; check --api-url",
+		    org);
 		goto done;
 	}
-	json_array_foreach(root, i, item) {
+	json_array_foreach(root, i, item)
+	{
 		json_t *name = json_object_get(item, "full_name"), *pushed, *desc;
 		struct ml_org_repo *v, *r;
 		int64_t pushed_at = 0;
@@ -98,11 +102,12 @@ int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t sinc
 		desc = json_object_get(item, "description");
 		r->repo = ml_strdup(json_string_value(name));
 		r->description = json_is_string(desc) && *json_string_value(desc)
-					 ? ml_strdup(json_string_value(desc))
-					 : NULL;
+				     ? ml_strdup(json_string_value(desc))
+				     : NULL;
 		r->pushed_at = pushed_at;
 		out->n++;
-		if (!r->repo || (json_is_string(desc) && *json_string_value(desc) && !r->description)) {
+		if (!r->repo ||
+		    (json_is_string(desc) && *json_string_value(desc) && !r->description)) {
 			error_set(err, ML_EXIT_FAILURE, "out of memory");
 			goto done;
 		}
@@ -116,7 +121,7 @@ done:
 static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct ml_org_fetch *f = ud;
-	struct ml_org_repos page = { 0 };
+	struct ml_org_repos page = {0};
 	int older = 0, rc;
 
 	rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line, r, err);
@@ -143,8 +148,8 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 				goto done;
 			}
 		rc = older ? 0
-			   : github_listing_next(f->gh, &f->listing, f->subject, r, on_repos_page, f,
-						 err);
+			   : github_listing_next(f->gh, &f->listing, f->subject, r, on_repos_page,
+						 f, err);
 		if (rc != 0) {
 			rc = rc < 0 ? -1 : 0;
 			goto done;

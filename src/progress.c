@@ -16,7 +16,7 @@ int64_t progress_now_ms(void)
 
 void progress_init(struct ml_progress *p, FILE *out, int tty, int verbose)
 {
-	*p = (struct ml_progress){ 0 };
+	*p = (struct ml_progress){0};
 	p->out = out;
 	p->tty = tty;
 	p->verbose = verbose;
@@ -40,7 +40,8 @@ static void draw(struct ml_progress *p, int force)
 	if (!force && p->drawn && now - p->last_draw_ms < REDRAW_MS)
 		return;
 	p->last_draw_ms = now;
-	fprintf(p->out, "\r\033[Kfetching: %zu/%zu repositories, %lu pages, %lu requests, %lu cache hits",
+	fprintf(p->out,
+		"\r\033[Kfetching: %zu/%zu repositories, %lu pages, %lu requests, %lu cache hits",
 		p->repos_done, p->repos_total, p->pages, p->requests, p->cache_hits);
 	fflush(p->out);
 	p->drawn = 1;
@@ -49,7 +50,7 @@ static void draw(struct ml_progress *p, int force)
 void progress_request(struct ml_progress *p, const char *method, const char *url, long status,
 		      size_t bytes, long ms, enum ml_cache_use cache)
 {
-	static const char *const use[] = { "", ", 304: cache reused", ", offline: from cache" };
+	static const char *const use[] = {"", ", 304: cache reused", ", offline: from cache"};
 
 	if (!p)
 		return;
@@ -59,8 +60,8 @@ void progress_request(struct ml_progress *p, const char *method, const char *url
 		p->cache_hits++;
 	if (p->verbose) {
 		erase(p);
-		fprintf(p->out, "%s %s -> %ld (%zu bytes, %ld ms%s)\n", method, url, status, bytes, ms,
-			use[cache]);
+		fprintf(p->out, "%s %s -> %ld (%zu bytes, %ld ms%s)\n", method, url, status, bytes,
+			ms, use[cache]);
 	}
 	draw(p, 0);
 }
@@ -83,7 +84,8 @@ void progress_wait(struct ml_progress *p, int64_t until_ms, const char *why)
 		return;
 	p->wait_told_until = until_ms;
 	erase(p);
-	fprintf(p->out, "note: waiting %lld s: %s\n", (long long)((until_ms - now + 999) / 1000), why);
+	fprintf(p->out, "note: waiting %lld s: %s\n", (long long)((until_ms - now + 999) / 1000),
+		why);
 	fflush(p->out);
 	draw(p, 1);
 }
@@ -105,8 +107,8 @@ void progress_page(struct ml_progress *p)
 	draw(p, 0);
 }
 
-__attribute__((format(printf, 3, 0)))
-static void say(struct ml_progress *p, const char *what, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void say(struct ml_progress *p, const char *what,
+						      const char *fmt, va_list ap)
 {
 	erase(p);
 	fputs(what, p->out);

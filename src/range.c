@@ -11,15 +11,15 @@
 #include "mergeletter/error.h"
 
 static const char *const month_names[] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December",
+    "January", "February", "March",	"April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December",
 };
 
 /* Seconds since the epoch of a UTC calendar time (fields may overflow:
  * timegm() normalises them, so a 60th second is the next minute's first). */
 static int64_t utc_time(int y, int mo, int d, int h, int mi, int sec)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -40,7 +40,7 @@ static int utc_fields(int64_t t, struct tm *tm)
 
 static int days_in_month(int y, int m)
 {
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 	return m == 2 ? 28 + leap : dm[m - 1];
@@ -79,8 +79,8 @@ int range_from_month(struct ml_range *r, const char *s, struct ml_error *err)
 	const char *p = s;
 	int y, m;
 
-	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &m) < 0 || *p ||
-	    m < 1 || m > 12 || y < 1970)
+	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &m) < 0 || *p || m < 1 ||
+	    m > 12 || y < 1970)
 		return error_set(err, ML_EXIT_USAGE,
 				 "invalid --month '%s'; use YYYY-MM, e.g. --month 2023-08", s);
 	set_month(r, y, m);
@@ -109,8 +109,8 @@ int range_parse_time(const char *s, int64_t *out)
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
 	int64_t t;
 
-	if (!s || digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 ||
-	    *p++ != '-' || digits(&p, 2, &d) < 0)
+	if (!s || digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 || *p++ != '-' ||
+	    digits(&p, 2, &d) < 0)
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return -1;
@@ -165,17 +165,20 @@ int range_from_bounds(struct ml_range *r, const char *since, const char *until,
 				 "--until needs --since; give both, or use --month");
 	if (range_parse_time(since, &a) < 0)
 		return error_set(err, ML_EXIT_USAGE,
-				 "invalid --since '%s'; use YYYY-MM-DD or an ISO 8601 time such as 2023-08-01T00:00:00Z",
+				 "invalid --since '%s'; use YYYY-MM-DD or an ISO 8601 time such as "
+				 "2023-08-01T00:00:00Z",
 				 since);
 	if (!until)
 		b = range_now() + 1; /* until now, this second included */
 	else if (range_parse_time(until, &b) < 0)
 		return error_set(err, ML_EXIT_USAGE,
-				 "invalid --until '%s'; use YYYY-MM-DD or an ISO 8601 time such as 2023-09-01T00:00:00Z",
+				 "invalid --until '%s'; use YYYY-MM-DD or an ISO 8601 time such as "
+				 "2023-09-01T00:00:00Z",
 				 until);
 	if (b <= a)
 		return error_set(err, ML_EXIT_USAGE,
-				 "--until '%s' is not after --since '%s'; --since is inclusive, --until exclusive",
+				 "--until '%s' is not after --since '%s'; --since is inclusive, "
+				 "--until exclusive",
 				 until ? until : "now", since);
 	r->since = a;
 	r->until = b;

@@ -21,12 +21,12 @@
 
 struct search_query {
 	struct ml_search_fetch *f;
-	size_t first, nscopes;  /* its scopes in f->scopes */
+	size_t first, nscopes; /* its scopes in f->scopes */
 	int64_t since, until;
 	char *q;
-	int dropped;            /* split or incomplete: ignore its pages */
-	int root;               /* over the whole range (not a half of a split) */
-	int have_total;         /* its first page was parsed */
+	int dropped;	/* split or incomplete: ignore its pages */
+	int root;	/* over the whole range (not a half of a split) */
+	int have_total; /* its first page was parsed */
 };
 
 static void bound(struct ml_buf *b, int64_t t, int whole_days)
@@ -103,7 +103,8 @@ int64_t search_split_point(int64_t since, int64_t until)
 static int item_error(struct ml_error *err, long number, const char *field)
 {
 	return error_set(err, ML_EXIT_NETWORK,
-			 "search: item #%ld: field \"%s\" is missing, null or of the wrong type in GitHub's answer; retry, or use --via pulls",
+			 "search: item #%ld: field \"%s\" is missing, null or of the wrong type in "
+			 "GitHub's answer; retry, or use --via pulls",
 			 number, field);
 }
 
@@ -177,16 +178,19 @@ static int parse_page(const char *body, size_t len, const struct ml_range *range
 	items = json_object_get(root, "items");
 	if (!json_is_integer(json_object_get(root, "total_count")) || !json_is_array(items)) {
 		error_set(err, ML_EXIT_NETWORK,
-			  "search: GitHub's answer has no total_count and items; check --api-url, or use --via pulls");
+			  "search: GitHub's answer has no total_count and items; check --api-url, "
+			  "or use --via pulls");
 		goto done;
 	}
 	*total = (long)json_integer_value(json_object_get(root, "total_count"));
 	*incomplete = json_is_true(json_object_get(root, "incomplete_results"));
 	*nitems = json_array_size(items);
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		if (!json_is_object(item)) {
 			error_set(err, ML_EXIT_NETWORK,
-				  "search: GitHub's answer holds an item that is not an object; retry, or use --via pulls");
+				  "search: GitHub's answer holds an item that is not an object; "
+				  "retry, or use --via pulls");
 			goto done;
 		}
 		if (parse_item(item, range, out, err) < 0)
@@ -198,8 +202,8 @@ done:
 	return rc;
 }
 
-int search_parse(const char *body, size_t len, const struct ml_range *range,
-		 struct ml_pr_list *out, long *total, int *incomplete, struct ml_error *err)
+int search_parse(const char *body, size_t len, const struct ml_range *range, struct ml_pr_list *out,
+		 long *total, int *incomplete, struct ml_error *err)
 {
 	size_t nitems;
 
@@ -242,7 +246,8 @@ static int on_failure(struct search_query *sq, const struct ml_http_response *r,
 
 	if (r->status == 401 && !r->failed) {
 		rc = error_set(err, ML_EXIT_NETWORK,
-			       "search: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or GITHUB_TOKEN, or unset them to go unauthenticated",
+			       "search: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN "
+			       "or GITHUB_TOKEN, or unset them to go unauthenticated",
 			       msg && *msg ? ": " : "", msg ? msg : "");
 		free(msg);
 		return rc;
@@ -275,18 +280,20 @@ static int first_page(struct search_query *sq, long total, size_t nitems, struct
 	if (total > SEARCH_RESULTS_MAX &&
 	    (nitems < SEARCH_PER_PAGE || f->splits >= SEARCH_SPLITS_MAX)) {
 		/* a total_count that its own page, or the split budget, belies */
-		progress_warn(f->gh->progress,
-			      "search claims %ld results for '%s' (%zu on its first page, %d splits so far); not believable, listing the pulls of its repositories instead",
-			      total, sq->q, nitems, f->splits);
+		progress_warn(
+		    f->gh->progress,
+		    "search claims %ld results for '%s' (%zu on its first page, %d splits so far); "
+		    "not believable, listing the pulls of its repositories instead",
+		    total, sq->q, nitems, f->splits);
 		return fall_back(sq, NULL, err) < 0 ? -1 : 1;
 	}
 	if (total > SEARCH_RESULTS_MAX && mid > sq->since) {
 		sq->dropped = 1;
 		f->splits++;
 		return query_add(f, sq->first, sq->nscopes, sq->since, mid, err) < 0 ||
-				       query_add(f, sq->first, sq->nscopes, mid, sq->until, err) < 0
-			       ? -1
-			       : 1;
+			       query_add(f, sq->first, sq->nscopes, mid, sq->until, err) < 0
+			   ? -1
+			   : 1;
 	}
 	if (total > SEARCH_RESULTS_MAX)
 		total = SEARCH_RESULTS_MAX; /* one second holds more: keep what is reachable */
@@ -300,7 +307,7 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 {
 	struct search_query *sq = ud;
 	struct ml_search_fetch *f = sq->f;
-	struct ml_pr_list items = { 0 };
+	struct ml_pr_list items = {0};
 	long total = 0;
 	size_t nitems = 0;
 	int incomplete = 0, rc;
@@ -351,7 +358,8 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 		rc = rc < 0 ? -1 : 0;
 		goto done;
 	}
-	rc = pr_list_take(f->out, &items) < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
+	rc =
+	    pr_list_take(f->out, &items) < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
 done:
 	pr_list_release(&items);
 	return rc;
@@ -399,8 +407,8 @@ static int query_add(struct ml_search_fetch *f, size_t first, size_t n, int64_t 
 int search_fetch_start(struct ml_search_fetch *f, struct ml_error *err)
 {
 	for (size_t i = 0; i < f->nscopes;) {
-		size_t n = search_query_fit(f->scopes, i, f->nscopes, f->range->since,
-					    f->range->until);
+		size_t n =
+		    search_query_fit(f->scopes, i, f->nscopes, f->range->since, f->range->until);
 
 		if (query_add(f, i, n, f->range->since, f->range->until, err) < 0)
 			return -1;

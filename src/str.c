@@ -134,7 +134,7 @@ int strmap_put(struct ml_strmap *m, const char *key, void *value)
 	struct ml_strmap_slot *s;
 
 	if (2 * (m->n + 1) > m->cap) { /* at most half full */
-		struct ml_strmap bigger = { NULL, 0, m->cap ? m->cap * 2 : 16 };
+		struct ml_strmap bigger = {NULL, 0, m->cap ? m->cap * 2 : 16};
 
 		if (!(bigger.slots = calloc(bigger.cap, sizeof *bigger.slots)))
 			return -1;

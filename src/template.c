@@ -93,12 +93,14 @@ int template_parse(struct ml_template *t, const char *text, size_t len, const ch
 				goto oom;
 			if (!in_main && body) {
 				error_set(err, ML_EXIT_USAGE,
-					  "%s:%d: {{define}} inside {{define %.*s}}; close it with {{end}} first",
+					  "%s:%d: {{define}} inside {{define %.*s}}; close it with "
+					  "{{end}} first",
 					  path, line, (int)namelen, name);
 				goto fail;
 			}
 			if (arglen == 0 || memchr(arg, ' ', arglen)) {
-				error_set(err, ML_EXIT_USAGE, "%s:%d: write {{define NAME}}", path, line);
+				error_set(err, ML_EXIT_USAGE, "%s:%d: write {{define NAME}}", path,
+					  line);
 				goto fail;
 			}
 			in_main = 0;
@@ -108,8 +110,8 @@ int template_parse(struct ml_template *t, const char *text, size_t len, const ch
 			body_line = line + 1;
 		} else if (marker(p, n, "end", &arg, &arglen) && arglen == 0) {
 			if (!body) {
-				error_set(err, ML_EXIT_USAGE, "%s:%d: {{end}} without {{define NAME}}",
-					  path, line);
+				error_set(err, ML_EXIT_USAGE,
+					  "%s:%d: {{end}} without {{define NAME}}", path, line);
 				goto fail;
 			}
 			if (add_part(t, name, namelen, body, (size_t)(p - body), body_line) < 0)
@@ -219,7 +221,8 @@ static int known(const char *const *names, const char *name, size_t n, int has_a
 		size_t k = strlen(*names);
 		int takes_arg = k && (*names)[k - 1] == ':';
 
-		if (takes_arg == has_arg && k - (size_t)takes_arg == n && memcmp(*names, name, n) == 0)
+		if (takes_arg == has_arg && k - (size_t)takes_arg == n &&
+		    memcmp(*names, name, n) == 0)
 			return 1;
 	}
 	return 0;
@@ -253,8 +256,9 @@ int template_check(const struct ml_template *t, const struct ml_template_part *p
 			for (const char *const *n = names; *n; n++)
 				buf_printf(&list, "%s{{%s%s}}", n == names ? "" : ", ", *n,
 					   (*n)[strlen(*n) - 1] == ':' ? "ARG" : "");
-			error_set(err, ML_EXIT_USAGE, "%s:%d: unknown placeholder '%.*s'; known: %s",
-				  t->path, line_of(part, p), (int)(after - p), p,
+			error_set(err, ML_EXIT_USAGE,
+				  "%s:%d: unknown placeholder '%.*s'; known: %s", t->path,
+				  line_of(part, p), (int)(after - p), p,
 				  list.data ? list.data : "");
 			buf_release(&list);
 			return -1;
@@ -303,14 +307,16 @@ int template_render(struct ml_buf *out, const struct ml_template_part *part, ml_
 				       ud, err) < 0)
 				return -1;
 			if (out->len != before && out->data[out->len - 1] != '\n' &&
-			    buf_add(out, next > eol ? eol : "\n", next > eol ? (size_t)(next - eol) : 1) < 0)
+			    buf_add(out, next > eol ? eol : "\n",
+				    next > eol ? (size_t)(next - eol) : 1) < 0)
 				goto oom;
 			continue;
 		}
 		for (q = p; q < eol;) {
 			const char *ph = find_open(q, eol);
 
-			if (!ph || placeholder(ph, end, &name, &namelen, &arg, &arglen, &after) < 0) {
+			if (!ph ||
+			    placeholder(ph, end, &name, &namelen, &arg, &arglen, &after) < 0) {
 				if (buf_add(out, q, (size_t)(eol - q)) < 0)
 					goto oom;
 				break;

@@ -17,15 +17,17 @@ struct ml_buf {
 	size_t cap;
 };
 
-#define ML_BUF_INIT { NULL, 0, 0 }
+#define ML_BUF_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 int buf_grow(struct ml_buf *b, size_t extra);
 int buf_add(struct ml_buf *b, const void *data, size_t len);
 int buf_puts(struct ml_buf *b, const char *s);
-int buf_printf(struct ml_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int buf_printf(struct ml_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct ml_buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 /* Hand the contents to the caller (who frees them); the buffer is reset. */
 char *buf_detach(struct ml_buf *b);
 void buf_reset(struct ml_buf *b);

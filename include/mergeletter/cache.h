@@ -38,11 +38,14 @@ struct ml_cache_entry {
 	char *link; /* NULL when the response had none */
 	char *body; /* NUL-terminated */
 	size_t len;
-	int records; /* body holds a page's records (records.h), not the response body */
+	int records;	/* body holds a page's records (records.h), not the response body */
 	char *modified; /* Last-Modified, NULL when the response had none */
 };
 
-#define ML_CACHE_ENTRY_INIT { 0, NULL, NULL, NULL, 0, 0, NULL }
+#define ML_CACHE_ENTRY_INIT                                                                        \
+	{                                                                                          \
+		0, NULL, NULL, NULL, 0, 0, NULL                                                    \
+	}
 #define ML_CACHE_DEFAULT_MAX_MB 200
 
 /* dir NULL: $XDG_CACHE_HOME/mergeletter, else $HOME/.cache/mergeletter.
@@ -52,8 +55,7 @@ int cache_open(struct ml_cache **out, const char *dir, struct ml_progress *progr
 	       struct ml_error *err);
 const char *cache_path(const struct ml_cache *c);
 /* 1 and *e filled on a hit; 0 on a miss (or a corrupt entry, removed). */
-int cache_get(struct ml_cache *c, const char *url, const char *accept,
-	      struct ml_cache_entry *e);
+int cache_get(struct ml_cache *c, const char *url, const char *accept, struct ml_cache_entry *e);
 /* Store a response; 0, or -1 after a warning (the run goes on). */
 int cache_put(struct ml_cache *c, const char *url, const char *accept,
 	      const struct ml_cache_entry *e);

@@ -20,14 +20,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ML_CG_OID_LEN 20         /* SHA-1 */
-#define ML_CG_NONE UINT32_MAX    /* "no parent" as a position */
+#define ML_CG_OID_LEN 20      /* SHA-1 */
+#define ML_CG_NONE UINT32_MAX /* "no parent" as a position */
 
 struct ml_commit_graph;
 
 /* What the graph says of one commit. */
 struct ml_cg_entry {
-	int64_t time;      /* committer time (34 bits in the file) */
+	int64_t time;	   /* committer time (34 bits in the file) */
 	uint32_t parent;   /* position of the first parent, or ML_CG_NONE */
 	unsigned nparents; /* 0, 1, or 2 for "two or more" */
 };

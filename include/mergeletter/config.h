@@ -8,17 +8,17 @@
 #ifndef MERGELETTER_CONFIG_H
 #define MERGELETTER_CONFIG_H
 
+#include "mergeletter/pr.h"
 #include <stddef.h>
 #include <stdint.h>
-#include "mergeletter/pr.h"
 
 struct ml_error;
 
 enum ml_deps_mode {
 	ML_DEPS_UNSET = 0,
 	ML_DEPS_COMMENT, /* bumps go into an HTML comment after the list */
-	ML_DEPS_DROP,    /* bumps are left out */
-	ML_DEPS_KEEP,    /* bumps are listed with the rest */
+	ML_DEPS_DROP,	 /* bumps are left out */
+	ML_DEPS_KEEP,	 /* bumps are listed with the rest */
 };
 
 struct ml_maintainer {
@@ -45,17 +45,17 @@ struct ml_categories {
 };
 
 struct ml_repo_cfg {
-	char *repo;  /* "owner/name" */
-	char *name;  /* heading text; NULL: the repository's name */
-	char *intro; /* NULL when unknown */
+	char *repo;	 /* "owner/name" */
+	char *name;	 /* heading text; NULL: the repository's name */
+	char *intro;	 /* NULL when unknown */
 	char *intro_sep; /* what goes between intro and the list sentence; NULL: " " */
 	struct ml_maintainer *maintainers;
 	size_t nmaintainers;
-	int maintainers_known; /* 0: discovered repository, no maintainers line known */
+	int maintainers_known;	/* 0: discovered repository, no maintainers line known */
 	char *maintainers_line; /* a previous issue's line, emitted as is; NULL: built */
-	char *git;   /* local clone path, or NULL */
-	char *ref;   /* ref to read in the clone, or NULL */
-	int line;    /* line of the entry in the config file, 0 when not from a file */
+	char *git;		/* local clone path, or NULL */
+	char *ref;		/* ref to read in the clone, or NULL */
+	int line;		/* line of the entry in the config file, 0 when not from a file */
 	struct ml_categories categories; /* its own, else its section's, else the config's */
 };
 
@@ -77,8 +77,8 @@ struct ml_bump_rules {
 
 /* "tooling": merged PRs of toolchain repositories offered as candidates. */
 struct ml_tooling_source {
-	char *repo;                /* "owner/name" */
-	struct ml_strv labels;     /* any of them makes a candidate */
+	char *repo;		    /* "owner/name" */
+	struct ml_strv labels;	    /* any of them makes a candidate */
 	struct ml_strv title_words; /* words or phrases, whole words, case-insensitive */
 };
 
@@ -114,7 +114,7 @@ struct ml_login_map {
 
 struct ml_config {
 	char *path;
-	char *title;   /* "This Month in Rust OSDev" */
+	char *title; /* "This Month in Rust OSDev" */
 	struct ml_strv editors;
 	struct ml_section_cfg *sections;
 	size_t nsections;

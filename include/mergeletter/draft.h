@@ -8,11 +8,11 @@
 #ifndef MERGELETTER_DRAFT_H
 #define MERGELETTER_DRAFT_H
 
-#include <stddef.h>
 #include "mergeletter/config.h"
 #include "mergeletter/feeds.h"
 #include "mergeletter/pr.h"
 #include "mergeletter/range.h"
+#include <stddef.h>
 
 struct ml_error;
 struct ml_template;
@@ -21,8 +21,8 @@ struct ml_draft_repo {
 	struct ml_repo_cfg info;
 	struct ml_pr_list prs;
 	char *description; /* from the API (org discovery), or NULL */
-	int fetched;       /* the source filled prs */
-	char *failure;     /* "REPO: not fetched: WHY" when its source failed, else NULL */
+	int fetched;	   /* the source filled prs */
+	char *failure;	   /* "REPO: not fetched: WHY" when its source failed, else NULL */
 };
 
 struct ml_draft_section {
@@ -31,32 +31,32 @@ struct ml_draft_section {
 	char *org;
 	struct ml_draft_repo *repos;
 	size_t nrepos;
-	char *failure;     /* "org 'NAME': not fetched: WHY" when its listing failed */
+	char *failure; /* "org 'NAME': not fetched: WHY" when its listing failed */
 };
 
 struct ml_draft {
-	char *title;   /* NULL for a single section */
+	char *title; /* NULL for a single section */
 	struct ml_strv editors;
 	struct ml_range range;
-	char *from_ref; /* a ref range FROM..to_ref for the clones, or NULL */
-	char *to_ref;   /* NULL: each clone's "ref" (or its default branch) */
+	char *from_ref;		    /* a ref range FROM..to_ref for the clones, or NULL */
+	char *to_ref;		    /* NULL: each clone's "ref" (or its default branch) */
 	struct ml_login_map logins; /* the config's "logins", for the clones */
-	int64_t date;  /* the day the draft is made */
+	int64_t date;		    /* the day the draft is made */
 	enum ml_deps_mode deps_mode;
 	struct ml_draft_section *sections;
 	size_t nsections;
 	const struct ml_template *tmpl; /* borrowed; NULL: the built-in one */
-	char *tooling_heading;     /* NULL: no tooling part configured */
-	struct ml_pr_list tooling; /* candidates: each source in turn, merge order */
-	struct ml_news news;       /* news.heading NULL: no news part configured */
+	char *tooling_heading;		/* NULL: no tooling part configured */
+	struct ml_pr_list tooling;	/* candidates: each source in turn, merge order */
+	struct ml_news news;		/* news.heading NULL: no news part configured */
 };
 
 /* A draft with the config's sections and repositories, no PRs yet. */
-int draft_from_config(struct ml_draft *d, const struct ml_config *cfg,
-		      const struct ml_range *range, struct ml_error *err);
+int draft_from_config(struct ml_draft *d, const struct ml_config *cfg, const struct ml_range *range,
+		      struct ml_error *err);
 /* A draft of one section holding one repository. */
-int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc,
-		 const struct ml_range *range, struct ml_error *err);
+int draft_single(struct ml_draft *d, const struct ml_repo_cfg *rc, const struct ml_range *range,
+		 struct ml_error *err);
 /* Append a repository to a section (org discovery); returns it or NULL. */
 struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc);
 /* Read the clones between two refs (from..to, to NULL: each clone's tip);

@@ -25,14 +25,16 @@ struct ml_error {
 	char *msg;     /* owned; NULL when no error */
 };
 
-#define ML_ERROR_INIT { ML_EXIT_OK, NULL }
+#define ML_ERROR_INIT                                                                              \
+	{                                                                                          \
+		ML_EXIT_OK, NULL                                                                   \
+	}
 
 /* Record an error (replacing none: the first error wins) and return -1. */
 int error_set(struct ml_error *err, int exit_code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prefix the current message with "PREFIX: ". */
-void error_prefix(struct ml_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void error_prefix(struct ml_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void error_clear(struct ml_error *err);
 
 #endif

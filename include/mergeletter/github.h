@@ -4,12 +4,12 @@
 #ifndef MERGELETTER_GITHUB_H
 #define MERGELETTER_GITHUB_H
 
-#include <jansson.h>
-#include <stddef.h>
 #include "mergeletter/draft.h"
 #include "mergeletter/http.h"
 #include "mergeletter/pr.h"
 #include "mergeletter/range.h"
+#include <jansson.h>
+#include <stddef.h>
 
 struct ml_error;
 struct ml_progress;
@@ -25,23 +25,25 @@ enum ml_via { ML_VIA_DEFAULT = 0, ML_VIA_PULLS, ML_VIA_SEARCH };
 
 /* What a run asks of the client; zeroed fields take the defaults. */
 struct ml_github_opts {
-	const char *api_url;     /* --api-url; NULL: as ghenv.h says */
+	const char *api_url;	 /* --api-url; NULL: as ghenv.h says */
 	const char *config_path; /* for messages, or NULL */
-	enum ml_via via;         /* ML_VIA_DEFAULT: default_via */
+	enum ml_via via;	 /* ML_VIA_DEFAULT: default_via */
 	enum ml_via default_via;
-	int jobs;                /* transfers in flight at most; 0: GITHUB_DEFAULT_JOBS */
-	long max_wait;           /* seconds a rate-limit wait may last; -1: the default */
-	const char *cache_dir;   /* NULL: the XDG default */
+	int jobs;	       /* transfers in flight at most; 0: GITHUB_DEFAULT_JOBS */
+	long max_wait;	       /* seconds a rate-limit wait may last; -1: the default */
+	const char *cache_dir; /* NULL: the XDG default */
 	int no_cache, offline, quiet;
 	struct ml_progress *progress; /* borrowed, may be NULL */
-	long run_timeout_s;      /* the whole run (--timeout); 0: none */
-	long stall_s;            /* --stall-timeout; 0: the engine's default */
-	int max_pages;           /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
-	long cache_max_mb;       /* the cache's bound; 0: ML_CACHE_DEFAULT_MAX_MB */
+	long run_timeout_s;	      /* the whole run (--timeout); 0: none */
+	long stall_s;		      /* --stall-timeout; 0: the engine's default */
+	int max_pages;		      /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
+	long cache_max_mb;	      /* the cache's bound; 0: ML_CACHE_DEFAULT_MAX_MB */
 };
 
-#define ML_GITHUB_OPTS_INIT                                                              \
-	{ NULL, NULL, ML_VIA_DEFAULT, ML_VIA_DEFAULT, 0, -1, NULL, 0, 0, 0, NULL, 0, 0, 0, 0 }
+#define ML_GITHUB_OPTS_INIT                                                                        \
+	{                                                                                          \
+		NULL, NULL, ML_VIA_DEFAULT, ML_VIA_DEFAULT, 0, -1, NULL, 0, 0, 0, NULL, 0, 0, 0, 0 \
+	}
 #define GITHUB_DEFAULT_JOBS 8
 #define GITHUB_MAX_JOBS 64 /* GitHub asks clients to stay well under 100 */
 #define GITHUB_DEFAULT_MAX_WAIT 60
@@ -49,15 +51,15 @@ struct ml_github_opts {
 /* A client: the HTTP engine, its cache and what every request needs.
  * github_open() fills it; github_close() releases what it owns. */
 struct ml_github {
-	struct ml_http *http;    /* owned (NULL in unit tests that parse only) */
-	struct ml_cache *cache;  /* owned, or NULL */
-	const char *api_url;     /* the API's URL (ghenv.h) */
-	char *api_url_owned;     /* what api_url points to, when github_open() made it */
+	struct ml_http *http;	 /* owned (NULL in unit tests that parse only) */
+	struct ml_cache *cache;	 /* owned, or NULL */
+	const char *api_url;	 /* the API's URL (ghenv.h) */
+	char *api_url_owned;	 /* what api_url points to, when github_open() made it */
 	const char *config_path; /* borrowed, for messages, or NULL */
-	int authenticated;       /* a token is sent */
-	int offline;             /* answers come from the cache alone */
+	int authenticated;	 /* a token is sent */
+	int offline;		 /* answers come from the cache alone */
 	enum ml_via via;
-	int max_pages;        /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
+	int max_pages;		      /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
 	struct ml_progress *progress; /* borrowed, may be NULL */
 };
 
@@ -75,8 +77,8 @@ void github_close(struct ml_github *gh);
  * it. Caller-owned, zero-initialised; github_listing_release() empties it. */
 struct ml_listing {
 	struct ml_strv seen;
-	int pages;             /* pages parsed */
-	char *failure;         /* "SUBJECT: not fetched: WHY", or NULL */
+	int pages;     /* pages parsed */
+	char *failure; /* "SUBJECT: not fetched: WHY", or NULL */
 };
 
 /* One repository's pulls listing, page after page, as far as the range
@@ -85,17 +87,17 @@ struct ml_listing {
 struct ml_pulls_fetch {
 	struct ml_github *gh;
 	const char *repo;
-	int line;                     /* its config line for messages, 0: none */
+	int line; /* its config line for messages, 0: none */
 	const struct ml_range *range;
-	struct ml_pr_list *out;       /* PRs merged in the range are appended */
-	void (*finished)(void *ud);   /* after the last page or the failure, or NULL */
+	struct ml_pr_list *out;	    /* PRs merged in the range are appended */
+	void (*finished)(void *ud); /* after the last page or the failure, or NULL */
 	void *ud;
-	struct ml_listing listing;    /* listing.failure: why it ended early */
-	int outstanding;              /* pages queued or in flight */
-	int older;                    /* a page reached before the range */
-	long last_items;              /* of the last page parsed: its items and */
+	struct ml_listing listing;	  /* listing.failure: why it ended early */
+	int outstanding;		  /* pages queued or in flight */
+	int older;			  /* a page reached before the range */
+	long last_items;		  /* of the last page parsed: its items and */
 	int64_t last_oldest, last_newest; /* the span of their updated_at */
-	int pages_known;              /* pages to ask at once once the first Link is known */
+	int pages_known;		  /* pages to ask at once once the first Link is known */
 };
 
 /* Queue the first page; the rest follow as pages are parsed. */
@@ -153,9 +155,8 @@ int github_resolve_refs(struct ml_github *gh, const char *repo, const char *cons
  * the range to out. *older is set to 1 when the page's oldest updated_at
  * lies before the range (no later page can matter). Returns 0, -1 for a
  * malformed answer, ML_HTTP_BROKEN when the body is not JSON. */
-int github_parse_pulls(const char *body, size_t len, const char *repo,
-		       const struct ml_range *range, struct ml_pr_list *out, int *older,
-		       struct ml_error *err);
+int github_parse_pulls(const char *body, size_t len, const char *repo, const struct ml_range *range,
+		       struct ml_pr_list *out, int *older, struct ml_error *err);
 /* Parse one page into its records: every merged PR (a broken one is an
  * error only when merged in the range), the oldest updated_at, the count. */
 struct ml_page_records;

@@ -39,11 +39,11 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 
 /* What to read from a clone. */
 struct ml_git_query {
-	const char *path; /* a work tree, its .git directory, or a bare repository */
-	const char *ref;  /* the tip (TO); NULL: origin's default branch, else HEAD */
-	const char *from; /* NULL: the PRs merged in range; else exactly the
-			   * commits of `git log --first-parent FROM..ref` */
-	const char *repo; /* "owner/name" for the records; NULL: from the origin */
+	const char *path;	      /* a work tree, its .git directory, or a bare repository */
+	const char *ref;	      /* the tip (TO); NULL: origin's default branch, else HEAD */
+	const char *from;	      /* NULL: the PRs merged in range; else exactly the
+				       * commits of `git log --first-parent FROM..ref` */
+	const char *repo;	      /* "owner/name" for the records; NULL: from the origin */
 	const struct ml_range *range; /* used when from is NULL */
 	const struct ml_login_map *logins; /* the config's "logins", or NULL */
 };
@@ -79,11 +79,11 @@ char *gitsource_noreply_login(const char *email);
 /* What a commit message alone says of a PR, before the repository is
  * asked for authors. */
 struct ml_git_message {
-	long number;       /* the PR number; 0: not a PR commit */
-	int merge;         /* 1: GitHub's merge commit, 0: a squash commit */
-	char *title;       /* owned: the PR title, one line */
-	const char *from;  /* merge: "LOGIN/BRANCH" of the subject, pointing into the */
-	size_t fromlen;    /* message (borrowed), fromlen bytes; else NULL */
+	long number;		  /* the PR number; 0: not a PR commit */
+	int merge;		  /* 1: GitHub's merge commit, 0: a squash commit */
+	char *title;		  /* owned: the PR title, one line */
+	const char *from;	  /* merge: "LOGIN/BRANCH" of the subject, pointing into the */
+	size_t fromlen;		  /* message (borrowed), fromlen bytes; else NULL */
 	struct ml_strv coauthors; /* owned: logins of Co-authored-by noreply addresses */
 };
 

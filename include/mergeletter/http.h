@@ -62,72 +62,76 @@ struct ml_http_opts {
 	int max_parallel;    /* transfers in flight at most (--jobs) */
 	long timeout_ms;     /* per transfer */
 	long connect_timeout_ms;
-	long stall_s;        /* abort a transfer this long below STALL_BYTES_PER_S */
-	long long max_body;  /* bytes of one response body at most */
-	long run_timeout_s;  /* the whole run (--timeout); 0: none */
-	struct ml_cache *cache; /* borrowed; NULL: no conditional requests */
-	int offline;         /* answer from the cache only; a miss is an error */
-	long max_wait;       /* seconds a rate-limit wait may last (--max-wait) */
-	int max_retries;     /* retries of one request (5xx, connection, secondary) */
-	long retry_base_ms;  /* the first backoff delay; doubles each retry */
-	int search_per_minute; /* client-side pace of /search/ requests; 0: none */
+	long stall_s;		      /* abort a transfer this long below STALL_BYTES_PER_S */
+	long long max_body;	      /* bytes of one response body at most */
+	long run_timeout_s;	      /* the whole run (--timeout); 0: none */
+	struct ml_cache *cache;	      /* borrowed; NULL: no conditional requests */
+	int offline;		      /* answer from the cache only; a miss is an error */
+	long max_wait;		      /* seconds a rate-limit wait may last (--max-wait) */
+	int max_retries;	      /* retries of one request (5xx, connection, secondary) */
+	long retry_base_ms;	      /* the first backoff delay; doubles each retry */
+	int search_per_minute;	      /* client-side pace of /search/ requests; 0: none */
 	struct ml_progress *progress; /* borrowed, may be NULL: log and counters */
-	int search_spent_answers; /* a spent search budget is answered to the callback
-				   * (403/429, rl_remaining 0) instead of waited for */
+	int search_spent_answers;     /* a spent search budget is answered to the callback
+				       * (403/429, rl_remaining 0) instead of waited for */
 };
 
 #define ML_HTTP_STALL_BYTES_PER_S 100
 #define ML_HTTP_MAX_BODY (50LL * 1024 * 1024)
 
-#define ML_HTTP_OPTS_INIT                                                              \
-	{ .user_agent = "mergeletter", .max_parallel = 8, .timeout_ms = 60000,           \
-	  .connect_timeout_ms = 15000, .stall_s = 30, .max_body = ML_HTTP_MAX_BODY,      \
-	  .max_wait = 60, .max_retries = 3, .retry_base_ms = 500 }
+#define ML_HTTP_OPTS_INIT                                                                          \
+	{                                                                                          \
+		.user_agent = "mergeletter", .max_parallel = 8, .timeout_ms = 60000,               \
+		.connect_timeout_ms = 15000, .stall_s = 30, .max_body = ML_HTTP_MAX_BODY,          \
+		.max_wait = 60, .max_retries = 3, .retry_base_ms = 500                             \
+	}
 
 struct ml_http_response {
-	long status;          /* HTTP status (200 for a revalidated cache entry); 0: none */
-	const char *url;      /* the URL requested */
-	const char *body;     /* NUL-terminated, decoded (gzip) */
+	long status;	  /* HTTP status (200 for a revalidated cache entry); 0: none */
+	const char *url;  /* the URL requested */
+	const char *body; /* NUL-terminated, decoded (gzip) */
 	size_t len;
-	const char *link;     /* Link header or NULL */
-	const char *etag;     /* ETag header or NULL */
-	long rl_remaining;    /* x-ratelimit-remaining, -1 when absent */
-	int64_t rl_reset;     /* x-ratelimit-reset (epoch seconds), 0 when absent */
-	long rl_limit;        /* x-ratelimit-limit, -1 when absent */
+	const char *link;	 /* Link header or NULL */
+	const char *etag;	 /* ETag header or NULL */
+	long rl_remaining;	 /* x-ratelimit-remaining, -1 when absent */
+	int64_t rl_reset;	 /* x-ratelimit-reset (epoch seconds), 0 when absent */
+	long rl_limit;		 /* x-ratelimit-limit, -1 when absent */
 	const char *rl_resource; /* x-ratelimit-resource or NULL */
-	long retry_after;     /* Retry-After seconds, -1 when absent */
-	int from_cache;       /* the body came from the cache (304 or offline) */
-	int records;          /* body holds the records a callback kept (records.h), not JSON */
-	int link_followed;    /* the on_link of http_get_early() followed this answer's Link */
-	struct ml_buf *keep;  /* NULL, or where the callback may put the records to cache
-			       * instead of the body (a 200, or a 304 of an old entry) */
+	long retry_after;	 /* Retry-After seconds, -1 when absent */
+	int from_cache;		 /* the body came from the cache (304 or offline) */
+	int records;		 /* body holds the records a callback kept (records.h), not JSON */
+	int link_followed;	 /* the on_link of http_get_early() followed this answer's Link */
+	struct ml_buf *keep;	 /* NULL, or where the callback may put the records to cache
+				  * instead of the body (a 200, or a 304 of an old entry) */
 	/* NULL, or why the request failed for good, e.g. "HTTP 502 after 4
 	 * tries"; status and body are then the last answer's, if any. */
 	const char *failed;
-	int timed_out;        /* failed because the run's deadline passed */
+	int timed_out;		   /* failed because the run's deadline passed */
 	const char *last_modified; /* Last-Modified header or NULL */
 };
 
 /* Per-request options of http_get_opts(). */
 struct ml_http_req {
 	const char *accept;
-	int no_auth;       /* another origin (a feed): neither the token nor GitHub's
-			      headers, 403/429 left to the callback, and an offline
-			      miss delivered as a failure */
-	long timeout_ms;   /* 0: the engine's */
-	size_t max_bytes;  /* a longer body fails the transfer; 0: the engine's bound */
-	int max_retries;   /* -1: the engine's */
+	int no_auth;	  /* another origin (a feed): neither the token nor GitHub's
+			     headers, 403/429 left to the callback, and an offline
+			     miss delivered as a failure */
+	long timeout_ms;  /* 0: the engine's */
+	size_t max_bytes; /* a longer body fails the transfer; 0: the engine's bound */
+	int max_retries;  /* -1: the engine's */
 };
 
-#define ML_HTTP_REQ_INIT { NULL, 0, 0, 0, -1 }
+#define ML_HTTP_REQ_INIT                                                                           \
+	{                                                                                          \
+		NULL, 0, 0, 0, -1                                                                  \
+	}
 
 /* A callback's verdict on a 200 whose body it cannot parse: retry it. */
 #define ML_HTTP_BROKEN 1
 
 /* Completion callback: return 0 to go on, -1 (with err set) to stop the
  * run, or ML_HTTP_BROKEN (with err set to what is broken) to retry. */
-typedef int (*ml_http_done_fn)(void *ud, const struct ml_http_response *resp,
-			       struct ml_error *err);
+typedef int (*ml_http_done_fn)(void *ud, const struct ml_http_response *resp, struct ml_error *err);
 
 /* A 200's Link header, as soon as the headers arrive (before the body);
  * it may queue requests, which are follow-ups as from a completion.
@@ -137,8 +141,8 @@ typedef int (*ml_http_link_fn)(void *ud, const char *link);
 
 int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_error *err);
 /* Queue a GET of url with the given Accept header. */
-int http_get(struct ml_http *h, const char *url, const char *accept,
-	     ml_http_done_fn done, void *ud, struct ml_error *err);
+int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done, void *ud,
+	     struct ml_error *err);
 /* The same, with on_link (may be NULL) told the Link header early. */
 int http_get_early(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
 		   ml_http_link_fn on_link, void *ud, struct ml_error *err);

@@ -21,7 +21,8 @@
  *  category: {{title}} {{list}}
  * {{month}} and {{range}} work in every part: {{month}} is "August 2023"
  * (or "Changes in uefi-v0.39.0" for a ref range), {{range}} what a
- * release's heading names ("uefi-v0.39.0", or the month). Within the TOML front matter values are escaped.
+ * release's heading names ("uefi-v0.39.0", or the month). Within the TOML front matter values are
+ * escaped.
  */
 #ifndef MERGELETTER_MARKDOWN_H
 #define MERGELETTER_MARKDOWN_H
@@ -40,8 +41,7 @@ int markdown_check_template(const struct ml_template *t, struct ml_error *err);
  * empty (the built-in default). */
 int markdown_template_load(struct ml_template *t, const char *spec, struct ml_error *err);
 /* One repository's section; nothing is written when nothing was merged. */
-int markdown_section(struct ml_buf *out, const struct ml_draft *d,
-		     const struct ml_draft_repo *r);
+int markdown_section(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r);
 /* A whole issue: front matter, fixed paragraphs, every section. */
 int markdown_issue(struct ml_buf *out, const struct ml_draft *d);
 /* Append a PR title as link text: one line, brackets, '<', backslash and an
@@ -53,7 +53,7 @@ int markdown_link_text(struct ml_buf *out, const char *title);
  * "1." ...) escaped too, so that it cannot start a heading or a list. */
 int markdown_text(struct ml_buf *out, const char *text);
 enum ml_item_style {
-	ML_ITEM_LIST,       /* "- [Title](URL)" */
+	ML_ITEM_LIST,	    /* "- [Title](URL)" */
 	ML_ITEM_COMMENT,    /* "<!-- - [Title](URL) -->": a bump in its comment */
 	ML_ITEM_IN_COMMENT, /* "    - [Title](URL)" inside a multi-line comment */
 };

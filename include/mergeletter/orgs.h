@@ -9,14 +9,14 @@
 #ifndef MERGELETTER_ORGS_H
 #define MERGELETTER_ORGS_H
 
+#include "mergeletter/github.h"
 #include <stddef.h>
 #include <stdint.h>
-#include "mergeletter/github.h"
 
 struct ml_error;
 
 struct ml_org_repo {
-	char *repo;        /* "owner/name" as GitHub spells it */
+	char *repo;	   /* "owner/name" as GitHub spells it */
 	char *description; /* NULL when none */
 	int64_t pushed_at;
 };
@@ -40,15 +40,15 @@ char *orgs_repos_url(const char *api_url, const char *org);
 /* Listing one organisation; the caller owns the struct and keeps it alive
  * until http_run() returns. */
 struct ml_org_fetch {
-	struct ml_github *gh;  /* borrowed */
-	const char *org;       /* borrowed */
-	int line;              /* the section's config line, 0: none */
+	struct ml_github *gh; /* borrowed */
+	const char *org;      /* borrowed */
+	int line;	      /* the section's config line, 0: none */
 	int64_t since;
 	/* Called for every kept repository, in listing order. */
 	int (*found)(void *ud, const struct ml_org_repo *r, struct ml_error *err);
 	void *ud;
 	struct ml_listing listing; /* listing.failure: why it ended early */
-	char *subject;         /* "org 'NAME'", for messages */
+	char *subject;		   /* "org 'NAME'", for messages */
 	int skipped, done;
 };
 

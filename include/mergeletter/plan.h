@@ -68,11 +68,11 @@ enum ml_via plan_choose(const struct ml_plan_cost *c, const struct ml_plan_budge
 
 /* A run's planner: the caller-owned state of one fetch (no allocation). */
 struct ml_planner {
-	struct ml_github *gh; /* borrowed */
-	int64_t start_ms;     /* monotonic, when the run started */
-	long committed;       /* search pages accepted so far (counted against the
-			       * budget the headers report: some twice, so the
-			       * estimate errs towards the pulls listing) */
+	struct ml_github *gh;	 /* borrowed */
+	int64_t start_ms;	 /* monotonic, when the run started */
+	long committed;		 /* search pages accepted so far (counted against the
+				  * budget the headers report: some twice, so the
+				  * estimate errs towards the pulls listing) */
 	struct ml_progress *log; /* --verbose lines, or NULL */
 };
 
@@ -86,7 +86,7 @@ enum ml_via planner_run(struct ml_planner *p, long queries, long nrepos, long no
  * repositories its scopes are known to cover): go on with search, or list
  * the pulls instead. Uses the budget of the answers' headers and the round
  * trip measured so far. */
-enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t nscopes,
-			  long total, long nrepos);
+enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t nscopes, long total,
+			  long nrepos);
 
 #endif

@@ -8,21 +8,21 @@
 #ifndef MERGELETTER_PR_H
 #define MERGELETTER_PR_H
 
+#include "mergeletter/str.h"
 #include <stddef.h>
 #include <stdint.h>
-#include "mergeletter/str.h"
 
 struct ml_pr {
-	char *repo;        /* "owner/name" as configured */
+	char *repo; /* "owner/name" as configured */
 	long number;
-	char *title;       /* as on GitHub; may hold any UTF-8 text */
-	char *author;      /* login, or NULL when it cannot be known (git source) */
+	char *title;	   /* as on GitHub; may hold any UTF-8 text */
+	char *author;	   /* login, or NULL when it cannot be known (git source) */
 	int author_is_bot; /* user.type == "Bot", a "[bot]" login, a bot branch */
 	int64_t merged_at; /* seconds since the epoch, UTC */
 	struct ml_strv labels;
-	char *association; /* author_association, or NULL */
+	char *association;	  /* author_association, or NULL */
 	struct ml_strv coauthors; /* extra contributor logins (Co-authored-by) */
-	int is_bump;       /* set by the filter */
+	int is_bump;		  /* set by the filter */
 };
 
 struct ml_pr_list {

@@ -19,9 +19,9 @@
 #include <stdio.h>
 
 enum ml_cache_use {
-	ML_CACHE_NONE = 0, /* answered by the network */
+	ML_CACHE_NONE = 0,    /* answered by the network */
 	ML_CACHE_REVALIDATED, /* 304: the stored body was reused */
-	ML_CACHE_OFFLINE,  /* --offline: answered from the cache alone */
+	ML_CACHE_OFFLINE,     /* --offline: answered from the cache alone */
 };
 
 struct ml_progress {
@@ -30,7 +30,7 @@ struct ml_progress {
 	int verbose;
 	size_t repos_total, repos_done;
 	unsigned long pages, requests, cache_hits;
-	int drawn;           /* a progress line is on screen */
+	int drawn;		 /* a progress line is on screen */
 	int64_t wait_told_until; /* the end of the last wait announced */
 	int64_t last_draw_ms;
 };
@@ -48,13 +48,13 @@ void progress_repos(struct ml_progress *p, size_t done, size_t total);
 void progress_page(struct ml_progress *p);
 /* "warning: ..." on its own line, whatever the mode. */
 void progress_warn(struct ml_progress *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* "note: ..." on its own line, whatever the mode. */
 void progress_note(struct ml_progress *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* A line of the --verbose log (nothing without --verbose). */
 void progress_log(struct ml_progress *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Erase the progress line (call once the fetching is over). */
 void progress_finish(struct ml_progress *p);
 /* Monotonic milliseconds, for durations and schedules. */

@@ -30,7 +30,10 @@ struct ml_page_records {
 	long items;		/* items on the page */
 };
 
-#define ML_PAGE_RECORDS_INIT { { NULL, 0, 0 }, INT64_MAX, INT64_MIN, 0 }
+#define ML_PAGE_RECORDS_INIT                                                                       \
+	{                                                                                          \
+		{NULL, 0, 0}, INT64_MAX, INT64_MIN, 0                                              \
+	}
 
 void records_release(struct ml_page_records *r);
 /* 0, or -1 when out of memory (the buffer may hold part of it). */

@@ -19,26 +19,26 @@
 #ifndef MERGELETTER_SEARCH_H
 #define MERGELETTER_SEARCH_H
 
-#include <stddef.h>
-#include <stdint.h>
 #include "mergeletter/github.h"
 #include "mergeletter/pr.h"
 #include "mergeletter/range.h"
+#include <stddef.h>
+#include <stdint.h>
 
 struct ml_error;
 struct search_query; /* private */
 
-#define SEARCH_QUERY_MAX 256  /* characters of q that GitHub accepts */
+#define SEARCH_QUERY_MAX 256	/* characters of q that GitHub accepts */
 #define SEARCH_RESULTS_MAX 1000 /* results a query can reach */
 #define SEARCH_PER_PAGE 100
-#define SEARCH_SPLITS_MAX 64    /* halvings in one run; past it, list pulls */
+#define SEARCH_SPLITS_MAX 64 /* halvings in one run; past it, list pulls */
 
 struct ml_search_fetch {
-	struct ml_github *gh;          /* borrowed */
-	const char *const *scopes;     /* borrowed */
+	struct ml_github *gh;	   /* borrowed */
+	const char *const *scopes; /* borrowed */
 	size_t nscopes;
-	const struct ml_range *range;  /* borrowed */
-	struct ml_pr_list *out;        /* borrowed; items are appended */
+	const struct ml_range *range; /* borrowed */
+	struct ml_pr_list *out;	      /* borrowed; items are appended */
 	/* Search cannot answer a scope: incomplete results or an unbelievable
 	 * total_count (why NULL), an error answer or a failed request (why says
 	 * which): fetch it another way. May be NULL. */
@@ -54,8 +54,8 @@ struct ml_search_fetch {
 	/* owned, released by search_fetch_release() */
 	struct search_query **queries;
 	size_t nqueries;
-	int pages;                     /* pages parsed */
-	int splits;                    /* queries halved for passing 1000 results */
+	int pages;  /* pages parsed */
+	int splits; /* queries halved for passing 1000 results */
 };
 
 /* The q of scopes [first, first + n) over [since, until): "is:pr is:merged
@@ -71,8 +71,8 @@ char *search_url(const char *api_url, const char *q, int page);
 /* Parse one page: append the items merged in range to out; *total and
  * *incomplete from the answer. Returns 0, -1 for a malformed answer,
  * ML_HTTP_BROKEN when the body is not JSON. */
-int search_parse(const char *body, size_t len, const struct ml_range *range,
-		 struct ml_pr_list *out, long *total, int *incomplete, struct ml_error *err);
+int search_parse(const char *body, size_t len, const struct ml_range *range, struct ml_pr_list *out,
+		 long *total, int *incomplete, struct ml_error *err);
 /* The midpoint at which to halve [since, until): a midnight when the range
  * spans two days or more; since when it cannot be halved. */
 int64_t search_split_point(int64_t since, int64_t until);

@@ -16,7 +16,7 @@ struct ml_sha256 {
 	uint32_t h[8];
 	uint64_t total; /* bytes hashed so far */
 	unsigned char block[64];
-	size_t used;    /* bytes waiting in block */
+	size_t used; /* bytes waiting in block */
 };
 
 void sha256_init(struct ml_sha256 *s);

@@ -20,16 +20,16 @@
 #ifndef MERGELETTER_TEMPLATE_H
 #define MERGELETTER_TEMPLATE_H
 
-#include <stddef.h>
 #include "mergeletter/buf.h"
+#include <stddef.h>
 
 struct ml_error;
 
 struct ml_template_part {
-	char *name;        /* NULL for the main part */
-	const char *text;  /* borrowed from the template's text */
+	char *name;	  /* NULL for the main part */
+	const char *text; /* borrowed from the template's text */
 	size_t len;
-	int line;          /* the part's first line in the file */
+	int line; /* the part's first line in the file */
 };
 
 struct ml_template {

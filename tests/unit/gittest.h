@@ -85,19 +85,19 @@ static inline int64_t gt_time(const char *iso)
 struct gt_commit {
 	const char *message;
 	const char *author_email; /* NULL: "someone@example.com" */
-	const char *when;         /* committer (and author) time, ISO with offset */
-	int tz_minutes;           /* the offset recorded in the commit */
-	const char *ref;          /* ref to move to the new commit, or NULL */
+	const char *when;	  /* committer (and author) time, ISO with offset */
+	int tz_minutes;		  /* the offset recorded in the commit */
+	const char *ref;	  /* ref to move to the new commit, or NULL */
 };
 
 /* Create a commit with the given parents (0 to 2); returns its id. */
-static inline git_oid gt_commit(git_repository *repo, const struct gt_commit *c,
-			 const git_oid *p1, const git_oid *p2)
+static inline git_oid gt_commit(git_repository *repo, const struct gt_commit *c, const git_oid *p1,
+				const git_oid *p2)
 {
 	git_treebuilder *tb = NULL;
 	git_tree *tree = NULL;
 	git_signature *author = NULL, *committer = NULL;
-	git_commit *parents[2] = { NULL, NULL };
+	git_commit *parents[2] = {NULL, NULL};
 	const git_commit *pv[2];
 	git_oid tree_id, id;
 	size_t n = 0;
@@ -119,9 +119,9 @@ static inline git_oid gt_commit(git_repository *repo, const struct gt_commit *c,
 		gt_check(git_commit_lookup(&parents[n++], repo, p2), "parent 2");
 	pv[0] = parents[0];
 	pv[1] = parents[1];
-	gt_check(git_commit_create(&id, repo, NULL, author, committer, NULL, c->message, tree, n,
-				   pv),
-		 "commit");
+	gt_check(
+	    git_commit_create(&id, repo, NULL, author, committer, NULL, c->message, tree, n, pv),
+	    "commit");
 	if (c->ref) {
 		git_reference *ref = NULL;
 
@@ -231,8 +231,9 @@ static inline void gt_commit_graph(git_repository *repo)
 	git_revwalk *walk = NULL;
 	char dir[4096];
 
-	gt_check(git_commit_graph_writer_options_init(&opts, GIT_COMMIT_GRAPH_WRITER_OPTIONS_VERSION),
-		 "graph options");
+	gt_check(
+	    git_commit_graph_writer_options_init(&opts, GIT_COMMIT_GRAPH_WRITER_OPTIONS_VERSION),
+	    "graph options");
 	snprintf(dir, sizeof dir, "%sobjects/info", git_repository_path(repo));
 	gt_check(git_commit_graph_writer_new(&w, dir), "graph writer");
 	gt_check(git_revwalk_new(&walk, repo), "revwalk");

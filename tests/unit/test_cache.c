@@ -93,8 +93,8 @@ static void roundtrip(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL, *other = NULL;
-	struct ml_cache_entry in = { 200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]", 7, 0,
-				     "Wed, 02 Aug 2023 10:00:00 GMT" };
+	struct ml_cache_entry in = {200, "W/\"abc\"", "<http://x/?page=2>; rel=\"next\"", "[1,2,3]",
+				    7,	 0,	      "Wed, 02 Aug 2023 10:00:00 GMT"};
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	const char *url = "http://127.0.0.1:1/repos/o/r/pulls?per_page=100";
 
@@ -138,7 +138,7 @@ static void private_files(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, NULL, NULL, "{}", 2, 0, NULL };
+	struct ml_cache_entry in = {200, NULL, NULL, "{}", 2, 0, NULL};
 	char path[512], sub[512];
 	struct stat st;
 	mode_t old = umask(0);
@@ -165,10 +165,10 @@ static void private_files(void)
  * must be a miss that removes the file, never a wrong body. */
 static void corrupt_entries(void)
 {
-	static const char *const how[] = { "truncate", "flip", "magic", "length", "append", "empty" };
+	static const char *const how[] = {"truncate", "flip", "magic", "length", "append", "empty"};
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, "\"e\"", NULL, "{\"a\":1}", 7, 0, NULL };
+	struct ml_cache_entry in = {200, "\"e\"", NULL, "{\"a\":1}", 7, 0, NULL};
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	char path[512];
 	FILE *log = tmpfile();
@@ -230,7 +230,7 @@ static void old_format_is_read(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, "\"e\"", NULL, "[1]", 3, 0, NULL };
+	struct ml_cache_entry in = {200, "\"e\"", NULL, "[1]", 3, 0, NULL};
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	char path[512], text[2048];
 	FILE *log = tmpfile(), *fp;
@@ -283,7 +283,7 @@ static void records_and_compression(void)
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
 	static char big[20000];
-	struct ml_cache_entry in = { 200, NULL, NULL, NULL, 0, 1, NULL };
+	struct ml_cache_entry in = {200, NULL, NULL, NULL, 0, 1, NULL};
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	char path[512];
 	struct stat st;
@@ -309,12 +309,12 @@ static void trim_least_recently_used(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_cache *c = NULL;
-	struct ml_cache_entry in = { 200, NULL, NULL, "x", 1, 0, NULL };
+	struct ml_cache_entry in = {200, NULL, NULL, "x", 1, 0, NULL};
 	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
 	struct stat st;
 	char path[512];
 	unsigned long long one;
-	const char *urls[] = { "http://h/1", "http://h/2", "http://h/3", "http://h/4" };
+	const char *urls[] = {"http://h/1", "http://h/2", "http://h/3", "http://h/4"};
 
 	clear_dir();
 	CHECK(cache_open(&c, dir, &progress, &err) == 0);
@@ -323,13 +323,13 @@ static void trim_least_recently_used(void)
 	CHECK(stat(path, &st) == 0);
 	one = (unsigned long long)st.st_size;
 	for (int i = 1; i < 4; i++) {
-		struct timespec pause = { 0, 20000000 };
+		struct timespec pause = {0, 20000000};
 
 		nanosleep(&pause, NULL);
 		CHECK(cache_put(c, urls[i], "a", &in) == 0);
 	}
 	{
-		struct timespec pause = { 0, 20000000 };
+		struct timespec pause = {0, 20000000};
 
 		nanosleep(&pause, NULL);
 	}

@@ -17,16 +17,18 @@ static int parse(struct ml_config *cfg, const char *text, struct ml_error *err)
 static void good(void)
 {
 	static const char text[] =
-		"{\n"
-		"  \"title\": \"This Month\",\n"
-		"  \"editors\": [\"ed\"],\n"
-		"  \"sections\": [ { \"heading\": \"H\", \"repos\": [\n"
-		"    { \"repo\": \"o/a\", \"maintainers\": [\"m1\", {\"login\": \"m2\", \"url\": \"https://x/m2\"}],\n"
-		"      \"intro\": \"Intro – dash\" },\n"
-		"    { \"repo\": \"o/b\", \"maintainers\": [{\"login\": \"old\", \"until\": \"2023-12\"}, {\"login\": \"new\", \"since\": \"2024-01\"}] }\n"
-		"  ] } ],\n"
-		"  \"dependency_bumps\": { \"mode\": \"drop\", \"title_patterns\": [\"^nix:\"] }\n"
-		"}\n";
+	    "{\n"
+	    "  \"title\": \"This Month\",\n"
+	    "  \"editors\": [\"ed\"],\n"
+	    "  \"sections\": [ { \"heading\": \"H\", \"repos\": [\n"
+	    "    { \"repo\": \"o/a\", \"maintainers\": [\"m1\", {\"login\": \"m2\", \"url\": "
+	    "\"https://x/m2\"}],\n"
+	    "      \"intro\": \"Intro – dash\" },\n"
+	    "    { \"repo\": \"o/b\", \"maintainers\": [{\"login\": \"old\", \"until\": "
+	    "\"2023-12\"}, {\"login\": \"new\", \"since\": \"2024-01\"}] }\n"
+	    "  ] } ],\n"
+	    "  \"dependency_bumps\": { \"mode\": \"drop\", \"title_patterns\": [\"^nix:\"] }\n"
+	    "}\n";
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_config cfg;
 	struct ml_range range;
@@ -62,8 +64,9 @@ static void expect_error(const char *text, const char *want)
 	CHECK(parse(&cfg, text, &err) < 0);
 	CHECK(err.exit_code == ML_EXIT_USAGE);
 	if (!err.msg || !strstr(err.msg, want))
-		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)", want),
-			t_failed_checks++;
+		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)",
+			want),
+		    t_failed_checks++;
 	error_clear(&err);
 }
 
@@ -72,18 +75,24 @@ static void errors(void)
 	expect_error("{\n  \"title\": \"x\"\n  \"sections\": []\n}", "c.json:3:");
 	expect_error("[]", "c.json:1:1: the config must be a JSON object");
 	expect_error("{\"sections\": []}", "non-empty \"sections\"");
-	expect_error("{\n\"sections\": [ {\n\"heading\": \"H\", \"repos\": [ {\"repo\": \"not a repo\"} ] } ] }",
+	expect_error("{\n\"sections\": [ {\n\"heading\": \"H\", \"repos\": [ {\"repo\": \"not a "
+		     "repo\"} ] } ] }",
 		     "c.json:3: invalid repository \"not a repo\"");
-	expect_error("{\"sections\": [ {\"heading\": \"H\", \"repos\": [ {\"intro\": \"x\"} ] } ] }",
-		     "no \"repo\"");
-	expect_error("{\"sections\": [ {\"heading\": \"H\", \"repos\": [ {\"repo\": \"o/r\", \"intro\": 5} ] } ] }",
+	expect_error(
+	    "{\"sections\": [ {\"heading\": \"H\", \"repos\": [ {\"intro\": \"x\"} ] } ] }",
+	    "no \"repo\"");
+	expect_error("{\"sections\": [ {\"heading\": \"H\", \"repos\": [ {\"repo\": \"o/r\", "
+		     "\"intro\": 5} ] } ] }",
 		     "\"intro\" must be a string");
 	expect_error("{\"sections\": [ {\"repos\": [] } ] }", "no \"heading\"");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"mode\": \"hide\"}}",
-		     "\"mode\" must be");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"(x\"]}}",
+	expect_error(
+	    "{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"mode\": \"hide\"}}",
+	    "\"mode\" must be");
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": "
+		     "{\"title_patterns\": [\"(x\"]}}",
 		     "title pattern \"(x\": not a valid POSIX extended regular expression");
-	expect_error("{\"sections\": [{\"heading\": \"H\", \"repos\": [{\"repo\": \"o/r\", \"maintainers\": [{\"login\": \"a\", \"since\": \"soon\"}]}]}]}",
+	expect_error("{\"sections\": [{\"heading\": \"H\", \"repos\": [{\"repo\": \"o/r\", "
+		     "\"maintainers\": [{\"login\": \"a\", \"since\": \"soon\"}]}]}]}",
 		     "must be months");
 	expect_error("{\"a\": 1, \"a\": 2}", "c.json:1:");
 }
@@ -92,12 +101,13 @@ static void tooling_and_news(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_config cfg;
-	const char *text =
-		"{\"sections\": [{\"heading\": \"H\"}],\n"
-		" \"tooling\": {\"sources\": [{\"repo\": \"rust-lang/rust\", \"labels\": [\"O-riscv\"],\n"
-		"   \"title_words\": [\"calling convention\"]}]},\n"
-		" \"news\": {\"heading\": \"News\", \"timeout_seconds\": 1.5, \"feeds\": [\"https://a.example/feed\",\n"
-		"   {\"url\": \"http://b.example/rss\", \"offer\": true}]}}";
+	const char *text = "{\"sections\": [{\"heading\": \"H\"}],\n"
+			   " \"tooling\": {\"sources\": [{\"repo\": \"rust-lang/rust\", "
+			   "\"labels\": [\"O-riscv\"],\n"
+			   "   \"title_words\": [\"calling convention\"]}]},\n"
+			   " \"news\": {\"heading\": \"News\", \"timeout_seconds\": 1.5, "
+			   "\"feeds\": [\"https://a.example/feed\",\n"
+			   "   {\"url\": \"http://b.example/rss\", \"offer\": true}]}}";
 
 	CHECK(config_parse(&cfg, text, strlen(text), "c.json", &err) == 0);
 	CHECK_STR(cfg.tooling.heading, "Infrastructure and Tooling");
@@ -119,19 +129,25 @@ static void tooling_and_news(void)
 	CHECK(cfg.tooling.heading == NULL && cfg.news.heading == NULL);
 	config_release(&cfg);
 	error_clear(&err);
-	expect_error("{\"sections\": [{\"heading\": \"H\"}],\n\"news\": {\"feeds\": [\"file:///etc/passwd\"]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}],\n\"news\": {\"feeds\": "
+		     "[\"file:///etc/passwd\"]}}",
 		     "c.json:2: feed \"file:///etc/passwd\" is not an http(s) URL");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"news\": {\"feeds\": [{\"url\": \"https://x\", \"offer\": 1}]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"news\": {\"feeds\": [{\"url\": "
+		     "\"https://x\", \"offer\": 1}]}}",
 		     "\"offer\" must be true or false");
 	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"news\": {\"timeout_seconds\": 0}}",
 		     "\"timeout_seconds\" must be");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": [{\"repo\": \"x\", \"labels\": [\"a\"]}]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": "
+		     "[{\"repo\": \"x\", \"labels\": [\"a\"]}]}}",
 		     "a tooling source needs \"repo\"");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": [{\"repo\": \"o/r\"}]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": "
+		     "[{\"repo\": \"o/r\"}]}}",
 		     "needs \"labels\" or \"title_words\"");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": [{\"repo\": \"o/r\", \"title_words\": [\"say \\\"hi\\\"\"]}]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": "
+		     "[{\"repo\": \"o/r\", \"title_words\": [\"say \\\"hi\\\"\"]}]}}",
 		     "a title word must be");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": [{\"repo\": \"o/r\", \"labels\": [\"a,b\"]}]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"sources\": "
+		     "[{\"repo\": \"o/r\", \"labels\": [\"a,b\"]}]}}",
 		     "a tooling label must be");
 	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"tooling\": {\"heading\": \"\"}}",
 		     "\"heading\" must be one non-empty line");
@@ -140,28 +156,34 @@ static void tooling_and_news(void)
 /* Pathological title patterns are refused on their text, at once. */
 static void pattern_bounds(void)
 {
-	static const char *const bad[] = { "a++++++++++++++++++++", "(a{1,100}){1,100}",
-					   "a{5000}", "(((((((((((a+)+)+)+)+)+)+)+)+)+)+)" };
+	static const char *const bad[] = {"a++++++++++++++++++++", "(a{1,100}){1,100}", "a{5000}",
+					  "(((((((((((a+)+)+)+)+)+)+)+)+)+)+)"};
 	struct ml_buf text = ML_BUF_INIT;
 	clock_t start = clock();
 
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		buf_reset(&text);
-		buf_printf(&text, "{\"sections\": [{\"heading\": \"H\"}],\n \"dependency_bumps\": {\n"
-				  "  \"title_patterns\": [\"^ok\", \"%s\"]}}", bad[i]);
+		buf_printf(&text,
+			   "{\"sections\": [{\"heading\": \"H\"}],\n \"dependency_bumps\": {\n"
+			   "  \"title_patterns\": [\"^ok\", \"%s\"]}}",
+			   bad[i]);
 		expect_error(text.data, "c.json:3: title pattern");
 	}
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"a++++++++++++\"]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": "
+		     "{\"title_patterns\": [\"a++++++++++++\"]}}",
 		     "nested more than 3 deep");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"(a{40}){30}\"]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": "
+		     "{\"title_patterns\": [\"(a{40}){30}\"]}}",
 		     "expand it past 1000 steps");
 	buf_reset(&text);
-	buf_puts(&text, "{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"");
+	buf_puts(&text, "{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": "
+			"{\"title_patterns\": [\"");
 	for (int i = 0; i < 201; i++)
 		buf_puts(&text, "x");
 	buf_puts(&text, "\"]}}");
 	expect_error(text.data, "longer than 200 characters");
-	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": {\"title_patterns\": [\"a?b?c?d?e?f?g?h?i?j?k?l?m?n?o?p?q?r?s?t?u?\"]}}",
+	expect_error("{\"sections\": [{\"heading\": \"H\"}], \"dependency_bumps\": "
+		     "{\"title_patterns\": [\"a?b?c?d?e?f?g?h?i?j?k?l?m?n?o?p?q?r?s?t?u?\"]}}",
 		     "more than 20 repetitions");
 	CHECK((double)(clock() - start) / CLOCKS_PER_SEC < 0.5);
 	buf_release(&text);
@@ -171,27 +193,31 @@ static void pattern_bounds(void)
  * repositories are warnings, collected for the caller. */
 static void warnings(void)
 {
-	static const char text[] =
-		"{\n"
-		"  \"title\": \"T\", \"edtors\": [\"x\"],\n"
-		"  \"sections\": [ { \"heading\": \"A\", \"repos\": [\n"
-		"    { \"repo\": \"o/a\", \"mantainers\": [\"m\"] },\n"
-		"    { \"repo\": \"o/b\", \"colour\": \"red\" } ] },\n"
-		"    { \"heading\": \"B\", \"repos\": [\n"
-		"    { \"repo\": \"O/A\" } ] } ],\n"
-		"  \"dependency_bumps\": { \"Mode\": \"drop\" }\n"
-		"}\n";
+	static const char text[] = "{\n"
+				   "  \"title\": \"T\", \"edtors\": [\"x\"],\n"
+				   "  \"sections\": [ { \"heading\": \"A\", \"repos\": [\n"
+				   "    { \"repo\": \"o/a\", \"mantainers\": [\"m\"] },\n"
+				   "    { \"repo\": \"o/b\", \"colour\": \"red\" } ] },\n"
+				   "    { \"heading\": \"B\", \"repos\": [\n"
+				   "    { \"repo\": \"O/A\" } ] } ],\n"
+				   "  \"dependency_bumps\": { \"Mode\": \"drop\" }\n"
+				   "}\n";
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_config cfg;
 
 	CHECK(parse(&cfg, text, &err) == 0);
 	CHECK(cfg.warnings.n == 5);
 	if (cfg.warnings.n == 5) {
-		CHECK_STR(cfg.warnings.v[0], "c.json:2: unknown key \"edtors\" ignored; did you mean \"editors\"?");
-		CHECK_STR(cfg.warnings.v[1], "c.json:4: unknown key \"mantainers\" ignored; did you mean \"maintainers\"?");
+		CHECK_STR(cfg.warnings.v[0],
+			  "c.json:2: unknown key \"edtors\" ignored; did you mean \"editors\"?");
+		CHECK_STR(
+		    cfg.warnings.v[1],
+		    "c.json:4: unknown key \"mantainers\" ignored; did you mean \"maintainers\"?");
 		CHECK_STR(cfg.warnings.v[2], "c.json:5: unknown key \"colour\" ignored");
-		CHECK_STR(cfg.warnings.v[3], "c.json:7: repository \"O/A\" is listed twice (also on line 4); remove one of the entries");
-		CHECK_STR(cfg.warnings.v[4], "c.json:8: unknown key \"Mode\" ignored; did you mean \"mode\"?");
+		CHECK_STR(cfg.warnings.v[3], "c.json:7: repository \"O/A\" is listed twice (also "
+					     "on line 4); remove one of the entries");
+		CHECK_STR(cfg.warnings.v[4],
+			  "c.json:8: unknown key \"Mode\" ignored; did you mean \"mode\"?");
 	}
 	config_release(&cfg);
 	error_clear(&err);
@@ -255,18 +281,19 @@ static void shipped_config(void)
 static void categories(void)
 {
 	static const char text[] =
-		"{\"categories\": [{\"title\": \"Fixes\", \"labels\": [\"Bug\"], \"prefixes\": [\"fix\"]},\n"
-		"                 {\"title\": \"Features\", \"prefixes\": [\"feat\"]}],\n"
-		" \"sections\": [{\"heading\": \"H\", \"default_category\": \"Rest\",\n"
-		"   \"repos\": [{\"repo\": \"a/b\"}, {\"repo\": \"c/d\", \"categories\": []}]}]}";
+	    "{\"categories\": [{\"title\": \"Fixes\", \"labels\": [\"Bug\"], \"prefixes\": "
+	    "[\"fix\"]},\n"
+	    "                 {\"title\": \"Features\", \"prefixes\": [\"feat\"]}],\n"
+	    " \"sections\": [{\"heading\": \"H\", \"default_category\": \"Rest\",\n"
+	    "   \"repos\": [{\"repo\": \"a/b\"}, {\"repo\": \"c/d\", \"categories\": []}]}]}";
 	static const struct {
 		const char *title, *label;
 		size_t want;
 	} prs[] = {
-		{ "fix: a crash", NULL, 0 },       { "Fix(parser)!: b", NULL, 0 },
-		{ "feat(x): c", NULL, 1 },         { "feature: d", NULL, 2 },
-		{ "fixes the thing", NULL, 2 },    { "fix(unclosed: e", NULL, 2 },
-		{ "Add a feature", "bug", 0 },     { "feat: and a bug", "BUG", 0 },
+	    {"fix: a crash", NULL, 0},	  {"Fix(parser)!: b", NULL, 0},
+	    {"feat(x): c", NULL, 1},	  {"feature: d", NULL, 2},
+	    {"fixes the thing", NULL, 2}, {"fix(unclosed: e", NULL, 2},
+	    {"Add a feature", "bug", 0},  {"feat: and a bug", "BUG", 0},
 	};
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_config cfg;
@@ -277,7 +304,7 @@ static void categories(void)
 	CHECK(c->n == 2);
 	CHECK_STR(categories_title(c, 2), "Rest"); /* the section's default, the config's list */
 	for (size_t i = 0; i < sizeof prs / sizeof *prs; i++) {
-		struct ml_pr pr = { 0 };
+		struct ml_pr pr = {0};
 
 		pr.title = (char *)prs[i].title;
 		if (prs[i].label)
@@ -293,16 +320,16 @@ static void categories(void)
 static void logins(void)
 {
 	static const char text[] =
-		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
-		"  \"logins\": { \"Kim@Example.com\": \"kim\",\n"
-		"              \"zoe@example.com\": \"zoe-z\" } }\n";
+	    "{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+	    "  \"logins\": { \"Kim@Example.com\": \"kim\",\n"
+	    "              \"zoe@example.com\": \"zoe-z\" } }\n";
 	static const char bad_login[] =
-		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
-		"  \"logins\": {\n"
-		"    \"kim@example.com\": \"not a login\" } }\n";
+	    "{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+	    "  \"logins\": {\n"
+	    "    \"kim@example.com\": \"not a login\" } }\n";
 	static const char bad_type[] =
-		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
-		"  \"logins\": [\"kim\"] }\n";
+	    "{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" } ] } ],\n"
+	    "  \"logins\": [\"kim\"] }\n";
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_config cfg;
 	struct ml_range range;
@@ -330,14 +357,14 @@ static void logins(void)
 /* section --config: the config's entry under what the command line sets. */
 static void section_overlay(void)
 {
-	static const char text[] =
-		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [\n"
-		"  { \"repo\": \"o/a\", \"intro\": \"A.\", \"maintainers\": [\"m1\", \"m2\"], \"ref\": \"dev\" } ] } ] }\n";
-	static const char two[] =
-		"{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { \"repo\": \"o/a\" }, { \"repo\": \"o/b\" } ] } ] }\n";
+	static const char text[] = "{ \"sections\": [ { \"heading\": \"H\", \"repos\": [\n"
+				   "  { \"repo\": \"o/a\", \"intro\": \"A.\", \"maintainers\": "
+				   "[\"m1\", \"m2\"], \"ref\": \"dev\" } ] } ] }\n";
+	static const char two[] = "{ \"sections\": [ { \"heading\": \"H\", \"repos\": [ { "
+				  "\"repo\": \"o/a\" }, { \"repo\": \"o/b\" } ] } ] }\n";
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_config cfg;
-	struct ml_maintainer cli_m[] = { { "me", NULL, 0, 0 } };
+	struct ml_maintainer cli_m[] = {{"me", NULL, 0, 0}};
 	struct ml_repo_cfg cli, out;
 	const struct ml_repo_cfg *base;
 

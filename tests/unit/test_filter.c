@@ -39,7 +39,8 @@ static void defaults(void)
 	CHECK(bump(f, "Anything at all", "some-app", 1, NULL));
 	CHECK(bump(f, "Anything at all", "human", 0, "dependencies"));
 	CHECK(bump(f, "Anything at all", "human", 0, "Dependencies"));
-	CHECK(!bump(f, "Drop `memmove` and `set_mem` from boot services", "nicholasbishop", 0, NULL));
+	CHECK(
+	    !bump(f, "Drop `memmove` and `set_mem` from boot services", "nicholasbishop", 0, NULL));
 	CHECK(!bump(f, "uefi: bump from 0.20 to 0.38", "phip1611", 0, NULL));
 	CHECK(!bump(f, "Update license field following SPDX 2.1", "kuzeyardabulut", 0, NULL));
 	CHECK(!bump(f, "Bumpy road ahead", "x", 0, "enhancement"));
@@ -90,8 +91,8 @@ static void bot_config_changes(void)
 	/* the same bots' bumps, by title and by author, stay bumps */
 	CHECK(bump(f, "Bump dependabot/fetch-metadata from 1.6.0 to 2.0.0", "dependabot[bot]", 1,
 		   NULL));
-	CHECK(bump(f, "chore(deps): update renovatebot/github-action action to v40", "renovate[bot]",
-		   1, NULL));
+	CHECK(bump(f, "chore(deps): update renovatebot/github-action action to v40",
+		   "renovate[bot]", 1, NULL));
 	CHECK(bump(f, "Update dependency renovate to v37", "renovate[bot]", 1, NULL));
 	CHECK(bump(f, "Pin dependencies", "renovate[bot]", 1, NULL));
 	CHECK(bump(f, "chore(deps): lock file maintenance", "renovate[bot]", 1, NULL));
@@ -115,10 +116,11 @@ static void pattern_bounds(void)
 {
 	CHECK(compiles("^[a-z]+\\(deps(-dev)?\\)!?:", NULL));
 	CHECK(compiles("[[:alpha:]]{1,900}", NULL));
-	CHECK(compiles("[]{}]{1,900}x", NULL)); /* braces in brackets are members */
+	CHECK(compiles("[]{}]{1,900}x", NULL));		  /* braces in brackets are members */
 	CHECK(compiles("((a{1,10}){1,10}){1,10}", NULL)); /* 1000: the bound itself */
 	CHECK(compiles("(a|b{2,}){3}", NULL));
-	CHECK(compiles("a{,5}", NULL) || compiles("a{,5}", "not a valid")); /* a literal '{' either way */
+	CHECK(compiles("a{,5}", NULL) ||
+	      compiles("a{,5}", "not a valid")); /* a literal '{' either way */
 	CHECK(compiles("a++++++++++++++++++++", "nested more than 3 deep"));
 	/* found by the config fuzzer: small, but nested repetitions take regcomp seconds */
 	CHECK(!compiles("^x*+++++e", NULL));

@@ -14,12 +14,16 @@ static void links(void)
 			     "<https://api.github.com/repositories/1/pulls?page=9>; rel=\"last\"");
 	CHECK_STR(s, "https://api.github.com/repositories/1/pulls?page=2");
 	free(s);
-	s = github_link_next("<https://a/x?page=1>; rel=\"prev\", <https://a/x?page=3>; rel=\"next\", "
-			     "<https://a/x?page=1>; rel=\"first\"");
+	s = github_link_next(
+	    "<https://a/x?page=1>; rel=\"prev\", <https://a/x?page=3>; rel=\"next\", "
+	    "<https://a/x?page=1>; rel=\"first\"");
 	CHECK_STR(s, "https://a/x?page=3");
 	free(s);
-	CHECK(github_link_next("<https://a/x?page=1>; rel=\"prev\", <https://a/x?page=1>; rel=\"first\"") == NULL);
-	s = github_link_next("<https://github.blog/changelog/2025-03-06-x>; rel=\"deprecation\"; type=\"text/html\", "
+	CHECK(github_link_next(
+		  "<https://a/x?page=1>; rel=\"prev\", <https://a/x?page=1>; rel=\"first\"") ==
+	      NULL);
+	s = github_link_next("<https://github.blog/changelog/2025-03-06-x>; rel=\"deprecation\"; "
+			     "type=\"text/html\", "
 			     "<https://a/search?page=2>; rel=\"next\"");
 	CHECK_STR(s, "https://a/search?page=2");
 	free(s);
@@ -31,36 +35,44 @@ static void urls(void)
 {
 	char *s = github_pulls_url("https://api.github.com", "rust-osdev/uefi-rs");
 
-	CHECK_STR(s, "https://api.github.com/repos/rust-osdev/uefi-rs/pulls?state=closed&sort=updated&direction=desc&per_page=100");
+	CHECK_STR(s, "https://api.github.com/repos/rust-osdev/uefi-rs/"
+		     "pulls?state=closed&sort=updated&direction=desc&per_page=100");
 	free(s);
 	s = github_pulls_url("https://ghe.example.com/api/v3/", "o/r");
-	CHECK_STR(s, "https://ghe.example.com/api/v3/repos/o/r/pulls?state=closed&sort=updated&direction=desc&per_page=100");
+	CHECK_STR(s, "https://ghe.example.com/api/v3/repos/o/r/"
+		     "pulls?state=closed&sort=updated&direction=desc&per_page=100");
 	free(s);
 	s = github_pulls_url("http://127.0.0.1:8080", "o/r");
-	CHECK_STR(s, "http://127.0.0.1:8080/repos/o/r/pulls?state=closed&sort=updated&direction=desc&per_page=100");
+	CHECK_STR(s, "http://127.0.0.1:8080/repos/o/r/"
+		     "pulls?state=closed&sort=updated&direction=desc&per_page=100");
 	free(s);
 	CHECK(github_pulls_url("not a url", "o/r") == NULL);
 }
 
-#define PR(num, merged, updated, title, user, extra)                                          \
-	"{\"number\": " #num ", \"title\": \"" title "\", \"user\": " user ", \"merged_at\": " merged \
-	", \"updated_at\": \"" updated "\"" extra "}"
+#define PR(num, merged, updated, title, user, extra)                                               \
+	"{\"number\": " #num ", \"title\": \"" title "\", \"user\": " user                         \
+	", \"merged_at\": " merged ", \"updated_at\": \"" updated "\"" extra "}"
 
 static void parse_page(void)
 {
-	const char body[] =
-		"[" PR(10, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "In range",
-		       "{\"login\": \"carol\", \"type\": \"User\"}",
-		       ", \"labels\": [{\"name\": \"bug\"}], \"author_association\": \"CONTRIBUTOR\"")
-		"," PR(11, "null", "2023-08-04T00:00:00Z", "Closed unmerged",
-		      "{\"login\": \"x\", \"type\": \"User\"}", "")
-		"," PR(12, "\"2023-07-31T23:59:59Z\"", "2023-08-03T00:00:00Z", "July",
-		      "{\"login\": \"x\", \"type\": \"User\"}", "")
-		"," PR(13, "\"2023-08-31T23:59:59Z\"", "2023-08-31T23:59:59Z", "Last second",
-		      "{\"login\": \"dependabot[bot]\", \"type\": \"Bot\"}", ", \"labels\": []")
-		"]";
+	const char body[] = "[" PR(
+	    10, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "In range",
+	    "{\"login\": \"carol\", \"type\": \"User\"}",
+	    ", \"labels\": [{\"name\": \"bug\"}], \"author_association\": "
+	    "\"CONTRIBUTOR\"") "," PR(11, "null", "2023-08-04T00:00:00Z", "Closed unmerged",
+				      "{\"login\": \"x\", \"type\": \"User\"}",
+				      "") "," PR(12, "\"2023-07-31T23:59:59Z\"",
+						 "2023-08-03T00:00:00Z", "July",
+						 "{\"login\": \"x\", \"type\": "
+						 "\"User\"}",
+						 "") "," PR(13, "\"2023-08-31T23:59:59Z\"",
+							    "2023-08-31T23:59:59Z", "Last second",
+							    "{\"login\": "
+							    "\"dependabot[bot]\", "
+							    "\"type\": \"Bot\"}",
+							    ", \"labels\": []") "]";
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	struct ml_range r;
 	int older = -1;
 
@@ -84,7 +96,7 @@ static void parse_older(void)
 	const char body[] = "[" PR(1, "\"2023-07-01T00:00:00Z\"", "2023-07-31T23:59:59Z", "Old",
 				   "{\"login\": \"x\"}", "") "]";
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	struct ml_range r;
 	int older = 0;
 
@@ -99,7 +111,7 @@ static void parse_older(void)
 static void expect_parse_error(const char *body, const char *want)
 {
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	struct ml_range r;
 	int older;
 
@@ -107,8 +119,9 @@ static void expect_parse_error(const char *body, const char *want)
 	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) != 0);
 	CHECK(err.exit_code == ML_EXIT_NETWORK);
 	if (!err.msg || !strstr(err.msg, want))
-		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)", want),
-			t_failed_checks++;
+		fprintf(stderr, "  message: %s\n  wanted:  %s\n", err.msg ? err.msg : "(none)",
+			want),
+		    t_failed_checks++;
 	error_clear(&err);
 	pr_list_release(&l);
 }
@@ -119,16 +132,20 @@ static void parse_errors(void)
 	expect_parse_error("{\"message\": \"x\"}", "not a list");
 	expect_parse_error("[5]", "not an object");
 	expect_parse_error("[{\"title\": \"t\"}]", "\"number\"");
-	expect_parse_error("[" PR(7, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "t", "null", "") "]",
-			   "o/r: pull request #7: field \"user\"");
-	expect_parse_error("[{\"number\": 8, \"title\": \"t\", \"user\": {\"login\": \"x\"}, \"merged_at\": \"2023-08-05T10:00:00Z\"}]",
+	expect_parse_error(
+	    "[" PR(7, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "t", "null", "") "]",
+	    "o/r: pull request #7: field \"user\"");
+	expect_parse_error("[{\"number\": 8, \"title\": \"t\", \"user\": {\"login\": \"x\"}, "
+			   "\"merged_at\": \"2023-08-05T10:00:00Z\"}]",
 			   "#8: field \"updated_at\"");
-	expect_parse_error("[" PR(9, "\"yesterday\"", "2023-08-06T00:00:00Z", "t", "{\"login\": \"x\"}", "") "]",
-			   "#9: field \"merged_at\"");
-	expect_parse_error("[{\"number\": 10, \"user\": {\"login\": \"x\"}, \"merged_at\": \"2023-08-05T10:00:00Z\", \"updated_at\": \"2023-08-06T00:00:00Z\"}]",
+	expect_parse_error(
+	    "[" PR(9, "\"yesterday\"", "2023-08-06T00:00:00Z", "t", "{\"login\": \"x\"}", "") "]",
+	    "#9: field \"merged_at\"");
+	expect_parse_error("[{\"number\": 10, \"user\": {\"login\": \"x\"}, \"merged_at\": "
+			   "\"2023-08-05T10:00:00Z\", \"updated_at\": \"2023-08-06T00:00:00Z\"}]",
 			   "#10: field \"title\"");
-	expect_parse_error("[" PR(11, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "t", "{\"login\": \"x\"}",
-			      ", \"labels\": [{\"nom\": 1}]") "]",
+	expect_parse_error("[" PR(11, "\"2023-08-05T10:00:00Z\"", "2023-08-06T00:00:00Z", "t",
+				  "{\"login\": \"x\"}", ", \"labels\": [{\"nom\": 1}]") "]",
 			   "#11: field \"labels[].name\"");
 }
 
@@ -136,11 +153,14 @@ static void parse_errors(void)
  * names the repository and what jansson could not decode. */
 static void undecodable_titles(void)
 {
-	expect_parse_error("[{\"number\": 1, \"title\": \"a\\ud800b\"}]",
-			   "the answer is not valid JSON (line 1, column 34: invalid Unicode '\\uD800'");
-	expect_parse_error("[{\"number\": 1, \"title\": \"\\udc00\"}]", "invalid Unicode '\\uDC00'");
-	expect_parse_error("[{\"number\": 1, \"title\": \"a\xff\"}]",
-			   "the answer is not valid JSON (line 1, column 26: unable to decode byte 0xff");
+	expect_parse_error(
+	    "[{\"number\": 1, \"title\": \"a\\ud800b\"}]",
+	    "the answer is not valid JSON (line 1, column 34: invalid Unicode '\\uD800'");
+	expect_parse_error("[{\"number\": 1, \"title\": \"\\udc00\"}]",
+			   "invalid Unicode '\\uDC00'");
+	expect_parse_error(
+	    "[{\"number\": 1, \"title\": \"a\xff\"}]",
+	    "the answer is not valid JSON (line 1, column 26: unable to decode byte 0xff");
 }
 
 static int never_called(void *ud, const struct ml_http_response *r, struct ml_error *err)
@@ -186,11 +206,13 @@ static void listing_bounds(void)
 	CHECK(next_of(&gh, &l, p1, NULL) == 0 && !l.failure);
 	/* a next page on the same origin is queued */
 	l.pages = 1;
-	CHECK(next_of(&gh, &l, p1, "<https://api.github.com/repositories/1/pulls?page=2>; rel=\"next\"") == 1);
+	CHECK(next_of(&gh, &l, p1,
+		      "<https://api.github.com/repositories/1/pulls?page=2>; rel=\"next\"") == 1);
 	CHECK(!l.failure);
 	/* a Link back to a page fetched ends the listing with a failure */
 	l.pages = 2;
-	CHECK(next_of(&gh, &l, p1, "<https://api.github.com/repositories/1/pulls?page=1>; rel=\"next\"") == 0);
+	CHECK(next_of(&gh, &l, p1,
+		      "<https://api.github.com/repositories/1/pulls?page=1>; rel=\"next\"") == 0);
 	CHECK(l.failure && strstr(l.failure, "o/r: not fetched: ") == l.failure &&
 	      strstr(l.failure, "page=1, a page already fetched"));
 	github_listing_release(&l);
@@ -204,7 +226,8 @@ static void listing_bounds(void)
 	github_listing_release(&l);
 	/* the page cap */
 	l.pages = 3;
-	CHECK(next_of(&gh, &l, p1, "<https://api.github.com/repositories/1/pulls?page=4>; rel=\"next\"") == 0);
+	CHECK(next_of(&gh, &l, p1,
+		      "<https://api.github.com/repositories/1/pulls?page=4>; rel=\"next\"") == 0);
 	CHECK(l.failure && strstr(l.failure, "more than 3 pages"));
 	github_listing_release(&l);
 	http_free(gh.http);

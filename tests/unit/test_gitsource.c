@@ -15,7 +15,7 @@
 #include "testutil.h"
 
 #define NOREPLY "@users.noreply.github.com"
-#define COMMIT(msg, email, when, tz) (&(struct gt_commit){ (msg), (email), (when), (tz), NULL })
+#define COMMIT(msg, email, when, tz) (&(struct gt_commit){(msg), (email), (when), (tz), NULL})
 
 /* A side-branch commit and the merge of it into tip. */
 static git_oid merge(git_repository *r, git_oid tip, const char *side_email, const char *side_msg,
@@ -34,20 +34,23 @@ static git_oid build_history(git_repository *r)
 
 	t = gt_commit(r, COMMIT("Initial commit\n", NULL, "2023-06-15T12:00:00+02:00", 120), NULL,
 		      NULL);
-	t = gt_commit(r, COMMIT("Old thing (#1)\n", "5+old" NOREPLY, "2023-07-20T12:00:00+02:00", 120),
+	t = gt_commit(r,
+		      COMMIT("Old thing (#1)\n", "5+old" NOREPLY, "2023-07-20T12:00:00+02:00", 120),
 		      &t, NULL);
 	t = merge(r, t, "2+alice" NOREPLY, "boundary work\n",
 		  "Merge pull request #2 from alice/boundary\n\nJust before August\n",
 		  "2023-08-01T01:30:00+02:00", 120); /* 2023-07-31T23:30Z */
-	t = gt_commit(r, COMMIT("First in range (#3)\n", "1234+bob" NOREPLY,
-				"2023-08-01T02:30:00+02:00", 120), /* 00:30Z */
+	t = gt_commit(r,
+		      COMMIT("First in range (#3)\n", "1234+bob" NOREPLY,
+			     "2023-08-01T02:30:00+02:00", 120), /* 00:30Z */
 		      &t, NULL);
 	t = merge(r, t, "carol.real@example.com",
 		  "Add Foo\n\nCo-authored-by: Gina <88+gina" NOREPLY ">\n",
 		  "Merge pull request #4 from carol/feature\n\nAdd `Foo` support\n\nLonger text.\n",
 		  "2023-08-05T10:00:00-07:00", -420);
 	t = merge(r, t, "49699333+dependabot[bot]" NOREPLY, "Bump log from 0.4.19 to 0.4.20\n",
-		  "Merge pull request #5 from rust-osdev/dependabot/cargo/log-0.4.20\n\nBump log from 0.4.19 to 0.4.20\n",
+		  "Merge pull request #5 from rust-osdev/dependabot/cargo/log-0.4.20\n\nBump log "
+		  "from 0.4.19 to 0.4.20\n",
 		  "2023-08-10T10:00:00+02:00", 120);
 	t = merge(r, t, "999+phip1611" NOREPLY, "change\n",
 		  "Merge pull request #6 from rust-osdev/phip-branch\n\nMaintainer change\n",
@@ -55,9 +58,10 @@ static git_oid build_history(git_repository *r)
 	t = merge(r, t, "real@example.com", "change\n",
 		  "Merge pull request #7 from rust-osdev/some-branch\n\nUnknown merge author\n",
 		  "2023-08-14T10:00:00+02:00", 120);
-	t = gt_commit(r, COMMIT("Improve docs (#8)\n\n* docs\n\nCo-authored-by: Eve <77+eve" NOREPLY
-				">\nCo-authored-by: Frank <frank@example.com>\n",
-				"dave@example.com", "2023-08-15T10:00:00+02:00", 120),
+	t = gt_commit(r,
+		      COMMIT("Improve docs (#8)\n\n* docs\n\nCo-authored-by: Eve <77+eve" NOREPLY
+			     ">\nCo-authored-by: Frank <frank@example.com>\n",
+			     "dave@example.com", "2023-08-15T10:00:00+02:00", 120),
 		      &t, NULL);
 	t = merge(r, t, NULL, "wip\n", "Merge branch 'main' into x\n", "2023-08-16T10:00:00+02:00",
 		  120);
@@ -65,13 +69,15 @@ static git_oid build_history(git_repository *r)
 	t = merge(r, t, "29139614+renovate[bot]" NOREPLY, "Update serde\n",
 		  "Merge pull request #10 from rust-osdev/renovate/serde\n\nUpdate serde\n",
 		  "2023-08-18T10:00:00+02:00", 120);
-	t = gt_commit(r, COMMIT("Last in range (#11)\n", "1234+bob" NOREPLY,
-				"2023-09-01T01:59:59+02:00", 120), /* 2023-08-31T23:59:59Z */
+	t = gt_commit(r,
+		      COMMIT("Last in range (#11)\n", "1234+bob" NOREPLY,
+			     "2023-09-01T01:59:59+02:00", 120), /* 2023-08-31T23:59:59Z */
 		      &t, NULL);
-	t = gt_commit(r, COMMIT("After range (#12)\n", "1234+bob" NOREPLY,
-				"2023-09-01T02:00:00+02:00", 120),
-		      &t, NULL);
-	t = gt_commit(r, COMMIT("Later (#13)\n", "1234+bob" NOREPLY, "2023-09-10T10:00:00+02:00", 120),
+	t = gt_commit(
+	    r, COMMIT("After range (#12)\n", "1234+bob" NOREPLY, "2023-09-01T02:00:00+02:00", 120),
+	    &t, NULL);
+	t = gt_commit(r,
+		      COMMIT("Later (#13)\n", "1234+bob" NOREPLY, "2023-09-10T10:00:00+02:00", 120),
 		      &t, NULL);
 	return t;
 }
@@ -131,18 +137,18 @@ static char *numbers(const struct ml_pr_list *l)
 	return b.data ? buf_detach(&b) : ml_strdup("");
 }
 
-#define CHECK_NUMBERS(list, want)                                                     \
-	do {                                                                          \
-		char *got_ = numbers(list);                                           \
-		CHECK_STR(got_, want);                                                \
-		free(got_);                                                           \
+#define CHECK_NUMBERS(list, want)                                                                  \
+	do {                                                                                       \
+		char *got_ = numbers(list);                                                        \
+		CHECK_STR(got_, want);                                                             \
+		free(got_);                                                                        \
 	} while (0)
 
 static void merges_and_squashes(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = make_repo(0, "https://github.com/rust-osdev/uefi-rs.git", NULL), *used = NULL;
 	const struct ml_pr *pr;
 
@@ -211,12 +217,23 @@ static void draft_and_markdown(void)
 	filter_apply(f, &d.sections[0].repos[0].prs);
 	CHECK_STR(d.sections[0].repos[0].info.repo, "rust-osdev/uefi-rs");
 	CHECK(markdown_section(&out, &d, &d.sections[0].repos[0]) == 0);
-	CHECK(out.data && strstr(out.data, "### [`uefi-rs`](https://github.com/rust-osdev/uefi-rs)\n"));
-	CHECK(out.data && strstr(out.data, "- [First in range](https://github.com/rust-osdev/uefi-rs/pull/3)\n"
-					   "- [Add `Foo` support](https://github.com/rust-osdev/uefi-rs/pull/4)\n"));
-	CHECK(out.data && strstr(out.data, "<!-- - [Bump log from 0.4.19 to 0.4.20](https://github.com/rust-osdev/uefi-rs/pull/5) -->\n"));
-	CHECK(out.data && strstr(out.data, "Thanks to [@bob](https://github.com/bob), [@carol](https://github.com/carol), [@gina](https://github.com/gina), [@phip1611](https://github.com/phip1611), and [@eve](https://github.com/eve) for their contributions!\n"));
-	CHECK(out.data && strstr(out.data, "<!-- TODO: the authors of these PRs are unknown; add them to the thanks line: #7, #8 -->\n"));
+	CHECK(out.data &&
+	      strstr(out.data, "### [`uefi-rs`](https://github.com/rust-osdev/uefi-rs)\n"));
+	CHECK(out.data &&
+	      strstr(out.data,
+		     "- [First in range](https://github.com/rust-osdev/uefi-rs/pull/3)\n"
+		     "- [Add `Foo` support](https://github.com/rust-osdev/uefi-rs/pull/4)\n"));
+	CHECK(out.data &&
+	      strstr(out.data, "<!-- - [Bump log from 0.4.19 to "
+			       "0.4.20](https://github.com/rust-osdev/uefi-rs/pull/5) -->\n"));
+	CHECK(
+	    out.data &&
+	    strstr(out.data,
+		   "Thanks to [@bob](https://github.com/bob), [@carol](https://github.com/carol), "
+		   "[@gina](https://github.com/gina), [@phip1611](https://github.com/phip1611), "
+		   "and [@eve](https://github.com/eve) for their contributions!\n"));
+	CHECK(out.data && strstr(out.data, "<!-- TODO: the authors of these PRs are unknown; add "
+					   "them to the thanks line: #7, #8 -->\n"));
 	CHECK(err.msg == NULL);
 	buf_release(&out);
 	filter_free(f);
@@ -228,7 +245,7 @@ static void bare_refs_and_tags(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = make_repo(1, "ssh://git@github.com/rust-osdev/uefi-rs", NULL);
 	git_repository *r = NULL;
 	git_oid root, rel;
@@ -237,8 +254,9 @@ static void bare_refs_and_tags(void)
 
 	gt_check(git_repository_open(&r, dir), "open");
 	root = gt_commit(r, COMMIT("Initial\n", NULL, "2023-06-01T00:00:00Z", 0), NULL, NULL);
-	rel = gt_commit(r, COMMIT("Release fix (#20)\n", "3+rel" NOREPLY, "2023-08-20T00:00:00Z", 0),
-			&root, NULL);
+	rel =
+	    gt_commit(r, COMMIT("Release fix (#20)\n", "3+rel" NOREPLY, "2023-08-20T00:00:00Z", 0),
+		      &root, NULL);
 	gt_ref(r, "refs/heads/release", &rel);
 	gt_check(git_object_lookup(&target, r, &rel, GIT_OBJECT_COMMIT), "lookup");
 	gt_check(git_signature_new(&sig, "T", "t@example.com", 1700000000, 0), "sig");
@@ -271,7 +289,7 @@ static void origin_default_branch(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	git_oid tip, topic;
 	char *dir = make_repo(0, "https://github.com/rust-osdev/uefi-rs", &tip);
 	git_repository *r = NULL;
@@ -309,7 +327,7 @@ static void configured_repo_wins(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = make_repo(0, "https://github.com/rust-osdev/uefi-rs.git", NULL), *used = NULL;
 	const struct ml_pr *pr;
 
@@ -343,7 +361,7 @@ static void not_a_repository(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = gt_tmpdir();
 	git_repository *r;
 
@@ -364,15 +382,16 @@ static void shallow_clone(void)
 {
 	struct ml_range range = august(), late;
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = gt_tmpdir();
 	git_repository *r = gt_init(dir, 0);
 	git_oid old, edge, t;
 
 	gt_origin(r, "https://github.com/o/r");
-	old = gt_commit(r, COMMIT("Old (#1)\n", NULL, "2023-07-10T12:00:00+02:00", 120), NULL, NULL);
-	edge = gt_commit(r, COMMIT("Edge (#2)\n", NULL, "2023-08-14T12:00:00+02:00", 120), &old,
-			 NULL);
+	old =
+	    gt_commit(r, COMMIT("Old (#1)\n", NULL, "2023-07-10T12:00:00+02:00", 120), NULL, NULL);
+	edge =
+	    gt_commit(r, COMMIT("Edge (#2)\n", NULL, "2023-08-14T12:00:00+02:00", 120), &old, NULL);
 	t = gt_commit(r, COMMIT("New (#3)\n", NULL, "2023-08-20T12:00:00+02:00", 120), &edge, NULL);
 	gt_ref(r, "refs/heads/main", &t);
 	gt_symref(r, "HEAD", "refs/heads/main");
@@ -398,7 +417,7 @@ static void stop_rule(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = gt_tmpdir();
 	git_repository *r = gt_init(dir, 0);
 	git_oid t, lost;
@@ -415,7 +434,8 @@ static void stop_rule(void)
 		t = gt_commit(r, COMMIT("skewed\n", NULL, "2023-07-15T00:00:00Z", 0), &t, NULL);
 	t = gt_commit(r, COMMIT("Also in range (#4)\n", NULL, "2023-08-05T00:00:00Z", 0), &t, NULL);
 	/* a cherry-pick that repeats a number: one record, the newest commit's */
-	t = gt_commit(r, COMMIT("In range again (#3)\n", NULL, "2023-08-06T00:00:00Z", 0), &t, NULL);
+	t = gt_commit(r, COMMIT("In range again (#3)\n", NULL, "2023-08-06T00:00:00Z", 0), &t,
+		      NULL);
 	gt_ref(r, "refs/heads/main", &t);
 	gt_symref(r, "HEAD", "refs/heads/main");
 	gt_drop_object(r, &lost); /* reading it would fail: the walk must stop before */
@@ -462,15 +482,18 @@ static char *raw_repo(const char *rest, int graph)
 /* The "encoding" header: the message is converted to UTF-8. */
 static void commit_encoding(void)
 {
-	static const char *const encodings[] = { "ISO-8859-1", "latin1", "UTF-8" };
-	static const char *const titles[] = { "Caf\xE9 na\xEFve \xFC" "ber (#7)",
-					      "Caf\xE9 na\xEFve \xFC" "ber (#7)",
-					      "Caf\xC3\xA9 na\xC3\xAFve \xC3\xBC" "ber (#7)" };
+	static const char *const encodings[] = {"ISO-8859-1", "latin1", "UTF-8"};
+	static const char *const titles[] = {"Caf\xE9 na\xEFve \xFC"
+					     "ber (#7)",
+					     "Caf\xE9 na\xEFve \xFC"
+					     "ber (#7)",
+					     "Caf\xC3\xA9 na\xC3\xAFve \xC3\xBC"
+					     "ber (#7)"};
 	struct ml_range range = august();
 
 	for (size_t i = 0; i < 3; i++) {
 		struct ml_error err = ML_ERROR_INIT;
-		struct ml_pr_list l = { NULL, 0, 0 };
+		struct ml_pr_list l = {NULL, 0, 0};
 		struct ml_buf rest = ML_BUF_INIT;
 		char *dir;
 
@@ -484,7 +507,8 @@ static void commit_encoding(void)
 		CHECK(err.msg == NULL);
 		CHECK(l.len == 2);
 		if (l.len == 2) {
-			CHECK_STR(l.items[0].title, "Caf\xC3\xA9 na\xC3\xAFve \xC3\xBC" "ber");
+			CHECK_STR(l.items[0].title, "Caf\xC3\xA9 na\xC3\xAFve \xC3\xBC"
+						    "ber");
 			CHECK_STR(l.items[0].author, "alice");
 			CHECK(l.items[0].coauthors.n == 1);
 		}
@@ -501,10 +525,11 @@ static void commit_encoding_unknown(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = raw_repo("author A <a@example.com> 1691582400 +0000\n"
 			     "committer A <a@example.com> 1691582400 +0000\n"
-			     "encoding no-such-charset\n\nPlain title (#7)\n", 0);
+			     "encoding no-such-charset\n\nPlain title (#7)\n",
+			     0);
 
 	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
 	CHECK(l.len == 2 && strcmp(l.items[0].title, "Plain title") == 0);
@@ -518,11 +543,11 @@ static void commit_encoding_unknown(void)
  * or libgit2's parse of it (after a commit of the range). */
 static void commit_time_out_of_range(void)
 {
-	static const char *const times[] = { "99999999999999999999999", "9223372036854775808",
-					     "253402300800" };
+	static const char *const times[] = {"99999999999999999999999", "9223372036854775808",
+					    "253402300800"};
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	struct ml_buf rest = ML_BUF_INIT;
 	char *dir;
 
@@ -633,26 +658,32 @@ static struct skewed skewed_history(git_repository *r, int graph_at_mid)
 
 	gt_origin(r, "https://github.com/o/r");
 	s.root = t = gt_commit(r, COMMIT("root\n", NULL, "2023-06-01T00:00:00Z", 0), NULL, NULL);
-	t = gt_commit(r, COMMIT("Behind the run (#1)\n", NULL, "2023-08-02T00:00:00Z", 0), &t, NULL);
+	t = gt_commit(r, COMMIT("Behind the run (#1)\n", NULL, "2023-08-02T00:00:00Z", 0), &t,
+		      NULL);
 	for (int i = 0; i < 32; i++) {
 		t = gt_commit(r, COMMIT("old\n", NULL, "2023-07-30T23:59:59Z", 0), &t, NULL);
 		if (i == 16)
 			s.old = t;
 	}
-	s.pr2 = t = gt_commit(r, COMMIT("At the start (#2)\n", NULL, "2023-08-01T00:00:00Z", 0), &t,
-			      NULL);
+	s.pr2 = t =
+	    gt_commit(r, COMMIT("At the start (#2)\n", NULL, "2023-08-01T00:00:00Z", 0), &t, NULL);
 	for (int i = 0; i < 31; i++)
 		t = gt_commit(r, COMMIT("old\n", NULL, "2023-07-30T23:59:59Z", 0), &t, NULL);
-	t = gt_commit(r, COMMIT("A second before (#3)\n", NULL, "2023-07-31T23:59:59Z", 0), &t, NULL);
-	s.pr4 = t = gt_commit(r, COMMIT("Fourth (#4)\n", NULL, "2023-08-03T00:00:00Z", 0), &t, NULL);
+	t = gt_commit(r, COMMIT("A second before (#3)\n", NULL, "2023-07-31T23:59:59Z", 0), &t,
+		      NULL);
+	s.pr4 = t =
+	    gt_commit(r, COMMIT("Fourth (#4)\n", NULL, "2023-08-03T00:00:00Z", 0), &t, NULL);
 	for (int i = 0; i < 41; i++)
-		t = gt_commit(r, COMMIT("skewed\n", NULL,
-					i == 20 ? "2023-07-31T00:00:00Z" : "2023-07-15T00:00:00Z", 0),
+		t = gt_commit(r,
+			      COMMIT("skewed\n", NULL,
+				     i == 20 ? "2023-07-31T00:00:00Z" : "2023-07-15T00:00:00Z", 0),
 			      &t, NULL);
 	t = gt_commit(r, COMMIT("Fifth (#5)\n", NULL, "2023-08-10T00:00:00Z", 0), &t, NULL);
-	side = gt_commit(r, COMMIT("side\n", "9+alice" NOREPLY, "2023-08-11T00:00:00Z", 0), &t, NULL);
-	s.mid = t = gt_commit(r, COMMIT("Merge pull request #8 from alice/x\n\nEighth\n", NULL,
-					"2023-08-12T00:00:00Z", 0),
+	side =
+	    gt_commit(r, COMMIT("side\n", "9+alice" NOREPLY, "2023-08-11T00:00:00Z", 0), &t, NULL);
+	s.mid = t = gt_commit(r,
+			      COMMIT("Merge pull request #8 from alice/x\n\nEighth\n", NULL,
+				     "2023-08-12T00:00:00Z", 0),
 			      &t, &side);
 	gt_ref(r, "refs/heads/main", &t);
 	gt_symref(r, "HEAD", "refs/heads/main");
@@ -668,7 +699,7 @@ static void fetch_august(const char *dir, const char *want)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	const struct ml_pr *pr;
 
 	CHECK(gitsource_fetch(dir, NULL, NULL, &range, &l, NULL, &err) == 0);
@@ -695,7 +726,7 @@ static void graph_walk(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = gt_tmpdir();
 	git_repository *r = gt_init(dir, 0);
 	struct skewed s = skewed_history(r, 0);
@@ -778,11 +809,12 @@ static char *make_release_repo(void)
 	v10 = merge(r, t, "2+alice" NOREPLY, "release\n",
 		    "Merge pull request #10 from alice/release\n\nRelease 1.0\n",
 		    "2023-08-10T00:00:00Z", 0);
-	s11 = gt_commit(r, COMMIT("Skewed clock (#11)\n", "1+bob" NOREPLY, "2023-08-09T00:00:00Z", 0),
-			&v10, NULL);
+	s11 =
+	    gt_commit(r, COMMIT("Skewed clock (#11)\n", "1+bob" NOREPLY, "2023-08-09T00:00:00Z", 0),
+		      &v10, NULL);
 	t = merge(r, s11, "3+carol" NOREPLY, "work\n",
-		  "Merge pull request #12 from carol/work\n\nCarol's work\n", "2023-08-12T00:00:00Z",
-		  0);
+		  "Merge pull request #12 from carol/work\n\nCarol's work\n",
+		  "2023-08-12T00:00:00Z", 0);
 	t = gt_commit(r, COMMIT("Release 1.1 (#13)\n", "1+bob" NOREPLY, "2023-08-13T00:00:00Z", 0),
 		      &t, NULL);
 	gt_ref(r, "refs/tags/v1.1", &t);
@@ -790,8 +822,9 @@ static char *make_release_repo(void)
 		      NULL);
 	gt_ref(r, "refs/heads/main", &t);
 	gt_symref(r, "HEAD", "refs/heads/main");
-	rel = gt_commit(r, COMMIT("Merge branch 'main' into rel\n", NULL, "2023-08-11T00:00:00Z", 0),
-			&root, &s11);
+	rel =
+	    gt_commit(r, COMMIT("Merge branch 'main' into rel\n", NULL, "2023-08-11T00:00:00Z", 0),
+		      &root, &s11);
 	gt_ref(r, "refs/heads/rel", &rel);
 	gt_check(git_object_lookup(&target, r, &v10, GIT_OBJECT_COMMIT), "lookup");
 	gt_check(git_signature_new(&sig, "T", "t@example.com", 1700000000, 0), "sig");
@@ -805,8 +838,8 @@ static char *make_release_repo(void)
 static void between(const char *dir, const char *from, const char *to, const char *want)
 {
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
-	struct ml_git_query q = { dir, to, from, NULL, NULL, NULL };
+	struct ml_pr_list l = {NULL, 0, 0};
+	struct ml_git_query q = {dir, to, from, NULL, NULL, NULL};
 
 	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
 	CHECK(err.msg == NULL);
@@ -820,17 +853,17 @@ static void between(const char *dir, const char *from, const char *to, const cha
 static void ref_ranges(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = make_release_repo();
-	struct ml_git_query q = { dir, NULL, "v1.0", NULL, NULL, NULL };
+	struct ml_git_query q = {dir, NULL, "v1.0", NULL, NULL, NULL};
 	int64_t a = 0, b = 0;
 
-	between(dir, "v1.0", "v1.1", "11,12,13"); /* not v1.0's #10, but v1.1's #13 */
+	between(dir, "v1.0", "v1.1", "11,12,13");  /* not v1.0's #10, but v1.1's #13 */
 	between(dir, "v1.0", NULL, "11,12,13,14"); /* --to defaults to the default branch */
 	between(dir, "v1.0", "main", "11,12,13,14");
-	between(dir, "v1.1", "v1.0", "");          /* backwards: nothing */
+	between(dir, "v1.1", "v1.0", ""); /* backwards: nothing */
 	between(dir, "v1.1", "v1.1", "");
-	between(dir, "rel", "v1.1", "12,13");      /* #11 is reached through rel's 2nd parent */
+	between(dir, "rel", "v1.1", "12,13"); /* #11 is reached through rel's 2nd parent */
 	between(dir, "v1.0^", "v1.0", "10");
 	q.from = "nope";
 	check_error(gitsource_read(&q, &l, NULL, &err), &err, "ref 'nope' not found");
@@ -870,7 +903,7 @@ static git_oid squash(git_repository *r, git_oid tip, const char *msg, const cha
 	return gt_commit(r, COMMIT(msg, author, when, 0), &tip, NULL);
 }
 
-#define AUTHORS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define AUTHORS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static char *make_logins_repo(void)
 {
@@ -883,8 +916,8 @@ static char *make_logins_repo(void)
 	t = gt_commit(r, COMMIT("Initial\n", NULL, "2023-07-01T00:00:00Z", 0), NULL, NULL);
 	t = pr_merge(r, t, "zoe/feat", 1, AUTHORS("zoe@example.com"), "max@example.com",
 		     "2023-08-01T00:00:00Z");
-	t = pr_merge(r, t, "rust-osdev/zoe-branch", 2, AUTHORS("zoe@example.com"), "max@example.com",
-		     "2023-08-02T00:00:00Z");
+	t = pr_merge(r, t, "rust-osdev/zoe-branch", 2, AUTHORS("zoe@example.com"),
+		     "max@example.com", "2023-08-02T00:00:00Z");
 	/* the maintainer pushes a fix onto yan's branch, then merges it */
 	t = pr_merge(r, t, "yan/fix", 3, AUTHORS("yan@example.com", "max@example.com"),
 		     "max@example.com", "2023-08-03T00:00:00Z");
@@ -898,11 +931,12 @@ static char *make_logins_repo(void)
 	t = squash(r, t, "Zoe's old address (#8)\n", "zoe@old.example", "2023-08-08T00:00:00Z");
 	t = squash(r, t, "Quinn at work (#9)\n", "quinn@work.example", "2023-08-09T00:00:00Z");
 	t = squash(r, t, "Kim (#10)\n", "kim@example.com", "2023-08-10T00:00:00Z");
-	t = squash(r, t, "Kim and Zoe (#11)\n\nCo-authored-by: Zoe Z <zoe@example.com>\n"
-			 "Co-authored-by: S <shared@example.com>\n",
+	t = squash(r, t,
+		   "Kim and Zoe (#11)\n\nCo-authored-by: Zoe Z <zoe@example.com>\n"
+		   "Co-authored-by: S <shared@example.com>\n",
 		   "kim@example.com", "2023-08-11T00:00:00Z");
-	t = pr_merge(r, t, "rust-osdev/lee-branch", 12, AUTHORS("lee@example.com"), "max@example.com",
-		     "2023-08-12T00:00:00Z");
+	t = pr_merge(r, t, "rust-osdev/lee-branch", 12, AUTHORS("lee@example.com"),
+		     "max@example.com", "2023-08-12T00:00:00Z");
 	/* lee merges lee's own fork PR: who merged is no evidence either way */
 	t = pr_merge(r, t, "lee/z", 13, AUTHORS("lee@example.com"), "lee@example.com",
 		     "2023-08-13T00:00:00Z");
@@ -911,7 +945,9 @@ static char *make_logins_repo(void)
 	snprintf(path, sizeof path, "%s/.mailmap", dir);
 	if (!(fp = fopen(path, "w")) ||
 	    fputs("Zoe <zoe@example.com> <zoe@old.example>\n"
-		  "<9+quinn" NOREPLY "> <quinn@work.example>\n", fp) < 0 || fclose(fp) != 0)
+		  "<9+quinn" NOREPLY "> <quinn@work.example>\n",
+		  fp) < 0 ||
+	    fclose(fp) != 0)
 		abort();
 	git_repository_free(r);
 	return dir;
@@ -935,17 +971,17 @@ static void logins_offline(void)
 {
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_pr_list l = { NULL, 0, 0 };
+	struct ml_pr_list l = {NULL, 0, 0};
 	struct ml_login_map map;
 	char *dir = make_logins_repo();
-	struct ml_git_query q = { dir, NULL, NULL, NULL, &range, NULL };
+	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL};
 	const struct ml_pr *pr;
 
 	memset(&map, 0, sizeof map);
 	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
 	CHECK_NUMBERS(&l, "1,2,3,4,5,6,7,8,9,10,11,12,13");
 	check_author(&l, 1, "zoe");
-	check_author(&l, 2, "zoe");   /* same-repo branch: zoe@ learned from #1 */
+	check_author(&l, 2, "zoe"); /* same-repo branch: zoe@ learned from #1 */
 	check_author(&l, 3, "yan");
 	check_author(&l, 4, NULL);    /* max fixed yan's PR and merged it: not yan */
 	check_author(&l, 7, NULL);    /* shared@ wrote PRs of ann and bea */
@@ -959,7 +995,7 @@ static void logins_offline(void)
 	CHECK(login_map_add(&map, "KIM@example.com", "kim") == 0);
 	q.logins = &map;
 	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
-	check_author(&l, 10, "kim");  /* the config's map, addresses case-insensitive */
+	check_author(&l, 10, "kim"); /* the config's map, addresses case-insensitive */
 	check_author(&l, 11, "kim");
 	check_author(&l, 4, NULL);
 	pr_list_release(&l);
@@ -971,15 +1007,28 @@ static void logins_offline(void)
 static void urls_and_addresses(void)
 {
 	static const char *const good[] = {
-		"https://github.com/o/r.git", "https://github.com/o/r", "https://github.com/o/r/",
-		"http://GitHub.com/o/r.git", "git@github.com:o/r.git", "git@github.com:o/r",
-		"ssh://git@github.com/o/r", "ssh://git@github.com:22/o/r.git", "git://github.com/o/r.git",
-		"https://x-access-token:abc@github.com/o/r.git", "github.com:o/r",
+	    "https://github.com/o/r.git",
+	    "https://github.com/o/r",
+	    "https://github.com/o/r/",
+	    "http://GitHub.com/o/r.git",
+	    "git@github.com:o/r.git",
+	    "git@github.com:o/r",
+	    "ssh://git@github.com/o/r",
+	    "ssh://git@github.com:22/o/r.git",
+	    "git://github.com/o/r.git",
+	    "https://x-access-token:abc@github.com/o/r.git",
+	    "github.com:o/r",
 	};
 	static const char *const bad[] = {
-		"https://gitlab.com/o/r.git", "/home/me/r", "../r", "https://github.com/o",
-		"https://github.com/o/r/tree/main", "git@github.com:o", "https://github.com.evil.org/o/r",
-		"", "file:///srv/o/r.git",
+	    "https://gitlab.com/o/r.git",
+	    "/home/me/r",
+	    "../r",
+	    "https://github.com/o",
+	    "https://github.com/o/r/tree/main",
+	    "git@github.com:o",
+	    "https://github.com.evil.org/o/r",
+	    "",
+	    "file:///srv/o/r.git",
 	};
 	char *s;
 
@@ -1022,7 +1071,8 @@ static void message_parser(void)
 {
 	struct ml_git_message m;
 
-	CHECK(gitsource_parse_message(&m, "Merge pull request #906 from octo/fix-x\n\n  Fix x  \r\n") == 0);
+	CHECK(gitsource_parse_message(
+		  &m, "Merge pull request #906 from octo/fix-x\n\n  Fix x  \r\n") == 0);
 	CHECK(m.number == 906 && m.merge == 1);
 	CHECK_STR(m.title, "Fix x");
 	CHECK(m.from && m.fromlen == 10 && strncmp(m.from, "octo/fix-x", 10) == 0);
@@ -1034,9 +1084,10 @@ static void message_parser(void)
 	CHECK_STR(m.title, "Merge pull request #7 from a/b"); /* no body: the subject */
 	gitsource_message_release(&m);
 
-	CHECK(gitsource_parse_message(&m, "Add y (#12)\n\nCo-authored-by: A <1+al@users.noreply.github.com>\n"
-					  "co-authored-by: B <AL@users.noreply.github.com>\n"
-					  "Co-authored-by: C <c@example.com>\n") == 0);
+	CHECK(gitsource_parse_message(
+		  &m, "Add y (#12)\n\nCo-authored-by: A <1+al@users.noreply.github.com>\n"
+		      "co-authored-by: B <AL@users.noreply.github.com>\n"
+		      "Co-authored-by: C <c@example.com>\n") == 0);
 	CHECK(m.number == 12 && m.merge == 0 && m.from == NULL);
 	CHECK_STR(m.title, "Add y");
 	CHECK(m.coauthors.n == 1);
@@ -1050,9 +1101,13 @@ static void message_parser(void)
 	gitsource_message_release(&m);
 
 	/* not PR commits: the number stays 0 and nothing is owned */
-	static const char *const no[] = { "", "Fix (#0)", "(#5)", "Merge pull request #0 from a/b",
-					  "Merge pull request #x from a/b", "Title (#1234567890)",
-					  "Merge branch 'main'" };
+	static const char *const no[] = {"",
+					 "Fix (#0)",
+					 "(#5)",
+					 "Merge pull request #0 from a/b",
+					 "Merge pull request #x from a/b",
+					 "Title (#1234567890)",
+					 "Merge branch 'main'"};
 	for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
 		CHECK(gitsource_parse_message(&m, no[i]) == 0);
 		CHECK(m.number == 0 && m.title == NULL && m.coauthors.n == 0);

@@ -368,9 +368,9 @@ static void issue_homepage_end_to_end(void)
 				"--month",     "2023-08", "--api-url",	srv.url,
 				"--no-cache",  "--quiet", NULL};
 		char *args_o[] = {"mergeletter", "issue", "--homepage", site, "-o", "x.md", NULL};
-		char *args_force[] = {"mergeletter", "issue",	  "--homepage", site,
-				      "--month",     "2023-08", "--api-url",	srv.url,
-				      "--no-cache",  "--quiet", "--force",	NULL};
+		char *args_force[] = {"mergeletter", "issue",	"--homepage", site,
+				      "--month",     "2023-08", "--api-url",  srv.url,
+				      "--no-cache",  "--quiet", "--force",    NULL};
 		size_t n = expected ? strlen(expected) : 0;
 
 		/* the committed August file is not mergeletter's: never clobbered... */
@@ -380,7 +380,8 @@ static void issue_homepage_end_to_end(void)
 		CHECK(run_cli(args_force) == 0);
 		draft = read_text(site, ISSUE("2023-08"));
 		CHECK(draft && expected && strncmp(draft, expected, n) == 0);
-		CHECK(draft && strlen(draft) > n && strncmp(draft + n, "\n<!-- mergeletter: offered ", 27) == 0);
+		CHECK(draft && strlen(draft) > n &&
+		      strncmp(draft + n, "\n<!-- mergeletter: offered ", 27) == 0);
 		free(draft);
 		CHECK(changed_files(site, &changed) == 1);
 		CHECK_STR(changed, ISSUE("2023-08"));

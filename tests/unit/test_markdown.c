@@ -24,18 +24,19 @@ static char *comment_text(const char *text)
 	return buf_detach(&b);
 }
 
-#define CHECK_LINK(title, want)                                                       \
-	do {                                                                          \
-		char *got_ = link_text(title);                                        \
-		CHECK_STR(got_, want);                                                \
-		free(got_);                                                           \
+#define CHECK_LINK(title, want)                                                                    \
+	do {                                                                                       \
+		char *got_ = link_text(title);                                                     \
+		CHECK_STR(got_, want);                                                             \
+		free(got_);                                                                        \
 	} while (0)
 
 static void escaping(void)
 {
 	CHECK_LINK("Drop `memmove` and `set_mem` from boot services",
 		   "Drop `memmove` and `set_mem` from boot services");
-	CHECK_LINK("`RacyCell<T>`: Data race allowed on T", "`RacyCell<T>`: Data race allowed on T");
+	CHECK_LINK("`RacyCell<T>`: Data race allowed on T",
+		   "`RacyCell<T>`: Data race allowed on T");
 	CHECK_LINK("Fix [foo] and ]bar[", "Fix \\[foo\\] and \\]bar\\[");
 	CHECK_LINK("code `a]b` stays", "code `a]b` stays");
 	CHECK_LINK("``double `tick` span`` ok", "``double `tick` span`` ok");
@@ -54,12 +55,19 @@ static void entities_and_bidi(void)
 	/* an '&' that would start a character reference is escaped */
 	CHECK_LINK("Show &lt; as text", "Show \\&lt; as text");
 	CHECK_LINK("&#60; &#x3C; &#X3c; &amp;", "\\&#60; \\&#x3C; \\&#X3c; \\&amp;");
-	CHECK_LINK("A & B, &amp no semicolon, &; &#; &#x;", "A & B, &amp no semicolon, &; &#; &#x;");
+	CHECK_LINK("A & B, &amp no semicolon, &; &#; &#x;",
+		   "A & B, &amp no semicolon, &; &#; &#x;");
 	CHECK_LINK("&#12345678; too long", "&#12345678; too long");
 	CHECK_LINK("in code `&lt;` stays", "in code `&lt;` stays");
 	/* bidi embeddings, overrides and isolates go; their neighbours stay */
-	CHECK_LINK("abc\xE2\x80\xAE" "def\xE2\x80\xAC", "abcdef");
-	CHECK_LINK("\xE2\x80\xAA" "a\xE2\x80\xAB" "b\xE2\x80\xAD" "c", "abc");
+	CHECK_LINK("abc\xE2\x80\xAE"
+		   "def\xE2\x80\xAC",
+		   "abcdef");
+	CHECK_LINK("\xE2\x80\xAA"
+		   "a\xE2\x80\xAB"
+		   "b\xE2\x80\xAD"
+		   "c",
+		   "abc");
 	CHECK_LINK("\xE2\x81\xA6x\xE2\x81\xA7y\xE2\x81\xA8z\xE2\x81\xA9", "xyz");
 	CHECK_LINK("a \xE2\x80\xAE b", "a b");
 	CHECK_LINK("keep \xE2\x80\xAF\xE2\x81\xA5 these", "keep \xE2\x80\xAF\xE2\x81\xA5 these");
@@ -73,11 +81,11 @@ static char *text(const char *s)
 	return buf_detach(&b);
 }
 
-#define CHECK_TEXT(in, want)                                                          \
-	do {                                                                          \
-		char *got_ = text(in);                                                \
-		CHECK_STR(got_ ? got_ : "", want);                                    \
-		free(got_);                                                           \
+#define CHECK_TEXT(in, want)                                                                       \
+	do {                                                                                       \
+		char *got_ = text(in);                                                             \
+		CHECK_STR(got_ ? got_ : "", want);                                                 \
+		free(got_);                                                                        \
 	} while (0)
 
 static void paragraph_text(void)
@@ -129,7 +137,8 @@ static struct ml_pr *add(struct ml_draft_repo *r, long n, const char *title, con
 static void section(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
-	struct ml_maintainer m[2] = { { "alice", NULL, 0, 0 }, { "bob", "https://example.com/bob", 0, 0 } };
+	struct ml_maintainer m[2] = {{"alice", NULL, 0, 0},
+				     {"bob", "https://example.com/bob", 0, 0}};
 	struct ml_repo_cfg rc;
 	struct ml_range range;
 	struct ml_draft d;
@@ -153,7 +162,8 @@ static void section(void)
 	CHECK(markdown_section(&out, &d, r) == 0);
 	CHECK_STR(out.data,
 		  "### [`proj`](https://github.com/o/proj)\n"
-		  "<span class=\"maintainers\">Maintained by [@alice](https://github.com/alice) and [@bob](https://example.com/bob)</span>\n"
+		  "<span class=\"maintainers\">Maintained by [@alice](https://github.com/alice) "
+		  "and [@bob](https://example.com/bob)</span>\n"
 		  "\n"
 		  "The `proj` crate does things. We merged the following PRs this month:\n"
 		  "\n"
@@ -164,7 +174,8 @@ static void section(void)
 		  "\n"
 		  "<!-- - [build(deps): bump x from 1 to 2](https://github.com/o/proj/pull/2) -->\n"
 		  "\n"
-		  "Thanks to [@carol](https://github.com/carol) and [@dave](https://github.com/dave) for their contributions!\n");
+		  "Thanks to [@carol](https://github.com/carol) and "
+		  "[@dave](https://github.com/dave) for their contributions!\n");
 	/* drop: no comment; keep: the bump is listed, but a bot is never thanked */
 	buf_reset(&out);
 	d.deps_mode = ML_DEPS_DROP;
@@ -205,13 +216,16 @@ static void singular_and_lists(void)
 	add(r, 7, "Only one", "erin", 0, 0);
 	CHECK(markdown_section(&out, &d, r) == 0);
 	CHECK(strstr(out.data, "We merged the following PR this month:\n") != NULL);
-	CHECK(strstr(out.data, "Thanks to [@erin](https://github.com/erin) for their contribution!\n"));
+	CHECK(strstr(out.data,
+		     "Thanks to [@erin](https://github.com/erin) for their contribution!\n"));
 	CHECK(strstr(out.data, "maintainers") == NULL);
 	add(r, 8, "Two", "frank", 0, 0);
 	add(r, 9, "Three", "grace", 0, 0);
 	buf_reset(&out);
 	CHECK(markdown_section(&out, &d, r) == 0);
-	CHECK(strstr(out.data, "[@erin](https://github.com/erin), [@frank](https://github.com/frank), and [@grace](https://github.com/grace) for their contributions!"));
+	CHECK(strstr(out.data,
+		     "[@erin](https://github.com/erin), [@frank](https://github.com/frank), and "
+		     "[@grace](https://github.com/grace) for their contributions!"));
 	buf_release(&out);
 	draft_release(&d);
 }
@@ -227,8 +241,9 @@ static void only_bumps_and_empty(void)
 	CHECK(out.len == 0);
 	add(r, 3, "Bump y from 1 to 2 -->", "dependabot[bot]", 1, 1);
 	CHECK(markdown_section(&out, &d, r) == 0);
-	CHECK_STR(out.data, "<!--\n    quiet had only dependency updates this month:\n"
-			    "    - [Bump y from 1 to 2 --&gt;](https://github.com/o/quiet/pull/3)\n-->\n");
+	CHECK_STR(out.data,
+		  "<!--\n    quiet had only dependency updates this month:\n"
+		  "    - [Bump y from 1 to 2 --&gt;](https://github.com/o/quiet/pull/3)\n-->\n");
 	buf_reset(&out);
 	d.deps_mode = ML_DEPS_DROP;
 	CHECK(markdown_section(&out, &d, r) == 0);
@@ -250,8 +265,12 @@ static void unknown_author(void)
 	pr = add(r, 3, "Co-authored", "ivan", 0, 0);
 	strv_push(&pr->coauthors, "judy");
 	CHECK(markdown_section(&out, &d, r) == 0);
-	CHECK(strstr(out.data, "Thanks to [@heidi](https://github.com/heidi), [@ivan](https://github.com/ivan), and [@judy](https://github.com/judy) for their contributions!\n"));
-	CHECK(strstr(out.data, "<!-- TODO: the authors of these PRs are unknown; add them to the thanks line: #2 -->"));
+	CHECK(strstr(
+	    out.data,
+	    "Thanks to [@heidi](https://github.com/heidi), [@ivan](https://github.com/ivan), and "
+	    "[@judy](https://github.com/judy) for their contributions!\n"));
+	CHECK(strstr(out.data, "<!-- TODO: the authors of these PRs are unknown; add them to the "
+			       "thanks line: #2 -->"));
 	buf_release(&out);
 	draft_release(&d);
 }
@@ -271,10 +290,9 @@ static void hostile_logins(void)
 	strv_push(&pr->coauthors, "a--b");
 	add(r, 4, "Four", "[x](javascript:alert(1))", 0, 0);
 	CHECK(markdown_section(&out, &d, r) == 0);
-	CHECK(strstr(out.data,
-		     "\nThanks to @x)\\<img src=x onerror=alert(1)>, @evil ## Heading, "
-		     "[@good-one](https://github.com/good-one), @a--b, and "
-		     "@\\[x\\](javascript:alert(1)) for their contributions!\n") != NULL);
+	CHECK(strstr(out.data, "\nThanks to @x)\\<img src=x onerror=alert(1)>, @evil ## Heading, "
+			       "[@good-one](https://github.com/good-one), @a--b, and "
+			       "@\\[x\\](javascript:alert(1)) for their contributions!\n") != NULL);
 	CHECK(strstr(out.data, "\n#") == NULL);
 	CHECK(strstr(out.data, ")<img") == NULL); /* only as "\\<img" */
 	buf_release(&out);
@@ -293,8 +311,8 @@ static void descriptions(void)
 	r->info.intro = ml_strdup("# Big <b>news</b>\n- [click](javascript:x)");
 	r->description = ml_strdup(r->info.intro);
 	CHECK(markdown_section(&out, &d, r) == 0);
-	CHECK(strstr(out.data, "\n\n\\# Big \\<b>news\\</b> - \\[click\\](javascript:x) We merged") !=
-	      NULL);
+	CHECK(strstr(out.data,
+		     "\n\n\\# Big \\<b>news\\</b> - \\[click\\](javascript:x) We merged") != NULL);
 	free(r->description);
 	r->description = NULL;
 	buf_reset(&out);

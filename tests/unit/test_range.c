@@ -24,8 +24,8 @@ static void month_bounds(void)
 
 static void month_errors(void)
 {
-	static const char *const bad[] = { "2023-13", "2023-00", "August", "2023-8", "2023-08-01",
-					   "", "20230-1", "2023-08x" };
+	static const char *const bad[] = {"2023-13",	"2023-00", "August",  "2023-8",
+					  "2023-08-01", "",	   "20230-1", "2023-08x"};
 
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct ml_error err = ML_ERROR_INIT;
@@ -61,7 +61,7 @@ static void iso_times(void)
 	CHECK(range_parse_time("2023-08-31T23:59:59", &t) < 0); /* no zone */
 	CHECK(range_parse_time("2023-08-31T24:00:00Z", &t) < 0);
 	CHECK(range_parse_time(NULL, &t) < 0);
-	CHECK(range_parse_time("1969-12-31T23:59:59Z", &t) < 0); /* before the epoch */
+	CHECK(range_parse_time("1969-12-31T23:59:59Z", &t) < 0);      /* before the epoch */
 	CHECK(range_parse_time("0000-01-01T00:00:00+23:59", &t) < 0); /* found by fuzz_range */
 	CHECK(range_parse_time("1970-01-01T00:00:00Z", &t) == 0 && t == 0);
 }
@@ -79,7 +79,7 @@ static void bounds(void)
 	CHECK(range_from_bounds(&r, "2023-08-15", "2023-08-01", &err) < 0);
 	CHECK(err.exit_code == ML_EXIT_USAGE);
 	error_clear(&err);
-	setenv("SOURCE_DATE_EPOCH", "1693958400", 1); /* 2023-09-06 */
+	setenv("SOURCE_DATE_EPOCH", "1693958400", 1);		     /* 2023-09-06 */
 	CHECK(range_from_bounds(&r, "2023-08-15", NULL, &err) == 0); /* --since alone: until now */
 	CHECK(r.since == 1692057600 && r.until == 1693958401 && r.month == 0);
 	CHECK(range_from_bounds(&r, "2023-09-07", NULL, &err) < 0); /* after now */

@@ -12,7 +12,7 @@
 
 static void queries(void)
 {
-	const char *scopes[] = { "org:rust-osdev", "repo:a/b" };
+	const char *scopes[] = {"org:rust-osdev", "repo:a/b"};
 	char *q;
 
 	q = search_query_string(scopes, 0, 2, AUG1, SEP1);
@@ -64,33 +64,36 @@ static void urls(void)
 {
 	char *u = search_url("http://127.0.0.1:8080/api/", "is:pr repo:a/b", 3);
 
-	CHECK_STR(u, "http://127.0.0.1:8080/api/search/issues?q=is%3apr%20repo%3aa%2fb&per_page=100&page=3");
+	CHECK_STR(
+	    u,
+	    "http://127.0.0.1:8080/api/search/issues?q=is%3apr%20repo%3aa%2fb&per_page=100&page=3");
 	free(u);
 	u = orgs_repos_url("https://api.github.com", "rust-osdev");
-	CHECK_STR(u, "https://api.github.com/orgs/rust-osdev/repos?type=sources&sort=pushed&direction=desc&per_page=100");
+	CHECK_STR(u, "https://api.github.com/orgs/rust-osdev/"
+		     "repos?type=sources&sort=pushed&direction=desc&per_page=100");
 	free(u);
 }
 
 static const char page[] =
-	"{\"total_count\":4,\"incomplete_results\":false,\"items\":["
-	"{\"number\":7,\"title\":\"Fix `x`\",\"user\":{\"login\":\"alice\",\"type\":\"User\"},"
-	" \"labels\":[{\"name\":\"bug\"}],\"author_association\":\"MEMBER\","
-	" \"repository_url\":\"https://api.github.com/repos/Rust-OSDev/uefi-rs\","
-	" \"pull_request\":{\"merged_at\":\"2023-08-05T10:00:00Z\"}},"
-	"{\"number\":8,\"title\":\"Bump\",\"user\":{\"login\":\"dependabot[bot]\",\"type\":\"Bot\"},"
-	" \"labels\":[],\"repository_url\":\"https://ghe.example/api/v3/repos/o/r\","
-	" \"pull_request\":{\"merged_at\":\"2023-08-31T23:59:59Z\"}},"
-	"{\"number\":9,\"title\":\"late\",\"user\":{\"login\":\"bob\"},\"labels\":[],"
-	" \"repository_url\":\"https://api.github.com/repos/o/r\","
-	" \"pull_request\":{\"merged_at\":\"2023-09-01T00:00:00Z\"}},"
-	"{\"number\":10,\"title\":\"closed\",\"user\":{\"login\":\"bob\"},\"labels\":[],"
-	" \"repository_url\":\"https://api.github.com/repos/o/r\","
-	" \"pull_request\":{\"merged_at\":null}}]}";
+    "{\"total_count\":4,\"incomplete_results\":false,\"items\":["
+    "{\"number\":7,\"title\":\"Fix `x`\",\"user\":{\"login\":\"alice\",\"type\":\"User\"},"
+    " \"labels\":[{\"name\":\"bug\"}],\"author_association\":\"MEMBER\","
+    " \"repository_url\":\"https://api.github.com/repos/Rust-OSDev/uefi-rs\","
+    " \"pull_request\":{\"merged_at\":\"2023-08-05T10:00:00Z\"}},"
+    "{\"number\":8,\"title\":\"Bump\",\"user\":{\"login\":\"dependabot[bot]\",\"type\":\"Bot\"},"
+    " \"labels\":[],\"repository_url\":\"https://ghe.example/api/v3/repos/o/r\","
+    " \"pull_request\":{\"merged_at\":\"2023-08-31T23:59:59Z\"}},"
+    "{\"number\":9,\"title\":\"late\",\"user\":{\"login\":\"bob\"},\"labels\":[],"
+    " \"repository_url\":\"https://api.github.com/repos/o/r\","
+    " \"pull_request\":{\"merged_at\":\"2023-09-01T00:00:00Z\"}},"
+    "{\"number\":10,\"title\":\"closed\",\"user\":{\"login\":\"bob\"},\"labels\":[],"
+    " \"repository_url\":\"https://api.github.com/repos/o/r\","
+    " \"pull_request\":{\"merged_at\":null}}]}";
 
 static void parsing(void)
 {
-	struct ml_range r = { AUG1, SEP1, 2023, 8 };
-	struct ml_pr_list l = { 0 };
+	struct ml_range r = {AUG1, SEP1, 2023, 8};
+	struct ml_pr_list l = {0};
 	struct ml_error err = ML_ERROR_INIT;
 	long total = 0;
 	int incomplete = 1;
@@ -128,22 +131,22 @@ static void parsing(void)
 }
 
 static const char org_page[] =
-	"[{\"full_name\":\"rust-osdev/x86_64\",\"description\":\"Library\",\"archived\":false,"
-	"  \"fork\":false,\"pushed_at\":\"2023-08-30T10:00:00Z\"},"
-	" {\"full_name\":\"rust-osdev/old\",\"description\":\"\",\"archived\":true,"
-	"  \"fork\":false,\"pushed_at\":\"2023-08-20T10:00:00Z\"},"
-	" {\"full_name\":\"rust-osdev/forked\",\"description\":null,\"archived\":false,"
-	"  \"fork\":true,\"pushed_at\":\"2023-08-10T10:00:00Z\"},"
-	" {\"full_name\":\"rust-osdev/vga\",\"description\":null,\"archived\":false,"
-	"  \"fork\":false,\"pushed_at\":\"2023-08-01T00:00:00Z\"},"
-	" {\"full_name\":\"rust-osdev/stale\",\"description\":\"x\",\"archived\":false,"
-	"  \"fork\":false,\"pushed_at\":\"2023-07-31T23:59:59Z\"},"
-	" {\"full_name\":\"rust-osdev/after-stale\",\"archived\":false,"
-	"  \"fork\":false,\"pushed_at\":\"2023-07-01T00:00:00Z\"}]";
+    "[{\"full_name\":\"rust-osdev/x86_64\",\"description\":\"Library\",\"archived\":false,"
+    "  \"fork\":false,\"pushed_at\":\"2023-08-30T10:00:00Z\"},"
+    " {\"full_name\":\"rust-osdev/old\",\"description\":\"\",\"archived\":true,"
+    "  \"fork\":false,\"pushed_at\":\"2023-08-20T10:00:00Z\"},"
+    " {\"full_name\":\"rust-osdev/forked\",\"description\":null,\"archived\":false,"
+    "  \"fork\":true,\"pushed_at\":\"2023-08-10T10:00:00Z\"},"
+    " {\"full_name\":\"rust-osdev/vga\",\"description\":null,\"archived\":false,"
+    "  \"fork\":false,\"pushed_at\":\"2023-08-01T00:00:00Z\"},"
+    " {\"full_name\":\"rust-osdev/stale\",\"description\":\"x\",\"archived\":false,"
+    "  \"fork\":false,\"pushed_at\":\"2023-07-31T23:59:59Z\"},"
+    " {\"full_name\":\"rust-osdev/after-stale\",\"archived\":false,"
+    "  \"fork\":false,\"pushed_at\":\"2023-07-01T00:00:00Z\"}]";
 
 static void org_listing(void)
 {
-	struct ml_org_repos l = { 0 };
+	struct ml_org_repos l = {0};
 	struct ml_error err = ML_ERROR_INIT;
 	int older = 0, skipped = 0;
 

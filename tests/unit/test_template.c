@@ -47,7 +47,8 @@ static char *render(const char *text, const char *part)
 
 static void inline_and_blocks(void)
 {
-	char *s = render("x {{a}} y {{ arg:two words }}\n{{empty}}\nz\n{{block}}\n{{a}}\nend", NULL);
+	char *s =
+	    render("x {{a}} y {{ arg:two words }}\n{{empty}}\nz\n{{block}}\n{{a}}\nend", NULL);
 
 	CHECK_STR(s, "x A y <two words>\nz\nB1\nB2\nA\nend");
 	free(s);
@@ -83,11 +84,11 @@ static void errors(void)
 	static const struct {
 		const char *text, *want;
 	} bad[] = {
-		{ "a\n{{define repo}}\nx\n", "t.md:2: {{define repo}} is never closed" },
-		{ "a\n{{end}}\n", "t.md:2: {{end}} without {{define NAME}}" },
-		{ "{{define a}}\n{{define b}}\n{{end}}\n", "t.md:2: {{define}} inside" },
+	    {"a\n{{define repo}}\nx\n", "t.md:2: {{define repo}} is never closed"},
+	    {"a\n{{end}}\n", "t.md:2: {{end}} without {{define NAME}}"},
+	    {"{{define a}}\n{{define b}}\n{{end}}\n", "t.md:2: {{define}} inside"},
 	};
-	static const char *const names[] = { "a", "arg:", NULL };
+	static const char *const names[] = {"a", "arg:", NULL};
 
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct ml_error err = ML_ERROR_INIT;
@@ -112,7 +113,7 @@ static void errors(void)
 
 static void builtins_are_valid(void)
 {
-	static const char *const names[] = { "rust-osdev", "release-notes" };
+	static const char *const names[] = {"rust-osdev", "release-notes"};
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		struct ml_error err = ML_ERROR_INIT;
