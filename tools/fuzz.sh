@@ -66,18 +66,21 @@ while [ "$lane" -lt "$parallel" ]; do
 done
 wait
 
-status=0
+status=0 passed=0 failed=0
 for name in $names; do
 	rc=$(cat "$out/logs/$name.rc" 2>/dev/null || echo missing)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/logs/$name.log" | tail -n 1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/logs/$name.log" | tail -n 1)
 	if [ "$rc" = 0 ]; then
 		echo "fuzz $name: ok, ${execs:-?} runs, ${rate:-?} exec/s in ${seconds}s"
+		passed=$((passed + 1))
 	else
 		echo "fuzz $name: FAILED (exit $rc); see $out/logs/$name.log and $out/artifacts/$name/" >&2
 		grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*invariant failed)" \
 			"$out/logs/$name.log" | head -n 5 >&2 || true
 		status=1
+		failed=$((failed + 1))
 	fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
