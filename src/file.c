@@ -2,6 +2,7 @@
 #include "mergeletter/file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +50,39 @@ int file_read_optional(const char *path, char **out, size_t *len, struct ml_erro
 	*len = 0;
 	if (stat(path, &st) != 0 && errno == ENOENT)
 		return 0;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return 0; /* a device or a pipe (-o /dev/stdout): nothing to keep */
 	return file_read(path, out, len, err) < 0 ? -1 : 1;
 }
 
 int file_write_atomic(const char *path, const char *data, size_t len, struct ml_error *err)
 {
 	return file_write_atomic_flags(path, data, len, 0, err);
+}
+
+/* Write to a device or a pipe (-o /dev/stdout, a FIFO) as it is. */
+static int write_through(const char *path, const char *data, size_t len, struct ml_error *err)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path,
+				 strerror(errno));
+	while (len > 0 && rc == 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			rc = error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path,
+				       strerror(n < 0 ? errno : EIO));
+		else
+			data += n, len -= (size_t)n;
+	}
+	if (close(fd) != 0 && rc == 0)
+		rc =
+		    error_set(err, ML_EXIT_FAILURE, "cannot write '%s': %s", path, strerror(errno));
+	return rc;
 }
 
 int file_write_atomic_flags(const char *path, const char *data, size_t len, int flags,
@@ -65,6 +93,11 @@ int file_write_atomic_flags(const char *path, const char *data, size_t len, int 
 	FILE *fp = NULL;
 	int fd = -1, rc = -1;
 
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return error_set(err, ML_EXIT_FAILURE, "cannot write '%s': it is a directory",
+				 path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_through(path, data, len, err); /* never rename over a device */
 	if (buf_printf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
