@@ -261,10 +261,10 @@ def test_primary_limit_waits_for_a_near_reset():
 
 
 def test_primary_limit_beyond_max_wait_is_a_partial_draft_with_reset_time():
-    org = Org(repos=2, small=2)
-    with FakeGitHub(org.dir, token=TOKEN, core_limit=2, reset_in=3600) as srv:
+    org = Org(repos=2, small=2)  # repo-00: five pages, repo-01: one; --jobs 1 keeps that order
+    with FakeGitHub(org.dir, token=TOKEN, core_limit=6, reset_in=3600) as srv:
         t0 = time.time()
-        code, out, err = org.run(srv, "--via", "pulls", cache=False)
+        code, out, err = org.run(srv, "--via", "pulls", "--jobs", "1", cache=False)
         srv.wait_idle()
         limited = [r for r in srv.requests() if r["status"] == 403]
     assert code == 5, (code, err)  # what came before the limit is drafted
