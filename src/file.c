@@ -48,10 +48,12 @@ int file_read_optional(const char *path, char **out, size_t *len, struct ml_erro
 
 	*out = NULL;
 	*len = 0;
-	if (stat(path, &st) != 0 && errno == ENOENT)
-		return 0;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+	} else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
 		return 0; /* a device or a pipe (-o /dev/stdout): nothing to keep */
+	}
 	return file_read(path, out, len, err) < 0 ? -1 : 1;
 }
 
@@ -91,12 +93,12 @@ int file_write_atomic_flags(const char *path, const char *data, size_t len, int 
 	struct ml_buf tmp = ML_BUF_INIT;
 	struct stat st;
 	FILE *fp = NULL;
-	int fd = -1, rc = -1;
+	int fd = -1, rc = -1, exists = stat(path, &st) == 0;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (exists && S_ISDIR(st.st_mode))
 		return error_set(err, ML_EXIT_FAILURE, "cannot write '%s': it is a directory",
 				 path);
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+	if (exists && !S_ISREG(st.st_mode))
 		return write_through(path, data, len, err); /* never rename over a device */
 	if (buf_printf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
@@ -110,7 +112,7 @@ int file_write_atomic_flags(const char *path, const char *data, size_t len, int 
 	/* mkstemp made it 0600; unless private, keep the mode of an existing
 	 * file, or give the usual 0644 under umask. */
 	if (!(flags & ML_FILE_PRIVATE)) {
-		if (stat(path, &st) == 0) {
+		if (exists) {
 			fchmod(fd, st.st_mode & 07777);
 		} else {
 			mode_t mask = umask(0);
