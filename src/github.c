@@ -308,10 +308,14 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
 	return 0;
 }
 
+static int pulls_page(const char *body, size_t len, void *parsed, const char *repo,
+		      const struct ml_range *range, struct ml_page_records *pg,
+		      struct ml_error *err);
+
 /* A page's records: decoded when `cached` (data holds records), else
  * parsed from JSON and, with keep, encoded there for the cache; then the
  * PRs merged in range appended to out. */
-static int page_take(const char *data, size_t len, int cached, struct ml_buf *keep,
+static int page_take(const char *data, size_t len, void *parsed, int cached, struct ml_buf *keep,
 		     const char *repo, const struct ml_range *range, struct ml_pr_list *out,
 		     int *older, struct ml_pulls_fetch *f, struct ml_error *err)
 {
@@ -327,7 +331,7 @@ static int page_take(const char *data, size_t len, int cached, struct ml_buf *ke
 		goto done;
 	}
 	if (!cached) {
-		if ((rc = github_parse_pulls_page(data, len, repo, range, &pg, err)) != 0)
+		if ((rc = pulls_page(data, len, parsed, repo, range, &pg, err)) != 0)
 			goto done; /* ML_HTTP_BROKEN: retry a broken body */
 		rc = -1;
 		if (keep && records_encode(&pg, keep) < 0)
@@ -348,10 +352,15 @@ done:
 	return rc;
 }
 
-int github_json_load(const char *body, size_t len, json_t **root, struct ml_error *err)
+int github_json_load(const char *body, size_t len, void *parsed, json_t **root,
+		     struct ml_error *err)
 {
 	json_error_t jerr;
 
+	if (parsed) {
+		*root = json_incref(parsed);
+		return 0;
+	}
 	*root = json_loadb(body, len, 0, &jerr);
 	if (*root)
 		return 0;
@@ -363,19 +372,26 @@ int github_json_load(const char *body, size_t len, json_t **root, struct ml_erro
 int github_parse_pulls(const char *body, size_t len, const char *repo, const struct ml_range *range,
 		       struct ml_pr_list *out, int *older, struct ml_error *err)
 {
-	return page_take(body, len, 0, NULL, repo, range, out, older, NULL, err);
+	return page_take(body, len, NULL, 0, NULL, repo, range, out, older, NULL, err);
 }
 
 int github_parse_pulls_page(const char *body, size_t len, const char *repo,
 			    const struct ml_range *range, struct ml_page_records *pg,
 			    struct ml_error *err)
 {
+	return pulls_page(body, len, NULL, repo, range, pg, err);
+}
+
+static int pulls_page(const char *body, size_t len, void *parsed, const char *repo,
+		      const struct ml_range *range, struct ml_page_records *pg,
+		      struct ml_error *err)
+{
 	json_t *root = NULL, *item;
 	int64_t oldest = INT64_MAX, newest = INT64_MIN;
 	size_t i;
 	int rc;
 
-	if ((rc = github_json_load(body, len, &root, err)) != 0)
+	if ((rc = github_json_load(body, len, parsed, &root, err)) != 0)
 		return rc;
 	rc = -1;
 	if (!json_is_array(root)) {
@@ -405,6 +421,30 @@ done:
 }
 
 /* ---- fetching ---- */
+
+/* The parse hook of every GitHub answer: on a worker thread. */
+static void *json_body_parse(const char *body, size_t len)
+{
+	return json_loadb(body, len, 0, NULL);
+}
+
+static void json_body_free(void *parsed)
+{
+	json_decref(parsed);
+}
+
+/* Queue a GET of a JSON answer, parsed by a worker (see github_get). */
+static int get_json(struct ml_github *gh, const char *url, ml_http_done_fn done,
+		    int (*on_link)(void *ud, const char *link), void *ud, struct ml_error *err)
+{
+	struct ml_http_req req = ML_HTTP_REQ_INIT;
+
+	req.accept = GITHUB_ACCEPT;
+	req.on_link = on_link;
+	req.parse = json_body_parse;
+	req.parsed_free = json_body_free;
+	return http_get_opts(gh->http, url, &req, done, ud, err);
+}
 
 char *github_api_message(const char *body, size_t len)
 {
@@ -538,7 +578,7 @@ int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *
 		return 0;
 	rc = listing_admit(gh, l, next, l->pages, &why, err);
 	if (rc == 0)
-		rc = http_get(gh->http, next, GITHUB_ACCEPT, done, ud, err) < 0 ? -1 : 1;
+		rc = get_json(gh, next, done, NULL, ud, err) < 0 ? -1 : 1;
 	else if (rc == 1)
 		rc = listing_fail(l, subject, why.data ? why.data : "out of memory", err) < 0 ? -1
 											      : 0;
@@ -588,8 +628,8 @@ static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_respon
 		rc = github_listing_answer(f->gh, &f->listing, f->repo, "repository", f->line, r,
 					   err);
 	if (rc == 0) {
-		int prc = page_take(r->body, r->len, r->records, r->keep, f->repo, f->range, f->out,
-				    &older, f, err);
+		int prc = page_take(r->body, r->len, r->parsed, r->records, r->keep, f->repo,
+				    f->range, f->out, &older, f, err);
 
 		if (prc != 0 &&
 		    (prc = github_listing_parse_failed(&f->listing, f->repo, prc, err)) != 0)
@@ -696,8 +736,8 @@ static int pulls_get(struct ml_pulls_fetch *f, char *url, int follow, struct ml_
 
 	if (!url)
 		return github_get(f->gh, url, on_pulls_page, f, err);
-	rc = http_get_early(f->gh->http, url, GITHUB_ACCEPT, follow ? on_pulls_page : on_pulls_part,
-			    follow ? on_pulls_link : NULL, f, err);
+	rc = get_json(f->gh, url, follow ? on_pulls_page : on_pulls_part,
+		      follow ? on_pulls_link : NULL, f, err);
 	free(url);
 	f->outstanding += rc == 0;
 	return rc;
@@ -712,7 +752,7 @@ int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
 		return error_set(err, ML_EXIT_USAGE,
 				 "invalid API URL '%s'; give --api-url as https://host[/path]",
 				 gh->api_url);
-	rc = http_get(gh->http, url, GITHUB_ACCEPT, done, ud, err);
+	rc = get_json(gh, url, done, NULL, ud, err);
 	free(url);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "mergeletter/buf.h"
 #include "mergeletter/cache.h"
 #include "mergeletter/error.h"
+#include "mergeletter/pool.h"
 #include "mergeletter/progress.h"
 #include "mergeletter/range.h"
 #include "mergeletter/str.h"
@@ -49,19 +51,24 @@ struct transfer {
 	struct curl_slist *headers;
 	struct ml_cache_entry cached; /* loaded at start when a cache is set */
 	ml_http_done_fn done;
-	ml_http_link_fn on_link; /* or NULL */
-	int link_seen;		 /* on_link was called (never twice, retries included) */
-	int link_followed;	 /* and said it followed the link */
+	int link_seen;	   /* req.on_link was called (never twice, retries included) */
+	int link_followed; /* and said it followed the link */
 	void *ud;
-	struct ml_http_req req; /* its options (accept points to the copy above) */
-	int attempts;		/* sent so far */
-	int waits;		/* primary-limit waits so far */
-	int redirects;		/* same-origin redirects followed */
-	int too_big;		/* the body passed max_body: the transfer was aborted */
-	int skip_cache;		/* the cached body was broken: ask for a fresh one */
-	char *why;		/* the last retried failure, e.g. "HTTP 502" */
-	int why_transport;	/* why is libcurl's: the request got no answer */
-	int64_t not_before;	/* monotonic ms */
+	struct ml_http_req req;			 /* its options (accept points to the copy above) */
+	char *link, *etag, *resource, *modified; /* the answer's headers */
+	/* While a worker runs the parse hook (job is the pool's), the answer
+	 * waits in resp; the hook's result goes to parsed. */
+	struct ml_http_response resp;
+	void *parsed;
+	struct ml_pool_job job;
+	int attempts;	    /* sent so far */
+	int waits;	    /* primary-limit waits so far */
+	int redirects;	    /* same-origin redirects followed */
+	int too_big;	    /* the body passed max_body: the transfer was aborted */
+	int skip_cache;	    /* the cached body was broken: ask for a fresh one */
+	char *why;	    /* the last retried failure, e.g. "HTTP 502" */
+	int why_transport;  /* why is libcurl's: the request got no answer */
+	int64_t not_before; /* monotonic ms */
 	int64_t started;
 	char errbuf[CURL_ERROR_SIZE];
 	struct transfer *next;
@@ -96,6 +103,9 @@ struct ml_http {
 	int search_next;
 	struct search_budget budget; /* from the search answers' X-RateLimit-* headers */
 	uint64_t rng;
+	struct ml_pool *pool; /* parse hooks' workers, started at the first hook */
+	int pool_failed;      /* none could start: the callbacks parse */
+	int nparsing;	      /* transfers the pool holds */
 };
 
 static void transfer_reset(struct transfer *t)
@@ -111,6 +121,14 @@ static void transfer_reset(struct transfer *t)
 	buf_release(&t->body);
 	buf_release(&t->keep);
 	cache_entry_release(&t->cached);
+	free(t->link);
+	free(t->etag);
+	free(t->resource);
+	free(t->modified);
+	t->link = t->etag = t->resource = t->modified = NULL;
+	if (t->parsed && t->req.parsed_free)
+		t->req.parsed_free(t->parsed);
+	t->parsed = NULL;
 	t->errbuf[0] = '\0';
 }
 
@@ -303,7 +321,7 @@ int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_don
 	return http_get_opts(h, url, &req, done, ud, err);
 }
 
-/* A 200's header line: a Link header goes to t->on_link at once (once). */
+/* A 200's header line: a Link header goes to req.on_link at once (once). */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct transfer *t = ud;
@@ -320,34 +338,15 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 	t->link_seen = 1;
 	t->h->in_callback = 1;
 	t->h->urgent_tail = NULL;
-	t->link_followed = t->on_link(t->ud, v + strspn(v, " \t"));
+	t->link_followed = t->req.on_link(t->ud, v + strspn(v, " \t"));
 	t->h->in_callback = 0;
 	t->h->urgent_tail = NULL;
 	free(v);
 	return n;
 }
 
-static int http_queue(struct ml_http *h, const char *url, const struct ml_http_req *req,
-		      ml_http_done_fn done, ml_http_link_fn on_link, void *ud,
-		      struct ml_error *err);
-
-int http_get_early(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
-		   ml_http_link_fn on_link, void *ud, struct ml_error *err)
-{
-	struct ml_http_req req = ML_HTTP_REQ_INIT;
-
-	req.accept = accept;
-	return http_queue(h, url, &req, done, on_link, ud, err);
-}
-
 int http_get_opts(struct ml_http *h, const char *url, const struct ml_http_req *req,
 		  ml_http_done_fn done, void *ud, struct ml_error *err)
-{
-	return http_queue(h, url, req, done, NULL, ud, err);
-}
-
-static int http_queue(struct ml_http *h, const char *url, const struct ml_http_req *req,
-		      ml_http_done_fn done, ml_http_link_fn on_link, void *ud, struct ml_error *err)
 {
 	struct transfer *t = calloc(1, sizeof *t);
 
@@ -359,7 +358,6 @@ static int http_queue(struct ml_http *h, const char *url, const struct ml_http_r
 	t->req.accept = t->accept;
 	t->h = h;
 	t->done = done;
-	t->on_link = on_link;
 	t->ud = ud;
 	t->res = resource_of(url);
 	if (!h->in_callback) {
@@ -484,7 +482,7 @@ static int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
-	if (t->on_link) {
+	if (t->req.on_link) {
 		curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
 	}
@@ -829,13 +827,104 @@ static int redirect(struct ml_http *h, struct transfer *t)
 	return 2;
 }
 
-/* 1: rescheduled (t now belongs to the queue); 0: done; -1: stop the run. */
+static void wake_loop(void *ud)
+{
+	struct ml_http *h = ud;
+
+	curl_multi_wakeup(h->multi);
+}
+
+static struct transfer *transfer_of_job(struct ml_pool_job *job)
+{
+	return (struct transfer *)(void *)((char *)job - offsetof(struct transfer, job));
+}
+
+/* On a worker: the parse hook on the body that waits in resp. */
+static void parse_run(struct ml_pool_job *job)
+{
+	struct transfer *t = transfer_of_job(job);
+
+	t->parsed = t->req.parse(t->resp.body, t->resp.len);
+}
+
+static int parsers_of(const struct ml_http *h)
+{
+	long n = h->opts.parsers;
+
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > ML_HTTP_PARSERS_MAX ? ML_HTTP_PARSERS_MAX : (int)n;
+}
+
+/* Hand t's answer r (a 200 of JSON) to a worker to parse while the loop
+ * goes on; its completion runs when the worker is done (http_run). 1 when
+ * handed over; 0 when the callback is to parse it (no hook, no workers). */
+static int parse_later(struct ml_http *h, struct transfer *t, const struct ml_http_response *r)
+{
+	struct ml_error err = ML_ERROR_INIT;
+
+	if (!t->req.parse || r->records || h->opts.parsers < 0 || h->pool_failed)
+		return 0;
+	if (!h->pool && pool_new(&h->pool, parsers_of(h), wake_loop, h, &err) < 0) {
+		h->pool_failed = 1; /* the callbacks parse, as without hooks */
+		error_clear(&err);
+		return 0;
+	}
+	t->resp = *r;
+	t->job.run = parse_run;
+	h->nparsing++;
+	pool_submit(h->pool, &t->job);
+	return 1;
+}
+
+/* Every transfer the workers hold, waited for and freed (the run stops). */
+static void parsing_drop(struct ml_http *h)
+{
+	struct ml_pool_job *job;
+
+	if (!h->pool)
+		return;
+	pool_wait(h->pool);
+	while ((job = pool_take(h->pool)) != NULL)
+		transfer_free(transfer_of_job(job));
+	h->nparsing = 0;
+}
+
+/* The callback on t's answer r, then the cache. 1: rescheduled (a broken
+ * body, t now belongs to the queue); 0: done; -1: stop the run. */
+static int transfer_deliver(struct ml_http *h, struct transfer *t, struct ml_http_response *r,
+			    struct ml_error *err)
+{
+	struct ml_http_response failed;
+	int rc = deliver(h, t, r, err);
+
+	if (rc == ML_HTTP_BROKEN) {
+		/* a 200 whose body the caller cannot read: a fault, retried like a 5xx */
+		t->skip_cache |= r->from_cache;
+		buf_release(&t->keep);
+		set_why(t, err->msg ? err->msg : "a broken answer");
+		error_clear(err);
+		if (t->attempts <= retries_of(h, t)) {
+			reschedule(h, t, backoff_ms(h, t->attempts), t->why);
+			return 1;
+		}
+		response_init(&failed, t);
+		return deliver_failure(h, t, &failed, 0, err);
+	}
+	if (rc == 0 && r->keep && (!r->from_cache || t->keep.len))
+		cache_store(h, t, r);
+	return rc;
+}
+
+/* 1: rescheduled (t now belongs to the queue); 2: a worker parses it (t
+ * belongs to the pool); 0: done; -1: stop the run. */
 static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 			   struct ml_error *err)
 {
 	struct ml_http_response r;
 	struct ml_buf why = ML_BUF_INIT;
-	char *link = NULL, *etag = NULL, *resource = NULL, *modified = NULL;
 	long ms = (long)(progress_now_ms() - t->started);
 	int rc = -1;
 
@@ -873,9 +962,9 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
 	r.body = t->body.data ? t->body.data : "";
 	r.len = t->body.len;
-	r.link = link = header_copy(t->easy, "Link");
-	r.etag = etag = header_copy(t->easy, "ETag");
-	r.rl_resource = resource = header_copy(t->easy, "x-ratelimit-resource");
+	r.link = t->link = header_copy(t->easy, "Link");
+	r.etag = t->etag = header_copy(t->easy, "ETag");
+	r.rl_resource = t->resource = header_copy(t->easy, "x-ratelimit-resource");
 	r.link_followed = t->link_followed;
 	r.rl_remaining = header_long(t->easy, "x-ratelimit-remaining", -1);
 	r.rl_reset = header_long(t->easy, "x-ratelimit-reset", 0);
@@ -883,7 +972,7 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	r.retry_after = header_long(t->easy, "Retry-After", -1);
 	if (t->res == RES_SEARCH)
 		search_budget_note(h, &r);
-	r.last_modified = modified = header_copy(t->easy, "Last-Modified");
+	r.last_modified = t->modified = header_copy(t->easy, "Last-Modified");
 	progress_request(h->opts.progress, "GET", t->url, r.status, r.len, ms,
 			 r.status == 304 && t->cached.body ? ML_CACHE_REVALIDATED : ML_CACHE_NONE);
 	if (r.status == 304 && t->cached.body) {
@@ -932,29 +1021,9 @@ static int transfer_finish(struct ml_http *h, struct transfer *t, CURLcode code,
 	} else if (r.status == 200 && h->opts.cache) {
 		r.keep = &t->keep;
 	}
-	rc = deliver(h, t, &r, err);
-	if (rc == ML_HTTP_BROKEN) {
-		/* a 200 whose body the caller cannot read: a fault, retried like a 5xx */
-		t->skip_cache |= r.from_cache;
-		buf_release(&t->keep);
-		set_why(t, err->msg ? err->msg : "a broken answer");
-		error_clear(err);
-		if (t->attempts <= retries_of(h, t)) {
-			reschedule(h, t, backoff_ms(h, t->attempts), t->why);
-			rc = 1;
-			goto done;
-		}
-		response_init(&r, t);
-		rc = deliver_failure(h, t, &r, 0, err);
-	} else if (rc == 0 && r.keep && (!r.from_cache || t->keep.len)) {
-		cache_store(h, t, &r);
-	}
+	rc = r.status == 200 && parse_later(h, t, &r) ? 2 : transfer_deliver(h, t, &r, err);
 done:
 	buf_release(&why);
-	free(link);
-	free(etag);
-	free(resource);
-	free(modified);
 	return rc;
 }
 
@@ -1100,6 +1169,21 @@ static int expire_all(struct ml_http *h, struct ml_error *err)
 	return 0;
 }
 
+/* After t's completion (frc as from transfer_finish): free it when done,
+ * and send what the callback queued before the next completion runs. */
+static int completed(struct ml_http *h, struct transfer *t, int frc, struct ml_error *err)
+{
+	int64_t wake;
+	int still;
+
+	if (frc == 0 || frc < 0)
+		transfer_free(t);
+	if (frc < 0 || start_ready(h, &wake, err) < 0)
+		return -1;
+	curl_multi_perform(h->multi, &still);
+	return 0;
+}
+
 int http_run(struct ml_http *h, struct ml_error *err)
 {
 	int rc = -1;
@@ -1109,12 +1193,13 @@ int http_run(struct ml_http *h, struct ml_error *err)
 		int64_t wake;
 		long timeout = POLL_MAX_MS;
 		CURLMsg *msg;
+		struct ml_pool_job *job;
 
 		if (http_expired(h) && expire_all(h, err) < 0)
 			goto done;
 		if (start_ready(h, &wake, err) < 0)
 			goto done;
-		if (h->nactive == 0 && !h->queue)
+		if (h->nactive == 0 && !h->queue && h->nparsing == 0)
 			break;
 		if (curl_multi_perform(h->multi, &still) != CURLM_OK) {
 			error_set(err, ML_EXIT_NETWORK, "libcurl failed to drive the transfers");
@@ -1129,17 +1214,18 @@ int http_run(struct ml_http *h, struct ml_error *err)
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
 			unlink_active(h, t);
 			frc = transfer_finish(h, t, msg->data.result, err);
-			if (frc < 0) {
-				transfer_free(t);
-				goto done;
-			}
-			if (frc == 0)
-				transfer_free(t);
 			timeout = 0; /* callbacks may have queued more: start them first */
-			/* and send them before the next completed page is parsed */
-			if (start_ready(h, &wake, err) < 0)
+			if (completed(h, t, frc, err) < 0)
 				goto done;
-			curl_multi_perform(h->multi, &still);
+		}
+		while (h->pool && (job = pool_take(h->pool)) != NULL) {
+			struct transfer *t = transfer_of_job(job);
+
+			h->nparsing--;
+			t->resp.parsed = t->parsed;
+			timeout = 0;
+			if (completed(h, t, transfer_deliver(h, t, &t->resp, err), err) < 0)
+				goto done;
 		}
 		if (timeout && wake >= 0) {
 			int64_t until = wake - progress_now_ms();
@@ -1165,6 +1251,7 @@ done:
 		h->nactive = 0;
 		list_free(&h->queue);
 		h->queue_tail = NULL;
+		parsing_drop(h);
 	}
 	return rc;
 }
@@ -1175,6 +1262,8 @@ void http_free(struct ml_http *h)
 		return;
 	list_free(&h->active);
 	list_free(&h->queue);
+	parsing_drop(h);
+	pool_free(h->pool);
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
 	curl_url_cleanup(h->origin);

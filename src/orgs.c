@@ -49,15 +49,15 @@ static int field_error(struct ml_error *err, const char *org, const char *field)
 			 org, field);
 }
 
-int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
-		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
+static int repos_parse(const char *body, size_t len, void *parsed, const char *org, int64_t since,
+		       struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
 {
 	json_t *root = NULL, *item;
 	size_t i;
 	int rc;
 
 	*older = 0;
-	if ((rc = github_json_load(body, len, &root, err)) != 0)
+	if ((rc = github_json_load(body, len, parsed, &root, err)) != 0)
 		return rc;
 	rc = -1;
 	if (!json_is_array(root)) {
@@ -118,6 +118,12 @@ done:
 	return rc;
 }
 
+int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
+		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
+{
+	return repos_parse(body, len, NULL, org, since, out, older, skipped, err);
+}
+
 static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct ml_org_fetch *f = ud;
@@ -126,8 +132,8 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 
 	rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line, r, err);
 	if (rc == 0) {
-		int prc = orgs_parse_repos(r->body, r->len, f->org, f->since, &page, &older,
-					   &f->skipped, err);
+		int prc = repos_parse(r->body, r->len, r->parsed, f->org, f->since, &page, &older,
+				      &f->skipped, err);
 
 		if (prc != 0 &&
 		    (prc = github_listing_parse_failed(&f->listing, f->subject, prc, err)) != 0) {

@@ -161,7 +161,7 @@ static int parse_item(json_t *item, const struct ml_range *range, struct ml_pr_l
 	return 0;
 }
 
-static int parse_page(const char *body, size_t len, const struct ml_range *range,
+static int parse_page(const char *body, size_t len, void *parsed, const struct ml_range *range,
 		      struct ml_pr_list *out, long *total, int *incomplete, size_t *nitems,
 		      struct ml_error *err)
 {
@@ -172,7 +172,7 @@ static int parse_page(const char *body, size_t len, const struct ml_range *range
 	*total = 0;
 	*incomplete = 0;
 	*nitems = 0;
-	if ((rc = github_json_load(body, len, &root, err)) != 0)
+	if ((rc = github_json_load(body, len, parsed, &root, err)) != 0)
 		return rc;
 	rc = -1;
 	items = json_object_get(root, "items");
@@ -207,7 +207,7 @@ int search_parse(const char *body, size_t len, const struct ml_range *range, str
 {
 	size_t nitems;
 
-	return parse_page(body, len, range, out, total, incomplete, &nitems, err);
+	return parse_page(body, len, NULL, range, out, total, incomplete, &nitems, err);
 }
 
 /* ---- fetching ---- */
@@ -326,7 +326,8 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 	}
 	if (r->failed || r->status != 200)
 		return on_failure(sq, r, err) < 0 ? -1 : 0;
-	rc = parse_page(r->body, r->len, f->range, &items, &total, &incomplete, &nitems, err);
+	rc = parse_page(r->body, r->len, r->parsed, f->range, &items, &total, &incomplete, &nitems,
+			err);
 	if (rc == ML_HTTP_BROKEN)
 		goto done;
 	if (rc < 0) {

@@ -108,15 +108,19 @@ int github_pulls_start(struct ml_pulls_fetch *f, struct ml_error *err);
  * follow the last one's Link as above. */
 int github_pulls_start_pages(struct ml_pulls_fetch *f, int pages, struct ml_error *err);
 /* Queue a GET of url (taken over and freed; NULL means the API URL could
- * not be joined, which is reported as a usage error). */
+ * not be joined, which is reported as a usage error). A worker thread
+ * parses the JSON of its 200 while the loop goes on: the callback finds
+ * it in r->parsed (github_json_load() takes it from there). */
 int github_get(struct ml_github *gh, char *url, ml_http_done_fn done, void *ud,
 	       struct ml_error *err);
 void github_pulls_release(struct ml_pulls_fetch *f);
 
 /* Load a JSON answer: 0 with *root (a new reference), or ML_HTTP_BROKEN
  * with err set when the body is not JSON (a fault of the transport,
- * retried by the engine). */
-int github_json_load(const char *body, size_t len, json_t **root, struct ml_error *err);
+ * retried by the engine). parsed: what a worker already parsed of body
+ * (an ml_http_response's parsed), or NULL to parse it here. */
+int github_json_load(const char *body, size_t len, void *parsed, json_t **root,
+		     struct ml_error *err);
 /* The answer r to a page of listing l about subject ("what" is found by
  * it: "repository", "org"; line: its config line or 0): 0 when it is a 200
  * to parse; 1 when it is a failure, now recorded in l; -1 (err set) when

@@ -28,7 +28,11 @@
  *    callback sees status 200, from_cache 1, and records 1 for records);
  *    offline, requests are answered from the cache alone;
  *  - a callback that finds a 200 body broken (truncated, not JSON) returns
- *    ML_HTTP_BROKEN with err set: the request is retried like a 5xx.
+ *    ML_HTTP_BROKEN with err set: the request is retried like a 5xx;
+ *  - a request with a parse hook has its 200 body parsed by a worker
+ *    thread while the loop drives the other transfers; the completion then
+ *    runs on the loop's thread, as every callback does, with the result in
+ *    resp->parsed (see struct ml_http_req).
  * A request that still fails after its retries (5xx, connection, broken
  * body, a body past max_body, a redirect, the run's deadline) is delivered
  * to its callback with `failed` set: the caller records the failure of
@@ -74,7 +78,11 @@ struct ml_http_opts {
 	struct ml_progress *progress; /* borrowed, may be NULL: log and counters */
 	int search_spent_answers;     /* a spent search budget is answered to the callback
 				       * (403/429, rl_remaining 0) instead of waited for */
+	int parsers;		      /* worker threads for parse hooks; 0: one per CPU (at most
+				       * ML_HTTP_PARSERS_MAX); -1: none, the callbacks parse */
 };
+
+#define ML_HTTP_PARSERS_MAX 4
 
 #define ML_HTTP_STALL_BYTES_PER_S 100
 #define ML_HTTP_MAX_BODY (50LL * 1024 * 1024)
@@ -100,7 +108,7 @@ struct ml_http_response {
 	long retry_after;	 /* Retry-After seconds, -1 when absent */
 	int from_cache;		 /* the body came from the cache (304 or offline) */
 	int records;		 /* body holds the records a callback kept (records.h), not JSON */
-	int link_followed;	 /* the on_link of http_get_early() followed this answer's Link */
+	int link_followed;	 /* the request's on_link followed this answer's Link */
 	struct ml_buf *keep;	 /* NULL, or where the callback may put the records to cache
 				  * instead of the body (a 200, or a 304 of an old entry) */
 	/* NULL, or why the request failed for good, e.g. "HTTP 502 after 4
@@ -108,7 +116,19 @@ struct ml_http_response {
 	const char *failed;
 	int timed_out;		   /* failed because the run's deadline passed */
 	const char *last_modified; /* Last-Modified header or NULL */
+	/* The parse hook's result for this body (borrowed: the engine frees it
+	 * after the callback), or NULL when there is none: no hook, no worker,
+	 * a records body, an answer other than 200, or the hook's own NULL
+	 * (a body it could not parse). A callback must then do the work
+	 * itself, from body. */
+	void *parsed;
 };
+
+/* A parse hook: runs on a worker thread, so it may read only body (the
+ * response's, NUL-terminated) and touch nothing shared; returns its result
+ * or NULL. */
+typedef void *(*ml_http_parse_fn)(const char *body, size_t len);
+typedef void (*ml_http_parsed_free_fn)(void *parsed);
 
 /* Per-request options of http_get_opts(). */
 struct ml_http_req {
@@ -119,11 +139,15 @@ struct ml_http_req {
 	long timeout_ms;  /* 0: the engine's */
 	size_t max_bytes; /* a longer body fails the transfer; 0: the engine's bound */
 	int max_retries;  /* -1: the engine's */
+	/* told a 200's Link header as soon as the headers arrive (or NULL) */
+	int (*on_link)(void *ud, const char *link);
+	ml_http_parse_fn parse;		    /* NULL: the callback parses on the loop */
+	ml_http_parsed_free_fn parsed_free; /* frees what parse returned */
 };
 
 #define ML_HTTP_REQ_INIT                                                                           \
 	{                                                                                          \
-		NULL, 0, 0, 0, -1                                                                  \
+		.max_retries = -1                                                                  \
 	}
 
 /* A callback's verdict on a 200 whose body it cannot parse: retry it. */
@@ -133,19 +157,15 @@ struct ml_http_req {
  * run, or ML_HTTP_BROKEN (with err set to what is broken) to retry. */
 typedef int (*ml_http_done_fn)(void *ud, const struct ml_http_response *resp, struct ml_error *err);
 
-/* A 200's Link header, as soon as the headers arrive (before the body);
- * it may queue requests, which are follow-ups as from a completion.
- * Returns 1 when it followed the link itself (the completion is told so
- * through link_followed), else 0. */
-typedef int (*ml_http_link_fn)(void *ud, const char *link);
+/* A request's on_link: a 200's Link header, as soon as the headers arrive
+ * (before the body); it may queue requests, which are follow-ups as from a
+ * completion. Returns 1 when it followed the link itself (the completion
+ * is told so through link_followed), else 0. */
 
 int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_error *err);
 /* Queue a GET of url with the given Accept header. */
 int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done, void *ud,
 	     struct ml_error *err);
-/* The same, with on_link (may be NULL) told the Link header early. */
-int http_get_early(struct ml_http *h, const char *url, const char *accept, ml_http_done_fn done,
-		   ml_http_link_fn on_link, void *ud, struct ml_error *err);
 /* Queue a GET with per-request options. Conditional requests send the
  * stored ETag as If-None-Match and Last-Modified as If-Modified-Since. */
 int http_get_opts(struct ml_http *h, const char *url, const struct ml_http_req *req,

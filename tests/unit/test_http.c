@@ -1,6 +1,16 @@
-/* test_http.c: the token's origin: who may receive it, and over what. */
+/* test_http.c: the token's origin: who may receive it, and over what;
+ * and parse hooks, against a loopback server in this process. */
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "mergeletter/error.h"
 #include "mergeletter/http.h"
@@ -63,11 +73,239 @@ static void same_origin(void)
 	http_free(h);
 }
 
+/* ---- a loopback server: "GET /NAME?delay=MS" is answered after MS
+ * milliseconds with {"name":"NAME"}, one thread per connection ---- */
+
+#define MAX_CONNS 64
+
+struct server {
+	int fd, port;
+	atomic_int stop;
+	pthread_t accepter, conns[MAX_CONNS];
+	int nconns;
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static void *serve_conn(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char req[2048], name[64] = "", body[128], head[256];
+	size_t n = 0;
+	ssize_t got;
+	long delay = 0;
+	const char *d;
+
+	while (n + 1 < sizeof req && (got = read(fd, req + n, sizeof req - 1 - n)) > 0) {
+		n += (size_t)got;
+		req[n] = '\0';
+		if (strstr(req, "\r\n\r\n"))
+			break;
+	}
+	req[n] = '\0';
+	sscanf(req, "GET /%63[a-z0-9]", name);
+	if ((d = strstr(req, "delay=")) != NULL)
+		delay = strtol(d + 6, NULL, 10);
+	sleep_ms(delay);
+	snprintf(body, sizeof body, "{\"name\":\"%s\"}", name);
+	snprintf(head, sizeof head,
+		 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+		 "%zu\r\nConnection: close\r\n\r\n",
+		 strlen(body));
+	if (write(fd, head, strlen(head)) < 0 || write(fd, body, strlen(body)) < 0)
+		perror("test server");
+	close(fd);
+	return NULL;
+}
+
+static void *serve(void *arg)
+{
+	struct server *s = arg;
+
+	while (!atomic_load(&s->stop)) {
+		struct pollfd p = {s->fd, POLLIN, 0};
+		int c;
+
+		if (poll(&p, 1, 20) <= 0 || (c = accept(s->fd, NULL, NULL)) < 0)
+			continue;
+		if (s->nconns == MAX_CONNS ||
+		    pthread_create(&s->conns[s->nconns], NULL, serve_conn, (void *)(intptr_t)c))
+			close(c);
+		else
+			s->nconns++;
+	}
+	return NULL;
+}
+
+static int server_start(struct server *s)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+
+	memset(s, 0, sizeof *s);
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((s->fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    bind(s->fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(s->fd, 16) < 0 ||
+	    getsockname(s->fd, (struct sockaddr *)&a, &len) < 0)
+		return -1;
+	s->port = ntohs(a.sin_port);
+	return pthread_create(&s->accepter, NULL, serve, s) == 0 ? 0 : -1;
+}
+
+static void server_stop(struct server *s)
+{
+	atomic_store(&s->stop, 1);
+	pthread_join(s->accepter, NULL);
+	for (int i = 0; i < s->nconns; i++)
+		pthread_join(s->conns[i], NULL);
+	close(s->fd);
+}
+
+/* ---- parse hooks ---- */
+
+static atomic_int parses, frees;
+static long parse_ms;
+static pthread_t parse_thread;
+
+static void *slow_parse(const char *body, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	sleep_ms(parse_ms);
+	parse_thread = pthread_self();
+	atomic_fetch_add(&parses, 1);
+	if (copy)
+		memcpy(copy, body, len + 1);
+	return copy;
+}
+
+static void parsed_free(void *parsed)
+{
+	atomic_fetch_add(&frees, 1);
+	free(parsed);
+}
+
+struct seen {
+	char order[8]; /* names of the answers, in the order delivered */
+	char parsed_a[64];
+	int broken_first, deliveries, stop_on_b;
+};
+
+static int on_answer(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct seen *s = ud;
+	char name = strstr(r->url, "/a?") ? 'a' : 'b';
+	size_t n = strlen(s->order);
+
+	if (n + 1 < sizeof s->order)
+		s->order[n] = name;
+	if (name == 'a' && r->parsed)
+		snprintf(s->parsed_a, sizeof s->parsed_a, "%s", (const char *)r->parsed);
+	if (name == 'a' && s->broken_first && s->deliveries++ == 0) {
+		error_set(err, ML_EXIT_NETWORK, "broken on purpose");
+		return ML_HTTP_BROKEN;
+	}
+	if (name == 'b' && s->stop_on_b)
+		return error_set(err, ML_EXIT_NETWORK, "stop on purpose");
+	return 0;
+}
+
+/* GET /a?delay=0 with the slow parse hook, and /b?delay=B_MS without
+ * (none when b_ms < 0). http_run's result, or -2 when it did not run. */
+static int fetch_two(struct seen *seen, int parsers, long b_ms)
+{
+	struct server srv;
+	struct ml_http_opts o = ML_HTTP_OPTS_INIT;
+	struct ml_http_req with = ML_HTTP_REQ_INIT, without = ML_HTTP_REQ_INIT;
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_http *h = NULL;
+	char a[80], b[80];
+	int rc = -2;
+
+	if (server_start(&srv) < 0)
+		return -2;
+	o.parsers = parsers;
+	o.retry_base_ms = 1;
+	with.accept = without.accept = "application/json";
+	with.parse = slow_parse;
+	with.parsed_free = parsed_free;
+	snprintf(a, sizeof a, "http://127.0.0.1:%d/a?delay=0", srv.port);
+	snprintf(b, sizeof b, "http://127.0.0.1:%d/b?delay=%ld", srv.port, b_ms);
+	if (http_new(&h, &o, &err) == 0 && http_get_opts(h, a, &with, on_answer, seen, &err) == 0 &&
+	    (b_ms < 0 || http_get_opts(h, b, &without, on_answer, seen, &err) == 0))
+		rc = http_run(h, &err);
+	http_free(h);
+	error_clear(&err);
+	server_stop(&srv);
+	return rc;
+}
+
+static void parse_runs_while_others_proceed(void)
+{
+	struct seen seen;
+
+	/* /a arrives at once and parses for 1 s; /b arrives meanwhile and is
+	 * delivered first: the loop went on while a worker parsed */
+	memset(&seen, 0, sizeof seen);
+	atomic_store(&parses, 0);
+	atomic_store(&frees, 0);
+	parse_ms = 1000;
+	CHECK(fetch_two(&seen, 0, 100) == 0);
+	CHECK_STR(seen.order, "ba");
+	CHECK_STR(seen.parsed_a, "{\"name\":\"a\"}");
+	CHECK(!pthread_equal(parse_thread, pthread_self()));
+	CHECK(atomic_load(&parses) == 1 && atomic_load(&frees) == 1);
+
+	/* without workers the callback parses, in arrival order */
+	memset(&seen, 0, sizeof seen);
+	atomic_store(&parses, 0);
+	CHECK(fetch_two(&seen, -1, 100) == 0);
+	CHECK_STR(seen.order, "ab");
+	CHECK_STR(seen.parsed_a, "");
+	CHECK(atomic_load(&parses) == 0);
+}
+
+static void parses_freed_on_every_path(void)
+{
+	struct seen seen;
+
+	/* a broken body is asked again and parsed again: each parse freed */
+	memset(&seen, 0, sizeof seen);
+	seen.broken_first = 1;
+	atomic_store(&parses, 0);
+	atomic_store(&frees, 0);
+	parse_ms = 0;
+	CHECK(fetch_two(&seen, 0, -1) == 0);
+	CHECK(seen.deliveries == 2);
+	CHECK_STR(seen.order, "aa");
+	CHECK(atomic_load(&parses) == 2 && atomic_load(&frees) == 2);
+
+	/* the run stops (a callback's -1) while a worker parses: the parse
+	 * ends, is freed, and never reaches a callback */
+	memset(&seen, 0, sizeof seen);
+	seen.stop_on_b = 1;
+	atomic_store(&parses, 0);
+	atomic_store(&frees, 0);
+	parse_ms = 500;
+	CHECK(fetch_two(&seen, 0, 50) == -1);
+	CHECK_STR(seen.order, "b");
+	CHECK(atomic_load(&parses) == 1 && atomic_load(&frees) == 1);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	RUN(cleartext_only_to_loopback);
 	RUN(same_origin);
+	RUN(parse_runs_while_others_proceed);
+	RUN(parses_freed_on_every_path);
 	curl_global_cleanup();
 	return DONE();
 }

@@ -1,0 +1,99 @@
+/* test_pool.c: every job runs once, on a worker, and comes back. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "mergeletter/error.h"
+#include "mergeletter/pool.h"
+#include "testutil.h"
+
+struct job {
+	struct ml_pool_job job; /* first: a job is its struct */
+	int runs;
+	pthread_t ran_on;
+};
+
+static atomic_int wakes;
+
+static void run(struct ml_pool_job *j)
+{
+	struct job *job = (struct job *)(void *)j;
+	struct timespec ts = {0, 200000};
+
+	nanosleep(&ts, NULL); /* long enough for jobs to overlap */
+	job->runs++;
+	job->ran_on = pthread_self();
+}
+
+static void wake(void *ud)
+{
+	(void)ud;
+	atomic_fetch_add(&wakes, 1);
+}
+
+static void every_job_once_off_the_caller(void)
+{
+	enum { N = 200 };
+	struct job *jobs = calloc(N, sizeof *jobs);
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pool *p = NULL;
+	struct ml_pool_job *j;
+	int taken = 0, ok = 1;
+
+	CHECK(jobs != NULL);
+	if (!jobs)
+		return;
+	atomic_store(&wakes, 0);
+	CHECK(pool_new(&p, 3, wake, NULL, &err) == 0);
+	if (!p) {
+		free(jobs);
+		return;
+	}
+	CHECK(pool_take(p) == NULL); /* nothing submitted, nothing finished */
+	for (int i = 0; i < N; i++) {
+		jobs[i].job.run = run;
+		pool_submit(p, &jobs[i].job);
+	}
+	pool_wait(p);
+	while ((j = pool_take(p)) != NULL)
+		taken++;
+	CHECK(taken == N);
+	CHECK(atomic_load(&wakes) == N);
+	for (int i = 0; i < N; i++) {
+		ok &= jobs[i].runs == 1;
+		ok &= !pthread_equal(jobs[i].ran_on, pthread_self());
+	}
+	CHECK(ok);
+	pool_free(p);
+	free(jobs);
+}
+
+static void free_waits_for_submitted_jobs(void)
+{
+	struct job jobs[20];
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pool *p = NULL;
+	int ok = 1;
+
+	memset(jobs, 0, sizeof jobs);
+	CHECK(pool_new(&p, 1, NULL, NULL, &err) == 0);
+	if (!p)
+		return;
+	for (int i = 0; i < 20; i++) {
+		jobs[i].job.run = run;
+		pool_submit(p, &jobs[i].job);
+	}
+	pool_free(p); /* no take: the jobs stay the caller's, but all have run */
+	for (int i = 0; i < 20; i++)
+		ok &= jobs[i].runs == 1;
+	CHECK(ok);
+	pool_free(NULL);
+}
+
+int main(void)
+{
+	RUN(every_job_once_off_the_caller);
+	RUN(free_waits_for_submitted_jobs);
+	return DONE();
+}
