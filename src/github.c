@@ -589,7 +589,7 @@ int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *
 
 static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err);
 static int pulls_get(struct ml_pulls_fetch *f, char *url, int follow, struct ml_error *err);
-static int pulls_get_known(struct ml_pulls_fetch *f, char *next);
+static int pulls_get_known(struct ml_pulls_fetch *f, const char *next);
 
 /* Queue next (taken over), the listing's next page, when the listing's
  * bounds admit it. 1: queued; 0: refused (with record, the listing's
@@ -646,8 +646,13 @@ static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_respon
 		f->older |= older;
 		if (r->link_followed) /* as its headers arrived */
 			follow = 0;
-		if (follow && !older && r->link && (next = github_link_next(r->link)) &&
-		    pulls_next(f, next, 1, 1, err) < 0)
+		next = follow && !older && r->link ? github_link_next(r->link) : NULL;
+		/* the pages search said are needed, when no header asked them */
+		if (next && f->pages_known > 1 && pulls_get_known(f, next)) {
+			free(next);
+			next = NULL;
+		}
+		if (next && pulls_next(f, next, 1, 1, err) < 0)
 			return -1;
 	}
 	if (f->outstanding == 0 && f->finished)
@@ -695,8 +700,11 @@ static int on_pulls_link(void *ud, const char *link)
 
 	if (f->listing.failure)
 		return 0;
-	if (f->pages_known > 1 && f->listing.pages == 0 && (next = github_link_next(link)))
-		return pulls_get_known(f, next);
+	if (f->pages_known > 1 && f->listing.pages == 0 && (next = github_link_next(link))) {
+		rc = pulls_get_known(f, next);
+		free(next);
+		return rc;
+	}
 	if (f->listing.pages < 1 || f->older || f->outstanding > 1 || !pulls_next_likely(f) ||
 	    !(next = github_link_next(link)))
 		return 0;
@@ -708,8 +716,8 @@ static int on_pulls_link(void *ud, const char *link)
 /* The first page's Link names the listing's next page: the pages up to
  * pages_known (and --max-pages) go out at once, under the URLs the Link
  * headers use (so the cache serves them to any plan); the last follows its
- * Link. 1 when they were queued. */
-static int pulls_get_known(struct ml_pulls_fetch *f, char *next)
+ * Link. 1 when they were queued (page 2 at least). */
+static int pulls_get_known(struct ml_pulls_fetch *f, const char *next)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	int max_pages = f->gh->max_pages > 0 ? f->gh->max_pages : ML_GITHUB_MAX_PAGES;
@@ -724,7 +732,6 @@ static int pulls_get_known(struct ml_pulls_fetch *f, char *next)
 		rc = url && pulls_next(f, url, k == last, k > 2, &err) == 1;
 	}
 	error_clear(&err);
-	free(next);
 	f->pages_known = 0;
 	return rc;
 }

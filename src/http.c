@@ -78,8 +78,9 @@ struct transfer {
  * search_per_minute ring paces the search requests. */
 struct search_budget {
 	int known;
-	long left;     /* requests that may still start before the reset */
-	int64_t reset; /* epoch seconds */
+	int64_t newest; /* the latest reset any answer reported: its window is the current one */
+	long left;	/* requests that may still start before the reset */
+	int64_t reset;	/* epoch seconds */
 	long limit;
 };
 
@@ -93,7 +94,9 @@ struct ml_http {
 	int64_t deadline;	/* monotonic ms the run ends at, 0: none */
 	struct transfer *queue; /* not started yet, FIFO */
 	struct transfer *queue_tail;
-	struct transfer *urgent_tail; /* last follow-up queued by the running callback */
+	/* The last follow-up in the queue: follow-ups are its prefix, in the
+	 * order queued (first come, first sent), ahead of the rest. */
+	struct transfer *urgent_tail;
 	int in_callback;
 	struct transfer *active; /* in flight */
 	int nactive;
@@ -321,26 +324,34 @@ int http_get(struct ml_http *h, const char *url, const char *accept, ml_http_don
 	return http_get_opts(h, url, &req, done, ud, err);
 }
 
-/* A 200's header line: a Link header goes to req.on_link at once (once). */
+/* A header line: a 200's Link header goes to req.on_link at once (once);
+ * so does, at the end of a 304's headers, the Link of the cached page it
+ * confirms (the page is unchanged, and so is its Link). */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct transfer *t = ud;
 	size_t n = size * nmemb;
 	long status = 0;
-	char *v;
+	char *v = NULL;
+	const char *link = NULL;
 
-	if (t->link_seen || n < 5 || strncasecmp(data, "link:", 5) != 0)
+	if (t->link_seen)
 		return n;
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (status != 200 || !(v = ml_strndup(data + 5, n - 5)))
-		return n;
-	v[strcspn(v, "\r\n")] = '\0';
-	t->link_seen = 1;
-	t->h->in_callback = 1;
-	t->h->urgent_tail = NULL;
-	t->link_followed = t->req.on_link(t->ud, v + strspn(v, " \t"));
-	t->h->in_callback = 0;
-	t->h->urgent_tail = NULL;
+	if (status == 200 && n >= 5 && strncasecmp(data, "link:", 5) == 0 &&
+	    (v = ml_strndup(data + 5, n - 5)) != NULL) {
+		v[strcspn(v, "\r\n")] = '\0';
+		link = v + strspn(v, " \t");
+	} else if (status == 304 && t->cached.body && t->cached.link && data[0] != '\0' &&
+		   strchr("\r\n", data[0])) {
+		link = t->cached.link;
+	}
+	if (link) {
+		t->link_seen = 1;
+		t->h->in_callback = 1;
+		t->link_followed = t->req.on_link(t->ud, link);
+		t->h->in_callback = 0;
+	}
 	free(v);
 	return n;
 }
@@ -364,9 +375,9 @@ int http_get_opts(struct ml_http *h, const char *url, const struct ml_http_req *
 		queue_append(h, t);
 		return 0;
 	}
-	/* A follow-up (the next page) goes before everything queued earlier,
-	 * in the order the callback queues them: chains of pages then proceed
-	 * at one round trip per page. */
+	/* A follow-up (the next page) goes after the follow-ups queued before
+	 * it and ahead of everything else: chains of pages proceed at one
+	 * round trip per page, and none waits behind newer ones. */
 	if (h->urgent_tail) {
 		t->next = h->urgent_tail->next;
 		h->urgent_tail->next = t;
@@ -390,6 +401,10 @@ static void search_budget_note(struct ml_http *h, const struct ml_http_response 
 	if (r->rl_remaining < 0 || r->rl_reset <= 0 ||
 	    (r->rl_resource && strcmp(r->rl_resource, "search") != 0))
 		return;
+	/* a late answer of a window that has since reset says nothing of this one */
+	if (r->rl_reset < h->budget.newest)
+		return;
+	h->budget.newest = r->rl_reset;
 	for (const struct transfer *a = h->active; a; a = a->next)
 		inflight += a->res == RES_SEARCH;
 	h->budget.known = 1;
@@ -725,10 +740,8 @@ static int deliver(struct ml_http *h, struct transfer *t, struct ml_http_respons
 	int rc;
 
 	h->in_callback = 1;
-	h->urgent_tail = NULL;
 	rc = t->done(t->ud, r, err);
 	h->in_callback = 0;
-	h->urgent_tail = NULL;
 	return rc;
 }
 
@@ -1110,6 +1123,8 @@ static int start_ready(struct ml_http *h, int64_t *wake, struct ml_error *err)
 			h->queue = next;
 		if (h->queue_tail == t)
 			h->queue_tail = prev;
+		if (h->urgent_tail == t) /* the follow-ups are a prefix: prev is one */
+			h->urgent_tail = prev;
 		t->next = NULL;
 		if (h->opts.offline || h->blocked[t->res]) {
 			int rc;
@@ -1157,6 +1172,8 @@ static int expire_all(struct ml_http *h, struct ml_error *err)
 			h->queue = t->next;
 			if (!h->queue)
 				h->queue_tail = NULL;
+			if (h->urgent_tail == t)
+				h->urgent_tail = NULL;
 			t->next = NULL;
 		}
 		transfer_reset(t);
@@ -1250,7 +1267,7 @@ done:
 		list_free(&h->active);
 		h->nactive = 0;
 		list_free(&h->queue);
-		h->queue_tail = NULL;
+		h->queue_tail = h->urgent_tail = NULL;
 		parsing_drop(h);
 	}
 	return rc;

@@ -4,10 +4,10 @@
  * Callers queue GET requests with a completion callback; http_run() drives
  * every transfer to its end, at most `max_parallel` at once, and a callback
  * may queue further requests (the next page). Requests queued from a
- * callback are follow-ups: they start before every request queued earlier,
- * so a repository's next page goes out as soon as its previous page is
- * parsed. Response bodies are owned by the engine and valid only during
- * the callback.
+ * callback are follow-ups: they start before every request that is not,
+ * first queued first sent, so a repository's next page goes out as soon as
+ * its previous page is parsed and no listing waits behind newer ones. Response bodies are owned by
+ * the engine and valid only during the callback.
  *
  * The engine, not its callers, deals with the transport's weather:
  *  - 5xx answers and connection failures are retried up to max_retries

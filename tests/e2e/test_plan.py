@@ -89,7 +89,12 @@ def test_big_month_over_the_budget_lists_pulls_at_once():
         listed = run(srv, "example/big", "--via", "pulls")
         # the pages went out under the Link headers' URLs: a warm run, an
         # offline run and a --via pulls run all find them in the cache
+        n0 = len(srv.requests())
         warm = run(srv, "example/big", cache=cache.name)
+        # the first page's 304 confirms its cached Link: the rest go out at once
+        warm_pulls = [r for r in srv.requests()[n0:] if "/pulls" in r["path"]]
+        assert warm_pulls and all(r["status"] == 304 for r in warm_pulls), warm_pulls
+        assert max(r["inflight"] for r in warm_pulls) >= 3, [r["inflight"] for r in warm_pulls]
         offline = run(srv, "example/big", "--offline", cache=cache.name)
         n0 = len(srv.requests())
         cached_pulls = run(srv, "example/big", "--via", "pulls", cache=cache.name)

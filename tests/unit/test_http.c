@@ -115,7 +115,7 @@ static void *serve_conn(void *arg)
 	snprintf(body, sizeof body, "{\"name\":\"%s\"}", name);
 	snprintf(head, sizeof head,
 		 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-		 "%zu\r\nConnection: close\r\n\r\n",
+		 "%zu\r\nLink: <http://127.0.0.1/next>; rel=\"next\"\r\nConnection: close\r\n\r\n",
 		 strlen(body));
 	if (write(fd, head, strlen(head)) < 0 || write(fd, body, strlen(body)) < 0)
 		perror("test server");
@@ -299,6 +299,77 @@ static void parses_freed_on_every_path(void)
 	CHECK(atomic_load(&parses) == 1 && atomic_load(&frees) == 1);
 }
 
+/* ---- follow-ups: first queued, first sent ---- */
+
+struct chain {
+	struct ml_http *h;
+	int port;
+	char order[16]; /* the answers, in the order delivered (one at a time) */
+};
+
+static int on_chain(void *ud, const struct ml_http_response *r, struct ml_error *err);
+
+static int chain_get(struct chain *c, const char *name, struct ml_error *err)
+{
+	struct ml_http_req req = ML_HTTP_REQ_INIT;
+	char url[80];
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/%s?delay=0", c->port, name);
+	req.accept = "application/json";
+	return http_get_opts(c->h, url, &req, on_chain, c, err);
+}
+
+static int on_chain(void *ud, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct chain *c = ud;
+	const char *name = strrchr(r->url, '/') + 1;
+	size_t n = strlen(c->order);
+
+	if (n + 1 < sizeof c->order)
+		c->order[n] = name[0];
+	/* x's completion follows up with z, after y that its Link header queued */
+	return name[0] == 'x' ? chain_get(c, "z", err) : 0;
+}
+
+static int on_chain_link(void *ud, const char *link)
+{
+	struct chain *c = ud;
+	struct ml_error err = ML_ERROR_INIT;
+
+	(void)link;
+	if (chain_get(c, "y", &err) < 0)
+		error_clear(&err);
+	return 1;
+}
+
+static void follow_ups_first_come_first_sent(void)
+{
+	struct server srv;
+	struct ml_http_opts o = ML_HTTP_OPTS_INIT;
+	struct ml_http_req req = ML_HTTP_REQ_INIT;
+	struct ml_error err = ML_ERROR_INIT;
+	struct chain c;
+	char url[80];
+
+	memset(&c, 0, sizeof c);
+	CHECK(server_start(&srv) == 0);
+	c.port = srv.port;
+	o.max_parallel = 1; /* one at a time: the order sent is the order answered */
+	req.accept = "application/json";
+	req.on_link = on_chain_link;
+	CHECK(http_new(&c.h, &o, &err) == 0);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/x?delay=0", srv.port);
+	/* w is queued first but is no follow-up: y (from x's Link header) and
+	 * z (from x's completion) go before it, y first */
+	CHECK(c.h && http_get_opts(c.h, url, &req, on_chain, &c, &err) == 0);
+	CHECK(c.h && chain_get(&c, "w", &err) == 0);
+	CHECK(c.h && http_run(c.h, &err) == 0);
+	CHECK_STR(c.order, "xyzw");
+	http_free(c.h);
+	error_clear(&err);
+	server_stop(&srv);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -306,6 +377,7 @@ int main(void)
 	RUN(same_origin);
 	RUN(parse_runs_while_others_proceed);
 	RUN(parses_freed_on_every_path);
+	RUN(follow_ups_first_come_first_sent);
 	curl_global_cleanup();
 	return DONE();
 }
