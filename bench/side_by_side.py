@@ -92,7 +92,7 @@ def du(path):
 def ml_cmd(binary, srv, ds, command, cache, extra):
     cmd = [binary] + (["issue", "--config", ds["config"]] if command == "issue"
                       else ["section", ds["section"]])
-    cmd += ["--month", ds["month"], "--api-url", srv.url, "-o", os.devnull, "--quiet"]
+    cmd += ["--month", ds["month"], "--api-url", srv.url, "--quiet"]  # the draft: stdout, to DEVNULL
     cmd += ["--cache-dir", cache] if cache else ["--no-cache"]
     return cmd + list(extra)
 
