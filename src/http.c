@@ -878,7 +878,8 @@ static int parse_later(struct ml_http *h, struct transfer *t, const struct ml_ht
 {
 	struct ml_error err = ML_ERROR_INIT;
 
-	if (!t->req.parse || r->records || h->opts.parsers < 0 || h->pool_failed)
+	if (!t->req.parse || r->records || r->len < h->opts.parse_min || h->opts.parsers < 0 ||
+	    h->pool_failed)
 		return 0;
 	if (!h->pool && pool_new(&h->pool, parsers_of(h), wake_loop, h, &err) < 0) {
 		h->pool_failed = 1; /* the callbacks parse, as without hooks */

@@ -80,9 +80,13 @@ struct ml_http_opts {
 				       * (403/429, rl_remaining 0) instead of waited for */
 	int parsers;		      /* worker threads for parse hooks; 0: one per CPU (at most
 				       * ML_HTTP_PARSERS_MAX); -1: none, the callbacks parse */
+	size_t parse_min;	      /* a shorter body is left to its callback: parsing it
+				       * costs less than handing it over (and no thread starts
+				       * for a run of small answers) */
 };
 
 #define ML_HTTP_PARSERS_MAX 4
+#define ML_HTTP_PARSE_MIN (32 * 1024)
 
 #define ML_HTTP_STALL_BYTES_PER_S 100
 #define ML_HTTP_MAX_BODY (50LL * 1024 * 1024)
@@ -91,7 +95,8 @@ struct ml_http_opts {
 	{                                                                                          \
 		.user_agent = "mergeletter", .max_parallel = 8, .timeout_ms = 60000,               \
 		.connect_timeout_ms = 15000, .stall_s = 30, .max_body = ML_HTTP_MAX_BODY,          \
-		.max_wait = 60, .max_retries = 3, .retry_base_ms = 500                             \
+		.max_wait = 60, .max_retries = 3, .retry_base_ms = 500,                            \
+		.parse_min = ML_HTTP_PARSE_MIN                                                     \
 	}
 
 struct ml_http_response {
