@@ -355,6 +355,37 @@ done:
 	return rc;
 }
 
+/* Links to the same page: equal but for a trailing '/'. */
+static int same_link(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	la -= la && a[la - 1] == '/';
+	lb -= lb && b[lb - 1] == '/';
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+int news_merge(struct ml_news *into, struct ml_news *from)
+{
+	for (size_t i = 0; i < from->nentries; i++) {
+		struct ml_news_entry *e = &from->entries[i], *kept = NULL;
+
+		for (size_t k = 0; k < into->nentries && !kept; k++)
+			if (same_link(into->entries[k].link, e->link))
+				kept = &into->entries[k];
+		if (kept) {
+			kept->offer &= e->offer;
+			free(e->title);
+			free(e->link);
+		} else if (add_entry(into, e->title, e->link, e->date, e->offer) < 0) {
+			e->title = e->link = NULL;
+			return -1;
+		}
+		e->title = e->link = NULL;
+	}
+	return 0;
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct ml_news_entry *x = a, *y = b;
@@ -482,15 +513,8 @@ int feeds_fetch_finish(struct ml_feeds_fetch *ff, struct ml_news *out, struct ml
 			buf_release(&m);
 			continue;
 		}
-		for (size_t j = 0; j < r->part.nentries; j++) {
-			struct ml_news_entry *e = &r->part.entries[j];
-
-			if (add_entry(out, e->title, e->link, e->date, e->offer) < 0) {
-				e->title = e->link = NULL;
-				return error_set(err, ML_EXIT_FAILURE, "out of memory");
-			}
-			e->title = e->link = NULL;
-		}
+		if (news_merge(out, &r->part) < 0)
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	}
 	news_sort(out);
 	return 0;

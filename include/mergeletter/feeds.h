@@ -15,7 +15,8 @@
  * Feeds are fetched on the HTTP engine concurrently with everything else,
  * never with the GitHub token, bounded in size and time, conditionally
  * (ETag, Last-Modified). A feed that cannot be fetched or parsed costs its
- * own entries only: a warning, and a failure note in the model.
+ * own entries only: a warning, and a failure note in the model. A post
+ * that two feeds carry (a blog's Atom and RSS) is listed once.
  *
  * struct ml_news owns everything in it; news_release() empties it.
  * struct ml_feeds_fetch is caller-owned; feeds_fetch_release() frees what
@@ -55,6 +56,12 @@ struct ml_news {
  * base_url resolves relative links. 0, or -1 with err set (broken feed). */
 int feeds_parse(const char *body, size_t len, const char *base_url, const struct ml_range *range,
 		int offer, struct ml_news *n, struct ml_error *err);
+/* Move from's entries to the end of into, but once per page: an entry
+ * whose link an entry of into already has (equal but for a trailing '/':
+ * the same post in two feeds, or twice in one) is dropped, and the one kept
+ * is listed rather than offered when either was. from keeps only its
+ * failures. 0, or -1 when out of memory (from is left to release). */
+int news_merge(struct ml_news *into, struct ml_news *from);
 /* Stable sort by date (oldest first). */
 void news_sort(struct ml_news *n);
 void news_release(struct ml_news *n);

@@ -175,6 +175,47 @@ static void billion_laughs(void)
 	error_clear(&err);
 }
 
+/* A blog's Atom and RSS feeds carry the same post: it is listed once. */
+static void same_post_in_two_feeds(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_news atom_part, rss_part, all;
+	const char *a = "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+			"<entry><title>Post</title><link href=\"https://blog.example/post/\"/>"
+			"<published>2023-08-03T00:00:00Z</published></entry>"
+			"<entry><title>Only here</title><link href=\"https://blog.example/a\"/>"
+			"<published>2023-08-04T00:00:00Z</published></entry></feed>";
+	const char *r = "<rss version=\"2.0\"><channel>"
+			"<item><title>Post (RSS)</title><link>https://blog.example/post</link>"
+			"<pubDate>Thu, 03 Aug 2023 00:00:00 GMT</pubDate></item>"
+			"<item><title>Post again</title><link>https://blog.example/post</link>"
+			"<pubDate>Thu, 03 Aug 2023 00:00:00 GMT</pubDate></item>"
+			"<item><title>Other</title><link>https://blog.example/b</link>"
+			"<pubDate>Fri, 04 Aug 2023 00:00:00 GMT</pubDate></item></channel></rss>";
+
+	memset(&atom_part, 0, sizeof atom_part);
+	memset(&rss_part, 0, sizeof rss_part);
+	memset(&all, 0, sizeof all);
+	CHECK(feeds_parse(a, strlen(a), "https://blog.example/atom.xml", &aug, 1, &atom_part,
+			  &err) == 0);
+	CHECK(feeds_parse(r, strlen(r), "https://blog.example/rss.xml", &aug, 0, &rss_part, &err) ==
+	      0);
+	CHECK(news_merge(&all, &atom_part) == 0 && news_merge(&all, &rss_part) == 0);
+	CHECK(all.nentries == 3);
+	if (all.nentries == 3) {
+		/* the first feed's entry stays, listed since the RSS one is */
+		CHECK_STR(all.entries[0].title, "Post");
+		CHECK(all.entries[0].offer == 0);
+		CHECK_STR(all.entries[1].title, "Only here");
+		CHECK(all.entries[1].offer == 1);
+		CHECK_STR(all.entries[2].title, "Other");
+	}
+	news_release(&atom_part);
+	news_release(&rss_part);
+	news_release(&all);
+	error_clear(&err);
+}
+
 int main(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
@@ -186,5 +227,6 @@ int main(void)
 	RUN(broken);
 	RUN(external_entity);
 	RUN(billion_laughs);
+	RUN(same_post_in_two_feeds);
 	return DONE();
 }
