@@ -582,6 +582,17 @@ static int resolve_api_refs(struct ml_github *gh, struct ml_draft *d, struct ml_
 }
 
 /* Fill the draft from its sources, then mark the bumps. */
+/* The draft links to the pages of the API's GitHub (an Enterprise
+ * Server's own, by GH_HOST or --api-url). */
+static int set_web(struct ml_draft *d, const struct cli_opts *o, struct ml_error *err)
+{
+	char *api = ghenv_api_url(o->api_url);
+
+	d->web = api ? ghenv_web_url(api) : NULL;
+	free(api);
+	return d->web ? 0 : error_set(err, ML_EXIT_FAILURE, "out of memory");
+}
+
 static int fetch_draft(struct ml_draft *d, const struct cli_opts *o, const struct ml_config *cfg,
 		       struct ml_error *err)
 {
@@ -867,8 +878,8 @@ static int run_section(struct cli_opts *o, struct ml_error *err)
 	if (o->deps)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
-	if (fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 || emit(&d, o, err) < 0 ||
-	    report_partial(&d, err) < 0)
+	if (set_web(&d, o, err) < 0 || fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 ||
+	    emit(&d, o, err) < 0 || report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;
 done:
@@ -955,7 +966,7 @@ static int run_issue(struct cli_opts *o, struct ml_error *err)
 	if (o->deps)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
-	if (fetch_draft(&d, o, &cfg, err) < 0 ||
+	if (set_web(&d, o, err) < 0 || fetch_draft(&d, o, &cfg, err) < 0 ||
 	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, err) < 0 ||
 	    report_partial(&d, err) < 0)
 		goto done;

@@ -7,6 +7,7 @@
 
 #include "mergeletter/buf.h"
 #include "mergeletter/error.h"
+#include "mergeletter/ghenv.h"
 #include "mergeletter/str.h"
 
 struct ml_draft_repo *draft_add_repo(struct ml_draft_section *s, const struct ml_repo_cfg *rc)
@@ -128,10 +129,16 @@ struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo)
 	return NULL;
 }
 
+const char *draft_web(const struct ml_draft *d)
+{
+	return d->web ? d->web : GHENV_DEFAULT_WEB;
+}
+
 void draft_release(struct ml_draft *d)
 {
 	if (!d)
 		return;
+	free(d->web);
 	free(d->title);
 	free(d->from_ref);
 	free(d->to_ref);

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mergeletter/buf.h"
 #include "mergeletter/config.h"
@@ -79,6 +80,39 @@ char *ghenv_repo_from_path(const char *path)
 		free(out);
 		out = NULL;
 	}
+	return out;
+}
+
+char *ghenv_web_url(const char *api_url)
+{
+	CURLU *u = curl_url();
+	char *path = NULL, *base = NULL, *out = NULL;
+	size_t n;
+
+	if (!u)
+		return NULL;
+	if (api_url && curl_url_set(u, CURLUPART_URL, api_url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+		n = strlen(path);
+		n -= n > 0 && path[n - 1] == '/';
+		if (n >= 7 && strncasecmp(path + n - 7, "/api/v3", 7) == 0) {
+			path[n - 7] = '\0'; /* the pages live above the API */
+			if (curl_url_set(u, CURLUPART_PATH, *path ? path : "/", 0) == CURLUE_OK &&
+			    curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+			    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+			    curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+			    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+			    curl_url_get(u, CURLUPART_URL, &base, 0) == CURLUE_OK) {
+				n = strlen(base);
+				out = ml_strndup(base, n - (n > 0 && base[n - 1] == '/'));
+			}
+		}
+	}
+	if (!out && !base)
+		out = ml_strdup(GHENV_DEFAULT_WEB);
+	curl_free(path);
+	curl_free(base);
+	curl_url_cleanup(u);
 	return out;
 }
 

@@ -47,12 +47,13 @@ static json_t *time_json(int64_t t)
 	return json_string(iso);
 }
 
-static json_t *pr_json(const struct ml_pr *pr, enum ml_deps_mode mode, int *ok)
+static json_t *pr_json(const struct ml_draft *d, const struct ml_pr *pr, int *ok)
 {
 	json_t *o = json_object();
-	char url[512];
+	enum ml_deps_mode mode = d->deps_mode;
+	char url[1024];
 
-	snprintf(url, sizeof url, "https://github.com/%s/pull/%ld", pr->repo, pr->number);
+	snprintf(url, sizeof url, "%s/%s/pull/%ld", draft_web(d), pr->repo, pr->number);
 	put(o, "number", json_integer(pr->number), ok);
 	put(o, "title", json_string(pr->title ? pr->title : ""), ok);
 	put(o, "url", json_string(url), ok);
@@ -84,7 +85,7 @@ static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r
 	}
 	put(o, "maintainers", m, ok);
 	for (size_t i = 0; i < r->prs.len; i++)
-		push(prs, pr_json(&r->prs.items[i], d->deps_mode, ok), ok);
+		push(prs, pr_json(d, &r->prs.items[i], ok), ok);
 	put(o, "prs", prs, ok);
 	if (draft_thanks(r, d->deps_mode, &who) < 0)
 		*ok = 0;
@@ -110,7 +111,7 @@ static void parts_json(json_t *root, const struct ml_draft *d, int *ok)
 
 		put(o, "heading", json_string(d->tooling_heading), ok);
 		for (size_t i = 0; i < d->tooling.len; i++) {
-			json_t *pr = pr_json(&d->tooling.items[i], d->deps_mode, ok);
+			json_t *pr = pr_json(d, &d->tooling.items[i], ok);
 
 			put(pr, "repo", json_string(d->tooling.items[i].repo), ok);
 			push(c, pr, ok);

@@ -13,8 +13,6 @@
 #include "mergeletter/str.h"
 #include "mergeletter/template.h"
 
-#define GITHUB_WEB "https://github.com"
-
 /* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
@@ -231,20 +229,20 @@ done:
 }
 
 /* A maintainer from the config (trusted). */
-static int user_link(struct ml_buf *out, const char *login, const char *url)
+static int user_link(struct ml_buf *out, const char *web, const char *login, const char *url)
 {
 	if (url)
 		return buf_printf(out, "[@%s](%s)", login, url);
-	return buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", login, login);
+	return buf_printf(out, "[@%s](%s/%s)", login, web, login);
 }
 
 /* A login from a source: a link when it is a valid GitHub login, else
  * escaped text (draft_check() warns about it). */
-static int source_user_link(struct ml_buf *out, const char *login)
+static int source_user_link(struct ml_buf *out, const char *web, const char *login)
 {
 	if (!pr_login_valid(login, strlen(login)))
 		return buf_puts(out, "@") < 0 ? -1 : markdown_link_text(out, login);
-	return user_link(out, login, NULL);
+	return user_link(out, web, login, NULL);
 }
 
 /* "a", "a and b", "a, b, and c" */
@@ -257,14 +255,15 @@ static int list_sep(struct ml_buf *out, size_t i, size_t n)
 	return buf_puts(out, i == n - 1 ? ", and " : ", ");
 }
 
-int markdown_pr_item(struct ml_buf *out, const struct ml_pr *pr, enum ml_item_style style)
+int markdown_pr_item(struct ml_buf *out, const char *web, const struct ml_pr *pr,
+		     enum ml_item_style style)
 {
 	struct ml_buf item = ML_BUF_INIT;
 	int rc = -1;
 
 	if (buf_puts(&item, style == ML_ITEM_IN_COMMENT ? "    - [" : "- [") < 0 ||
 	    markdown_link_text(&item, pr->title) < 0 ||
-	    buf_printf(&item, "](" GITHUB_WEB "/%s/pull/%ld)", pr->repo, pr->number) < 0)
+	    buf_printf(&item, "](%s/%s/pull/%ld)", web, pr->repo, pr->number) < 0)
 		goto done;
 	if (style == ML_ITEM_COMMENT)
 		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
@@ -280,9 +279,9 @@ done:
 	return rc;
 }
 
-static int pr_item(struct ml_buf *out, const struct ml_pr *pr, int commented)
+static int pr_item(struct ml_buf *out, const char *web, const struct ml_pr *pr, int commented)
 {
-	return markdown_pr_item(out, pr, commented ? ML_ITEM_COMMENT : ML_ITEM_LIST);
+	return markdown_pr_item(out, web, pr, commented ? ML_ITEM_COMMENT : ML_ITEM_LIST);
 }
 
 static const char *repo_display(const struct ml_draft_repo *r)
@@ -295,12 +294,12 @@ static const char *repo_display(const struct ml_draft_repo *r)
 	return slash ? slash + 1 : r->info.repo;
 }
 
-static int heading(struct ml_buf *out, const struct ml_draft_repo *r)
+static int heading(struct ml_buf *out, const char *web, const struct ml_draft_repo *r)
 {
-	return buf_printf(out, "### [`%s`](" GITHUB_WEB "/%s)\n", repo_display(r), r->info.repo);
+	return buf_printf(out, "### [`%s`](%s/%s)\n", repo_display(r), web, r->info.repo);
 }
 
-static int maintainers_line(struct ml_buf *out, const struct ml_draft_repo *r)
+static int maintainers_line(struct ml_buf *out, const char *web, const struct ml_draft_repo *r)
 {
 	const struct ml_repo_cfg *rc = &r->info;
 
@@ -309,15 +308,17 @@ static int maintainers_line(struct ml_buf *out, const struct ml_draft_repo *r)
 	if (rc->nmaintainers == 0) {
 		if (rc->maintainers_known)
 			return 0;
-		return buf_puts(out,
-				"<!-- TODO: maintainers: <span class=\"maintainers\">Maintained by "
-				"[@login](" GITHUB_WEB "/login)</span> -->\n");
+		return buf_printf(
+		    out,
+		    "<!-- TODO: maintainers: <span class=\"maintainers\">Maintained by "
+		    "[@login](%s/login)</span> -->\n",
+		    web);
 	}
 	if (buf_puts(out, "<span class=\"maintainers\">Maintained by ") < 0)
 		return -1;
 	for (size_t i = 0; i < rc->nmaintainers; i++)
 		if (list_sep(out, i, rc->nmaintainers) < 0 ||
-		    user_link(out, rc->maintainers[i].login, rc->maintainers[i].url) < 0)
+		    user_link(out, web, rc->maintainers[i].login, rc->maintainers[i].url) < 0)
 			return -1;
 	return buf_puts(out, "</span>\n");
 }
@@ -369,7 +370,8 @@ int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct m
 	if (buf_puts(out, "Thanks to ") < 0)
 		goto done;
 	for (size_t i = 0; i < who.n; i++)
-		if (list_sep(out, i, who.n) < 0 || source_user_link(out, who.v[i]) < 0)
+		if (list_sep(out, i, who.n) < 0 ||
+		    source_user_link(out, draft_web(d), who.v[i]) < 0)
 			goto done;
 	rc = buf_printf(out, " for their %s!\n",
 			contributions == 1 ? "contribution" : "contributions");
@@ -415,7 +417,7 @@ static int only_bumps(struct ml_buf *out, const struct ml_draft *d, const struct
 	    buf_puts(out, d->range.month ? " this month:\n" : " in this period:\n") < 0)
 		return -1;
 	for (size_t i = 0; i < r->prs.len; i++)
-		if (markdown_pr_item(out, &r->prs.items[i], ML_ITEM_IN_COMMENT) < 0)
+		if (markdown_pr_item(out, draft_web(d), &r->prs.items[i], ML_ITEM_IN_COMMENT) < 0)
 			return -1;
 	return buf_puts(out, "-->\n");
 }
@@ -553,7 +555,7 @@ static int editors_value(struct ml_buf *out, const struct ml_draft *d, int toml)
 		if ((i && buf_puts(out, ", ") < 0) ||
 		    (toml ? buf_puts(out, "\"") < 0 || toml_text(out, d->editors.v[i]) < 0 ||
 				buf_puts(out, "\"") < 0
-			  : buf_printf(out, "[@%s](" GITHUB_WEB "/%s)", d->editors.v[i],
+			  : buf_printf(out, "[@%s](%s/%s)", d->editors.v[i], draft_web(d),
 				       d->editors.v[i]) < 0))
 			return -1;
 	return 0;
@@ -629,7 +631,7 @@ static int tooling_candidates(struct ml_buf *out, const struct ml_draft *d)
 	if (d->tooling.len && buf_puts(out, "\n") < 0)
 		return -1;
 	for (size_t i = 0; i < d->tooling.len; i++)
-		if (pr_item(out, &d->tooling.items[i], 1) < 0)
+		if (pr_item(out, draft_web(d), &d->tooling.items[i], 1) < 0)
 			return -1;
 	return 0;
 }
@@ -710,7 +712,7 @@ static int list_items(struct ml_buf *out, const struct render *rd, int commented
 			continue;
 		if (rd->in_category && categories_match(&r->info.categories, pr) != rd->category)
 			continue;
-		if (pr_item(out, pr, commented) < 0)
+		if (pr_item(out, draft_web(rd->d), pr, commented) < 0)
 			return -1;
 	}
 	return 0;
@@ -775,9 +777,9 @@ static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
 			bumps++;
 	}
 	if (strcmp(name, "heading") == 0)
-		return heading(out, r);
+		return heading(out, draft_web(d), r);
 	if (strcmp(name, "maintainers") == 0)
-		return maintainers_line(out, r);
+		return maintainers_line(out, draft_web(d), r);
 	if (strcmp(name, "intro") == 0)
 		return repo_intro(out, r);
 	if (strcmp(name, "changes") == 0)
@@ -798,7 +800,7 @@ static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
 	if (strcmp(name, "repo") == 0)
 		return buf_puts(out, r->info.repo);
 	if (strcmp(name, "url") == 0)
-		return buf_printf(out, GITHUB_WEB "/%s", r->info.repo);
+		return buf_printf(out, "%s/%s", draft_web(d), r->info.repo);
 	return -1;
 }
 

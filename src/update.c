@@ -13,7 +13,6 @@
 #include "mergeletter/range.h"
 #include "mergeletter/sha256.h"
 
-#define GITHUB_WEB "https://github.com/"
 #define NOTE_START "<!-- mergeletter: "
 #define TRAILER_START "<!-- mergeletter: offered "
 #define DRAFTED_START "<!-- mergeletter: drafted "
@@ -548,15 +547,27 @@ static int repo_view(struct ml_draft_repo *v, const struct ml_draft_repo *r,
 	return 0;
 }
 
-/* Every PR the text links to anywhere ("github.com/OWNER/REPO/pull/N"),
- * an editor's hand-written items too, into a set. */
-static int text_links(struct trailer *set, const char *s, size_t n)
+/* Where the draft's links go, without the scheme: "github.com" (an
+ * editor's http:// or www. link to a page says the same). */
+static const char *web_host(const struct ml_draft *d)
 {
-	static const char host[] = "github.com/";
-	const char *p = s, *end = s + n;
+	const char *web = draft_web(d), *p = strstr(web, "://");
 
+	return p ? p + 3 : web;
+}
+
+/* Every PR the text links to anywhere ("HOST/OWNER/REPO/pull/N"), an
+ * editor's hand-written items too, into a set. */
+static int text_links(struct trailer *set, const struct ml_draft *d, const char *s, size_t n)
+{
+	char host[256];
+	const char *p = s, *end = s + n;
+	size_t hn = (size_t)snprintf(host, sizeof host, "%s/", web_host(d));
+
+	if (hn >= sizeof host)
+		return 0; /* no link of such a host is recognised */
 	while ((p = find_ci(p, (size_t)(end - p), host)) != NULL) {
-		const char *repo = p + sizeof host - 1, *q = repo, *pull;
+		const char *repo = p + hn, *q = repo, *pull;
 		long v = 0;
 		int slashes = 0;
 
@@ -577,11 +588,11 @@ static int text_links(struct trailer *set, const char *s, size_t n)
 }
 
 /* The first heading that links to the repository, or d->n. */
-static size_t find_repo_heading(const struct doc *d, const char *repo)
+static size_t find_repo_heading(const struct doc *d, const char *web, const char *repo)
 {
-	char needle[300];
+	char needle[600];
 
-	snprintf(needle, sizeof needle, "](" GITHUB_WEB "%s)", repo);
+	snprintf(needle, sizeof needle, "](%s/%s)", web, repo);
 	for (size_t i = 0; i < d->n; i++)
 		if (heading_level(d, i) && line_has(d, i, needle))
 			return i;
@@ -750,7 +761,7 @@ static int items_of(struct ml_buf *out, const struct ml_draft *d, const struct m
 	for (size_t i = 0; i < fresh->len; i++)
 		if (draft_pr_listed(&fresh->items[i], d->deps_mode) == listed &&
 		    (listed || d->deps_mode == ML_DEPS_COMMENT) &&
-		    markdown_pr_item(out, &fresh->items[i], style) < 0)
+		    markdown_pr_item(out, draft_web(d), &fresh->items[i], style) < 0)
 			return -1;
 	return 0;
 }
@@ -792,10 +803,10 @@ static int merge_into_section(struct merge *m, const struct ml_draft_repo *r,
 	size_t end = section_end(doc, h, doc->n), tail = content_end(doc, h + 1, end);
 	size_t last_item = end, last_bump = end, first_other = end, listed;
 	struct ml_buf items = ML_BUF_INIT, bumps = ML_BUF_INIT, block = ML_BUF_INIT;
-	char link[300];
+	char link[600];
 	int rc = -1;
 
-	snprintf(link, sizeof link, "github.com/%s/pull/", r->info.repo);
+	snprintf(link, sizeof link, "%s/%s/pull/", web_host(m->d), r->info.repo);
 	for (size_t i = h + 1; i < end; i++) {
 		if (doc->l[i].hidden)
 			continue;
@@ -852,11 +863,11 @@ static int merge_bumps_only(struct merge *m, const struct ml_draft_repo *r,
 			    const struct ml_pr_list *fresh)
 {
 	struct ml_buf bumps = ML_BUF_INIT;
-	char link[300];
+	char link[600];
 	size_t at = m->doc->n;
 	int rc;
 
-	snprintf(link, sizeof link, "github.com/%s/pull/", r->info.repo);
+	snprintf(link, sizeof link, "%s/%s/pull/", web_host(m->d), r->info.repo);
 	for (size_t i = 0; i < m->doc->n; i++)
 		if (line_has(m->doc, i, link) &&
 		    ((m->doc->l[i].hidden && line_starts(m->doc, i, "    - [")) ||
@@ -906,7 +917,7 @@ static int merge_repo(struct merge *m, const struct ml_draft_section *s,
 	rc = 0;
 	if (known.len == 0)
 		goto done;
-	h = find_repo_heading(m->doc, r->info.repo);
+	h = find_repo_heading(m->doc, draft_web(m->d), r->info.repo);
 	if (h != m->doc->n) {
 		rc = merge_into_section(m, r, &fresh, &known, h);
 		goto done;
@@ -1051,7 +1062,7 @@ static int render_body(struct ml_buf *out, const char *text, size_t len, const s
 	if (buf_add(&body, text, len) < 0 ||
 	    (body.len && body.data[body.len - 1] != '\n' && buf_puts(&body, "\n") < 0) ||
 	    buf_grow(&body, 1) < 0 || doc_open(&doc, body.data, body.len) < 0 ||
-	    (old && text_links(&m.linked, body.data, body.len) < 0))
+	    (old && text_links(&m.linked, d, body.data, body.len) < 0))
 		goto done;
 	for (size_t i = 0; old && i < old->n; i++)
 		if (offered_add(&now, old->v[i].repo, strlen(old->v[i].repo), old->v[i].number) < 0)

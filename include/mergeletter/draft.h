@@ -49,6 +49,7 @@ struct ml_draft {
 	char *tooling_heading;		/* NULL: no tooling part configured */
 	struct ml_pr_list tooling;	/* candidates: each source in turn, merge order */
 	struct ml_news news;		/* news.heading NULL: no news part configured */
+	char *web; /* the web base links go to (no trailing '/'); NULL: github.com */
 };
 
 /* A draft with the config's sections and repositories, no PRs yet. */
@@ -67,6 +68,8 @@ int draft_set_refs(struct ml_draft *d, const char *from, const char *to, struct 
 const char *draft_range_label(const struct ml_draft *d, char *out, size_t outlen);
 /* Find a repository anywhere in the draft (case-insensitive), or NULL. */
 struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo);
+/* The web base of the draft's links: d->web, else "https://github.com". */
+const char *draft_web(const struct ml_draft *d);
 void draft_release(struct ml_draft *d);
 /* What the emitters will show as escaped text instead of markup (a login
  * that is not a valid GitHub login): one message each, without the

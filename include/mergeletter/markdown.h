@@ -59,7 +59,8 @@ enum ml_item_style {
 };
 
 /* One PR as a line of the list (or of a bump comment), with its newline. */
-int markdown_pr_item(struct ml_buf *out, const struct ml_pr *pr, enum ml_item_style style);
+int markdown_pr_item(struct ml_buf *out, const char *web, const struct ml_pr *pr,
+		     enum ml_item_style style);
 /* The thanks line of a repository ("Thanks to ...!" and a newline), or
  * nothing when there is no one to thank. */
 int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r);

@@ -92,9 +92,26 @@ static void repo_args(void)
 	clear_env();
 }
 
+static void web_url(void)
+{
+	CHECK_OWNED(ghenv_web_url("https://api.github.com"), "https://github.com");
+	CHECK_OWNED(ghenv_web_url("https://ghe.example.com/api/v3"), "https://ghe.example.com");
+	CHECK_OWNED(ghenv_web_url("https://ghe.example.com:8443/api/v3/"),
+		    "https://ghe.example.com:8443");
+	CHECK_OWNED(ghenv_web_url("https://example.com/github/api/v3"),
+		    "https://example.com/github");
+	CHECK_OWNED(ghenv_web_url("https://user:pw@ghe.example.com/API/V3?x=1"),
+		    "https://ghe.example.com"); /* never a credential in a link */
+	CHECK_OWNED(ghenv_web_url("http://127.0.0.1:4321"), "https://github.com");
+	CHECK_OWNED(ghenv_web_url("http://127.0.0.1:4321/api/v3"), "http://127.0.0.1:4321");
+	CHECK_OWNED(ghenv_web_url("not a url"), "https://github.com");
+	CHECK_OWNED(ghenv_web_url(NULL), "https://github.com");
+}
+
 int main(void)
 {
 	RUN(api_url);
+	RUN(web_url);
 	RUN(tokens);
 	RUN(repo_args);
 	return DONE();

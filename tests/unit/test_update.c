@@ -416,6 +416,42 @@ static void section_bumps_then_first_pr(void)
 	buf_release(&c);
 }
 
+/* An Enterprise Server's draft links to its own pages, and --update finds
+ * its sections and PRs there. */
+static void enterprise_links(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_buf a = ML_BUF_INIT, b = ML_BUF_INIT, c = ML_BUF_INIT;
+	struct ml_update_opts first = {1, 0, 0, MID}, later = {1, 1, 0, END};
+	struct ml_draft d;
+	const char *p;
+	int headings = 0;
+
+	model(&d, MID);
+	d.web = ml_strdup("https://ghe.example.com");
+	CHECK(update_render(&a, NULL, 0, &d, &first, NULL, &err) == 0);
+	draft_release(&d);
+	/* (the template's own text links to the homepage's repository on github.com) */
+	CHECK(a.data && strstr(a.data, "github.com/example") == NULL &&
+	      strstr(a.data, "github.com/maint)") == NULL);
+	CHECK(a.data && strstr(a.data, "[@maint](https://ghe.example.com/maint)") != NULL);
+	CHECK(a.data && strstr(a.data, "](https://ghe.example.com/example/alpha/pull/1)") != NULL);
+	model(&d, END);
+	d.web = ml_strdup("https://ghe.example.com");
+	CHECK(update_render(&b, a.data, a.len, &d, &later, NULL, &err) == 0);
+	for (p = b.data; p && (p = strstr(p, "(https://ghe.example.com/example/alpha)\n")); p++)
+		headings++;
+	CHECK(headings == 1); /* the later PRs joined the section, none was doubled */
+	CHECK(b.data && strstr(b.data, "github.com/example") == NULL);
+	CHECK(update_render(&c, b.data, b.len, &d, &later, NULL, &err) == 0);
+	CHECK_STR(c.data, b.data);
+	draft_release(&d);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&c);
+	error_clear(&err);
+}
+
 int main(void)
 {
 	RUN(fresh_mid_month);
@@ -425,5 +461,6 @@ int main(void)
 	RUN(update_missing_file);
 	RUN(finalize);
 	RUN(section_bumps_then_first_pr);
+	RUN(enterprise_links);
 	return DONE();
 }
