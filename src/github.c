@@ -589,12 +589,17 @@ int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *
 
 static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err);
 
-static int link_has_next(const char *link)
+int github_page_hollow(size_t items, const char *link, struct ml_error *err)
 {
-	char *next = link ? github_link_next(link) : NULL;
+	char *next = items == 0 && link ? github_link_next(link) : NULL;
 
+	if (!next)
+		return 0;
 	free(next);
-	return next != NULL;
+	/* GitHub never ends a page early: what this page held is lost */
+	error_set(err, ML_EXIT_NETWORK,
+		  "GitHub's answer is an empty page that links to a next one");
+	return ML_HTTP_BROKEN;
 }
 
 static int pulls_get(struct ml_pulls_fetch *f, char *url, int follow, struct ml_error *err);
@@ -640,12 +645,8 @@ static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_respon
 		int prc = page_take(r->body, r->len, r->parsed, r->records, r->keep, f->repo,
 				    f->range, f->out, &older, f, err);
 
-		if (prc == 0 && f->last_items == 0 && link_has_next(r->link)) {
-			/* GitHub never ends a page early: what this page held is lost */
-			error_set(err, ML_EXIT_NETWORK,
-				  "GitHub's answer is an empty page that links to a next one");
-			prc = ML_HTTP_BROKEN;
-		}
+		if (prc == 0)
+			prc = github_page_hollow((size_t)f->last_items, r->link, err);
 
 		if (prc != 0 &&
 		    (prc = github_listing_parse_failed(&f->listing, f->repo, prc, err)) != 0)

@@ -50,7 +50,8 @@ static int field_error(struct ml_error *err, const char *org, const char *field)
 }
 
 static int repos_parse(const char *body, size_t len, void *parsed, const char *org, int64_t since,
-		       struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
+		       struct ml_org_repos *out, int *older, int *skipped, size_t *items,
+		       struct ml_error *err)
 {
 	json_t *root = NULL, *item;
 	size_t i;
@@ -67,6 +68,7 @@ static int repos_parse(const char *body, size_t len, void *parsed, const char *o
 		    org);
 		goto done;
 	}
+	*items = json_array_size(root);
 	json_array_foreach(root, i, item)
 	{
 		json_t *name = json_object_get(item, "full_name"), *pushed, *desc;
@@ -121,19 +123,25 @@ done:
 int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
 		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
 {
-	return repos_parse(body, len, NULL, org, since, out, older, skipped, err);
+	size_t items;
+
+	return repos_parse(body, len, NULL, org, since, out, older, skipped, &items, err);
 }
 
 static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct ml_org_fetch *f = ud;
 	struct ml_org_repos page = {0};
+	size_t items = 0;
 	int older = 0, rc;
 
 	rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line, r, err);
 	if (rc == 0) {
 		int prc = repos_parse(r->body, r->len, r->parsed, f->org, f->since, &page, &older,
-				      &f->skipped, err);
+				      &f->skipped, &items, err);
+
+		if (prc == 0)
+			prc = github_page_hollow(items, r->link, err);
 
 		if (prc != 0 &&
 		    (prc = github_listing_parse_failed(&f->listing, f->subject, prc, err)) != 0) {

@@ -171,6 +171,10 @@ int github_parse_pulls_page(const char *body, size_t len, const char *repo,
  * listing or search item (borrowed). NULL on success; else the name of the
  * field that is missing or of the wrong type, or "" when out of memory. */
 const char *github_item_fill(struct ml_pr *pr, json_t *item);
+/* A page of a listing with no items whose Link names a next page: GitHub
+ * never ends a page early, so the page is broken (ML_HTTP_BROKEN, err
+ * set: retried, then the listing's failure), not the listing's end; else 0. */
+int github_page_hollow(size_t items, const char *link, struct ml_error *err);
 /* The rel="next" URL of a Link header, newly allocated, or NULL. */
 char *github_link_next(const char *link);
 /* Build "{api}/repos/{repo}/pulls?..." (newly allocated) or NULL. */

@@ -211,6 +211,24 @@ def test_org_listing_failure_is_a_note_in_its_section():
             assert "### [`repo-01`]" in out, (via, out)  # the configured repository stays
 
 
+def test_org_listing_empty_page_with_a_next_link_is_retried_then_a_note():
+    # GitHub never ends a page early: an empty page that links on has lost its repositories
+    org = Org(repos=3, small=3)
+    with FakeGitHub(org.dir, token=TOKEN) as srv:
+        _, clean, _ = org.run(srv, "--via", "pulls", cache=False, check_exit=0)
+    once = [{"match": "/orgs/rust-osdev/repos", "times": 1, "kind": "endless"}]
+    with FakeGitHub(org.dir, token=TOKEN, faults=faults_file(org.dir, once)) as srv:
+        _, out, _ = org.run(srv, "--via", "pulls", cache=False, check_exit=0)
+        assert len([r for r in srv.requests() if r["path"].startswith("/orgs/")]) == 2
+    assert out == clean
+    always = [{"match": "/orgs/rust-osdev/repos", "times": -1, "kind": "endless"}]
+    with FakeGitHub(org.dir, token=TOKEN, faults=faults_file(org.dir, always)) as srv:
+        _, out, err = org.run(srv, "--via", "pulls", cache=False, check_exit=5)
+    note = ("<!-- mergeletter: org 'rust-osdev': not fetched: GitHub's answer is an empty page "
+            "that links to a next one after 4 tries -->")
+    assert note in out, out[-2000:]
+
+
 def test_secondary_limit_with_retry_after_waits_and_lowers_concurrency():
     org = Org(repos=10, small=2)
     rules = [{"match": "/repos/rust-osdev/repo-03/pulls", "times": 1, "kind": "secondary",
