@@ -11,7 +11,6 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -431,16 +430,12 @@ struct feed_req {
 	char *failure; /* "not fetched: ..." or "not parsed: ..." */
 };
 
-__attribute__((format(printf, 2, 3))) static int fail(struct feed_req *r, const char *fmt, ...)
+/* The feed's failure: "WHAT WHY" ("not fetched: HTTP 404"), and a warning. */
+static int fail(struct feed_req *r, const char *what, const char *why)
 {
 	struct ml_buf m = ML_BUF_INIT;
-	va_list ap;
-	int rc;
 
-	va_start(ap, fmt);
-	rc = buf_vprintf(&m, fmt, ap);
-	va_end(ap);
-	if (rc < 0)
+	if (buf_printf(&m, "%s%s", what, why) < 0)
 		return -1;
 	free(r->failure);
 	r->failure = buf_detach(&m);
@@ -457,10 +452,10 @@ static int on_feed(void *ud, const struct ml_http_response *resp, struct ml_erro
 	int rc = 0;
 
 	if (resp->failed)
-		rc = fail(r, "not fetched: %s", resp->failed);
+		rc = fail(r, "not fetched: ", resp->failed);
 	else if (resp->status != 200) {
 		snprintf(status, sizeof status, "HTTP %ld", resp->status);
-		rc = fail(r, "not fetched: %s", status);
+		rc = fail(r, "not fetched: ", status);
 	} else if (feeds_parse(resp->body, resp->len, resp->url, r->ff->range, r->cfg->offer,
 			       &r->part, &perr) < 0) {
 		if (perr.exit_code == ML_EXIT_FAILURE) {
@@ -468,7 +463,7 @@ static int on_feed(void *ud, const struct ml_http_response *resp, struct ml_erro
 			error_clear(&perr);
 			return -1;
 		}
-		rc = fail(r, "%s", perr.msg);
+		rc = fail(r, "", perr.msg);
 	}
 	error_clear(&perr);
 	return rc < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
