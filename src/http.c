@@ -334,16 +334,16 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 	long status = 0;
 	char *v = NULL;
 	const char *link = NULL;
+	int is_link = n >= 5 && strncasecmp(data, "link:", 5) == 0;
+	int is_end = n > 0 && (data[0] == '\r' || data[0] == '\n'); /* the blank line after them */
 
-	if (t->link_seen)
+	if (t->link_seen || (!is_link && !is_end))
 		return n;
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (status == 200 && n >= 5 && strncasecmp(data, "link:", 5) == 0 &&
-	    (v = ml_strndup(data + 5, n - 5)) != NULL) {
+	if (status == 200 && is_link && (v = ml_strndup(data + 5, n - 5)) != NULL) {
 		v[strcspn(v, "\r\n")] = '\0';
 		link = v + strspn(v, " \t");
-	} else if (status == 304 && t->cached.body && t->cached.link && data[0] != '\0' &&
-		   strchr("\r\n", data[0])) {
+	} else if (status == 304 && is_end && t->cached.body && t->cached.link) {
 		link = t->cached.link;
 	}
 	if (link) {
