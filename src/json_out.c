@@ -50,7 +50,6 @@ static json_t *time_json(int64_t t)
 static json_t *pr_json(const struct ml_draft *d, const struct ml_pr *pr, int *ok)
 {
 	json_t *o = json_object();
-	enum ml_deps_mode mode = d->deps_mode;
 	char url[1024];
 
 	snprintf(url, sizeof url, "%s/%s/pull/%ld", draft_web(d), pr->repo, pr->number);
@@ -64,7 +63,7 @@ static json_t *pr_json(const struct ml_draft *d, const struct ml_pr *pr, int *ok
 	put(o, "author_association", str_or_null(pr->association), ok);
 	put(o, "coauthors", strv_json(&pr->coauthors, ok), ok);
 	put(o, "bump", json_boolean(pr->is_bump), ok);
-	put(o, "listed", json_boolean(draft_pr_listed(pr, mode)), ok);
+	put(o, "listed", json_boolean(draft_pr_listed(pr, d->deps_mode)), ok);
 	return o;
 }
 

@@ -159,3 +159,10 @@ def run_tests(namespace, only=None):
             traceback.print_exc()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
+
+
+def main(namespace):
+    """A script's entry: --binary into its BINARY, then run_tests. Returns the exit code."""
+    args = parse_args()
+    namespace["BINARY"] = args.binary
+    return run_tests(namespace, args.k)

@@ -22,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeGitHub, parse_args, run_tests  # noqa: E402
+from harness import FakeGitHub, main  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.join(ROOT, "tests", "data", "rust-osdev-2023-08")
@@ -114,6 +114,4 @@ for _seed in SEEDS:
 
 
 if __name__ == "__main__":
-    args = parse_args()
-    BINARY = args.binary
-    sys.exit(run_tests(globals(), args.k))
+    sys.exit(main(globals()))

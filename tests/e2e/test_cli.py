@@ -13,7 +13,7 @@ import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, FakeGitHub, opener, parse_args, run_tests  # noqa: E402
+from harness import FakeGitHub, ROOT, main, opener  # noqa: E402
 
 DATA = os.path.join(ROOT, "tests", "data")
 AUG = os.path.join(DATA, "rust-osdev-2023-08")
@@ -237,12 +237,5 @@ def test_help_and_version_to_a_full_disk():
         assert "error: cannot write to standard output" in err, (args, err)
 
 
-def main():
-    global BINARY
-    args = parse_args()
-    BINARY = args.binary
-    return run_tests(globals(), args.k)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(globals()))

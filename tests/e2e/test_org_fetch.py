@@ -13,7 +13,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeGitHub, parse_args, run_tests  # noqa: E402
+from harness import FakeGitHub, main  # noqa: E402
 from orgdata import make_org, write_config  # noqa: E402
 
 BINARY = None
@@ -321,12 +321,5 @@ def test_progress_only_on_a_terminal():
     assert b"fetching:" in tty and b"repositories" in tty, tty[:300]
 
 
-def main():
-    global BINARY
-    args = parse_args()
-    BINARY = args.binary
-    return run_tests(globals(), args.k)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(globals()))

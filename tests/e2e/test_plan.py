@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeGitHub, parse_args, run_tests  # noqa: E402
+from harness import FakeGitHub, main  # noqa: E402
 
 BINARY = None
 TOKEN = "t0k3n"
@@ -143,6 +143,4 @@ def test_spent_search_budget_falls_back_to_pulls():
 
 
 if __name__ == "__main__":
-    args = parse_args()
-    BINARY = args.binary
-    sys.exit(run_tests(globals(), args.k))
+    sys.exit(main(globals()))

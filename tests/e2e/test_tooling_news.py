@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, FakeGitHub, parse_args, run_tests  # noqa: E402
+from harness import FakeGitHub, ROOT, main  # noqa: E402
 
 BINARY = None
 EPOCH = "1693958400"  # 2023-09-06
@@ -202,6 +202,4 @@ def test_pulls_listing_costs_more():
 
 
 if __name__ == "__main__":
-    args = parse_args()
-    BINARY = args.binary
-    sys.exit(run_tests(globals(), args.k))
+    sys.exit(main(globals()))

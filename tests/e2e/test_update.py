@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ROOT, FakeGitHub, parse_args, run_tests  # noqa: E402
+from harness import FakeGitHub, ROOT, main  # noqa: E402
 
 AUG = os.path.join(ROOT, "tests", "data", "rust-osdev-2023-08")
 CONFIG = os.path.join(ROOT, "tests", "data", "rust-osdev-sections.json")
@@ -172,12 +172,5 @@ def test_usage_errors():
             assert "--update" in err, err
 
 
-def main():
-    global BINARY
-    args = parse_args()
-    BINARY = args.binary
-    return run_tests(globals(), args.k)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(globals()))

@@ -14,7 +14,7 @@ import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FakeGitHub, opener, parse_args, run_tests  # noqa: E402
+from harness import FakeGitHub, main, opener  # noqa: E402
 
 BINARY = None
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -93,6 +93,4 @@ def test_old_entries_are_read_with_one_note():
 
 
 if __name__ == "__main__":
-    args = parse_args()
-    BINARY = args.binary
-    sys.exit(run_tests(globals(), args.k))
+    sys.exit(main(globals()))
