@@ -60,15 +60,21 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		job->run(job);
 		pthread_mutex_lock(&p->lock);
-		p->running--;
 		list_append(&p->finished, &p->finished_tail, job);
-		pthread_cond_broadcast(&p->idle);
 		if (p->wake) {
-			/* outside the lock: wake may take locks of its own */
+			/*
+			 * Outside the lock: wake may take locks of its own. The
+			 * job still counts as running, so pool_wait() cannot
+			 * return before its wake has returned (pool.h). The job
+			 * itself may already have been taken back: only the
+			 * pool's own fields are touched from here on.
+			 */
 			pthread_mutex_unlock(&p->lock);
 			p->wake(p->wake_ud);
 			pthread_mutex_lock(&p->lock);
 		}
+		p->running--;
+		pthread_cond_broadcast(&p->idle);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;

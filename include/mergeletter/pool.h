@@ -33,7 +33,16 @@ int pool_new(struct ml_pool **out, int threads, void (*wake)(void *), void *wake
 void pool_submit(struct ml_pool *p, struct ml_pool_job *job);
 /* A finished job, oldest first, or NULL when none has finished. */
 struct ml_pool_job *pool_take(struct ml_pool *p);
-/* Block until every submitted job has finished (they stay to be taken). */
+/*
+ * Block until every submitted job has finished and the wake() of each has
+ * returned (the jobs stay to be taken). A job counts as running from the
+ * moment a worker takes it until its wake returns, so after pool_wait() no
+ * worker is inside wake() on behalf of a job submitted before the call, and
+ * a caller that counts wakes sees every one. A job can be on the finished
+ * list (pool_take() returns it) while its wake is still running; that is
+ * the only overlap, and the pool touches no field of a job after it is on
+ * that list.
+ */
 void pool_wait(struct ml_pool *p);
 /* Wait for every submitted job, stop the workers, free the pool. Jobs not
  * taken stay the caller's to free. Accepts NULL. */

@@ -1,8 +1,16 @@
-/* test_pool.c: every job runs once, on a worker, and comes back. */
+/*
+ * test_pool.c: every job runs once, on a worker, and comes back; when
+ * pool_wait() returns, every wake has returned (pool.h's contract).
+ *
+ * Nothing here waits by sleeping: the jobs and wakes yield the CPU to make
+ * the workers overlap and to widen the window between a job's finish and
+ * its wake's return (where the old pool let pool_wait() return early), but
+ * every check holds whatever the scheduler does.
+ */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "mergeletter/error.h"
 #include "mergeletter/pool.h"
@@ -19,9 +27,9 @@ static atomic_int wakes;
 static void run(struct ml_pool_job *j)
 {
 	struct job *job = (struct job *)(void *)j;
-	struct timespec ts = {0, 200000};
 
-	nanosleep(&ts, NULL); /* long enough for jobs to overlap */
+	for (int i = 0; i < 20; i++)
+		sched_yield(); /* let the other workers in: jobs overlap */
 	job->runs++;
 	job->ran_on = pthread_self();
 }
@@ -29,6 +37,8 @@ static void run(struct ml_pool_job *j)
 static void wake(void *ud)
 {
 	(void)ud;
+	for (int i = 0; i < 5; i++)
+		sched_yield(); /* a wake that takes its time, like a real one */
 	atomic_fetch_add(&wakes, 1);
 }
 
@@ -69,6 +79,34 @@ static void every_job_once_off_the_caller(void)
 	free(jobs);
 }
 
+/* Many short rounds of submit, wait, count: each round sees all its wakes. */
+static void wait_sees_every_wake(void)
+{
+	enum { ROUNDS = 300, N = 4 };
+	struct job jobs[N];
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pool *p = NULL;
+	int short_rounds = 0;
+
+	CHECK(pool_new(&p, 2, wake, NULL, &err) == 0);
+	if (!p)
+		return;
+	for (int r = 0; r < ROUNDS; r++) {
+		atomic_store(&wakes, 0);
+		memset(jobs, 0, sizeof jobs);
+		for (int i = 0; i < N; i++) {
+			jobs[i].job.run = run;
+			pool_submit(p, &jobs[i].job);
+		}
+		pool_wait(p);
+		short_rounds += atomic_load(&wakes) != N;
+		while (pool_take(p) != NULL)
+			;
+	}
+	CHECK(short_rounds == 0);
+	pool_free(p);
+}
+
 static void free_waits_for_submitted_jobs(void)
 {
 	struct job jobs[20];
@@ -94,6 +132,7 @@ static void free_waits_for_submitted_jobs(void)
 int main(void)
 {
 	RUN(every_job_once_off_the_caller);
+	RUN(wait_sees_every_wake);
 	RUN(free_waits_for_submitted_jobs);
 	return DONE();
 }
