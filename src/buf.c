@@ -23,6 +23,7 @@ int buf_grow(struct ml_buf *b, size_t extra)
 	p = realloc(b->data, cap);
 	if (!p)
 		return -1;
+	p[b->len] = '\0'; /* a fresh allocation holds the empty string too */
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -68,6 +69,21 @@ int buf_printf(struct ml_buf *b, const char *fmt, ...)
 	rc = buf_vprintf(b, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+void buf_setlen(struct ml_buf *b, size_t n)
+{
+	if (!b->data)
+		return;
+	if (n >= b->cap)
+		n = b->cap - 1;
+	b->len = n;
+	b->data[n] = '\0';
+}
+
+const char *buf_str(const struct ml_buf *b)
+{
+	return b->data ? b->data : "";
 }
 
 char *buf_detach(struct ml_buf *b)

@@ -70,7 +70,7 @@ static int warn(struct loader *ld, const char *fmt, ...)
 	rc = buf_vprintf(&m, fmt, ap);
 	va_end(ap);
 	if (rc == 0)
-		rc = strv_push(ld->warnings, m.data);
+		rc = strv_push(ld->warnings, buf_str(&m));
 	buf_release(&m);
 	return rc < 0 ? error_set(ld->err, ML_EXIT_FAILURE, "out of memory") : 0;
 }

@@ -257,7 +257,7 @@ int draft_check(const struct ml_draft *d, struct ml_strv *warnings)
 				     quote(&m, who.v[k]) < 0 ||
 				     buf_puts(&m, " is not a valid GitHub login; the thanks line "
 						  "shows it as plain text, without a link") < 0 ||
-				     strv_push(warnings, m.data) < 0;
+				     strv_push(warnings, buf_str(&m)) < 0;
 				buf_release(&m);
 				if (rc) {
 					strref_release(&who);

@@ -111,7 +111,7 @@ static char *title_of(const xmlNode *el, int atom)
 		goto done;
 	if (!raw.data && buf_puts(&raw, "") < 0)
 		goto done;
-	if (html || (!atom && strchr(raw.data, '<'))) {
+	if (html || (!atom && strchr(buf_str(&raw), '<'))) {
 		if (html_text(&out, raw.data) < 0)
 			goto done;
 		res = buf_detach(&out);
@@ -501,7 +501,7 @@ int feeds_fetch_finish(struct ml_feeds_fetch *ff, struct ml_news *out, struct ml
 
 		if (r->failure) {
 			if (buf_printf(&m, "%s: %s", r->cfg->url, r->failure) < 0 ||
-			    strv_push(&out->failures, m.data) < 0) {
+			    strv_push(&out->failures, buf_str(&m)) < 0) {
 				buf_release(&m);
 				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			}

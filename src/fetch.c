@@ -212,7 +212,7 @@ static int plan(struct fetch *f, struct ml_error *err)
 			for (size_t k = 0; k < f->scopes.n; k++)
 				dup |= ml_strcaseeq(f->scopes.v[k] + 4, s->org);
 			if (!dup && (buf_printf(&scope, "org:%s", s->org) < 0 ||
-				     strv_push(&f->scopes, scope.data) < 0)) {
+				     strv_push(&f->scopes, buf_str(&scope)) < 0)) {
 				buf_release(&scope);
 				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			}
@@ -229,7 +229,7 @@ static int plan(struct fetch *f, struct ml_error *err)
 		if (covered)
 			continue;
 		if (buf_printf(&scope, "repo:%s", f->targets[i]->repo) < 0 ||
-		    strv_push(&f->scopes, scope.data) < 0) {
+		    strv_push(&f->scopes, buf_str(&scope)) < 0) {
 			buf_release(&scope);
 			return error_set(err, ML_EXIT_FAILURE, "out of memory");
 		}

@@ -129,7 +129,7 @@ static int is_enterprise(CURLU *u, const char *host, const char *ghe)
 	if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
 		port = NULL;
 	rc = buf_printf(&hp, port ? "%s:%s" : "%s", host, port) == 0 &&
-	     (ml_strcaseeq(hp.data, ghe) || (!port && ml_strcaseeq(host, ghe)));
+	     (ml_strcaseeq(buf_str(&hp), ghe) || (!port && ml_strcaseeq(host, ghe)));
 	curl_free(port);
 	buf_release(&hp);
 	return rc;

@@ -153,8 +153,8 @@ int homepage_previous(const char *site, const char *ref, const struct ml_range *
 		goto done;
 	}
 	if (buf_printf(&path, ISSUES_DIR "/%s/index.md", best) < 0 ||
-	    (ref ? buf_printf(&label, "%s:%s:%s", site, ref, path.data)
-		 : buf_printf(&label, "%s:%s", site, path.data)) < 0)
+	    (ref ? buf_printf(&label, "%s:%s:%s", site, ref, buf_str(&path))
+		 : buf_printf(&label, "%s:%s", site, buf_str(&path))) < 0)
 		goto oom;
 	if (git_object_lookup_bypath(&blob, (git_object *)root, path.data, GIT_OBJECT_BLOB) < 0) {
 		site_fail(err, site, "cannot read the previous issue");
@@ -217,7 +217,7 @@ int homepage_draft_path(const char *site, const struct ml_range *range, int allo
 		goto done;
 	}
 	if (buf_printf(&rel, ISSUES_DIR "/%s/index.md", month) < 0 ||
-	    buf_printf(&full, "%s%s", git_repository_workdir(repo), rel.data) < 0)
+	    buf_printf(&full, "%s%s", git_repository_workdir(repo), buf_str(&rel)) < 0)
 		goto oom;
 	e = git_status_file(&flags, repo, rel.data);
 	if (e == GIT_ENOTFOUND) { /* neither tracked nor on disk */

@@ -219,10 +219,10 @@ int markdown_text(struct ml_buf *out, const char *text)
 			     buf_puts(out, t.data + digits) < 0
 			 ? -1
 			 : 0;
-	else if (t.data[0] && strchr("#>-+*=_~|", t.data[0]))
-		rc = buf_printf(out, "\\%s", t.data);
+	else if (buf_str(&t)[0] && strchr("#>-+*=_~|", buf_str(&t)[0]))
+		rc = buf_printf(out, "\\%s", buf_str(&t));
 	else
-		rc = buf_puts(out, t.data);
+		rc = buf_puts(out, buf_str(&t));
 done:
 	buf_release(&t);
 	return rc;
@@ -266,14 +266,14 @@ int markdown_pr_item(struct ml_buf *out, const char *web, const struct ml_pr *pr
 	    buf_printf(&item, "](%s/%s/pull/%ld)", web, pr->repo, pr->number) < 0)
 		goto done;
 	if (style == ML_ITEM_COMMENT)
-		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
+		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, buf_str(&item)) < 0 ||
 			     buf_puts(out, " -->\n") < 0
 			 ? -1
 			 : 0;
 	else if (style == ML_ITEM_IN_COMMENT)
 		rc = markdown_comment_text(out, item.data) < 0 || buf_puts(out, "\n") < 0 ? -1 : 0;
 	else
-		rc = buf_printf(out, "%s\n", item.data);
+		rc = buf_printf(out, "%s\n", buf_str(&item));
 done:
 	buf_release(&item);
 	return rc;
@@ -597,12 +597,12 @@ static int link_item(struct ml_buf *out, const char *title, const char *url, int
 	    buf_printf(&item, "](%s)", url) < 0)
 		goto done;
 	if (commented)
-		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, item.data) < 0 ||
+		rc = buf_puts(out, "<!-- ") < 0 || markdown_comment_text(out, buf_str(&item)) < 0 ||
 			     buf_puts(out, " -->\n") < 0
 			 ? -1
 			 : 0;
 	else
-		rc = buf_printf(out, "%s\n", item.data);
+		rc = buf_printf(out, "%s\n", buf_str(&item));
 done:
 	buf_release(&item);
 	return rc;

@@ -129,9 +129,7 @@ static int flush(struct ml_buf *b, size_t prefix, const char *suffix, struct ml_
 
 	if (b->len > prefix)
 		rc = buf_puts(b, suffix) < 0 || strv_push(out, b->data) < 0 ? -1 : 0;
-	b->len = prefix;
-	if (b->data)
-		b->data[prefix] = '\0';
+	buf_setlen(b, prefix);
 	return rc;
 }
 
@@ -152,13 +150,11 @@ static int add_term(struct ml_buf *b, size_t prefix, const char *sep, const char
 		    buf_puts(b, suffix) < 0)
 			return error_set(err, ML_EXIT_FAILURE, "out of memory");
 		if (query_len(b->data, range) <= SEARCH_QUERY_MAX) {
-			b->len -= strlen(suffix);
-			b->data[b->len] = '\0';
+			buf_setlen(b, b->len - strlen(suffix));
 			(*nterms)++;
 			return 0;
 		}
-		b->len = mark;
-		b->data[mark] = '\0';
+		buf_setlen(b, mark);
 		if (first)
 			return error_set(err, ML_EXIT_USAGE,
 					 "tooling: the search term '%s' does not fit in GitHub's "

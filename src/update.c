@@ -696,7 +696,7 @@ static int merge_thanks(struct merge *m, const struct ml_draft_repo *r,
 	if (repo_view(&prev, r, &cprev) < 0 || repo_view(&all, r, &call) < 0 ||
 	    thanks_of(&pt, m->d, &prev) < 0 || thanks_of(&at, m->d, &all) < 0)
 		goto done;
-	if (strcmp(pt.data, at.data) == 0) {
+	if (strcmp(buf_str(&pt), buf_str(&at)) == 0) {
 		rc = 0;
 		goto done;
 	}
@@ -707,8 +707,9 @@ static int merge_thanks(struct merge *m, const struct ml_draft_repo *r,
 		goto done;
 	}
 	if (t == end && pt.len == 0) { /* no one to thank before: the line is new */
-		rc = buf_printf(&note, "\n%s\n", at.data) < 0 ? -1
-							      : doc_insert(m->doc, tail, note.data);
+		rc = buf_printf(&note, "\n%s\n", buf_str(&at)) < 0
+			 ? -1
+			 : doc_insert(m->doc, tail, note.data);
 		goto done;
 	}
 	if (t != end && t + 1 < m->doc->n && line_note(m->doc, t + 1, THANK_START)) {
@@ -727,8 +728,8 @@ static int merge_thanks(struct merge *m, const struct ml_draft_repo *r,
 			struct ml_buf merged = ML_BUF_INIT;
 
 			rc = buf_add(&merged, ns, nn - strlen(NOTE_END)) < 0 ||
-				     buf_printf(&merged, ", %s", note.data + strlen(THANK_START)) <
-					 0 ||
+				     buf_printf(&merged, ", %s",
+						buf_str(&note) + strlen(THANK_START)) < 0 ||
 				     doc_replace(m->doc, t + 1, merged.data, merged.len) < 0
 				 ? -1
 				 : 0;
@@ -740,7 +741,7 @@ static int merge_thanks(struct merge *m, const struct ml_draft_repo *r,
 		goto done;
 	rc = 0;
 	if (note.len && t != end) /* beside the editor's line */
-		rc = buf_puts(&note, "\n") < 0 ? -1 : doc_insert(m->doc, t + 1, note.data);
+		rc = buf_puts(&note, "\n") < 0 ? -1 : doc_insert(m->doc, t + 1, buf_str(&note));
 	else if (note.len) /* the editor removed the line: where it stood */
 		rc = buf_puts(&note, "\n") < 0 || doc_insert(m->doc, tail, "\n") < 0
 			 ? -1
@@ -828,7 +829,7 @@ static int merge_into_section(struct merge *m, const struct ml_draft_repo *r,
 	/* bumps without a comment yet: after the list and a blank line */
 	if (last_bump == end && bumps.len &&
 	    (((items.len || last_item != end) && buf_puts(&items, "\n") < 0) ||
-	     buf_puts(&items, bumps.data) < 0))
+	     buf_puts(&items, buf_str(&bumps)) < 0))
 		goto done;
 	if (last_item != end) {
 		size_t slot = last_item + 1;
@@ -958,7 +959,7 @@ int update_month_open(const struct ml_draft *d, int64_t now, const char *hint,
 	range_month_label(&d->range, label, sizeof label);
 	rc = buf_printf(&msg, "%s is not over: the draft holds the PRs merged until %s%s",
 			d->range.month ? label : "the range", day, hint ? hint : "") < 0 ||
-		     (notes && strv_push(notes, msg.data) < 0)
+		     (notes && strv_push(notes, buf_str(&msg)) < 0)
 		 ? -1
 		 : 1;
 	buf_release(&msg);
@@ -1218,7 +1219,7 @@ int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_
 		} else {
 			w = buf_printf(&msg, "line %zu: removed \"%.*s\"", i + 1, (int)n, s);
 		}
-		if (w < 0 || (notes && strv_push(notes, msg.data) < 0)) {
+		if (w < 0 || (notes && strv_push(notes, buf_str(&msg)) < 0)) {
 			buf_release(&msg);
 			goto fail;
 		}

@@ -4,6 +4,14 @@
  * A zeroed struct ml_buf (ML_BUF_INIT) is an empty buffer; buf_release()
  * frees it and leaves it empty again. Appends return 0 or -1 on allocation
  * failure, after which the buffer is unchanged.
+ *
+ * The invariant, at every moment: a buffer with storage (data != NULL)
+ * holds a NUL-terminated string of len bytes (data[len] == '\0', len <
+ * cap); one without has len == cap == 0. Every function here keeps it,
+ * buf_grow() included, so data may be passed to strcmp() or "%s" whenever
+ * it is not NULL. Code that writes into data directly (after buf_grow())
+ * must end with buf_setlen(), which writes the NUL. buf_str() gives a
+ * string for any buffer, "" for one without storage.
  */
 #ifndef MERGELETTER_BUF_H
 #define MERGELETTER_BUF_H
@@ -28,6 +36,10 @@ int buf_puts(struct ml_buf *b, const char *s);
 int buf_printf(struct ml_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct ml_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Set len to n (at most the length grown to) and terminate the string. */
+void buf_setlen(struct ml_buf *b, size_t n);
+/* The contents as a string: data, or "" when the buffer has no storage. */
+const char *buf_str(const struct ml_buf *b);
 /* Hand the contents to the caller (who frees them); the buffer is reset. */
 char *buf_detach(struct ml_buf *b);
 void buf_reset(struct ml_buf *b);
