@@ -3,7 +3,7 @@
 file(GLOB files "${DIR}/*.md")
 list(SORT files)
 set(out "/* Generated from templates/ by cmake/embed_templates.cmake; do not edit. */\n")
-string(APPEND out "#include \"mergeletter/templates_builtin.h\"\n\n")
+string(APPEND out "#include \"mergeletter/emit/templates_builtin.h\"\n\n")
 set(table "")
 set(i 0)
 foreach(f ${files})

@@ -2,8 +2,8 @@
  * unknown-key warnings, maintainers' months, title patterns). */
 #include "fuzz.h"
 
-#include "mergeletter/config.h"
-#include "mergeletter/error.h"
+#include "mergeletter/model/config.h"
+#include "mergeletter/util/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,9 +3,9 @@
  * and the address and remote-URL helpers on the same text. */
 #include "fuzz.h"
 
-#include "mergeletter/config.h"
-#include "mergeletter/gitsource.h"
-#include "mergeletter/pr.h"
+#include "mergeletter/git/gitsource.h"
+#include "mergeletter/model/config.h"
+#include "mergeletter/model/pr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

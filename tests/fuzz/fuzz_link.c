@@ -1,7 +1,7 @@
 /* fuzz_link.c: github_link_next(), the rel="next" URL of a Link header. */
 #include "fuzz.h"
 
-#include "mergeletter/github.h"
+#include "mergeletter/github/github.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,9 +9,9 @@
  * bit 3 a maintainer. */
 #include "fuzz.h"
 
-#include "mergeletter/draft.h"
-#include "mergeletter/error.h"
-#include "mergeletter/markdown.h"
+#include "mergeletter/emit/markdown.h"
+#include "mergeletter/model/draft.h"
+#include "mergeletter/util/error.h"
 
 static void check_link_text(const char *s)
 {

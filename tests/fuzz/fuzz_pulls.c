@@ -2,8 +2,8 @@
  * and github_api_message() on the same body. */
 #include "fuzz.h"
 
-#include "mergeletter/error.h"
-#include "mergeletter/github.h"
+#include "mergeletter/github/github.h"
+#include "mergeletter/util/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

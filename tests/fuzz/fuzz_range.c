@@ -3,8 +3,8 @@
  * the formatters. */
 #include "fuzz.h"
 
-#include "mergeletter/error.h"
-#include "mergeletter/range.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/range.h"
 
 #define YEAR0 (-62167219200LL)	 /* 0000-01-01T00:00:00Z */
 #define YEAR10000 253402300800LL /* 10000-01-01T00:00:00Z */

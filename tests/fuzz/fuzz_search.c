@@ -1,9 +1,9 @@
 /* fuzz_search.c: search_parse(), one page of GET /search/issues. */
 #include "fuzz.h"
 
-#include "mergeletter/config.h"
-#include "mergeletter/error.h"
-#include "mergeletter/search.h"
+#include "mergeletter/github/search.h"
+#include "mergeletter/model/config.h"
+#include "mergeletter/util/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mergeletter/range.h"
+#include "mergeletter/util/range.h"
 
 static inline void gt_check(int rc, const char *what)
 {

@@ -1,7 +1,7 @@
 /* test_buf.c: a buffer with storage is a NUL-terminated string at every moment. */
 #include <stdlib.h>
 
-#include "mergeletter/buf.h"
+#include "mergeletter/util/buf.h"
 #include "testutil.h"
 
 /* Fill and free a block of the size buf_grow() asks first, so that a grow

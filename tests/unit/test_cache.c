@@ -7,12 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mergeletter/buf.h"
-#include "mergeletter/cache.h"
-#include "mergeletter/error.h"
-#include "mergeletter/file.h"
-#include "mergeletter/progress.h"
-#include "mergeletter/sha256.h"
+#include "mergeletter/net/cache.h"
+#include "mergeletter/util/buf.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/file.h"
+#include "mergeletter/util/progress.h"
+#include "mergeletter/util/sha256.h"
 #include "testutil.h"
 
 static char dir[] = "/tmp/ml-cache-test-XXXXXX";

@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "mergeletter/buf.h"
+#include "mergeletter/util/buf.h"
 
-#include "mergeletter/config.h"
-#include "mergeletter/draft.h"
-#include "mergeletter/error.h"
+#include "mergeletter/model/config.h"
+#include "mergeletter/model/draft.h"
+#include "mergeletter/util/error.h"
 #include "testutil.h"
 
 static int parse(struct ml_config *cfg, const char *text, struct ml_error *err)

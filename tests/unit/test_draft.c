@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mergeletter/draft.h"
-#include "mergeletter/error.h"
-#include "mergeletter/str.h"
+#include "mergeletter/model/draft.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/str.h"
 #include "testutil.h"
 
 static void add(struct ml_draft_repo *r, long n, const char *author, int bump)

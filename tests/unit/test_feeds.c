@@ -4,9 +4,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/feeds.h"
-#include "mergeletter/range.h"
+#include "mergeletter/feeds/feeds.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/range.h"
 #include "testutil.h"
 
 static struct ml_range aug;

@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/file.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/file.h"
 #include "testutil.h"
 
 static char dir[] = "/tmp/ml-test-file-XXXXXX";

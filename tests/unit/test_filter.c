@@ -1,8 +1,8 @@
 /* test_filter.c: which PRs are dependency bumps. */
 #include <stdlib.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/filter.h"
+#include "mergeletter/model/filter.h"
+#include "mergeletter/util/error.h"
 #include "testutil.h"
 
 static int bump(const struct ml_filter *f, const char *title, const char *author, int bot,

@@ -1,7 +1,7 @@
 /* test_ghenv.c: gh's environment conventions: API URL, token, repository URLs. */
 #include <stdlib.h>
 
-#include "mergeletter/ghenv.h"
+#include "mergeletter/model/ghenv.h"
 #include "testutil.h"
 
 static void clear_env(void)

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/github.h"
+#include "mergeletter/github/github.h"
+#include "mergeletter/util/error.h"
 #include "testutil.h"
 
 static void links(void)

@@ -5,13 +5,13 @@
 #include <sys/stat.h>
 
 #include "gittest.h"
-#include "mergeletter/buf.h"
-#include "mergeletter/draft.h"
-#include "mergeletter/error.h"
-#include "mergeletter/filter.h"
-#include "mergeletter/gitsource.h"
-#include "mergeletter/markdown.h"
-#include "mergeletter/str.h"
+#include "mergeletter/emit/markdown.h"
+#include "mergeletter/git/gitsource.h"
+#include "mergeletter/model/draft.h"
+#include "mergeletter/model/filter.h"
+#include "mergeletter/util/buf.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/str.h"
 #include "testutil.h"
 
 #define NOREPLY "@users.noreply.github.com"

@@ -9,10 +9,10 @@
 #include <sys/wait.h>
 
 #include "gittest.h"
-#include "mergeletter/cli.h"
-#include "mergeletter/error.h"
-#include "mergeletter/file.h"
-#include "mergeletter/homepage.h"
+#include "mergeletter/cli/cli.h"
+#include "mergeletter/document/homepage.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/file.h"
 #include "testutil.h"
 
 struct site_file {

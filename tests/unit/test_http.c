@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/http.h"
+#include "mergeletter/net/http.h"
+#include "mergeletter/util/error.h"
 #include "testutil.h"
 
 /* http_new's verdict on sending token to api_url: 0 (allowed) or the exit code. */

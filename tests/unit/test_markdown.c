@@ -1,11 +1,11 @@
 /* test_markdown.c: title escaping, comments, and the section template. */
 #include <stdlib.h>
 
-#include "mergeletter/buf.h"
-#include "mergeletter/draft.h"
-#include "mergeletter/error.h"
-#include "mergeletter/markdown.h"
-#include "mergeletter/str.h"
+#include "mergeletter/emit/markdown.h"
+#include "mergeletter/model/draft.h"
+#include "mergeletter/util/buf.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/str.h"
 #include "testutil.h"
 
 static char *link_text(const char *title)

@@ -1,5 +1,5 @@
 /* test_plan.c: the search-or-pulls cost model. */
-#include "mergeletter/plan.h"
+#include "mergeletter/github/plan.h"
 
 #include "testutil.h"
 

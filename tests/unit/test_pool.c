@@ -12,8 +12,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/pool.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/pool.h"
 #include "testutil.h"
 
 struct job {

@@ -7,14 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mergeletter/buf.h"
-#include "mergeletter/config.h"
-#include "mergeletter/draft.h"
-#include "mergeletter/error.h"
-#include "mergeletter/markdown.h"
-#include "mergeletter/previous.h"
-#include "mergeletter/progress.h"
-#include "mergeletter/str.h"
+#include "mergeletter/document/previous.h"
+#include "mergeletter/emit/markdown.h"
+#include "mergeletter/model/config.h"
+#include "mergeletter/model/draft.h"
+#include "mergeletter/util/buf.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/progress.h"
+#include "mergeletter/util/str.h"
 #include "testutil.h"
 
 /* 2023-08 shape: the lead-in ends the intro's paragraph. */

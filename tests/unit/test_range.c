@@ -1,8 +1,8 @@
 /* test_range.c: months, dates and ISO times. */
 #include <stdlib.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/range.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/range.h"
 #include "testutil.h"
 
 static void month_bounds(void)

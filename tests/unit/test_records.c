@@ -1,11 +1,11 @@
 /* test_records.c: a page's records to bytes and back, and the range filter. */
-#include "mergeletter/records.h"
+#include "mergeletter/github/records.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "mergeletter/buf.h"
-#include "mergeletter/str.h"
+#include "mergeletter/util/buf.h"
+#include "mergeletter/util/str.h"
 #include "testutil.h"
 
 #define AUG 1690848000 /* 2023-08-01T00:00:00Z */

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/orgs.h"
-#include "mergeletter/search.h"
+#include "mergeletter/github/orgs.h"
+#include "mergeletter/github/search.h"
+#include "mergeletter/util/error.h"
 #include "testutil.h"
 
 #define AUG1 1690848000 /* 2023-08-01T00:00:00Z */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mergeletter/str.h"
+#include "mergeletter/util/str.h"
 #include "testutil.h"
 
 static void strmap(void)

@@ -1,10 +1,10 @@
 /* test_template.c: the template engine and the built-in templates. */
 #include <stdlib.h>
 
-#include "mergeletter/buf.h"
-#include "mergeletter/error.h"
-#include "mergeletter/markdown.h"
-#include "mergeletter/template.h"
+#include "mergeletter/emit/markdown.h"
+#include "mergeletter/emit/template.h"
+#include "mergeletter/util/buf.h"
+#include "mergeletter/util/error.h"
 #include "testutil.h"
 
 /* Values: "a" -> "A", "empty" -> "", "block" -> "B1\nB2\n", "arg:X" -> "<X>",

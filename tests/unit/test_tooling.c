@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mergeletter/error.h"
-#include "mergeletter/filter.h"
-#include "mergeletter/search.h"
-#include "mergeletter/tooling.h"
+#include "mergeletter/github/search.h"
+#include "mergeletter/github/tooling.h"
+#include "mergeletter/model/filter.h"
+#include "mergeletter/util/error.h"
 #include "testutil.h"
 
 static void words(void)

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mergeletter/buf.h"
-#include "mergeletter/config.h"
-#include "mergeletter/draft.h"
-#include "mergeletter/error.h"
-#include "mergeletter/file.h"
-#include "mergeletter/range.h"
-#include "mergeletter/str.h"
-#include "mergeletter/update.h"
+#include "mergeletter/document/update.h"
+#include "mergeletter/model/config.h"
+#include "mergeletter/model/draft.h"
+#include "mergeletter/util/buf.h"
+#include "mergeletter/util/error.h"
+#include "mergeletter/util/file.h"
+#include "mergeletter/util/range.h"
+#include "mergeletter/util/str.h"
 #include "testutil.h"
 
 #define MID 1692144000 /* 2023-08-16 */

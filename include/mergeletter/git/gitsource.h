@@ -1,0 +1,96 @@
+/*
+ * gitsource.h: merged PRs from a local clone's history, with libgit2.
+ *
+ * The clone is read, never written, and nothing goes over the network.
+ * Only the first-parent history of one ref is walked, from its tip back
+ * to a little before the range (see gitsource.c for the stop rule). Two
+ * kinds of commits are PRs:
+ *   "Merge pull request #906 from LOGIN/BRANCH" + a body whose first line
+ *   is the title (GitHub's merge commit), and
+ *   "TITLE (#906)" (GitHub's squash commit).
+ * A PR's merged_at is the commit's committer time. Its author login comes
+ * from LOGIN, or from a users.noreply.github.com address, else from what
+ * gitlogins.h can tell (.mailmap, the config's "logins", agreeing merge
+ * commits); when it cannot be known it stays NULL (the emitter says so),
+ * never guessed.
+ *
+ * Ownership: every string stored in the appended records is owned by
+ * them (pr_list_release() releases it); *repo_out and the results of the
+ * helpers below are newly allocated and freed by the caller.
+ */
+#ifndef MERGELETTER_GITSOURCE_H
+#define MERGELETTER_GITSOURCE_H
+
+#include "mergeletter/model/draft.h"
+#include "mergeletter/model/pr.h"
+#include "mergeletter/util/range.h"
+
+struct ml_error;
+
+/* Read the PRs merged in range from the clone at path (a work tree, its
+ * .git directory, or a bare repository; ref may be NULL: the origin
+ * remote's default branch, else HEAD), appending them to out with
+ * pr->repo set to repo (NULL: derived from the origin remote). When
+ * repo_out is not NULL it receives the "owner/name" used. libgit2 must be
+ * initialised (git_libgit2_init()). Errors: ML_EXIT_SOURCE. */
+int gitsource_fetch(const char *path, const char *ref, const char *repo,
+		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
+		    struct ml_error *err);
+
+/* What to read from a clone. */
+struct ml_git_query {
+	const char *path;	      /* a work tree, its .git directory, or a bare repository */
+	const char *ref;	      /* the tip (TO); NULL: origin's default branch, else HEAD */
+	const char *from;	      /* NULL: the PRs merged in range; else exactly the
+				       * commits of `git log --first-parent FROM..ref` */
+	const char *repo;	      /* "owner/name" for the records; NULL: from the origin */
+	const struct ml_range *range; /* used when from is NULL */
+	const struct ml_login_map *logins; /* the config's "logins", or NULL */
+};
+
+/* gitsource_fetch() with a query; a ref that does not resolve is an
+ * ML_EXIT_SOURCE error naming it. */
+int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
+		   struct ml_error *err);
+
+/* The committer times of the commits that from and to (NULL: the default
+ * tip) name in the clone at path: what a ref range means in time. */
+int gitsource_ref_times(const char *path, const char *from, const char *to, int64_t *from_time,
+			int64_t *to_time, struct ml_error *err);
+
+/* Fill every repository of the draft that has a clone configured; a
+ * repository without "repo" gets the one its origin remote names. */
+int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err);
+
+/* "owner/name" of a github.com remote URL (https://github.com/o/r(.git),
+ * git@github.com:o/r.git, ssh://git@github.com/o/r, git://...), or NULL. */
+char *gitsource_repo_from_url(const char *url);
+
+/* "Merge pull request #906 from LOGIN/BRANCH" (the subject line s[0..n)):
+ * 1 with the number and LOGIN/BRANCH (a pointer into s and its length),
+ * else 0. */
+int gitsource_merge_subject(const char *s, size_t n, long *number, const char **from,
+			    size_t *fromlen);
+
+/* The login of a GitHub noreply address ("12345+login@users.noreply.github.com"
+ * or "login@users.noreply.github.com"), or NULL for any other address. */
+char *gitsource_noreply_login(const char *email);
+
+/* What a commit message alone says of a PR, before the repository is
+ * asked for authors. */
+struct ml_git_message {
+	long number;		  /* the PR number; 0: not a PR commit */
+	int merge;		  /* 1: GitHub's merge commit, 0: a squash commit */
+	char *title;		  /* owned: the PR title, one line */
+	const char *from;	  /* merge: "LOGIN/BRANCH" of the subject, pointing into the */
+	size_t fromlen;		  /* message (borrowed), fromlen bytes; else NULL */
+	struct ml_strv coauthors; /* owned: logins of Co-authored-by noreply addresses */
+};
+
+/* Parse a commit message (NUL-terminated). 0, with m->number 0 when it is
+ * not a PR commit; -1 only when out of memory (m is left empty). Release
+ * m with gitsource_message_release(). */
+int gitsource_parse_message(struct ml_git_message *m, const char *msg);
+void gitsource_message_release(struct ml_git_message *m);
+
+#endif

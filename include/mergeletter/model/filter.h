@@ -1,0 +1,34 @@
+/*
+ * filter.h: which merged PRs are dependency bumps.
+ *
+ * Default rules: bot authors (type "Bot" or a "[bot]" login), the
+ * "dependencies" label, and the usual bump titles; a config's
+ * bump rules add to them. A PR whose title says it changes the bump
+ * bots' own configuration ("Configure Renovate", "chore(config): migrate
+ * renovate config", "Update dependabot.yml") is not a bump, even by a bot,
+ * unless a bump title rule matches it.
+ */
+#ifndef MERGELETTER_FILTER_H
+#define MERGELETTER_FILTER_H
+
+#include <regex.h>
+
+#include "mergeletter/model/config.h"
+#include "mergeletter/model/pr.h"
+
+struct ml_error;
+struct ml_filter; /* opaque; owns compiled patterns */
+
+/* Compile a title pattern (POSIX extended, case-insensitive) within bounds
+ * checked on its text first: at most 200 characters, 20 repetitions, and
+ * 1000 steps (atoms) once nested and stacked repetitions are expanded, so that no
+ * pattern can make regcomp() take long or much memory. 0 with *re to
+ * regfree(), or -1 with *why, a reason ending in what to do. */
+int filter_pattern_compile(regex_t *re, const char *pat, const char **why);
+int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct ml_error *err);
+int filter_is_bump(const struct ml_filter *f, const struct ml_pr *pr);
+/* Set is_bump on every item. */
+void filter_apply(const struct ml_filter *f, struct ml_pr_list *l);
+void filter_free(struct ml_filter *f);
+
+#endif

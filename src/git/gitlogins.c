@@ -1,0 +1,280 @@
+/* gitlogins.c: e-mail address to GitHub login from a clone: .mailmap, the
+ * config's map, and merge commits whose PR commits agree (see gitlogins.h). */
+#include "mergeletter/git/gitlogins.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mergeletter/git/gitsource.h"
+#include "mergeletter/model/pr.h"
+#include "mergeletter/util/str.h"
+
+enum vote_kind { VOTE_AUTHOR = 0, VOTE_MERGER = 1 };
+
+struct vote {
+	char *email; /* canonical (after .mailmap) */
+	char *login;
+	enum vote_kind kind;
+};
+
+struct ml_gitlogins {
+	git_repository *git;
+	git_oid tip;
+	const char *repo, *origin;
+	const struct ml_login_map *config;
+	git_mailmap *mailmap;
+	int learned_done;
+	struct ml_login_map learned;
+	struct vote *votes;
+	size_t nvotes, cap;
+};
+
+int gitlogins_is_owner(const char *repo, const char *login, size_t n)
+{
+	const char *slash = repo ? strchr(repo, '/') : NULL;
+
+	return slash && (size_t)(slash - repo) == n && strncasecmp(repo, login, n) == 0;
+}
+
+int gitlogins_new(struct ml_gitlogins **out, git_repository *git, const git_oid *tip,
+		  const char *repo, const char *origin, const struct ml_login_map *config)
+{
+	struct ml_gitlogins *l = calloc(1, sizeof *l);
+
+	*out = NULL;
+	if (!l)
+		return -1;
+	l->git = git;
+	git_oid_cpy(&l->tip, tip);
+	l->repo = repo;
+	l->origin = origin;
+	l->config = config;
+	if (git_mailmap_from_repository(&l->mailmap, git) < 0) {
+		git_error_clear(); /* no usable .mailmap: none */
+		l->mailmap = NULL;
+	}
+	*out = l;
+	return 0;
+}
+
+/* The address .mailmap gives for (name, email), borrowed. */
+static const char *canonical(const struct ml_gitlogins *l, const char *name, const char *email)
+{
+	const char *rname = NULL, *remail = NULL;
+
+	if (!l->mailmap ||
+	    git_mailmap_resolve(&rname, &remail, l->mailmap, name ? name : "", email) < 0) {
+		git_error_clear();
+		return email;
+	}
+	return remail && *remail ? remail : email;
+}
+
+static int vote_add(struct ml_gitlogins *l, const char *email, const char *login,
+		    enum vote_kind kind)
+{
+	struct vote *v;
+
+	if (!email || !*email)
+		return 0;
+	if (l->nvotes == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+
+		if (!(v = realloc(l->votes, cap * sizeof *v)))
+			return -1;
+		l->votes = v;
+		l->cap = cap;
+	}
+	v = &l->votes[l->nvotes];
+	v->email = ml_strdup(email);
+	v->login = ml_strdup(login);
+	v->kind = kind;
+	if (!v->email || !v->login) {
+		free(v->email);
+		free(v->login);
+		return -1;
+	}
+	l->nvotes++;
+	return 0;
+}
+
+/* The authors of one PR's commits: the second parent and its first
+ * parents down to the merge base with the first parent, at most
+ * GITLOGINS_PR_COMMITS of them. */
+static int vote_pr_commits(struct ml_gitlogins *l, git_commit *merge, const char *login)
+{
+	git_oid id, base;
+	git_commit *b = NULL;
+	int64_t old;
+	size_t n = 0;
+	int rc = 0;
+
+	if (git_merge_base(&base, l->git, git_commit_parent_id(merge, 0),
+			   git_commit_parent_id(merge, 1)) < 0 ||
+	    git_commit_lookup(&b, l->git, &base) < 0) {
+		git_error_clear(); /* unrelated, or beyond a shallow boundary: no evidence */
+		return 0;
+	}
+	/* a first-parent line that passes the base's time without meeting it
+	 * is not the PR's own: stop there (a day of clock skew allowed) */
+	old = (int64_t)git_commit_time(b) - 24 * 60 * 60;
+	git_commit_free(b);
+	git_oid_cpy(&id, git_commit_parent_id(merge, 1));
+	while (rc == 0 && n++ < GITLOGINS_PR_COMMITS && !git_oid_equal(&id, &base)) {
+		git_commit *c = NULL;
+		const git_signature *a;
+
+		if (git_commit_lookup(&c, l->git, &id) < 0) {
+			git_error_clear();
+			break;
+		}
+		if ((int64_t)git_commit_time(c) < old) {
+			git_commit_free(c);
+			break;
+		}
+		a = git_commit_author(c);
+		rc = vote_add(l, canonical(l, a->name, a->email), login, VOTE_AUTHOR);
+		if (git_commit_parentcount(c) == 0)
+			n = GITLOGINS_PR_COMMITS;
+		else
+			git_oid_cpy(&id, git_commit_parent_id(c, 0));
+		git_commit_free(c);
+	}
+	return rc;
+}
+
+/* Evidence from one first-parent commit, when it is GitHub's merge of a
+ * PR from a fork: LOGIN for the PR's commit authors, and "merged a PR of
+ * LOGIN" for the merge commit's author. */
+static int read_merge(struct ml_gitlogins *l, git_commit *c)
+{
+	const char *msg = git_commit_message(c), *from;
+	size_t n = strcspn(msg, "\r\n"), fromlen, loginlen;
+	const char *slash;
+	const git_signature *merger = git_commit_author(c);
+	char *login;
+	long number;
+	int rc;
+
+	if (git_commit_parentcount(c) < 2 ||
+	    !gitsource_merge_subject(msg, n, &number, &from, &fromlen))
+		return 0;
+	slash = memchr(from, '/', fromlen);
+	loginlen = slash ? (size_t)(slash - from) : 0;
+	if (!slash || !pr_login_valid(from, loginlen) ||
+	    gitlogins_is_owner(l->repo, from, loginlen) ||
+	    gitlogins_is_owner(l->origin, from, loginlen))
+		return 0;
+	if (!(login = ml_strndup(from, loginlen)))
+		return -1;
+	rc = vote_add(l, canonical(l, merger->name, merger->email), login, VOTE_MERGER);
+	if (rc == 0)
+		rc = vote_pr_commits(l, c, login);
+	free(login);
+	return rc;
+}
+
+static int by_email_kind(const void *a, const void *b)
+{
+	const struct vote *x = a, *y = b;
+	int c = strcasecmp(x->email, y->email);
+
+	return c ? c : (int)x->kind - (int)y->kind;
+}
+
+/* One mapping per address whose votes agree (see gitlogins.h). */
+static int decide(struct ml_gitlogins *l)
+{
+	size_t i = 0;
+
+	if (l->nvotes > 1)
+		qsort(l->votes, l->nvotes, sizeof *l->votes, by_email_kind);
+	while (i < l->nvotes) {
+		size_t j = i;
+		const char *login = l->votes[i].kind == VOTE_AUTHOR ? l->votes[i].login : NULL;
+		int agree = login != NULL;
+
+		for (; j < l->nvotes && strcasecmp(l->votes[j].email, l->votes[i].email) == 0; j++)
+			if (login && ml_strcaseeq(l->votes[j].login, login) ==
+					 (l->votes[j].kind == VOTE_MERGER))
+				agree = 0; /* another PR's login, or merged this login's PR */
+		if (agree && login_map_add(&l->learned, l->votes[i].email, login) < 0)
+			return -1;
+		i = j;
+	}
+	return 0;
+}
+
+static int learn(struct ml_gitlogins *l)
+{
+	git_revwalk *fp = NULL;
+	git_oid id;
+	size_t n = 0;
+	int rc = -1;
+
+	l->learned_done = 1;
+	if (git_revwalk_new(&fp, l->git) < 0 || git_revwalk_push(fp, &l->tip) < 0) {
+		git_error_clear(); /* no evidence */
+		rc = 0;
+		goto done;
+	}
+	git_revwalk_simplify_first_parent(fp);
+	while (n++ < GITLOGINS_MAX_COMMITS && git_revwalk_next(&id, fp) == 0) {
+		git_commit *c = NULL;
+		int e;
+
+		if (git_commit_lookup(&c, l->git, &id) < 0)
+			break;
+		e = read_merge(l, c);
+		git_commit_free(c);
+		if (e < 0)
+			goto done;
+	}
+	git_error_clear(); /* the end, or a shallow boundary */
+	rc = decide(l);
+done:
+	for (size_t i = 0; i < l->nvotes; i++) {
+		free(l->votes[i].email);
+		free(l->votes[i].login);
+	}
+	free(l->votes);
+	l->votes = NULL;
+	l->nvotes = l->cap = 0;
+	git_revwalk_free(fp);
+	return rc;
+}
+
+int gitlogins_resolve(struct ml_gitlogins *l, const char *name, const char *email, char **login)
+{
+	const char *canon, *found;
+
+	*login = NULL;
+	if (!l || !email || !*email)
+		return 0;
+	canon = canonical(l, name, email);
+	if ((*login = gitsource_noreply_login(canon)))
+		return 0;
+	found = login_map_find(l->config, canon);
+	if (!found)
+		found = login_map_find(l->config, email);
+	if (!found) {
+		if (!l->learned_done && learn(l) < 0)
+			return -1;
+		found = login_map_find(&l->learned, canon);
+	}
+	if (found && !(*login = ml_strdup(found)))
+		return -1;
+	return 0;
+}
+
+void gitlogins_free(struct ml_gitlogins *l)
+{
+	if (!l)
+		return;
+	git_mailmap_free(l->mailmap);
+	login_map_release(&l->learned);
+	free(l);
+}

@@ -1,0 +1,108 @@
+/* pr.c: the PR record and its list. */
+#include "mergeletter/model/pr.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mergeletter/util/buf.h"
+
+int pr_login_is_bot(const char *login)
+{
+	size_t n = login ? strlen(login) : 0;
+
+	return n > 5 && strcmp(login + n - 5, "[bot]") == 0;
+}
+
+int pr_login_valid(const char *s, size_t n)
+{
+	size_t core = n;
+
+	if (n > 5 && memcmp(s + n - 5, "[bot]", 5) == 0)
+		core = n - 5;
+	if (core == 0 || core > 39 || s[0] == '-' || s[core - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < core; i++) {
+		if (s[i] == '-' && i + 1 < core && s[i + 1] == '-')
+			return 0;
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+			return 0;
+	}
+	return 1;
+}
+
+struct ml_pr *pr_list_add(struct ml_pr_list *l)
+{
+	if (l->len == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		struct ml_pr *p = realloc(l->items, cap * sizeof *p);
+
+		if (!p)
+			return NULL;
+		l->items = p;
+		l->cap = cap;
+	}
+	memset(&l->items[l->len], 0, sizeof l->items[0]);
+	return &l->items[l->len++];
+}
+
+static int pr_cmp(const struct ml_pr *a, const struct ml_pr *b)
+{
+	if (a->merged_at != b->merged_at)
+		return a->merged_at < b->merged_at ? -1 : 1;
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	return 0;
+}
+
+void pr_list_sort(struct ml_pr_list *l)
+{
+	/* Insertion sort: stable, and lists arrive nearly sorted. */
+	for (size_t i = 1; i < l->len; i++) {
+		struct ml_pr tmp = l->items[i];
+		size_t j = i;
+
+		while (j > 0 && pr_cmp(&l->items[j - 1], &tmp) > 0) {
+			l->items[j] = l->items[j - 1];
+			j--;
+		}
+		l->items[j] = tmp;
+	}
+}
+
+int pr_list_take(struct ml_pr_list *dst, struct ml_pr_list *src)
+{
+	for (size_t i = 0; i < src->len; i++) {
+		struct ml_pr *p = pr_list_add(dst);
+
+		if (!p)
+			return -1;
+		*p = src->items[i];
+	}
+	free(src->items);
+	memset(src, 0, sizeof *src);
+	return 0;
+}
+
+void pr_release(struct ml_pr *pr)
+{
+	if (!pr)
+		return;
+	free(pr->repo);
+	free(pr->title);
+	free(pr->author);
+	free(pr->association);
+	strv_release(&pr->labels);
+	strv_release(&pr->coauthors);
+	memset(pr, 0, sizeof *pr);
+}
+
+void pr_list_release(struct ml_pr_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->len; i++)
+		pr_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
