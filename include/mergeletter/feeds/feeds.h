@@ -1,6 +1,6 @@
 /*
  * feeds.h: "Announcements, News, and Blog Posts" from Atom and RSS 2.0
- * feeds, and the news model the emitters read.
+ * feeds, into the news model (news.h).
  *
  * Feeds are parsed with libxml2, hardened: no network, no DTD loaded, no
  * external entity read (entity references other than the predefined and
@@ -18,7 +18,6 @@
  * own entries only: a warning, and a failure note in the model. A post
  * that two feeds carry (a blog's Atom and RSS) is listed once.
  *
- * struct ml_news owns everything in it; news_release() empties it.
  * struct ml_feeds_fetch is caller-owned; feeds_fetch_release() frees what
  * feeds_fetch_start() allocated.
  */
@@ -26,6 +25,7 @@
 #define MERGELETTER_FEEDS_H
 
 #include "mergeletter/model/config.h"
+#include "mergeletter/model/news.h"
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
 #include <stddef.h>
@@ -38,34 +38,10 @@ struct feed_req; /* private */
 
 #define FEEDS_MAX_BYTES (8u << 20) /* a feed's body at most */
 
-struct ml_news_entry {
-	char *title;  /* one line of text, not yet escaped */
-	char *link;   /* absolute http(s), safe as a markdown link destination */
-	int64_t date; /* seconds since the epoch, UTC */
-	int offer;    /* the feed is "offer": list the entry in a comment */
-};
-
-struct ml_news {
-	char *heading;		       /* NULL: no news part configured */
-	struct ml_news_entry *entries; /* date order once sorted */
-	size_t nentries;
-	struct ml_strv failures; /* "URL: not fetched: why", config order */
-};
-
 /* Parse one feed, appending its entries in range to n (offer marks them).
  * base_url resolves relative links. 0, or -1 with err set (broken feed). */
 int feeds_parse(const char *body, size_t len, const char *base_url, const struct ml_range *range,
 		int offer, struct ml_news *n, struct ml_error *err);
-/* Move from's entries to the end of into, but once per page: an entry
- * whose link an entry of into already has (equal but for a trailing '/':
- * the same post in two feeds, or twice in one) is dropped, and the one kept
- * is listed rather than offered when either was. from keeps only its
- * failures. 0, or -1 when out of memory (from is left to release). */
-int news_merge(struct ml_news *into, struct ml_news *from);
-/* Stable sort by date (oldest first). */
-void news_sort(struct ml_news *n);
-void news_release(struct ml_news *n);
-
 struct ml_feeds_fetch {
 	struct ml_http *http;	       /* borrowed */
 	struct ml_progress *progress;  /* borrowed, may be NULL */

@@ -8,8 +8,8 @@
 #ifndef MERGELETTER_DRAFT_H
 #define MERGELETTER_DRAFT_H
 
-#include "mergeletter/feeds/feeds.h"
 #include "mergeletter/model/config.h"
+#include "mergeletter/model/news.h"
 #include "mergeletter/model/pr.h"
 #include "mergeletter/util/range.h"
 #include <stddef.h>
