@@ -154,20 +154,21 @@ int homepage_previous(const char *site, const char *ref, const struct ml_range *
 	}
 	if (buf_printf(&path, ISSUES_DIR "/%s/index.md", best) < 0 ||
 	    (ref ? buf_printf(&label, "%s:%s:%s", site, ref, buf_str(&path))
-		 : buf_printf(&label, "%s:%s", site, buf_str(&path))) < 0)
-		goto oom;
+		 : buf_printf(&label, "%s:%s", site, buf_str(&path))) < 0) {
+		error_oom(err);
+		goto done;
+	}
 	if (git_object_lookup_bypath(&blob, (git_object *)root, path.data, GIT_OBJECT_BLOB) < 0) {
 		site_fail(err, site, "cannot read the previous issue");
 		goto done;
 	}
 	*len = (size_t)git_blob_rawsize((git_blob *)blob);
-	if (!(*text = ml_strndup(git_blob_rawcontent((git_blob *)blob), *len)))
-		goto oom;
+	if (!(*text = ml_strndup(git_blob_rawcontent((git_blob *)blob), *len))) {
+		error_oom(err);
+		goto done;
+	}
 	*name = buf_detach(&label);
 	rc = 0;
-	goto done;
-oom:
-	error_set(err, ML_EXIT_FAILURE, "out of memory");
 done:
 	git_object_free(blob);
 	git_tree_entry_free(dir);
@@ -217,8 +218,10 @@ int homepage_draft_path(const char *site, const struct ml_range *range, int allo
 		goto done;
 	}
 	if (buf_printf(&rel, ISSUES_DIR "/%s/index.md", month) < 0 ||
-	    buf_printf(&full, "%s%s", git_repository_workdir(repo), buf_str(&rel)) < 0)
-		goto oom;
+	    buf_printf(&full, "%s%s", git_repository_workdir(repo), buf_str(&rel)) < 0) {
+		error_oom(err);
+		goto done;
+	}
 	e = git_status_file(&flags, repo, rel.data);
 	if (e == GIT_ENOTFOUND) { /* neither tracked nor on disk */
 		git_error_clear();
@@ -236,9 +239,6 @@ int homepage_draft_path(const char *site, const struct ml_range *range, int allo
 	}
 	*out = buf_detach(&full);
 	rc = 0;
-	goto done;
-oom:
-	error_set(err, ML_EXIT_FAILURE, "out of memory");
 done:
 	git_repository_free(repo);
 	git_libgit2_shutdown();

@@ -211,21 +211,18 @@ int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct
 	for (size_t i = 0; i < nconf; i++)
 		if (add_pattern(f, config_change_patterns[i], err) < 0)
 			goto done;
-	for (size_t i = 0; i < sizeof default_labels / sizeof *default_labels; i++)
-		if (strv_push(&f->labels, default_labels[i]) < 0)
-			goto oom;
-	for (size_t i = 0; extra && i < extra->labels.n; i++)
-		if (strv_push(&f->labels, extra->labels.v[i]) < 0)
-			goto oom;
-	for (size_t i = 0; extra && i < extra->authors.n; i++)
-		if (strv_push(&f->authors, extra->authors.v[i]) < 0)
-			goto oom;
+	if (strv_push_all(&f->labels, default_labels,
+			  sizeof default_labels / sizeof *default_labels) < 0 ||
+	    (extra && (strv_push_all(&f->labels, (const char *const *)extra->labels.v,
+				     extra->labels.n) < 0 ||
+		       strv_push_all(&f->authors, (const char *const *)extra->authors.v,
+				     extra->authors.n) < 0))) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
+	}
 	*out = f;
 	f = NULL;
 	rc = 0;
-	goto done;
-oom:
-	error_set(err, ML_EXIT_FAILURE, "out of memory");
 done:
 	filter_free(f);
 	return rc;

@@ -26,6 +26,11 @@ int error_set(struct ml_error *err, int exit_code, const char *fmt, ...)
 	return -1;
 }
 
+int error_oom(struct ml_error *err)
+{
+	return error_set(err, ML_EXIT_FAILURE, "out of memory");
+}
+
 void error_prefix(struct ml_error *err, const char *fmt, ...)
 {
 	struct ml_buf b = ML_BUF_INIT;

@@ -35,6 +35,14 @@ int strv_push(struct ml_strv *sv, const char *s)
 	return 0;
 }
 
+int strv_push_all(struct ml_strv *sv, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strv_push(sv, v[i]) < 0)
+			return -1;
+	return 0;
+}
+
 int strv_contains_case(const struct ml_strv *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->n; i++)

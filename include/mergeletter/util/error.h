@@ -33,6 +33,8 @@ struct ml_error {
 /* Record an error (replacing none: the first error wins) and return -1. */
 int error_set(struct ml_error *err, int exit_code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* error_set(err, ML_EXIT_FAILURE, "out of memory"): returns -1. */
+int error_oom(struct ml_error *err);
 /* Prefix the current message with "PREFIX: ". */
 void error_prefix(struct ml_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void error_clear(struct ml_error *err);

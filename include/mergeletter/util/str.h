@@ -28,6 +28,8 @@ struct ml_strref {
 };
 
 int strv_push(struct ml_strv *sv, const char *s); /* copies s; 0 or -1 */
+/* strv_push() each of the n strings of v; 0 or -1. */
+int strv_push_all(struct ml_strv *sv, const char *const *v, size_t n);
 int strv_contains_case(const struct ml_strv *sv, const char *s);
 void strv_release(struct ml_strv *sv);
 
