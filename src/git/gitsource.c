@@ -44,16 +44,15 @@
 
 #include "mergeletter/git/commitgraph.h"
 #include "mergeletter/git/gitlogins.h"
+#include "mergeletter/git/gitmsg.h"
 #include "mergeletter/model/config.h"
 #include "mergeletter/model/ghenv.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
 
-#define STOP_SLACK (24 * 60 * 60) /* one day of clock skew */
-#define STOP_RUN 32		  /* consecutive commits that old */
-#define NOREPLY_DOMAIN "users.noreply.github.com"
-#define MERGE_PREFIX "Merge pull request #"
+#define STOP_SLACK (24 * 60 * 60)      /* one day of clock skew */
+#define STOP_RUN 32		       /* consecutive commits that old */
 #define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z: later is damage */
 #define TIME_ERROR "committer time out of range (malformed commit)"
 
@@ -92,26 +91,6 @@ static int oom(struct ml_error *err)
 }
 
 /* ---- names and addresses ---- */
-
-char *gitsource_noreply_login(const char *email)
-{
-	const char *at = email ? strrchr(email, '@') : NULL, *start = email, *plus;
-
-	if (!at || !ml_strcaseeq(at + 1, NOREPLY_DOMAIN))
-		return NULL;
-	plus = memchr(email, '+', (size_t)(at - email));
-	if (plus) { /* "ID+login": the ID is digits */
-		if (plus == email)
-			return NULL;
-		for (const char *p = email; p < plus; p++)
-			if (!isdigit((unsigned char)*p))
-				return NULL;
-		start = plus + 1;
-	}
-	if (!pr_login_valid(start, (size_t)(at - start)))
-		return NULL;
-	return ml_strndup(start, (size_t)(at - start));
-}
 
 static int host_is_github(const char *host, size_t n)
 {
@@ -178,90 +157,11 @@ static int is_owner(const struct walk *w, const char *login, size_t n)
  * config's map, the history (gitlogins.h); NULL when nothing agrees. */
 static char *author_login(struct walk *w, const char *name, const char *email, int *oom_out)
 {
-	char *login = gitsource_noreply_login(email);
+	char *login = gitmsg_noreply_login(email);
 
 	if (!login && w && gitlogins_resolve(w->logins, name, email, &login) < 0)
 		*oom_out = 1;
 	return login;
-}
-
-/* ---- commit messages ---- */
-
-static size_t line_len(const char *s)
-{
-	size_t n = strcspn(s, "\n");
-
-	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return n;
-}
-
-static const char *next_line(const char *s)
-{
-	const char *nl = strchr(s, '\n');
-
-	return nl ? nl + 1 : s + strlen(s);
-}
-
-int gitsource_merge_subject(const char *s, size_t n, long *number, const char **from,
-			    size_t *fromlen)
-{
-	size_t i = sizeof MERGE_PREFIX - 1;
-	long num = 0;
-
-	if (n <= i || memcmp(s, MERGE_PREFIX, i) != 0 || !isdigit((unsigned char)s[i]))
-		return 0;
-	for (; i < n && isdigit((unsigned char)s[i]); i++) {
-		num = num * 10 + (s[i] - '0');
-		if (num > 1000000000L)
-			return 0;
-	}
-	if (n - i < 7 || memcmp(s + i, " from ", 6) != 0)
-		return 0;
-	i += 6;
-	*from = s + i;
-	*fromlen = 0;
-	while (i + *fromlen < n && s[i + *fromlen] != ' ')
-		(*fromlen)++;
-	*number = num;
-	return num > 0;
-}
-
-/* "TITLE (#906)": 1 with the number and the title's length, else 0. */
-static int parse_squash_subject(const char *s, size_t n, long *number, size_t *titlelen)
-{
-	size_t i = n, digits_end;
-	long num = 0, scale = 1;
-
-	if (n < 5 || s[n - 1] != ')')
-		return 0;
-	digits_end = --i;
-	while (i > 0 && isdigit((unsigned char)s[i - 1]) && digits_end - i < 9)
-		i--;
-	if (i == digits_end || i < 3 || s[i - 1] != '#' || s[i - 2] != '(')
-		return 0;
-	for (size_t j = digits_end; j > i; j--, scale *= 10)
-		num += (s[j - 1] - '0') * scale;
-	i -= 2;
-	while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'))
-		i--;
-	*number = num;
-	*titlelen = i;
-	return num > 0 && i > 0;
-}
-
-/* The first non-blank line after the subject: a merge commit's PR title. */
-static char *merge_title(const char *msg)
-{
-	for (const char *p = next_line(msg); *p; p = next_line(p)) {
-		const char *q = p;
-
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (line_len(q) > 0)
-			return ml_strndup(q, line_len(q));
-	}
-	return NULL;
 }
 
 /* Add the login of name <email> to v unless it is the author's or there
@@ -278,80 +178,25 @@ static int add_coauthor(struct walk *w, struct ml_strv *v, const char *author, c
 	return failed ? -1 : rc;
 }
 
+struct coauthor_ctx {
+	struct walk *w;
+	struct ml_strv *v;
+	const char *author;
+};
+
+static int coauthor_one(void *ud, const char *name, const char *email)
+{
+	struct coauthor_ctx *c = ud;
+
+	return add_coauthor(c->w, c->v, c->author, name, email);
+}
+
 /* Every "Co-authored-by: Name <email>" line whose address names a login. */
 static int scan_coauthors(struct walk *w, struct ml_strv *v, const char *author, const char *msg)
 {
-	static const char key[] = "co-authored-by:";
+	struct coauthor_ctx c = {w, v, author};
 
-	for (const char *p = msg; *p; p = next_line(p)) {
-		size_t n = line_len(p);
-		const char *lt, *gt, *name = p + sizeof key - 1, *name_end;
-		char *email = NULL, *who = NULL;
-		int rc = -1;
-
-		if (n < sizeof key || strncasecmp(p, key, sizeof key - 1) != 0)
-			continue;
-		lt = memchr(p, '<', n);
-		gt = lt ? memchr(lt, '>', n - (size_t)(lt - p)) : NULL;
-		if (!gt)
-			continue;
-		while (name < lt && (*name == ' ' || *name == '\t'))
-			name++;
-		for (name_end = lt;
-		     name_end > name && (name_end[-1] == ' ' || name_end[-1] == '\t');)
-			name_end--;
-		if ((email = ml_strndup(lt + 1, (size_t)(gt - lt - 1))) &&
-		    (who = ml_strndup(name, (size_t)(name_end - name))))
-			rc = add_coauthor(w, v, author, who, email);
-		free(email);
-		free(who);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* The subject of a PR commit: its number and title, and for a merge
- * commit the "LOGIN/BRANCH" it names (borrowed from msg). 1 for a PR
- * commit, 0 for another, -1 when out of memory. */
-static int parse_subject(const char *msg, struct ml_git_message *m)
-{
-	size_t n = line_len(msg), titlelen;
-
-	if (gitsource_merge_subject(msg, n, &m->number, &m->from, &m->fromlen)) {
-		m->merge = 1;
-		m->title = merge_title(msg);
-		if (!m->title && !(m->title = ml_strndup(msg, n))) /* no body: keep the subject */
-			return -1;
-		return 1;
-	}
-	m->from = NULL;
-	m->fromlen = 0;
-	if (!parse_squash_subject(msg, n, &m->number, &titlelen)) {
-		m->number = 0;
-		return 0;
-	}
-	return (m->title = ml_strndup(msg, titlelen)) ? 1 : -1;
-}
-
-int gitsource_parse_message(struct ml_git_message *m, const char *msg)
-{
-	int rc;
-
-	memset(m, 0, sizeof *m);
-	rc = parse_subject(msg, m);
-	if (rc > 0 && scan_coauthors(NULL, &m->coauthors, NULL, msg) < 0)
-		rc = -1;
-	if (rc < 0)
-		gitsource_message_release(m);
-	return rc < 0 ? -1 : 0;
-}
-
-void gitsource_message_release(struct ml_git_message *m)
-{
-	free(m->title);
-	strv_release(&m->coauthors);
-	memset(m, 0, sizeof *m);
+	return gitmsg_each_coauthor(msg, coauthor_one, &c) != 0 ? -1 : 0;
 }
 
 /* The author of a merge commit's PR: LOGIN of "from LOGIN/BRANCH", unless
@@ -449,7 +294,7 @@ static int parse_facts(struct walk *w, git_commit *c, const char *msg, struct pr
 		       int *is_pr, struct ml_error *err)
 {
 	struct ml_git_message m = {0};
-	int rc = parse_subject(msg, &m);
+	int rc = gitmsg_parse_subject(&m, msg);
 
 	*is_pr = rc > 0;
 	if (rc <= 0)
