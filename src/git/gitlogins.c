@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mergeletter/git/gitsource.h"
+#include "mergeletter/git/gitmsg.h"
 #include "mergeletter/model/pr.h"
 #include "mergeletter/util/str.h"
 
@@ -160,7 +160,7 @@ static int read_merge(struct ml_gitlogins *l, git_commit *c)
 	int rc;
 
 	if (git_commit_parentcount(c) < 2 ||
-	    !gitsource_merge_subject(msg, n, &number, &from, &fromlen))
+	    !gitmsg_merge_subject(msg, n, &number, &from, &fromlen))
 		return 0;
 	slash = memchr(from, '/', fromlen);
 	loginlen = slash ? (size_t)(slash - from) : 0;
@@ -255,7 +255,7 @@ int gitlogins_resolve(struct ml_gitlogins *l, const char *name, const char *emai
 	if (!l || !email || !*email)
 		return 0;
 	canon = canonical(l, name, email);
-	if ((*login = gitsource_noreply_login(canon)))
+	if ((*login = gitmsg_noreply_login(canon)))
 		return 0;
 	found = login_map_find(l->config, canon);
 	if (!found)

@@ -1,8 +1,9 @@
-/* fuzz_gitmsg.c: gitsource_parse_message(), a commit message as the git
+/* fuzz_gitmsg.c: gitmsg_parse(), a commit message as the git
  * source reads it (merge and squash subjects, titles, Co-authored-by),
  * and the address and remote-URL helpers on the same text. */
 #include "fuzz.h"
 
+#include "mergeletter/git/gitmsg.h"
 #include "mergeletter/git/gitsource.h"
 #include "mergeletter/model/config.h"
 #include "mergeletter/model/pr.h"
@@ -12,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *msg = fuzz_cstr(data, size), *s;
 	struct ml_git_message m;
 
-	FUZZ_ASSERT(gitsource_parse_message(&m, msg) == 0);
+	FUZZ_ASSERT(gitmsg_parse(&m, msg) == 0);
 	if (m.number > 0) {
 		FUZZ_ASSERT(m.title && *m.title && !strchr(m.title, '\n'));
 		FUZZ_ASSERT(m.merge == (m.from != NULL));
@@ -23,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_ASSERT(!m.title && m.coauthors.n == 0);
 	}
-	gitsource_message_release(&m);
-	if ((s = gitsource_noreply_login(msg))) {
+	gitmsg_release(&m);
+	if ((s = gitmsg_noreply_login(msg))) {
 		FUZZ_ASSERT(pr_login_valid(s, strlen(s)));
 		free(s);
 	}

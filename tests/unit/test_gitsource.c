@@ -6,6 +6,7 @@
 
 #include "gittest.h"
 #include "mergeletter/emit/markdown.h"
+#include "mergeletter/git/gitmsg.h"
 #include "mergeletter/git/gitsource.h"
 #include "mergeletter/model/draft.h"
 #include "mergeletter/model/filter.h"
@@ -1048,22 +1049,22 @@ static void urls_and_addresses(void)
 	CHECK_STR(s, "rust-osdev/uefi-rs");
 	free(s);
 
-	s = gitsource_noreply_login("12345+nicholasbishop@users.noreply.github.com");
+	s = gitmsg_noreply_login("12345+nicholasbishop@users.noreply.github.com");
 	CHECK_STR(s, "nicholasbishop");
 	free(s);
-	s = gitsource_noreply_login("phil-opp@Users.NoReply.GitHub.com");
+	s = gitmsg_noreply_login("phil-opp@Users.NoReply.GitHub.com");
 	CHECK_STR(s, "phil-opp");
 	free(s);
-	s = gitsource_noreply_login("49699333+dependabot[bot]@users.noreply.github.com");
+	s = gitmsg_noreply_login("49699333+dependabot[bot]@users.noreply.github.com");
 	CHECK_STR(s, "dependabot[bot]");
 	free(s);
-	CHECK(gitsource_noreply_login("phil@example.com") == NULL);
-	CHECK(gitsource_noreply_login("noreply@github.com") == NULL);
-	CHECK(gitsource_noreply_login("x12+login@users.noreply.github.com") == NULL);
-	CHECK(gitsource_noreply_login("+login@users.noreply.github.com") == NULL);
-	CHECK(gitsource_noreply_login("bad_name@users.noreply.github.com") == NULL);
-	CHECK(gitsource_noreply_login("@users.noreply.github.com") == NULL);
-	CHECK(gitsource_noreply_login(NULL) == NULL);
+	CHECK(gitmsg_noreply_login("phil@example.com") == NULL);
+	CHECK(gitmsg_noreply_login("noreply@github.com") == NULL);
+	CHECK(gitmsg_noreply_login("x12+login@users.noreply.github.com") == NULL);
+	CHECK(gitmsg_noreply_login("+login@users.noreply.github.com") == NULL);
+	CHECK(gitmsg_noreply_login("bad_name@users.noreply.github.com") == NULL);
+	CHECK(gitmsg_noreply_login("@users.noreply.github.com") == NULL);
+	CHECK(gitmsg_noreply_login(NULL) == NULL);
 }
 
 /* The message parser alone: the kinds of subject, titles, co-authors. */
@@ -1071,34 +1072,32 @@ static void message_parser(void)
 {
 	struct ml_git_message m;
 
-	CHECK(gitsource_parse_message(
-		  &m, "Merge pull request #906 from octo/fix-x\n\n  Fix x  \r\n") == 0);
+	CHECK(gitmsg_parse(&m, "Merge pull request #906 from octo/fix-x\n\n  Fix x  \r\n") == 0);
 	CHECK(m.number == 906 && m.merge == 1);
 	CHECK_STR(m.title, "Fix x");
 	CHECK(m.from && m.fromlen == 10 && strncmp(m.from, "octo/fix-x", 10) == 0);
-	gitsource_message_release(&m);
+	gitmsg_release(&m);
 	CHECK(m.title == NULL && m.number == 0);
 
-	CHECK(gitsource_parse_message(&m, "Merge pull request #7 from a/b") == 0);
+	CHECK(gitmsg_parse(&m, "Merge pull request #7 from a/b") == 0);
 	CHECK(m.number == 7);
 	CHECK_STR(m.title, "Merge pull request #7 from a/b"); /* no body: the subject */
-	gitsource_message_release(&m);
+	gitmsg_release(&m);
 
-	CHECK(gitsource_parse_message(
-		  &m, "Add y (#12)\n\nCo-authored-by: A <1+al@users.noreply.github.com>\n"
-		      "co-authored-by: B <AL@users.noreply.github.com>\n"
-		      "Co-authored-by: C <c@example.com>\n") == 0);
+	CHECK(gitmsg_parse(&m, "Add y (#12)\n\nCo-authored-by: A <1+al@users.noreply.github.com>\n"
+			       "co-authored-by: B <AL@users.noreply.github.com>\n"
+			       "Co-authored-by: C <c@example.com>\n") == 0);
 	CHECK(m.number == 12 && m.merge == 0 && m.from == NULL);
 	CHECK_STR(m.title, "Add y");
 	CHECK(m.coauthors.n == 1);
 	if (m.coauthors.n == 1)
 		CHECK_STR(m.coauthors.v[0], "al");
-	gitsource_message_release(&m);
+	gitmsg_release(&m);
 
 	/* a merge subject with #0 that ends like a squash: a squash, with no "from" */
-	CHECK(gitsource_parse_message(&m, "Merge pull request #0 from a/b (#5)") == 0);
+	CHECK(gitmsg_parse(&m, "Merge pull request #0 from a/b (#5)") == 0);
 	CHECK(m.number == 5 && m.merge == 0 && m.from == NULL && m.fromlen == 0);
-	gitsource_message_release(&m);
+	gitmsg_release(&m);
 
 	/* not PR commits: the number stays 0 and nothing is owned */
 	static const char *const no[] = {"",
@@ -1109,9 +1108,9 @@ static void message_parser(void)
 					 "Title (#1234567890)",
 					 "Merge branch 'main'"};
 	for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
-		CHECK(gitsource_parse_message(&m, no[i]) == 0);
+		CHECK(gitmsg_parse(&m, no[i]) == 0);
 		CHECK(m.number == 0 && m.title == NULL && m.coauthors.n == 0);
-		gitsource_message_release(&m);
+		gitmsg_release(&m);
 	}
 }
 

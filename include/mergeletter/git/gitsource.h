@@ -66,31 +66,4 @@ int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err);
  * git@github.com:o/r.git, ssh://git@github.com/o/r, git://...), or NULL. */
 char *gitsource_repo_from_url(const char *url);
 
-/* "Merge pull request #906 from LOGIN/BRANCH" (the subject line s[0..n)):
- * 1 with the number and LOGIN/BRANCH (a pointer into s and its length),
- * else 0. */
-int gitsource_merge_subject(const char *s, size_t n, long *number, const char **from,
-			    size_t *fromlen);
-
-/* The login of a GitHub noreply address ("12345+login@users.noreply.github.com"
- * or "login@users.noreply.github.com"), or NULL for any other address. */
-char *gitsource_noreply_login(const char *email);
-
-/* What a commit message alone says of a PR, before the repository is
- * asked for authors. */
-struct ml_git_message {
-	long number;		  /* the PR number; 0: not a PR commit */
-	int merge;		  /* 1: GitHub's merge commit, 0: a squash commit */
-	char *title;		  /* owned: the PR title, one line */
-	const char *from;	  /* merge: "LOGIN/BRANCH" of the subject, pointing into the */
-	size_t fromlen;		  /* message (borrowed), fromlen bytes; else NULL */
-	struct ml_strv coauthors; /* owned: logins of Co-authored-by noreply addresses */
-};
-
-/* Parse a commit message (NUL-terminated). 0, with m->number 0 when it is
- * not a PR commit; -1 only when out of memory (m is left empty). Release
- * m with gitsource_message_release(). */
-int gitsource_parse_message(struct ml_git_message *m, const char *msg);
-void gitsource_message_release(struct ml_git_message *m);
-
 #endif

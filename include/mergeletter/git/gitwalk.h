@@ -1,0 +1,40 @@
+/*
+ * gitwalk.h: the commits of a time range on a clone's first-parent line,
+ * read fast (the commit-graph file where there is one; see gitwalk.c for
+ * the stop rule and how the graph is checked). What a commit means is the
+ * caller's: the walk hands each commit of the range to a visitor.
+ *
+ * Ownership: the walk borrows everything in its options; the commit given
+ * to the visitor is valid during the call only.
+ */
+#ifndef MERGELETTER_GITWALK_H
+#define MERGELETTER_GITWALK_H
+
+#include <git2.h>
+
+#include "mergeletter/util/range.h"
+
+struct ml_error;
+
+struct ml_gitwalk {
+	git_repository *git;
+	const char *path; /* as given, for messages */
+	const struct ml_range *range;
+	int graph_allowed; /* core.commitGraph is not false */
+	/* each commit of the range, newest first; 0, or -1 with err set */
+	int (*visit)(void *ud, git_commit *c, struct ml_error *err);
+	/* the walk starts again (a commit-graph that the objects belie): forget
+	 * what was visited */
+	void (*restart)(void *ud);
+	void *ud;
+};
+
+/* Walk first parents from tip through w->range. 0, or -1 with err set
+ * (ML_EXIT_SOURCE for a damaged repository or a shallow clone that does
+ * not reach back to the range). */
+int gitwalk_range(const struct ml_gitwalk *w, const git_oid *tip, struct ml_error *err);
+
+/* err set to "'path': what: libgit2's last error" (ML_EXIT_SOURCE); -1. */
+int gitwalk_fail(struct ml_error *err, const char *path, const char *what);
+
+#endif
