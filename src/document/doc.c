@@ -1,0 +1,273 @@
+/* doc.c: a draft as lines: comments, code fences, headings, sections; and
+ * the edits an update makes to it (insertions, replacements, drops). */
+#include "mergeletter/document/doc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mergeletter/util/str.h"
+
+int doc_eq_ci(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+/* The first case-insensitive occurrence of needle in s[0..n), or NULL. */
+const char *doc_find_ci(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+
+	for (size_t i = 0; m <= n && i <= n - m; i++)
+		if (doc_eq_ci(s + i, needle, m))
+			return s + i;
+	return NULL;
+}
+
+int doc_prefix(const char *s, size_t n, const char *prefix)
+{
+	size_t m = strlen(prefix);
+
+	return n >= m && memcmp(s, prefix, m) == 0;
+}
+
+int doc_suffix(const char *s, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* The text with LF line ends; *crlf is set when its first line ends in CRLF. */
+int doc_to_lf(struct ml_buf *out, const char *s, size_t n, int *crlf)
+{
+	const char *nl = memchr(s, '\n', n);
+	size_t from = 0;
+
+	*crlf = nl && nl > s && nl[-1] == '\r';
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '\r' && s[i + 1] == '\n') {
+			if (buf_add(out, s + from, i - from) < 0)
+				return -1;
+			from = i + 1;
+		}
+	return buf_add(out, s + from, n - from) < 0 || buf_grow(out, 1) < 0 ? -1 : 0;
+}
+
+int doc_from_lf(struct ml_buf *out, const char *s, size_t n, int crlf)
+{
+	size_t from = 0;
+
+	if (!crlf)
+		return buf_add(out, s, n);
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n') {
+			if (buf_add(out, s + from, i - from) < 0 || buf_add(out, "\r\n", 2) < 0)
+				return -1;
+			from = i + 1;
+		}
+	return buf_add(out, s + from, n - from);
+}
+
+/* ---- the text as lines, with insertions and replacements ---- */
+
+void doc_release(struct ml_doc *d)
+{
+	for (size_t i = 0; d->ins && d->late && i <= d->n; i++) {
+		buf_release(&d->ins[i]);
+		buf_release(&d->late[i]);
+	}
+	if (d->repl)
+		for (size_t i = 0; i < d->n; i++)
+			free(d->repl[i]);
+	free(d->l);
+	free(d->ins);
+	free(d->late);
+	free(d->repl);
+	free(d->drop);
+	memset(d, 0, sizeof *d);
+}
+
+/* s must end with a newline (or be empty) and outlive the doc. */
+int doc_open(struct ml_doc *d, const char *s, size_t n)
+{
+	size_t count = 0, k = 0, from = 0;
+	int in_comment = 0, fence = 0;
+
+	memset(d, 0, sizeof *d);
+	d->s = s;
+	d->len = n;
+	for (size_t i = 0; i < n; i++)
+		count += s[i] == '\n';
+	d->l = calloc(count + 1, sizeof *d->l);
+	d->ins = calloc(count + 1, sizeof *d->ins);
+	d->late = calloc(count + 1, sizeof *d->late);
+	d->repl = calloc(count + 1, sizeof *d->repl);
+	d->drop = calloc(count + 1, 1);
+	if (!d->l || !d->ins || !d->late || !d->repl || !d->drop) {
+		doc_release(d);
+		return -1;
+	}
+	d->n = count;
+	for (size_t i = 0; i < n; i++) {
+		struct ml_doc_line *l;
+		const char *open;
+
+		if (s[i] != '\n')
+			continue;
+		l = &d->l[k++];
+		l->off = from;
+		l->len = i - from;
+		from = i + 1;
+		if (in_comment) {
+			l->hidden = 1;
+			in_comment = !doc_find_ci(s + l->off, l->len, "-->");
+			continue;
+		}
+		if (doc_prefix(s + l->off, l->len, "```") ||
+		    doc_prefix(s + l->off, l->len, "~~~")) {
+			fence = !fence;
+			l->hidden = 1;
+			continue;
+		}
+		if (fence) {
+			l->hidden = 1;
+			continue;
+		}
+		open = NULL;
+		for (const char *p = s + l->off;
+		     (p = doc_find_ci(p, l->len - (size_t)(p - s - l->off), "<!--")); p += 4)
+			open = p;
+		if (open && !doc_find_ci(open + 4, l->len - (size_t)(open + 4 - s - l->off), "-->"))
+			l->opens = in_comment = 1;
+	}
+	return 0;
+}
+
+const char *doc_line(const struct ml_doc *d, size_t i, size_t *len)
+{
+	*len = d->l[i].len;
+	return d->s + d->l[i].off;
+}
+
+int doc_blank(const struct ml_doc *d, size_t i)
+{
+	size_t n;
+	const char *s = doc_line(d, i, &n);
+
+	for (size_t k = 0; k < n; k++)
+		if (s[k] != ' ' && s[k] != '\t')
+			return 0;
+	return 1;
+}
+
+int doc_starts(const struct ml_doc *d, size_t i, const char *prefix)
+{
+	size_t n;
+	const char *s = doc_line(d, i, &n);
+
+	return doc_prefix(s, n, prefix);
+}
+
+int doc_is(const struct ml_doc *d, size_t i, const char *text)
+{
+	size_t n;
+	const char *s = doc_line(d, i, &n);
+
+	return n == strlen(text) && memcmp(s, text, n) == 0;
+}
+
+int doc_has(const struct ml_doc *d, size_t i, const char *needle)
+{
+	size_t n;
+	const char *s = doc_line(d, i, &n);
+
+	return doc_find_ci(s, n, needle) != NULL;
+}
+
+/* 1..6 for a markdown heading outside comments and code, else 0. */
+int doc_heading(const struct ml_doc *d, size_t i)
+{
+	size_t n;
+	const char *s = doc_line(d, i, &n);
+	int level = 0;
+
+	if (d->l[i].hidden)
+		return 0;
+	while ((size_t)level < n && s[level] == '#' && level < 7)
+		level++;
+	return level >= 1 && level <= 6 && (size_t)level < n && s[level] == ' ' ? level : 0;
+}
+
+/* A bookkeeping note of ours on a line of its own. */
+int doc_note(const struct ml_doc *d, size_t i, const char *prefix)
+{
+	size_t n;
+	const char *s = doc_line(d, i, &n);
+
+	return !d->l[i].hidden && doc_prefix(s, n, prefix) && doc_suffix(s, n, DOC_NOTE_END);
+}
+
+/* Where the block of a repository heading at h ends: the next heading of
+ * its level or above, or a multi-line comment after a blank line (an
+ * "only dependency updates" block, a template), or limit. */
+size_t doc_section_end(const struct ml_doc *d, size_t h, size_t limit)
+{
+	int level = doc_heading(d, h);
+
+	for (size_t i = h + 1; i < limit; i++) {
+		int lv = doc_heading(d, i);
+
+		if (lv && lv <= level)
+			return i;
+		if (d->l[i].opens && doc_is(d, i, "<!--") && doc_blank(d, i - 1))
+			return i;
+	}
+	return limit;
+}
+
+/* Just past the last non-blank line in [from, to), at least from. */
+size_t doc_content_end(const struct ml_doc *d, size_t from, size_t to)
+{
+	while (to > from && doc_blank(d, to - 1))
+		to--;
+	return to;
+}
+
+int doc_insert(struct ml_doc *d, size_t slot, const char *text)
+{
+	return buf_puts(&d->ins[slot], text);
+}
+
+int doc_replace(struct ml_doc *d, size_t i, const char *text, size_t len)
+{
+	free(d->repl[i]);
+	d->repl[i] = ml_strndup(text, len);
+	return d->repl[i] ? 0 : -1;
+}
+
+int doc_render(struct ml_buf *out, const struct ml_doc *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		size_t n;
+		const char *s = doc_line(d, i, &n);
+
+		if (buf_add(out, d->ins[i].data, d->ins[i].len) < 0 ||
+		    buf_add(out, d->late[i].data, d->late[i].len) < 0)
+			return -1;
+		if (d->drop[i])
+			continue;
+		if (d->repl[i] ? buf_puts(out, d->repl[i]) < 0 : buf_add(out, s, n) < 0)
+			return -1;
+		if (buf_add(out, "\n", 1) < 0)
+			return -1;
+	}
+	return buf_add(out, d->ins[d->n].data, d->ins[d->n].len) < 0 ||
+		       buf_add(out, d->late[d->n].data, d->late[d->n].len) < 0 ||
+		       buf_grow(out, 1) < 0
+		   ? -1
+		   : 0;
+}
