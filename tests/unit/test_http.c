@@ -2,6 +2,7 @@
  * and parse hooks, against a loopback server in this process. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,24 +75,79 @@ static void same_origin(void)
 	http_free(h);
 }
 
-/* ---- a loopback server: "GET /NAME?delay=MS" is answered after MS
- * milliseconds with {"name":"NAME"}, one thread per connection ---- */
+/* ---- gates: a thread waits for another's event, never for a while ----
+ *
+ * The tests below order events across threads (the server's, the pool's,
+ * the engine's) with gates, not sleeps: an answer is held until a parse has
+ * started, a parse until an answer was delivered. A wait is bounded: after
+ * GATE_SECONDS it gives up and counts a timeout, which fails the test (only
+ * a broken engine makes a gate wait that long). */
+
+#define GATE_SECONDS 10
+
+enum gate { PARSE_STARTED, A_DELIVERED, B_DELIVERED, NGATES };
+
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static int gate_open_[NGATES];
+static int gate_timeouts;
+
+static void gates_reset(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	memset(gate_open_, 0, sizeof gate_open_);
+	gate_timeouts = 0;
+	pthread_mutex_unlock(&gate_lock);
+}
+
+static void gate_open(enum gate g)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_open_[g] = 1;
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+}
+
+static void gate_wait(enum gate g)
+{
+	struct timespec until;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += GATE_SECONDS;
+	pthread_mutex_lock(&gate_lock);
+	while (!gate_open_[g] && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&gate_cond, &gate_lock, &until);
+	if (!gate_open_[g]) {
+		fprintf(stderr, "test_http: gate %d still closed after %d s (hang guard)\n", (int)g,
+			GATE_SECONDS);
+		gate_timeouts++;
+	}
+	pthread_mutex_unlock(&gate_lock);
+}
+
+static int gates_timed_out(void)
+{
+	int n;
+
+	pthread_mutex_lock(&gate_lock);
+	n = gate_timeouts;
+	pthread_mutex_unlock(&gate_lock);
+	return n;
+}
+
+/* ---- a loopback server: "GET /NAME" is answered with {"name":"NAME"},
+ * "GET /NAME?after=parse" (or after=a) only once a parse has started (or
+ * /a's answer was delivered); one thread per connection ---- */
 
 #define MAX_CONNS 64
 
 struct server {
 	int fd, port;
-	atomic_int stop;
+	int stop[2]; /* a pipe: the accepter stops when it becomes readable */
 	pthread_t accepter, conns[MAX_CONNS];
 	int nconns;
 };
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
 
 static void *serve_conn(void *arg)
 {
@@ -98,9 +155,10 @@ static void *serve_conn(void *arg)
 	char req[2048], name[64] = "", body[128], head[256];
 	size_t n = 0;
 	ssize_t got;
-	long delay = 0;
-	const char *d;
+	struct timeval limit = {GATE_SECONDS, 0};
 
+	/* a client that never sends its request is a hang, not a wait */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
 	while (n + 1 < sizeof req && (got = read(fd, req + n, sizeof req - 1 - n)) > 0) {
 		n += (size_t)got;
 		req[n] = '\0';
@@ -109,9 +167,10 @@ static void *serve_conn(void *arg)
 	}
 	req[n] = '\0';
 	sscanf(req, "GET /%63[a-z0-9]", name);
-	if ((d = strstr(req, "delay=")) != NULL)
-		delay = strtol(d + 6, NULL, 10);
-	sleep_ms(delay);
+	if (strstr(req, "after=parse"))
+		gate_wait(PARSE_STARTED);
+	else if (strstr(req, "after=a"))
+		gate_wait(A_DELIVERED);
 	snprintf(body, sizeof body, "{\"name\":\"%s\"}", name);
 	snprintf(head, sizeof head,
 		 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
@@ -127,11 +186,13 @@ static void *serve(void *arg)
 {
 	struct server *s = arg;
 
-	while (!atomic_load(&s->stop)) {
-		struct pollfd p = {s->fd, POLLIN, 0};
+	for (;;) {
+		struct pollfd p[2] = {{s->fd, POLLIN, 0}, {s->stop[0], POLLIN, 0}};
 		int c;
 
-		if (poll(&p, 1, 20) <= 0 || (c = accept(s->fd, NULL, NULL)) < 0)
+		if (poll(p, 2, -1) < 0 || p[1].revents)
+			break;
+		if (!(p[0].revents & POLLIN) || (c = accept(s->fd, NULL, NULL)) < 0)
 			continue;
 		if (s->nconns == MAX_CONNS ||
 		    pthread_create(&s->conns[s->nconns], NULL, serve_conn, (void *)(intptr_t)c))
@@ -142,6 +203,7 @@ static void *serve(void *arg)
 	return NULL;
 }
 
+/* On an ephemeral port of 127.0.0.1. */
 static int server_start(struct server *s)
 {
 	struct sockaddr_in a;
@@ -151,36 +213,51 @@ static int server_start(struct server *s)
 	memset(&a, 0, sizeof a);
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s->stop[0] = s->stop[1] = -1;
 	if ((s->fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
 	    bind(s->fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(s->fd, 16) < 0 ||
-	    getsockname(s->fd, (struct sockaddr *)&a, &len) < 0)
+	    getsockname(s->fd, (struct sockaddr *)&a, &len) < 0 || pipe(s->stop) < 0 ||
+	    pthread_create(&s->accepter, NULL, serve, s) != 0) {
+		if (s->fd >= 0)
+			close(s->fd);
+		if (s->stop[0] >= 0) {
+			close(s->stop[0]);
+			close(s->stop[1]);
+		}
 		return -1;
+	}
 	s->port = ntohs(a.sin_port);
-	return pthread_create(&s->accepter, NULL, serve, s) == 0 ? 0 : -1;
+	return 0;
 }
 
+/* Every connection's thread ends on its own: its gate opens or times out. */
 static void server_stop(struct server *s)
 {
-	atomic_store(&s->stop, 1);
+	if (write(s->stop[1], "x", 1) != 1)
+		perror("test server stop");
 	pthread_join(s->accepter, NULL);
 	for (int i = 0; i < s->nconns; i++)
 		pthread_join(s->conns[i], NULL);
+	close(s->stop[0]);
+	close(s->stop[1]);
 	close(s->fd);
 }
 
 /* ---- parse hooks ---- */
 
 static atomic_int parses, frees;
-static long parse_ms;
+static int parse_gated; /* a parse waits until /b's answer was delivered */
 static pthread_t parse_thread;
 
-static void *slow_parse(const char *body, size_t len)
+static void *gated_parse(const char *body, size_t len)
 {
 	char *copy = malloc(len + 1);
 
-	sleep_ms(parse_ms);
 	parse_thread = pthread_self();
 	atomic_fetch_add(&parses, 1);
+	gate_open(PARSE_STARTED);
+	if (parse_gated)
+		gate_wait(B_DELIVERED);
 	if (copy)
 		memcpy(copy, body, len + 1);
 	return copy;
@@ -206,6 +283,7 @@ static int on_answer(void *ud, const struct ml_http_response *r, struct ml_error
 
 	if (n + 1 < sizeof s->order)
 		s->order[n] = name;
+	gate_open(name == 'a' ? A_DELIVERED : B_DELIVERED);
 	if (name == 'a' && r->parsed)
 		snprintf(s->parsed_a, sizeof s->parsed_a, "%s", (const char *)r->parsed);
 	if (name == 'a' && s->broken_first && s->deliveries++ == 0) {
@@ -217,9 +295,9 @@ static int on_answer(void *ud, const struct ml_http_response *r, struct ml_error
 	return 0;
 }
 
-/* GET /a?delay=0 with the slow parse hook, and /b?delay=B_MS without
- * (none when b_ms < 0). http_run's result, or -2 when it did not run. */
-static int fetch_two(struct seen *seen, int parsers, long b_ms)
+/* GET /a with the gated parse hook, and /b?after=B_AFTER without (none
+ * when b_after is NULL). http_run's result, or -2 when it did not run. */
+static int fetch_two(struct seen *seen, int parsers, const char *b_after)
 {
 	struct server srv;
 	struct ml_http_opts o = ML_HTTP_OPTS_INIT;
@@ -229,18 +307,21 @@ static int fetch_two(struct seen *seen, int parsers, long b_ms)
 	char a[80], b[80];
 	int rc = -2;
 
+	gates_reset();
+	atomic_store(&parses, 0);
+	atomic_store(&frees, 0);
 	if (server_start(&srv) < 0)
 		return -2;
 	o.parsers = parsers;
 	o.parse_min = 0; /* the answers are tiny */
 	o.retry_base_ms = 1;
 	with.accept = without.accept = "application/json";
-	with.parse = slow_parse;
+	with.parse = gated_parse;
 	with.parsed_free = parsed_free;
-	snprintf(a, sizeof a, "http://127.0.0.1:%d/a?delay=0", srv.port);
-	snprintf(b, sizeof b, "http://127.0.0.1:%d/b?delay=%ld", srv.port, b_ms);
+	snprintf(a, sizeof a, "http://127.0.0.1:%d/a?now", srv.port);
+	snprintf(b, sizeof b, "http://127.0.0.1:%d/b?after=%s", srv.port, b_after ? b_after : "");
 	if (http_new(&h, &o, &err) == 0 && http_get_opts(h, a, &with, on_answer, seen, &err) == 0 &&
-	    (b_ms < 0 || http_get_opts(h, b, &without, on_answer, seen, &err) == 0))
+	    (!b_after || http_get_opts(h, b, &without, on_answer, seen, &err) == 0))
 		rc = http_run(h, &err);
 	http_free(h);
 	error_clear(&err);
@@ -252,25 +333,26 @@ static void parse_runs_while_others_proceed(void)
 {
 	struct seen seen;
 
-	/* /a arrives at once and parses for 1 s; /b arrives meanwhile and is
-	 * delivered first: the loop went on while a worker parsed */
+	/* /a arrives and its parse waits for /b's delivery; /b is answered only
+	 * once that parse has started: "ba" only if the loop went on while a
+	 * worker parsed (a parse on the loop's thread times out its gate) */
 	memset(&seen, 0, sizeof seen);
-	atomic_store(&parses, 0);
-	atomic_store(&frees, 0);
-	parse_ms = 1000;
-	CHECK(fetch_two(&seen, 0, 100) == 0);
+	parse_gated = 1;
+	CHECK(fetch_two(&seen, 0, "parse") == 0);
 	CHECK_STR(seen.order, "ba");
 	CHECK_STR(seen.parsed_a, "{\"name\":\"a\"}");
 	CHECK(!pthread_equal(parse_thread, pthread_self()));
 	CHECK(atomic_load(&parses) == 1 && atomic_load(&frees) == 1);
+	CHECK(gates_timed_out() == 0);
 
-	/* without workers the callback parses, in arrival order */
+	/* without workers the callback parses, in arrival order (/b is
+	 * answered once /a was delivered) */
 	memset(&seen, 0, sizeof seen);
-	atomic_store(&parses, 0);
-	CHECK(fetch_two(&seen, -1, 100) == 0);
+	CHECK(fetch_two(&seen, -1, "a") == 0);
 	CHECK_STR(seen.order, "ab");
 	CHECK_STR(seen.parsed_a, "");
 	CHECK(atomic_load(&parses) == 0);
+	CHECK(gates_timed_out() == 0);
 }
 
 static void parses_freed_on_every_path(void)
@@ -280,24 +362,22 @@ static void parses_freed_on_every_path(void)
 	/* a broken body is asked again and parsed again: each parse freed */
 	memset(&seen, 0, sizeof seen);
 	seen.broken_first = 1;
-	atomic_store(&parses, 0);
-	atomic_store(&frees, 0);
-	parse_ms = 0;
-	CHECK(fetch_two(&seen, 0, -1) == 0);
+	parse_gated = 0;
+	CHECK(fetch_two(&seen, 0, NULL) == 0);
 	CHECK(seen.deliveries == 2);
 	CHECK_STR(seen.order, "aa");
 	CHECK(atomic_load(&parses) == 2 && atomic_load(&frees) == 2);
 
-	/* the run stops (a callback's -1) while a worker parses: the parse
-	 * ends, is freed, and never reaches a callback */
+	/* the run stops (a callback's -1) while a worker parses (its parse
+	 * waits for /b's delivery, /b waits for the parse to start): the
+	 * parse ends, is freed, and never reaches a callback */
 	memset(&seen, 0, sizeof seen);
 	seen.stop_on_b = 1;
-	atomic_store(&parses, 0);
-	atomic_store(&frees, 0);
-	parse_ms = 500;
-	CHECK(fetch_two(&seen, 0, 50) == -1);
+	parse_gated = 1;
+	CHECK(fetch_two(&seen, 0, "parse") == -1);
 	CHECK_STR(seen.order, "b");
 	CHECK(atomic_load(&parses) == 1 && atomic_load(&frees) == 1);
+	CHECK(gates_timed_out() == 0);
 }
 
 /* ---- follow-ups: first queued, first sent ---- */
@@ -315,7 +395,7 @@ static int chain_get(struct chain *c, const char *name, struct ml_error *err)
 	struct ml_http_req req = ML_HTTP_REQ_INIT;
 	char url[80];
 
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/%s?delay=0", c->port, name);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/%s", c->port, name);
 	req.accept = "application/json";
 	return http_get_opts(c->h, url, &req, on_chain, c, err);
 }
@@ -359,7 +439,7 @@ static void follow_ups_first_come_first_sent(void)
 	req.accept = "application/json";
 	req.on_link = on_chain_link;
 	CHECK(http_new(&c.h, &o, &err) == 0);
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/x?delay=0", srv.port);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/x", srv.port);
 	/* w is queued first but is no follow-up: y (from x's Link header) and
 	 * z (from x's completion) go before it, y first */
 	CHECK(c.h && http_get_opts(c.h, url, &req, on_chain, &c, &err) == 0);
