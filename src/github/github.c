@@ -130,17 +130,25 @@ done:
 	return out;
 }
 
+char *github_named_url(const char *api_url, const char *before, const char *name, const char *after,
+		       const char *const *query, size_t nquery)
+{
+	struct ml_buf path = ML_BUF_INIT;
+	char *out = NULL;
+
+	if (buf_printf(&path, "%s%s%s", before, name, after) == 0)
+		out = github_api_url(api_url, path.data, query, nquery);
+	buf_release(&path);
+	return out;
+}
+
 char *github_pulls_url(const char *api_url, const char *repo)
 {
 	static const char *const query[] = {"state=closed", "sort=updated", "direction=desc",
 					    "per_page=100"};
-	struct ml_buf path = ML_BUF_INIT;
-	char *out = NULL;
 
-	if (buf_printf(&path, "/repos/%s/pulls", repo) == 0)
-		out = github_api_url(api_url, path.data, query, sizeof query / sizeof *query);
-	buf_release(&path);
-	return out;
+	return github_named_url(api_url, "/repos/", repo, "/pulls", query,
+				sizeof query / sizeof *query);
 }
 
 /* url with its page=N query parameter set to page, newly allocated, or NULL. */
@@ -270,6 +278,22 @@ const char *github_item_fill(struct ml_pr *pr, json_t *item)
 	return NULL;
 }
 
+int github_item_add(struct ml_pr_list *out, json_t *item, long number, int64_t merged_at,
+		    const char **bad, struct ml_error *err)
+{
+	struct ml_pr *pr = pr_list_add(out);
+
+	*bad = NULL;
+	if (!pr)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	pr->number = number;
+	pr->merged_at = merged_at;
+	*bad = github_item_fill(pr, item);
+	if (*bad && !**bad)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	return 0;
+}
+
 static int parse_pr(json_t *item, const char *repo, const struct ml_range *range,
 		    struct ml_pr_list *out, int64_t *updated, struct ml_error *err)
 {
@@ -278,7 +302,6 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
 	long number;
 	int64_t merged_at;
 	int merged, have_updated;
-	struct ml_pr *pr;
 
 	if (!json_is_object(item))
 		return error_set(err, ML_EXIT_NETWORK,
@@ -294,13 +317,8 @@ static int parse_pr(json_t *item, const char *repo, const struct ml_range *range
 		return field_error(err, repo, number, "merged_at");
 	if (!merged)
 		return 0;
-	if (!(pr = pr_list_add(out)))
-		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	pr->number = number;
-	pr->merged_at = merged_at;
-	bad = github_item_fill(pr, item);
-	if (bad && !*bad)
-		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	if (github_item_add(out, item, number, merged_at, &bad, err) < 0)
+		return -1;
 	if (bad && range_contains(range, merged_at))
 		return field_error(err, repo, number, bad);
 	if (bad) /* outside the range: never shown, so neither an error nor kept */

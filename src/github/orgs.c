@@ -21,13 +21,9 @@ char *orgs_repos_url(const char *api_url, const char *org)
 {
 	static const char *const query[] = {"type=sources", "sort=pushed", "direction=desc",
 					    "per_page=100"};
-	struct ml_buf path = ML_BUF_INIT;
-	char *out = NULL;
 
-	if (buf_printf(&path, "/orgs/%s/repos", org) == 0)
-		out = github_api_url(api_url, path.data, query, sizeof query / sizeof *query);
-	buf_release(&path);
-	return out;
+	return github_named_url(api_url, "/orgs/", org, "/repos", query,
+				sizeof query / sizeof *query);
 }
 
 void orgs_repos_release(struct ml_org_repos *l)

@@ -146,15 +146,11 @@ static int parse_item(json_t *item, const struct ml_range *range, struct ml_pr_l
 		return item_error(err, number, "pull_request.merged_at");
 	if (!range_contains(range, merged_at))
 		return 0;
-	if (!(pr = pr_list_add(out)))
-		return error_set(err, ML_EXIT_FAILURE, "out of memory");
-	pr->number = number;
-	pr->merged_at = merged_at;
-	bad = github_item_fill(pr, item);
-	if (bad && !*bad)
-		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	if (github_item_add(out, item, number, merged_at, &bad, err) < 0)
+		return -1;
 	if (bad)
 		return item_error(err, number, bad);
+	pr = &out->items[out->len - 1];
 	v = json_object_get(item, "repository_url");
 	if (!json_is_string(v) || !(pr->repo = repo_from_url(json_string_value(v))))
 		return item_error(err, number, "repository_url");

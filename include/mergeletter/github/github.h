@@ -167,6 +167,11 @@ struct ml_page_records;
 int github_parse_pulls_page(const char *body, size_t len, const char *repo,
 			    const struct ml_range *range, struct ml_page_records *pg,
 			    struct ml_error *err);
+/* Append a PR numbered number, merged at merged_at, filled from item
+ * (github_item_fill): 0 with *bad NULL, or the field it lacks (the PR is
+ * appended all the same); -1 (err set) when out of memory. */
+int github_item_add(struct ml_pr_list *out, json_t *item, long number, int64_t merged_at,
+		    const char **bad, struct ml_error *err);
 /* Fill pr's title, author, bot flag, association and labels from a pulls
  * listing or search item (borrowed). NULL on success; else the name of the
  * field that is missing or of the wrong type, or "" when out of memory. */
@@ -177,6 +182,10 @@ const char *github_item_fill(struct ml_pr *pr, json_t *item);
 int github_page_hollow(size_t items, const char *link, struct ml_error *err);
 /* The rel="next" URL of a Link header, newly allocated, or NULL. */
 char *github_link_next(const char *link);
+/* api_url + the path before + name + after + the query parts, newly
+ * allocated, or NULL. */
+char *github_named_url(const char *api_url, const char *before, const char *name, const char *after,
+		       const char *const *query, size_t nquery);
 /* Build "{api}/repos/{repo}/pulls?..." (newly allocated) or NULL. */
 char *github_pulls_url(const char *api_url, const char *repo);
 
