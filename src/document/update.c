@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mergeletter/document/doc.h"
 #include "mergeletter/document/merge.h"
@@ -161,64 +162,96 @@ static int render_fresh(struct ml_buf *out, const struct ml_draft *d,
 	return rc < 0 ? oom(err) : 0;
 }
 
+/* What the existing text (LF line ends) allows: 0, with body and t filled
+ * when it carries a trailer (not with force), or -1 with err set: refused,
+ * with the way out. */
+static int check_old(const struct ml_buf *lf, struct ml_buf *body, struct ml_trailer *t,
+		     const struct ml_update_opts *o, struct ml_error *err)
+{
+	char hex[ML_SHA256_HEX_LEN + 1];
+	int found;
+
+	if (o->force)
+		return 0;
+	found = trailer_parse(lf->data, lf->len, body, t);
+	if (found == -2)
+		return oom(err);
+	if (found < 0)
+		return error_set(err, ML_EXIT_USAGE,
+				 "its mergeletter trailer (the line \"<!-- mergeletter: offered "
+				 "...\") is damaged; repair it from the file's history, or use "
+				 "--force to overwrite the file");
+	if (!found)
+		return error_set(
+		    err, ML_EXIT_USAGE,
+		    o->update ? "it has no mergeletter trailer (it was finalized, or mergeletter "
+				"did not write it), so --update cannot merge into it; use --force "
+				"to overwrite it, or write to another file"
+			      : "it exists and mergeletter did not write it (no mergeletter "
+				"trailer; finalized?); --update cannot merge into it; use --force "
+				"to overwrite it, or write to another file");
+	if (o->update)
+		return 0;
+	sha256_hex(body->data, body->len, hex);
+	if (t->edited || strcmp(hex, t->digest) != 0)
+		return error_set(err, ML_EXIT_USAGE,
+				 "it has changed since mergeletter wrote it; use --update to add "
+				 "the new PRs and keep the edits, or --force to overwrite it");
+	return 0;
+}
+
 int update_render(struct ml_buf *out, const char *old, size_t oldlen, const struct ml_draft *d,
 		  const struct ml_update_opts *o, struct ml_strv *notes, struct ml_error *err)
 {
 	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
 	struct ml_trailer t;
-	char hex[ML_SHA256_HEX_LEN + 1];
-	int crlf = 0, found, rc = -1;
+	int crlf = 0, rc = -1;
 
 	memset(&t, 0, sizeof t);
 	if (!old)
 		return render_fresh(out, d, o, 0, notes, err);
 	if (doc_to_lf(&lf, old, oldlen, &crlf) < 0)
 		return oom(err);
-	if (o->force) {
-		rc = render_fresh(out, d, o, crlf, notes, err);
+	if (check_old(&lf, &body, &t, o, err) < 0)
 		goto done;
-	}
-	found = trailer_parse(lf.data, lf.len, &body, &t);
-	if (found == -2) {
-		rc = oom(err);
-		goto done;
-	}
-	if (found < 0) {
-		error_set(err, ML_EXIT_USAGE,
-			  "its mergeletter trailer (the line \"<!-- mergeletter: offered ...\") is "
-			  "damaged; repair it from the "
-			  "file's history, or use --force to overwrite the file");
-		goto done;
-	}
-	if (!found) {
-		error_set(err, ML_EXIT_USAGE,
-			  o->update
-			      ? "it has no mergeletter trailer (it was finalized, or mergeletter "
-				"did not write it), so --update cannot merge into it; use --force "
-				"to overwrite it, or write to another file"
-			      : "it exists and mergeletter did not write it (no mergeletter "
-				"trailer; finalized?); --update cannot merge into it; use --force "
-				"to overwrite it, or write to another file");
-		goto done;
-	}
-	if (o->update) {
+	if (o->update && !o->force)
 		rc =
 		    render_body(out, body.data, body.len, &t, d, o, crlf, notes) < 0 ? oom(err) : 0;
-		goto done;
-	}
-	sha256_hex(body.data, body.len, hex);
-	if (t.edited || strcmp(hex, t.digest) != 0) {
-		error_set(err, ML_EXIT_USAGE,
-			  "it has changed since mergeletter wrote it; use --update to add the new "
-			  "PRs and keep the edits, or --force to overwrite it");
-		goto done;
-	}
-	rc = render_fresh(out, d, o, crlf, notes, err);
+	else
+		rc = render_fresh(out, d, o, crlf, notes, err);
 done:
 	buf_release(&lf);
 	buf_release(&body);
 	trailer_release(&t);
 	return rc;
+}
+
+int update_check_file(const char *path, const struct ml_update_opts *o, struct ml_error *err)
+{
+	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
+	struct ml_trailer t;
+	char *old = NULL;
+	size_t oldlen = 0;
+	struct stat st;
+	int crlf = 0, rc;
+
+	memset(&t, 0, sizeof t);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return error_set(err, ML_EXIT_USAGE,
+				 "'%s' is a directory; give -o the draft's file (for example "
+				 "%s/draft.md)",
+				 path, path);
+	rc = file_read_optional(path, &old, &oldlen, err);
+	if (rc > 0)
+		rc = doc_to_lf(&lf, old, oldlen, &crlf) < 0 ? oom(err)
+							    : check_old(&lf, &body, &t, o, err);
+	if (rc < 0)
+		error_prefix(err, "'%s'", path);
+	free(old);
+	buf_release(&lf);
+	buf_release(&body);
+	trailer_release(&t);
+	return rc < 0 ? -1 : 0;
 }
 
 int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_strv *notes,

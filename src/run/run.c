@@ -206,6 +206,18 @@ static void print_warnings(const struct ml_strv *w)
 		fprintf(stderr, "warning: %s\n", w->v[i]);
 }
 
+/* Everything about -o that the file alone decides (an edited draft without
+ * --update or --force, a finalized one, a directory, an unreadable file)
+ * is decided here, before the first request. */
+static int check_output(const struct ml_run_opts *o, struct ml_error *err)
+{
+	struct ml_update_opts uo = {o->command == ML_RUN_ISSUE, o->update, o->force, 0};
+
+	if (!o->output || o->format == ML_RUN_JSON)
+		return 0;
+	return update_check_file(o->output, &uo, err);
+}
+
 static int emit(const struct ml_draft *d, const struct ml_run_opts *o, struct ml_error *err)
 {
 	struct ml_buf out = ML_BUF_INIT;
@@ -382,8 +394,9 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 	if (o->deps)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
-	if (set_web(&d, o, err) < 0 || fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 ||
-	    emit(&d, o, err) < 0 || report_partial(&d, err) < 0)
+	if (check_output(o, err) < 0 || set_web(&d, o, err) < 0 ||
+	    fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 || emit(&d, o, err) < 0 ||
+	    report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;
 done:
@@ -470,7 +483,8 @@ static int issue_run(struct ml_run_opts *o, struct ml_error *err)
 	if (o->deps)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
-	if (set_web(&d, o, err) < 0 || fetch_draft(&d, o, &cfg, err) < 0 ||
+	if (check_output(o, err) < 0 || set_web(&d, o, err) < 0 ||
+	    fetch_draft(&d, o, &cfg, err) < 0 ||
 	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, err) < 0 ||
 	    report_partial(&d, err) < 0)
 		goto done;

@@ -52,6 +52,13 @@ int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_
 int update_month_open(const struct ml_draft *d, int64_t now, const char *hint,
 		      struct ml_strv *notes);
 
+/* Whether update_write() with o may write to path, decided from the file
+ * alone and before anything is fetched: 0 (no file, a device or a pipe,
+ * a file it may overwrite or merge into), or -1 with err set as
+ * update_render() would refuse it (edited without --update, no trailer,
+ * a damaged trailer) or the file cannot be read (a directory, no
+ * permission). */
+int update_check_file(const char *path, const struct ml_update_opts *o, struct ml_error *err);
 /* update_render against the file at path, written atomically. */
 int update_write(const char *path, const struct ml_draft *d, const struct ml_update_opts *o,
 		 struct ml_strv *notes, struct ml_error *err);
