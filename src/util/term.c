@@ -2,44 +2,7 @@
 #include "mergeletter/util/term.h"
 
 #include "mergeletter/util/buf.h"
-
-/* The length of the valid UTF-8 sequence at s (at most n bytes), its code
- * point in *cp; 0 when the bytes there are not valid UTF-8. */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	size_t len;
-	unsigned long c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and code points past U+10FFFF */
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "mergeletter/util/str.h"
 
 static int is_control(unsigned long cp)
 {
@@ -53,7 +16,7 @@ int term_escape(struct ml_buf *out, const char *s, size_t len)
 
 	while (i < len) {
 		unsigned long cp = 0;
-		size_t n = utf8_seq(p + i, len - i, &cp);
+		size_t n = ml_utf8_seq(p + i, len - i, &cp);
 
 		if (n > 0 && !is_control(cp)) {
 			i += n;
