@@ -33,6 +33,7 @@
 #include "mergeletter/util/progress.h"
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
+#include "mergeletter/util/term.h"
 
 enum { CMD_SECTION = 1, CMD_ISSUE = 2, CMD_ALL = 3 };
 
@@ -557,7 +558,7 @@ static int resolve_range(const struct cli_opts *o, struct ml_range *r, struct ml
 static void print_notes(struct ml_strv *notes)
 {
 	for (size_t i = 0; i < notes->n; i++)
-		fprintf(stderr, "note: %s\n", notes->v[i]);
+		term_print(stderr, "note: ", "%s", notes->v[i]);
 	strv_release(notes);
 }
 
@@ -687,20 +688,19 @@ static void note_empty(const struct ml_draft *d)
 			if (r->failure)
 				continue; /* listed at the end */
 			if (r->prs.len == 0)
-				fprintf(stderr, "note: %s: nothing merged in %s; no section\n",
-					r->info.repo, label);
+				term_print(stderr, "note: ", "%s: nothing merged in %s; no section",
+					   r->info.repo, label);
 			else if (listed == 0)
-				fprintf(
-				    stderr,
-				    "note: %s: only dependency updates merged in %s; no section\n",
-				    r->info.repo, label);
+				term_print(stderr, "note: ",
+					   "%s: only dependency updates merged in %s; no section",
+					   r->info.repo, label);
 		}
 }
 
 static void print_warnings(const struct ml_strv *w)
 {
 	for (size_t i = 0; i < w->n; i++)
-		fprintf(stderr, "warning: %s\n", w->v[i]);
+		term_print(stderr, "warning: ", "%s", w->v[i]);
 }
 
 static int emit(const struct ml_draft *d, const struct cli_opts *o, struct ml_error *err)
@@ -1042,7 +1042,7 @@ int cli_main(int argc, char **argv)
 				  "unknown command '%s'; see 'mergeletter --help'", argv[1]);
 	}
 	if (err.msg) {
-		fprintf(stderr, "error: %s\n", err.msg);
+		term_print(stderr, "error: ", "%s", err.msg);
 		code = err.exit_code;
 	}
 	strv_release(&o.maintainers);
