@@ -320,7 +320,12 @@ void ratelimit_transport_why(struct ml_buf *why, int curl_code, const char *errb
 {
 	CURLcode code = (CURLcode)curl_code;
 
-	if ((too_big || code == CURLE_FILESIZE_EXCEEDED) && max_bytes)
+	if (too_big == ML_TOO_BIG_RUN)
+		buf_printf(why,
+			   "the answers in flight passed the run's memory budget of %zu MB "
+			   "(--jobs %d at once); nothing more of this one was read",
+			   opts->body_budget / (1024 * 1024), opts->max_parallel);
+	else if ((too_big || code == CURLE_FILESIZE_EXCEEDED) && max_bytes)
 		buf_printf(why, "the answer is larger than the limit of %zu bytes", max_bytes);
 	else if (too_big || code == CURLE_FILESIZE_EXCEEDED)
 		buf_printf(why, "the answer is larger than the limit of %lld MB",

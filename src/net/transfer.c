@@ -1,5 +1,6 @@
 /* transfer.c: one request on its libcurl easy handle (transfer.h): its
- * headers and bounds, the body as it arrives (cut off past max_body), the
+ * headers and bounds, the body as it arrives (cut off past max_body, or
+ * past the run's body budget, counted in h->body_held), the
  * Link header told to on_link as soon as it arrives. */
 #include "mergeletter/net/transfer.h"
 
@@ -21,6 +22,8 @@ void transfer_reset(struct transfer *t)
 	}
 	curl_slist_free_all(t->headers);
 	t->headers = NULL;
+	if (t->h)
+		t->h->body_held -= t->body.cap;
 	buf_release(&t->body);
 	buf_release(&t->keep);
 	cache_entry_release(&t->cached);
@@ -59,17 +62,26 @@ void transfer_list_free(struct transfer **head)
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct transfer *t = ud;
-	size_t n = size * nmemb;
-
-	long long max = t->h->opts.max_body;
+	struct ml_http *h = t->h;
+	size_t n = size * nmemb, cap = buf_cap_for(&t->body, n), before = t->body.cap;
+	long long max = h->opts.max_body;
 
 	if (t->req.max_bytes && (long long)t->req.max_bytes < max)
 		max = (long long)t->req.max_bytes;
 	if ((long long)(t->body.len + n) > max) {
-		t->too_big = 1; /* abort now, without reading the rest */
+		t->too_big = ML_TOO_BIG_BODY; /* abort now, without reading the rest */
 		return 0;
 	}
-	return buf_add(&t->body, data, n) < 0 ? 0 : n;
+	/* the run's budget: what this body would hold, with every other one */
+	if (cap == 0 || (h->opts.body_budget && cap > before &&
+			 h->body_held - before + cap > h->opts.body_budget)) {
+		t->too_big = ML_TOO_BIG_RUN;
+		return 0;
+	}
+	if (buf_add(&t->body, data, n) < 0)
+		return 0;
+	h->body_held += t->body.cap - before;
+	return n;
 }
 
 /* A header line: a 200's Link header goes to req.on_link at once (once);

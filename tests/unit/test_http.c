@@ -196,7 +196,10 @@ struct seen {
 	char order[8]; /* names of the answers, in the order delivered */
 	char parsed_a[64];
 	int broken_first, deliveries, stop_on_b;
+	char failed[2][160]; /* why a and b failed, if they did */
 };
+
+static size_t test_budget; /* fetch_two's body budget; 0: the engine's */
 
 static int on_answer(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
@@ -206,6 +209,8 @@ static int on_answer(void *ud, const struct ml_http_response *r, struct ml_error
 
 	if (n + 1 < sizeof s->order)
 		s->order[n] = name;
+	if (r->failed)
+		snprintf(s->failed[name == 'b'], sizeof s->failed[0], "%s", r->failed);
 	if (name == 'a' && r->parsed)
 		snprintf(s->parsed_a, sizeof s->parsed_a, "%s", (const char *)r->parsed);
 	if (name == 'a' && s->broken_first && s->deliveries++ == 0) {
@@ -234,6 +239,8 @@ static int fetch_two(struct seen *seen, int parsers, long b_ms)
 	o.parsers = parsers;
 	o.parse_min = 0; /* the answers are tiny */
 	o.retry_base_ms = 1;
+	if (test_budget)
+		o.body_budget = test_budget;
 	with.accept = without.accept = "application/json";
 	with.parse = slow_parse;
 	with.parsed_free = parsed_free;
@@ -298,6 +305,38 @@ static void parses_freed_on_every_path(void)
 	CHECK(fetch_two(&seen, 0, 50) == -1);
 	CHECK_STR(seen.order, "b");
 	CHECK(atomic_load(&parses) == 1 && atomic_load(&frees) == 1);
+}
+
+/* The run's body budget counts every body held: /a's (64 bytes
+ * allocated) while a worker parses it, and /b's, which arrives meanwhile.
+ * With room for one, /b fails naming the budget and /a is delivered; with
+ * room for both, both are; a budget freed as bodies go lets any number of
+ * answers through one after the other. */
+static void body_budget_for_the_run(void)
+{
+	struct seen seen;
+
+	memset(&seen, 0, sizeof seen);
+	parse_ms = 600;
+	test_budget = 100;
+	CHECK(fetch_two(&seen, 1, 150) == 0);
+	CHECK_STR(seen.order, "ba");
+	CHECK_STR(seen.failed[0], "");
+	CHECK(strstr(seen.failed[1], "the run's memory budget") != NULL);
+
+	memset(&seen, 0, sizeof seen);
+	test_budget = 200;
+	CHECK(fetch_two(&seen, 1, 150) == 0);
+	CHECK_STR(seen.order, "ba");
+	CHECK_STR(seen.failed[1], "");
+
+	/* without a worker, /a is delivered and freed before /b arrives */
+	memset(&seen, 0, sizeof seen);
+	test_budget = 100;
+	CHECK(fetch_two(&seen, -1, 150) == 0);
+	CHECK_STR(seen.order, "ab");
+	CHECK_STR(seen.failed[1], "");
+	test_budget = 0;
 }
 
 /* ---- follow-ups: first queued, first sent ---- */
@@ -379,6 +418,7 @@ int main(void)
 	RUN(parse_runs_while_others_proceed);
 	RUN(parses_freed_on_every_path);
 	RUN(follow_ups_first_come_first_sent);
+	RUN(body_budget_for_the_run);
 	curl_global_cleanup();
 	return DONE();
 }

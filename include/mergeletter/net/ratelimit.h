@@ -56,6 +56,9 @@ struct ml_ratelimit {
 	uint64_t rng;
 };
 
+/* Why a transfer was cut off (struct transfer's too_big). */
+enum ml_too_big { ML_TOO_BIG_NO = 0, ML_TOO_BIG_BODY = 1, ML_TOO_BIG_RUN = 2 };
+
 /* Verdicts of ratelimit_judge(). */
 enum ml_rl_verdict {
 	ML_RL_DELIVER = 0, /* not a rate limit: the caller gets the answer */
@@ -94,7 +97,8 @@ void ratelimit_note_search(struct ml_ratelimit *rl, const struct ml_http_respons
  * headers into r (easy: a CURL * whose transfer is done). */
 void ratelimit_read_headers(struct ml_http_response *r, void *easy);
 /* Why a transfer failed (curl_code, libcurl's errbuf; too_big: the body
- * passed max_bytes, or the engine's max_body when 0), appended to why. */
+ * passed max_bytes, or the engine's max_body when 0, or the run's
+ * body_budget), appended to why. */
 void ratelimit_transport_why(struct ml_buf *why, int curl_code, const char *errbuf, int too_big,
 			     size_t max_bytes, const struct ml_http_opts *opts);
 /* Why resource res is closed for the rest of the run, or NULL. */

@@ -42,12 +42,12 @@ struct transfer {
 	 * waits in resp; the hook's result goes to pj.parsed. */
 	struct ml_http_response resp;
 	struct ml_parse_job pj;
-	int attempts;	    /* sent so far */
-	int waits;	    /* primary-limit waits so far */
-	int redirects;	    /* same-origin redirects followed */
-	int too_big;	    /* the body passed max_body: the transfer was aborted */
-	int skip_cache;	    /* the cached body was broken: ask for a fresh one */
-	char *why;	    /* the last retried failure, e.g. "HTTP 502" */
+	int attempts;	/* sent so far */
+	int waits;	/* primary-limit waits so far */
+	int redirects;	/* same-origin redirects followed */
+	int too_big;	/* the transfer was aborted: ML_TOO_BIG_BODY (max_body) or _RUN (budget) */
+	int skip_cache; /* the cached body was broken: ask for a fresh one */
+	char *why;	/* the last retried failure, e.g. "HTTP 502" */
 	int why_transport;  /* why is libcurl's: the request got no answer */
 	int64_t not_before; /* monotonic ms */
 	int64_t started;
@@ -72,6 +72,7 @@ struct ml_http {
 	int nactive;
 	struct ml_ratelimit rl;	   /* the retry and rate-limit policy, parallel included */
 	struct ml_parsers parsers; /* parse hooks' workers */
+	size_t body_held;	   /* bytes the bodies of the transfers hold (allocated) */
 };
 
 void transfer_reset(struct transfer *t);
