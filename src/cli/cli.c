@@ -17,6 +17,7 @@
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/file.h"
 #include "mergeletter/util/str.h"
+#include "mergeletter/util/term.h"
 
 enum { CMD_SECTION = ML_RUN_SECTION, CMD_ISSUE = ML_RUN_ISSUE, CMD_ALL = 3 };
 
@@ -528,7 +529,7 @@ int cli_main(int argc, char **argv)
 				  "unknown command '%s'; see 'mergeletter --help'", argv[1]);
 	}
 	if (err.msg) {
-		fprintf(stderr, "error: %s\n", err.msg);
+		term_print(stderr, "error: ", "%s", err.msg);
 		code = err.exit_code;
 	}
 	strv_release(&o.r.maintainers);

@@ -34,8 +34,30 @@ struct loader {
 	struct ml_error *err;
 };
 
-/* Line number of the first occurrence of "needle" (quoted) at or after the
- * cursor; the cursor moves there. 0 when not found. */
+/* 1 when the JSON string token that opens at p (a quote) is needle: as
+ * written, or once its escapes are decoded ("\u001b" for ESC). */
+static int token_is(const char *p, const char *end, const char *needle, size_t n)
+{
+	const char *q = p + 1;
+	json_t *v;
+	int same;
+
+	if ((size_t)(end - p) >= n + 2 && memcmp(p + 1, needle, n) == 0 && p[n + 1] == '"')
+		return 1;
+	while (q < end && *q != '"')
+		q += *q == '\\' && q + 1 < end ? 2 : 1;
+	if (q >= end || !memchr(p, '\\', (size_t)(q - p)))
+		return 0;
+	v = json_loadb(p, (size_t)(q + 1 - p), JSON_DECODE_ANY, NULL);
+	same = json_is_string(v) && json_string_length(v) == n &&
+	       memcmp(json_string_value(v), needle, n) == 0;
+	json_decref(v);
+	return same;
+}
+
+/* Line number of the first occurrence of "needle" (quoted, escapes
+ * decoded) at or after the cursor; the cursor moves there. When it is not
+ * found, the cursor's line: a position is never line 0. */
 static int locate(struct loader *ld, const char *needle)
 {
 	const char *p = ld->text + ld->cursor, *end = ld->text + ld->len;
@@ -45,10 +67,10 @@ static int locate(struct loader *ld, const char *needle)
 	/* each step reads only up to the next quote (strstr would read the
 	 * rest of the text under a sanitizer, every time) */
 	for (; p < end && (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
-		if ((size_t)(end - p) >= n + 2 && memcmp(p + 1, needle, n) == 0 && p[n + 1] == '"')
+		if (token_is(p, end, needle, n))
 			break;
 	if (!p || p >= end)
-		return 0;
+		return line > 0 ? line : 1;
 	for (const char *q = ld->text + ld->cursor; q < p; q++)
 		line += *q == '\n';
 	ld->cursor = (size_t)(p - ld->text);

@@ -87,6 +87,7 @@ int cache_open(struct ml_cache **out, const char *dir, struct ml_progress *progr
 	       struct ml_error *err)
 {
 	struct ml_cache *c = calloc(1, sizeof *c);
+	struct ml_error why = ML_ERROR_INIT;
 	int rc = -1;
 
 	*out = NULL;
@@ -106,10 +107,18 @@ int cache_open(struct ml_cache **out, const char *dir, struct ml_progress *progr
 			  c->dir, strerror(errno));
 		goto done;
 	}
+	if (file_dir_private(c->dir, &why) < 0) {
+		error_set(err, ML_EXIT_USAGE,
+			  "cache: %s, so anyone could plant or read entries there; make it yours "
+			  "and private (chmod 700), give --cache-dir DIR, or --no-cache",
+			  why.msg);
+		goto done;
+	}
 	*out = c;
 	c = NULL;
 	rc = 0;
 done:
+	error_clear(&why);
 	cache_free(c);
 	return rc;
 }
@@ -264,10 +273,12 @@ int cache_get(struct ml_cache *c, const char *url, const char *accept, struct ml
 	*e = (struct ml_cache_entry)ML_CACHE_ENTRY_INIT;
 	if (!c || !(path = entry_path(c, url, accept)))
 		goto done;
-	if (access(path, F_OK) < 0)
+	switch (file_read_own(path, &data, &len, &err)) {
+	case 0:
 		goto done;
-	if (file_read(path, &data, &len, &err) < 0) {
-		progress_warn(c->progress, "cache: %s; ignored the entry", err.msg);
+	case -1: /* a FIFO, a symbolic link, another's file: never read, removed */
+		progress_note(c->progress, "cache: %s; discarded the entry", err.msg);
+		unlink(path);
 		goto done;
 	}
 	if (entry_parse(data, len, url, e, &old) < 0) {

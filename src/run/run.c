@@ -30,6 +30,7 @@
 #include "mergeletter/util/progress.h"
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
+#include "mergeletter/util/term.h"
 
 _Static_assert(ML_RUN_MAX_JOBS == GITHUB_MAX_JOBS, "--jobs is bounded by the client's limit");
 
@@ -60,7 +61,7 @@ static int resolve_range(const struct ml_run_opts *o, struct ml_range *r, struct
 static void print_notes(struct ml_strv *notes)
 {
 	for (size_t i = 0; i < notes->n; i++)
-		fprintf(stderr, "note: %s\n", notes->v[i]);
+		term_print(stderr, "note: ", "%s", notes->v[i]);
 	strv_release(notes);
 }
 
@@ -190,20 +191,19 @@ static void note_empty(const struct ml_draft *d)
 			if (r->failure)
 				continue; /* listed at the end */
 			if (r->prs.len == 0)
-				fprintf(stderr, "note: %s: nothing merged in %s; no section\n",
-					r->info.repo, label);
+				term_print(stderr, "note: ", "%s: nothing merged in %s; no section",
+					   r->info.repo, label);
 			else if (listed == 0)
-				fprintf(
-				    stderr,
-				    "note: %s: only dependency updates merged in %s; no section\n",
-				    r->info.repo, label);
+				term_print(stderr, "note: ",
+					   "%s: only dependency updates merged in %s; no section",
+					   r->info.repo, label);
 		}
 }
 
 static void print_warnings(const struct ml_strv *w)
 {
 	for (size_t i = 0; i < w->n; i++)
-		fprintf(stderr, "warning: %s\n", w->v[i]);
+		term_print(stderr, "warning: ", "%s", w->v[i]);
 }
 
 /* Everything about -o that the file alone decides (an edited draft without

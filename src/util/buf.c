@@ -7,19 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-int buf_grow(struct ml_buf *b, size_t extra)
+size_t buf_cap_for(const struct ml_buf *b, size_t extra)
 {
 	size_t need, cap;
-	char *p;
 
 	if (extra > (size_t)-1 - b->len - 1)
-		return -1;
+		return 0;
 	need = b->len + extra + 1;
 	if (need <= b->cap)
-		return 0;
+		return b->cap;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > (size_t)-1 / 2 ? need : cap * 2;
+	return cap;
+}
+
+int buf_grow(struct ml_buf *b, size_t extra)
+{
+	size_t cap = buf_cap_for(b, extra);
+	char *p;
+
+	if (cap == 0)
+		return -1;
+	if (cap == b->cap)
+		return 0;
 	p = realloc(b->data, cap);
 	if (!p)
 		return -1;

@@ -42,6 +42,77 @@ done:
 	return rc;
 }
 
+int file_read_own(const char *path, char **out, size_t *len, struct ml_error *err)
+{
+	struct ml_buf b = ML_BUF_INIT;
+	struct stat st;
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), rc = -1;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 && errno == ELOOP)
+		return error_set(err, ML_EXIT_FAILURE, "'%s' is a symbolic link", path);
+	if (fd < 0)
+		return error_set(err, ML_EXIT_FAILURE, "'%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		error_set(err, ML_EXIT_FAILURE, "'%s': %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		error_set(err, ML_EXIT_FAILURE, "'%s' is %s", path,
+			  !S_ISREG(st.st_mode) ? "not a regular file" : "owned by someone else");
+		goto done;
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error_set(err, ML_EXIT_FAILURE, "'%s': %s", path, strerror(errno));
+			goto done;
+		}
+		if (buf_add(&b, chunk, (size_t)n) < 0) {
+			error_set(err, ML_EXIT_FAILURE, "'%s': out of memory", path);
+			goto done;
+		}
+	}
+	*len = b.len;
+	*out = buf_detach(&b);
+	if (!*out && (*out = calloc(1, 1)) == NULL) {
+		error_set(err, ML_EXIT_FAILURE, "'%s': out of memory", path);
+		goto done;
+	}
+	rc = 1;
+done:
+	buf_release(&b);
+	close(fd);
+	return rc;
+}
+
+int file_dir_private(const char *path, struct ml_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC), rc = -1;
+
+	if (fd < 0)
+		return error_set(err, ML_EXIT_USAGE, "'%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		error_set(err, ML_EXIT_USAGE, "'%s': %s", path, strerror(errno));
+	else if (st.st_uid != geteuid())
+		error_set(err, ML_EXIT_USAGE, "'%s' is owned by someone else (uid %lu)", path,
+			  (unsigned long)st.st_uid);
+	else if (st.st_mode & S_IWOTH)
+		error_set(err, ML_EXIT_USAGE, "'%s' is world-writable (mode %04o)", path,
+			  (unsigned)(st.st_mode & 07777));
+	else
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
 int file_read_optional(const char *path, char **out, size_t *len, struct ml_error *err)
 {
 	struct stat st;

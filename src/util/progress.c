@@ -1,8 +1,11 @@
-/* progress.c: the progress line, the verbose request log and warnings. */
+/* progress.c: the progress line, the verbose request log and warnings;
+ * every line from data goes out through term.h. */
 #include "mergeletter/util/progress.h"
 
 #include <stdarg.h>
 #include <time.h>
+
+#include "mergeletter/util/term.h"
 
 #define REDRAW_MS 100
 
@@ -60,8 +63,8 @@ void progress_request(struct ml_progress *p, const char *method, const char *url
 		p->cache_hits++;
 	if (p->verbose) {
 		erase(p);
-		fprintf(p->out, "%s %s -> %ld (%zu bytes, %ld ms%s)\n", method, url, status, bytes,
-			ms, use[cache]);
+		term_print(p->out, "", "%s %s -> %ld (%zu bytes, %ld ms%s)", method, url, status,
+			   bytes, ms, use[cache]);
 	}
 	draw(p, 0);
 }
@@ -71,7 +74,7 @@ void progress_retry(struct ml_progress *p, const char *url, const char *why, lon
 	if (!p || !p->verbose)
 		return;
 	erase(p);
-	fprintf(p->out, "retry %s in %ld ms: %s\n", url, delay_ms, why);
+	term_print(p->out, "retry ", "%s in %ld ms: %s", url, delay_ms, why);
 	draw(p, 1);
 }
 
@@ -84,8 +87,8 @@ void progress_wait(struct ml_progress *p, int64_t until_ms, const char *why)
 		return;
 	p->wait_told_until = until_ms;
 	erase(p);
-	fprintf(p->out, "note: waiting %lld s: %s\n", (long long)((until_ms - now + 999) / 1000),
-		why);
+	term_print(p->out, "note: ", "waiting %lld s: %s",
+		   (long long)((until_ms - now + 999) / 1000), why);
 	fflush(p->out);
 	draw(p, 1);
 }
@@ -111,9 +114,7 @@ __attribute__((format(printf, 3, 0))) static void say(struct ml_progress *p, con
 						      const char *fmt, va_list ap)
 {
 	erase(p);
-	fputs(what, p->out);
-	vfprintf(p->out, fmt, ap);
-	fputc('\n', p->out);
+	term_vprint(p->out, what, fmt, ap);
 	draw(p, 1);
 }
 

@@ -394,6 +394,87 @@ static void default_dir(void)
 	error_clear(&err);
 }
 
+/* A FIFO, a symbolic link or a directory at an entry's place is never
+ * opened for reading as an entry (a FIFO would block the run for ever):
+ * a miss, with a note, and the thing removed. */
+static void hostile_entries(void)
+{
+	static const char *const what[] = {"fifo", "symlink", "dir"};
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	struct ml_cache_entry in = {200, "\"e\"", NULL, "{\"a\":1}", 7, 0, NULL};
+	struct ml_cache_entry out = ML_CACHE_ENTRY_INIT;
+	char path[512], target[600], text[4096];
+	FILE *log = tmpfile();
+	struct ml_progress p;
+	size_t n;
+
+	clear_dir();
+	progress_init(&p, log, 0, 0);
+	CHECK(cache_open(&c, dir, &p, &err) == 0);
+	for (size_t i = 0; i < sizeof what / sizeof *what; i++) {
+		time_t t0 = time(NULL);
+
+		CHECK(cache_put(c, "http://h/f", "a", &in) == 0);
+		only_file(path, sizeof path);
+		snprintf(target, sizeof target, "%s.real", path);
+		CHECK(rename(path, target) == 0);
+		if (strcmp(what[i], "fifo") == 0)
+			CHECK(mkfifo(path, 0600) == 0);
+		else if (strcmp(what[i], "symlink") == 0)
+			CHECK(symlink(target, path) == 0);
+		else
+			CHECK(mkdir(path, 0700) == 0);
+		CHECK(cache_get(c, "http://h/f", "a", &out) == 0);
+		CHECK(out.body == NULL);
+		CHECK(time(NULL) - t0 < 5);
+		if (strcmp(what[i], "dir") == 0)
+			rmdir(path);
+		else
+			CHECK(access(path, F_OK) != 0); /* removed: the symlink, not its target */
+		CHECK(access(target, F_OK) == 0);
+		unlink(target);
+	}
+	rewind(log);
+	n = fread(text, 1, sizeof text - 1, log);
+	text[n] = '\0';
+	CHECK(strstr(text, "is not a regular file; discarded the entry") != NULL);
+	CHECK(strstr(text, "is a symbolic link; discarded the entry") != NULL);
+	fclose(log);
+	cache_free(c);
+	error_clear(&err);
+}
+
+/* A cache directory that is world-writable, or a symbolic link to one, or
+ * owned by someone else (/tmp is root's), is refused, naming the way out. */
+static void hostile_dir(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	char open_dir[512], link[512];
+
+	snprintf(open_dir, sizeof open_dir, "%s/open", dir);
+	snprintf(link, sizeof link, "%s/link", dir);
+	CHECK(mkdir(open_dir, 0700) == 0 && chmod(open_dir, 0777) == 0);
+	CHECK(symlink(open_dir, link) == 0);
+	CHECK(cache_open(&c, open_dir, &progress, &err) < 0 && c == NULL);
+	CHECK(err.exit_code == ML_EXIT_USAGE && err.msg && strstr(err.msg, "world-writable") &&
+	      strstr(err.msg, "--no-cache") && strstr(err.msg, "--cache-dir"));
+	error_clear(&err);
+	CHECK(cache_open(&c, link, &progress, &err) < 0 && c == NULL);
+	CHECK(err.msg && strstr(err.msg, "world-writable"));
+	error_clear(&err);
+	CHECK(cache_open(&c, "/tmp", &progress, &err) < 0 && c == NULL);
+	CHECK(err.msg && (geteuid() == 0 || strstr(err.msg, "owned by someone else")));
+	error_clear(&err);
+	CHECK(chmod(open_dir, 0700) == 0);
+	CHECK(cache_open(&c, link, &progress, &err) == 0 && c != NULL);
+	cache_free(c);
+	unlink(link);
+	rmdir(open_dir);
+	error_clear(&err);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -407,6 +488,8 @@ int main(void)
 	RUN(records_and_compression);
 	RUN(trim_least_recently_used);
 	RUN(default_dir);
+	RUN(hostile_entries);
+	RUN(hostile_dir);
 	{
 		char cmd[256];
 

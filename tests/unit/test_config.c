@@ -78,6 +78,10 @@ static void errors(void)
 	expect_error("{\n\"sections\": [ {\n\"heading\": \"H\", \"repos\": [ {\"repo\": \"not a "
 		     "repo\"} ] } ] }",
 		     "c.json:3: invalid repository \"not a repo\"");
+	/* a value written with escapes is found where it stands (not line 0) */
+	expect_error("{\n\"sections\": [ {\n\"heading\": \"H\", \"repos\": [\n{\"repo\": "
+		     "\"\\u001b[2Jx\"} ] } ] }",
+		     "c.json:4: invalid repository \"\x1b[2Jx\"");
 	expect_error(
 	    "{\"sections\": [ {\"heading\": \"H\", \"repos\": [ {\"intro\": \"x\"} ] } ] }",
 	    "no \"repo\"");

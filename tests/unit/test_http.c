@@ -273,7 +273,10 @@ struct seen {
 	char order[8]; /* names of the answers, in the order delivered */
 	char parsed_a[64];
 	int broken_first, deliveries, stop_on_b;
+	char failed[2][160]; /* why a and b failed, if they did */
 };
+
+static size_t test_budget; /* fetch_two's body budget; 0: the engine's */
 
 static int on_answer(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
@@ -283,6 +286,8 @@ static int on_answer(void *ud, const struct ml_http_response *r, struct ml_error
 
 	if (n + 1 < sizeof s->order)
 		s->order[n] = name;
+	if (r->failed)
+		snprintf(s->failed[name == 'b'], sizeof s->failed[0], "%s", r->failed);
 	gate_open(name == 'a' ? A_DELIVERED : B_DELIVERED);
 	if (name == 'a' && r->parsed)
 		snprintf(s->parsed_a, sizeof s->parsed_a, "%s", (const char *)r->parsed);
@@ -315,6 +320,8 @@ static int fetch_two(struct seen *seen, int parsers, const char *b_after)
 	o.parsers = parsers;
 	o.parse_min = 0; /* the answers are tiny */
 	o.retry_base_ms = 1;
+	if (test_budget)
+		o.body_budget = test_budget;
 	with.accept = without.accept = "application/json";
 	with.parse = gated_parse;
 	with.parsed_free = parsed_free;
@@ -451,6 +458,41 @@ static void follow_ups_first_come_first_sent(void)
 	server_stop(&srv);
 }
 
+/* The run's body budget counts every body held: /a's (64 bytes
+ * allocated) while a worker parses it (the parse waits for /b's
+ * delivery), and /b's, which is answered once that parse has started.
+ * With room for one, /b fails naming the budget and /a is delivered; with
+ * room for both, both are; a budget freed as bodies go lets any number of
+ * answers through one after the other. */
+static void body_budget_for_the_run(void)
+{
+	struct seen seen;
+
+	memset(&seen, 0, sizeof seen);
+	parse_gated = 1;
+	test_budget = 100;
+	CHECK(fetch_two(&seen, 1, "parse") == 0);
+	CHECK_STR(seen.order, "ba");
+	CHECK_STR(seen.failed[0], "");
+	CHECK(strstr(seen.failed[1], "the run's memory budget") != NULL);
+
+	memset(&seen, 0, sizeof seen);
+	test_budget = 200;
+	CHECK(fetch_two(&seen, 1, "parse") == 0);
+	CHECK_STR(seen.order, "ba");
+	CHECK_STR(seen.failed[1], "");
+
+	/* without a worker, /a is delivered and freed before /b is answered */
+	memset(&seen, 0, sizeof seen);
+	parse_gated = 0;
+	test_budget = 100;
+	CHECK(fetch_two(&seen, -1, "a") == 0);
+	CHECK_STR(seen.order, "ab");
+	CHECK_STR(seen.failed[1], "");
+	test_budget = 0;
+	CHECK(gates_timed_out() == 0);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -459,6 +501,7 @@ int main(void)
 	RUN(parse_runs_while_others_proceed);
 	RUN(parses_freed_on_every_path);
 	RUN(follow_ups_first_come_first_sent);
+	RUN(body_budget_for_the_run);
 	curl_global_cleanup();
 	return DONE();
 }

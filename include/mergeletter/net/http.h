@@ -41,7 +41,11 @@
  *
  * Every transfer is bounded: connect_timeout_ms to connect, timeout_ms in
  * all, stall_s seconds below STALL_BYTES_PER_S, max_body bytes of body,
- * and the run's deadline. Redirects are not followed by libcurl: one to
+ * and the run's deadline. The run is bounded too: the memory the response
+ * bodies of every transfer in flight (or being parsed) hold stays within
+ * body_budget bytes, whatever max_parallel; a transfer whose body would
+ * pass it is cut off and fails for good, naming the budget (its
+ * repository fails; the others go on). Redirects are not followed by libcurl: one to
  * the API's own origin is followed here, one elsewhere is a failure.
  * The token is sent only to the scheme, host and port of api_url, and
  * over plain http only to a loopback address (http_new refuses otherwise).
@@ -68,6 +72,7 @@ struct ml_http_opts {
 	long connect_timeout_ms;
 	long stall_s;		      /* abort a transfer this long below STALL_BYTES_PER_S */
 	long long max_body;	      /* bytes of one response body at most */
+	size_t body_budget;	      /* bytes all bodies in flight may hold (allocated); 0: none */
 	long run_timeout_s;	      /* the whole run (--timeout); 0: none */
 	struct ml_cache *cache;	      /* borrowed; NULL: no conditional requests */
 	int offline;		      /* answer from the cache only; a miss is an error */
@@ -90,13 +95,14 @@ struct ml_http_opts {
 
 #define ML_HTTP_STALL_BYTES_PER_S 100
 #define ML_HTTP_MAX_BODY (50LL * 1024 * 1024)
+#define ML_HTTP_BODY_BUDGET ((size_t)160 * 1024 * 1024)
 
 #define ML_HTTP_OPTS_INIT                                                                          \
 	{                                                                                          \
 		.user_agent = "mergeletter", .max_parallel = 8, .timeout_ms = 60000,               \
 		.connect_timeout_ms = 15000, .stall_s = 30, .max_body = ML_HTTP_MAX_BODY,          \
-		.max_wait = 60, .max_retries = 3, .retry_base_ms = 500,                            \
-		.parse_min = ML_HTTP_PARSE_MIN                                                     \
+		.body_budget = ML_HTTP_BODY_BUDGET, .max_wait = 60, .max_retries = 3,              \
+		.retry_base_ms = 500, .parse_min = ML_HTTP_PARSE_MIN                               \
 	}
 
 struct ml_http_response {

@@ -31,6 +31,9 @@ struct ml_buf {
 	}
 
 int buf_grow(struct ml_buf *b, size_t extra);
+/* The capacity b would have after buf_grow(b, extra) (its cap when there
+ * is room already); 0 when that size cannot be. */
+size_t buf_cap_for(const struct ml_buf *b, size_t extra);
 int buf_add(struct ml_buf *b, const void *data, size_t len);
 int buf_puts(struct ml_buf *b, const char *s);
 int buf_printf(struct ml_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

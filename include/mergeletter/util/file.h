@@ -23,6 +23,15 @@ int file_write_atomic_flags(const char *path, const char *data, size_t len, int 
 int file_write_stdout(const char *data, size_t len, struct ml_error *err);
 /* Read a whole file; *out is NUL-terminated and owned by the caller. */
 int file_read(const char *path, char **out, size_t *len, struct ml_error *err);
+/* Read a file that nothing can block or redirect: opened with O_NOFOLLOW
+ * and O_NONBLOCK, then fstat(): 1 when read (*out NUL-terminated, the
+ * caller's); 0 when path does not exist; -1 (err set, exit code 1) when it
+ * is a symbolic link, not a regular file (a FIFO, a device, a directory),
+ * not owned by this user, or unreadable. */
+int file_read_own(const char *path, char **out, size_t *len, struct ml_error *err);
+/* 0 when the directory path (symbolic links followed) is owned by this
+ * user and not world-writable; -1 (err set, exit code 2) otherwise. */
+int file_dir_private(const char *path, struct ml_error *err);
 /* The same, but a missing file is no error: returns 1 when read, 0 when
  * path does not exist (*out NULL), -1 on error. */
 int file_read_optional(const char *path, char **out, size_t *len, struct ml_error *err);

@@ -57,5 +57,9 @@ void strmap_release(struct ml_strmap *m);
 char *ml_strdup(const char *s); /* NULL-safe strdup */
 char *ml_strndup(const char *s, size_t n);
 int ml_strcaseeq(const char *a, const char *b); /* ASCII case-insensitive equality */
+/* The length of the well-formed UTF-8 sequence at s (at most n bytes,
+ * n >= 1), its code point in *cp; 0 when the bytes there are not UTF-8
+ * (overlong forms, surrogates and code points past U+10FFFF are not). */
+size_t ml_utf8_seq(const unsigned char *s, size_t n, unsigned long *cp);
 
 #endif
