@@ -161,7 +161,8 @@ int trailer_write(struct ml_buf *out, struct ml_trailer *t, const char *body, si
 	for (size_t i = 0; i < t->n; i++)
 		for (char *p = t->v[i].repo; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-	qsort(t->v, t->n, sizeof *t->v, offered_cmp);
+	if (t->n) /* qsort() must not be given NULL, even for no items */
+		qsort(t->v, t->n, sizeof *t->v, offered_cmp);
 	for (size_t i = 0; i < t->n; i++) { /* drop duplicates */
 		if (w && offered_cmp(&t->v[w - 1], &t->v[i]) == 0) {
 			free(t->v[i].repo);
