@@ -92,7 +92,8 @@ static int text_links(struct ml_trailer *set, const struct ml_draft *d, const ch
 		int slashes = 0;
 
 		p = repo;
-		while (q < end && slashes < 3 && (isalnum((unsigned char)*q) || strchr("-_./", *q)))
+		while (q < end && slashes < 3 &&
+		       (isalnum((unsigned char)*q) || (*q && strchr("-_./", *q))))
 			slashes += *q++ == '/';
 		pull = q - 1;
 		if (slashes < 3 || pull - repo < 6 || memcmp(pull - 5, "/pull/", 6) != 0 ||
