@@ -237,6 +237,110 @@ size_t doc_content_end(const struct ml_doc *d, size_t from, size_t to)
 	return to;
 }
 
+/* ---- parts and the repositories' blocks in them ---- */
+
+int doc_part(const struct ml_doc *d, const char *heading, size_t *p, size_t *end)
+{
+	size_t i;
+
+	for (*p = d->n, i = 0; heading && i < d->n && *p == d->n; i++)
+		if (doc_heading(d, i) == 2 && doc_starts(d, i, "## ") &&
+		    d->l[i].len == 3 + strlen(heading) && doc_has(d, i, heading))
+			*p = i;
+	if (*p == d->n)
+		return 0;
+	for (*end = d->n, i = *p + 1; i < d->n && *end == d->n; i++) {
+		int lv = doc_heading(d, i);
+
+		if (lv && lv <= 2)
+			*end = i;
+	}
+	return 1;
+}
+
+/* Past the block at line i: a paragraph, or a comment or code block whole. */
+static size_t block_end(const struct ml_doc *d, size_t i, size_t end)
+{
+	while (i < end && (!doc_blank(d, i) || d->l[i].hidden))
+		i++;
+	return i;
+}
+
+/* 1 when the block at line i is a repository's: its heading, its "only
+ * dependency updates" comment, a note of ours. */
+static int block_is_repo(const struct ml_doc *d, size_t i)
+{
+	return doc_heading(d, i) >= 3 || doc_note(d, i, DOC_NOTE_START) ||
+	       (d->l[i].opens && i + 1 < d->n && doc_has(d, i + 1, DOC_ONLY_BUMPS));
+}
+
+size_t doc_part_lead(const struct ml_doc *d, size_t p, size_t end)
+{
+	size_t n = 0;
+
+	for (size_t i = p + 1; i < end && !block_is_repo(d, i);) {
+		if (doc_blank(d, i)) {
+			i++;
+			continue;
+		}
+		n++;
+		i = block_end(d, i, end);
+	}
+	return n;
+}
+
+size_t doc_part_after_lead(const struct ml_doc *d, size_t p, size_t end, size_t lead)
+{
+	size_t i = p + 1, at = p + 1;
+
+	while (lead && i < end) {
+		if (doc_blank(d, i))
+			i++;
+		else if (doc_heading(d, i) >= 3)
+			i = doc_section_end(d, i, end);
+		else if (block_is_repo(d, i))
+			i = block_end(d, i, end);
+		else {
+			at = i = block_end(d, i, end);
+			lead--;
+		}
+	}
+	return at;
+}
+
+int doc_bumps_block(const struct ml_doc *d, const char *link, size_t from, size_t to, size_t *start,
+		    size_t *stop)
+{
+	for (size_t i = from; i + 2 < to; i++) {
+		size_t k = i + 2;
+		int ours = 0;
+
+		if (!d->l[i].opens || !doc_is(d, i, "<!--") || !doc_has(d, i + 1, DOC_ONLY_BUMPS) ||
+		    !doc_starts(d, i + 1, "    "))
+			continue;
+		for (; k < to && doc_starts(d, k, "    - ["); k++)
+			ours |= doc_has(d, k, link);
+		if (ours && k < to && doc_is(d, k, "-->")) {
+			*start = i;
+			*stop = k + 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int doc_repo_block(const struct ml_doc *d, const char *heading, const char *link, size_t from,
+		   size_t to, size_t *start, size_t *stop)
+{
+	for (size_t i = from; i < to; i++)
+		if (doc_heading(d, i) && doc_has(d, i, heading)) {
+			*start = i;
+			*stop = doc_content_end(d, i + 1, doc_section_end(d, i, to));
+			return 1;
+		}
+	return doc_bumps_block(d, link, from, to, start, stop);
+}
+
 int doc_insert(struct ml_doc *d, size_t slot, const char *text)
 {
 	return buf_puts(&d->ins[slot], text);

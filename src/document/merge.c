@@ -92,7 +92,8 @@ static int text_links(struct ml_trailer *set, const struct ml_draft *d, const ch
 		int slashes = 0;
 
 		p = repo;
-		while (q < end && slashes < 3 && (isalnum((unsigned char)*q) || strchr("-_./", *q)))
+		while (q < end && slashes < 3 &&
+		       (isalnum((unsigned char)*q) || (*q && strchr("-_./", *q))))
 			slashes += *q++ == '/';
 		pull = q - 1;
 		if (slashes < 3 || pull - repo < 6 || memcmp(pull - 5, "/pull/", 6) != 0 ||
@@ -119,37 +120,6 @@ static size_t find_repo_heading(const struct ml_doc *d, const char *web, const c
 	return d->n;
 }
 
-/* Where a new repository block goes: after the last repository of its
- * part ("## HEADING"), else after the part's introduction, else at the end. */
-static size_t part_slot(const struct ml_doc *d, const char *heading)
-{
-	size_t p = d->n, end = d->n, last = d->n, i;
-
-	for (i = 0; heading && i < d->n && p == d->n; i++)
-		if (doc_heading(d, i) == 2 && doc_starts(d, i, "## ") &&
-		    d->l[i].len == 3 + strlen(heading) && doc_has(d, i, heading))
-			p = i;
-	if (p == d->n)
-		return doc_content_end(d, 0, d->n);
-	for (i = p + 1; i < d->n && end == d->n; i++) {
-		int lv = doc_heading(d, i);
-
-		if (lv && lv <= 2)
-			end = i;
-		else if (lv == 3)
-			last = i;
-	}
-	if (last != d->n)
-		return doc_content_end(d, last, doc_section_end(d, last, end));
-	for (i = p + 1; i < end && doc_blank(d, i); i++)
-		;
-	if (i == end)
-		return p + 1;
-	while (i < end && !doc_blank(d, i) && !doc_heading(d, i))
-		i++;
-	return i;
-}
-
 struct merge {
 	struct ml_doc *doc;
 	const struct ml_draft *d;
@@ -157,7 +127,91 @@ struct merge {
 	const struct ml_trailer *old;
 	struct ml_trailer *now;
 	struct ml_trailer linked; /* the PRs the text links to */
+	struct ml_buf fresh_text; /* a fresh draft of d (an issue), where new */
+	struct ml_doc fresh;	  /* sections go in a part without any yet */
 };
+
+/* The block of repository r in lines [from, to) (doc_repo_block). */
+static int repo_block(const struct merge *m, const struct ml_draft_repo *r, size_t from, size_t to,
+		      size_t *start, size_t *stop)
+{
+	char heading[600], link[600];
+
+	snprintf(heading, sizeof heading, "](%s/%s)", draft_web(m->d), r->info.repo);
+	snprintf(link, sizeof link, "%s/%s/pull/", web_host(m->d), r->info.repo);
+	return doc_repo_block(m->doc, heading, link, from, to, start, stop);
+}
+
+/* Where a new section (or bumps block) of the repository j of section s
+ * goes in its part: after every one the config puts before it, else before
+ * every one the config puts after it (as the editor ordered them), else where a fresh draft puts
+ * the part's first (after the blocks that lead the part), else at the end. *before: the block goes
+ * before the line (else after the one before). */
+static size_t new_slot(struct merge *m, const struct ml_draft_section *s, size_t j, int *before)
+{
+	const struct ml_doc *doc = m->doc;
+	size_t p, end, fp, fend, start, stop, after = doc->n, first = doc->n;
+	const char *heading = markdown_part_heading(s);
+
+	*before = 0;
+	if (!m->issue || !doc_part(doc, heading, &p, &end))
+		return doc_content_end(doc, 0, doc->n);
+	for (size_t k = 0; k < s->nrepos; k++)
+		if (k != j && repo_block(m, &s->repos[k], p, end, &start, &stop)) {
+			if (k < j && (after == doc->n || stop > after))
+				after = stop;
+			if (k > j && (first == doc->n || start < first))
+				first = start;
+		}
+	*before = after == doc->n && first != doc->n;
+	if (after != doc->n || first != doc->n)
+		return *before ? first : after;
+	if (!doc_part(&m->fresh, heading, &fp, &fend))
+		return doc_content_end(doc, p + 1, end);
+	return doc_part_after_lead(doc, p, end, doc_part_lead(&m->fresh, fp, fend));
+}
+
+/* A repository's "only dependency updates" comment, when it gets a section:
+ * the section takes its place, with its bumps. 1 when replaced, 0 when
+ * there is none. */
+static int replace_bumps_block(struct merge *m, const struct ml_draft_repo *r,
+			       const struct ml_pr_list *fresh)
+{
+	struct ml_draft_repo v = *r;
+	struct ml_buf block = ML_BUF_INIT;
+	char link[600], item[700];
+	size_t start, stop;
+	int rc = -1;
+
+	snprintf(link, sizeof link, "%s/%s/pull/", web_host(m->d), r->info.repo);
+	if (!doc_bumps_block(m->doc, link, 0, m->doc->n, &start, &stop))
+		return 0;
+	memset(&v.prs, 0, sizeof v.prs);
+	v.prs.items = calloc(r->prs.len, sizeof *v.prs.items);
+	if (!v.prs.items)
+		return -1;
+	for (size_t i = 0; i < r->prs.len; i++) {
+		const struct ml_pr *pr = &r->prs.items[i];
+		int keep = 0;
+
+		for (size_t k = 0; k < fresh->len && !keep; k++)
+			keep = fresh->items[k].number == pr->number;
+		snprintf(item, sizeof item, "%s%ld)", link, pr->number);
+		for (size_t k = start + 2; k + 1 < stop && !keep; k++)
+			keep = doc_has(m->doc, k, item);
+		if (keep)
+			v.prs.items[v.prs.len++] = *pr;
+	}
+	if (markdown_section(&block, m->d, &v) < 0 ||
+	    buf_puts(&m->doc->late[start], buf_str(&block)) < 0)
+		goto done;
+	memset(m->doc->drop + start, 1, stop - start);
+	rc = 1;
+done:
+	free(v.prs.items);
+	buf_release(&block);
+	return rc;
+}
 
 /* The thanks line of a view, without its newline ("" when none). */
 static int thanks_of(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *v)
@@ -362,6 +416,9 @@ static int merge_into_section(struct merge *m, const struct ml_draft_repo *r,
 	} else if (items.len) { /* no list yet: before the bumps and thanks */
 		size_t at = first_other != end ? first_other : tail;
 
+		/* where a deleted list left two blank lines: between them */
+		while (at > h + 2 && doc_blank(doc, at - 1) && doc_blank(doc, at - 2))
+			at--;
 		if (buf_printf(&block, "%s%s%s", at > 0 && !doc_blank(doc, at - 1) ? "\n" : "",
 			       items.data, at < end && !doc_blank(doc, at) ? "\n" : "") < 0 ||
 		    doc_insert(doc, at, block.data) < 0)
@@ -405,14 +462,14 @@ static int merge_bumps_only(struct merge *m, const struct ml_draft_repo *r,
 	return rc;
 }
 
-static int merge_repo(struct merge *m, const struct ml_draft_section *s,
-		      const struct ml_draft_repo *r)
+static int merge_repo(struct merge *m, const struct ml_draft_section *s, size_t j)
 {
+	const struct ml_draft_repo *r = &s->repos[j];
 	struct ml_pr_list fresh, known;
 	struct ml_draft_repo v;
 	struct ml_buf block = ML_BUF_INIT;
-	size_t h, listed = 0;
-	int rc = -1;
+	size_t h, slot, listed = 0;
+	int before, rc = -1;
 
 	memset(&fresh, 0, sizeof fresh);
 	memset(&known, 0, sizeof known);
@@ -449,14 +506,17 @@ static int merge_repo(struct merge *m, const struct ml_draft_section *s,
 		rc = rc < 0 ? -1 : 0;
 		goto done;
 	}
-	/* a section (or a block of bumps) of its own, at the end of its part,
-	 * after what the other repositories add there */
+	if (listed && (rc = replace_bumps_block(m, r, &fresh)) != 0) {
+		rc = rc < 0 ? -1 : 0;
+		goto done;
+	}
+	/* a section (or a block of bumps) of its own, in config order in its part */
 	v = *r;
 	v.prs = fresh;
-	rc = buf_puts(&block, "\n") < 0 || markdown_section(&block, m->d, &v) < 0 ||
-		     buf_puts(&m->doc->late[part_slot(m->doc,
-						      m->issue ? markdown_part_heading(s) : NULL)],
-			      block.data) < 0
+	slot = new_slot(m, s, j, &before);
+	rc = (!before && buf_puts(&block, "\n") < 0) || markdown_section(&block, m->d, &v) < 0 ||
+		     (before && buf_puts(&block, "\n") < 0) ||
+		     buf_puts(&m->doc->late[slot], block.data) < 0
 		 ? -1
 		 : 0;
 done:
@@ -478,13 +538,16 @@ int merge_draft(struct ml_doc *doc, const struct ml_draft *d, int issue,
 	m.issue = issue;
 	m.old = old;
 	m.now = now;
-	if (old && text_links(&m.linked, d, doc->s, doc->len) < 0)
+	if (old &&
+	    (text_links(&m.linked, d, doc->s, doc->len) < 0 ||
+	     (issue && (markdown_issue(&m.fresh_text, d) < 0 || buf_grow(&m.fresh_text, 1) < 0 ||
+			doc_open(&m.fresh, m.fresh_text.data, m.fresh_text.len) < 0))))
 		goto done;
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			const struct ml_draft_repo *r = &d->sections[i].repos[j];
 
-			if (old && merge_repo(&m, &d->sections[i], r) < 0)
+			if (old && merge_repo(&m, &d->sections[i], j) < 0)
 				goto done;
 			for (size_t k = 0; !old && k < r->prs.len; k++)
 				if (pr_shown(&r->prs.items[k], d->deps_mode) &&
@@ -495,5 +558,7 @@ int merge_draft(struct ml_doc *doc, const struct ml_draft *d, int issue,
 	rc = 0;
 done:
 	trailer_release(&m.linked);
+	doc_release(&m.fresh);
+	buf_release(&m.fresh_text);
 	return rc;
 }

@@ -56,6 +56,21 @@ static int offered_cmp(const void *a, const void *b)
 	return (x->number > y->number) - (x->number < y->number);
 }
 
+/* 1 when s[0..n) can be a repository: "owner/name", one slash inside,
+ * letters, digits, '-', '_' and '.' around it. */
+static int repo_name(const char *s, size_t n)
+{
+	size_t slashes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '/')
+			slashes++;
+		else if (!isalnum((unsigned char)s[i]) && (!s[i] || !strchr("-_.", s[i])))
+			return 0;
+	}
+	return slashes == 1 && n > 2 && s[0] != '/' && s[n - 1] != '/';
+}
+
 /* One token of the offered list: "owner/name#1,2,3" (or "nothing"). */
 static int parse_offered(struct ml_trailer *t, const char *s, size_t n)
 {
@@ -63,7 +78,7 @@ static int parse_offered(struct ml_trailer *t, const char *s, size_t n)
 
 	if (n == 7 && memcmp(s, "nothing", 7) == 0)
 		return 0;
-	if (!hash || hash == s || !memchr(s, '/', (size_t)(hash - s)))
+	if (!hash || !repo_name(s, (size_t)(hash - s)))
 		return -1;
 	for (p = hash + 1; p < end;) {
 		long v = 0;
@@ -161,7 +176,8 @@ int trailer_write(struct ml_buf *out, struct ml_trailer *t, const char *body, si
 	for (size_t i = 0; i < t->n; i++)
 		for (char *p = t->v[i].repo; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-	qsort(t->v, t->n, sizeof *t->v, offered_cmp);
+	if (t->n) /* qsort() must not be given NULL, even for no items */
+		qsort(t->v, t->n, sizeof *t->v, offered_cmp);
 	for (size_t i = 0; i < t->n; i++) { /* drop duplicates */
 		if (w && offered_cmp(&t->v[w - 1], &t->v[i]) == 0) {
 			free(t->v[i].repo);

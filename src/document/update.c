@@ -42,30 +42,37 @@ static int note_month(struct ml_doc *doc, const struct ml_draft *d, const struct
 {
 	struct ml_buf note = ML_BUF_INIT;
 	char day[16];
-	size_t k = doc->n, close = doc->n;
-	int rc = -1;
+	size_t found = 0, close = doc->n;
+	int over = d->range.until <= o->now, rc = -1;
 
-	for (size_t i = 0; i < doc->n && k == doc->n; i++)
-		if (doc_note(doc, i, DOC_DRAFTED_START))
-			k = i;
-	if (d->range.until <= o->now) {
-		if (k != doc->n) {
-			doc->drop[k] = 1;
-			if (k + 1 < doc->n && doc_blank(doc, k + 1))
-				doc->drop[k + 1] = 1;
-		}
-		return 0;
-	}
 	range_format_date(o->now, day, sizeof day);
-	if (buf_printf(&note,
-		       DOC_DRAFTED_START
-		       "%s; PRs merged later will be added by --update" DOC_NOTE_END,
-		       day) < 0 ||
-	    update_month_open(d, o->now, "; run the same command with --update after it ends",
-			      notes) < 0)
+	if (!over &&
+	    (buf_printf(&note,
+			DOC_DRAFTED_START
+			"%s; PRs merged later will be added by --update" DOC_NOTE_END,
+			day) < 0 ||
+	     update_month_open(d, o->now, "; run the same command with --update after it ends",
+			       notes) < 0))
 		goto done;
-	if (k != doc->n) {
-		rc = doc_replace(doc, k, note.data, note.len);
+	/* every such note (a text pasted twice has two): dated anew, or gone */
+	for (size_t i = 0; i < doc->n; i++) {
+		size_t n;
+		const char *s = doc_line(doc, i, &n);
+
+		/* ours even inside a comment the editor left open */
+		if (!doc_prefix(s, n, DOC_DRAFTED_START) || !doc_suffix(s, n, DOC_NOTE_END))
+			continue;
+		found++;
+		if (!over && doc_replace(doc, i, note.data, note.len) < 0)
+			goto done;
+		if (over) {
+			doc->drop[i] = 1;
+			if (i + 1 < doc->n && doc_blank(doc, i + 1))
+				doc->drop[i + 1] = 1;
+		}
+	}
+	if (over || found) {
+		rc = 0;
 		goto done;
 	}
 	if (doc->n && doc_is(doc, 0, "+++"))

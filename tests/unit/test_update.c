@@ -366,14 +366,14 @@ static void finalize(void)
 }
 
 /* One repository's section (the section command): a month of bumps only,
- * then more bumps, then its first real PR. */
+ * then more bumps, then its first real PR: the comment becomes its section. */
 static void section_bumps_then_first_pr(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_repo_cfg rc;
 	struct ml_range range;
 	struct ml_draft d;
-	struct ml_buf a = ML_BUF_INIT, b = ML_BUF_INIT, c = ML_BUF_INIT;
+	struct ml_buf a = ML_BUF_INIT, b = ML_BUF_INIT, c = ML_BUF_INIT, fresh = ML_BUF_INIT;
 	struct ml_update_opts o = {0, 1, 0, END};
 	struct ml_draft_repo *r;
 	struct ml_pr *pr;
@@ -402,10 +402,10 @@ static void section_bumps_then_first_pr(void)
 	CHECK(strstr(b.data, "bump a](https://github.com/o/solo/pull/1)\n    - [build(deps): bump "
 			     "b](https://github.com/o/solo/pull/2)\n-->\n") != NULL);
 	CHECK(update_render(&c, b.data, b.len, &d, &o, NULL, &err) == 0);
-	CHECK(strstr(c.data, "-->\n\n### [`solo`](https://github.com/o/solo)\n") != NULL);
-	CHECK(
-	    strstr(c.data, "- [Real work](https://github.com/o/solo/pull/3)\n\nThanks to [@zed]") !=
-	    NULL);
+	/* the comment of bumps became the section, with them: a fresh draft's */
+	CHECK(update_render(&fresh, NULL, 0, &d, &o, NULL, &err) == 0);
+	CHECK_STR(c.data, fresh.data);
+	CHECK(strstr(c.data, "had only") == NULL);
 	CHECK(strstr(c.data, "offered o/solo#1,2,3; digest") != NULL);
 	buf_reset(&b);
 	CHECK(update_render(&b, c.data, c.len, &d, &o, NULL, &err) == 0);
@@ -414,6 +414,7 @@ static void section_bumps_then_first_pr(void)
 	buf_release(&a);
 	buf_release(&b);
 	buf_release(&c);
+	buf_release(&fresh);
 }
 
 /* An Enterprise Server's draft links to its own pages, and --update finds
@@ -452,6 +453,129 @@ static void enterprise_links(void)
 	error_clear(&err);
 }
 
+/* A part without an intro whose repositories arrive late (issue 19, point
+ * 4): the draft of day 10 has none of them in the part, only p/b's bump in
+ * its "only dependency updates" comment. */
+static const char placed_json[] =
+    "{ \"title\": \"T\", \"sections\": [ { \"heading\": \"Projects\", \"repos\": [\n"
+    "  { \"repo\": \"p/a\", \"maintainers\": [\"m\"] }, { \"repo\": \"p/b\", \"maintainers\": "
+    "[\"m\"] },\n"
+    "  { \"repo\": \"p/c\", \"maintainers\": [\"m\"] } ] } ] }\n";
+
+static void placed_draft(struct ml_draft *d, int day)
+{
+	static const struct {
+		const char *repo;
+		int day, bump;
+	} prs[] = {{"p/b", 3, 1}, {"p/c", 12, 0}, {"p/b", 14, 0}, {"p/a", 15, 0}, {"p/b", 16, 1}};
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	struct ml_range range;
+
+	CHECK(config_parse(&cfg, placed_json, strlen(placed_json), "p.json", &err) == 0);
+	CHECK(range_from_month(&range, "2023-08", &err) == 0);
+	CHECK(draft_from_config(d, &cfg, &range, &err) == 0);
+	config_release(&cfg);
+	for (size_t i = 0; i < sizeof prs / sizeof *prs; i++) {
+		struct ml_pr *pr;
+
+		if (prs[i].day > day)
+			continue;
+		pr = pr_list_add(&find_repo(d, prs[i].repo)->prs);
+		pr->repo = ml_strdup(prs[i].repo);
+		pr->number = (long)i + 1;
+		pr->title = ml_strdup(prs[i].bump ? "build(deps): bump z" : "Work");
+		pr->author = ml_strdup(prs[i].bump ? "dependabot[bot]" : "zoe");
+		pr->author_is_bot = pr->is_bump = prs[i].bump;
+		pr->merged_at = 1690848000 + (int64_t)prs[i].day * 86400;
+	}
+}
+
+static int placed_render(struct ml_buf *out, const char *old, int day)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_update_opts o = {1, old != NULL, 0, 1690848000 + (int64_t)day * 86400};
+	struct ml_draft d;
+	int rc;
+
+	placed_draft(&d, day);
+	rc = update_render(out, old, old ? strlen(old) : 0, &d, &o, NULL, &err);
+	draft_release(&d);
+	error_clear(&err);
+	return rc;
+}
+
+static int count(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = s; p && (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void new_sections_placed(void)
+{
+	struct ml_buf a = ML_BUF_INIT, b = ML_BUF_INIT, c = ML_BUF_INIT, fresh = ML_BUF_INIT;
+	const char *template_end, *pa, *pb, *pc;
+
+	CHECK(placed_render(&a, NULL, 10) == 0);
+	CHECK(a.data && strstr(a.data, "    b had only dependency updates this month:\n"));
+	CHECK(placed_render(&b, a.data, 20) == 0);
+	CHECK(placed_render(&c, b.data, 25) == 0);
+	CHECK(placed_render(&fresh, NULL, 25) == 0);
+	template_end =
+	    b.data ? strstr(b.data, "<<changelog, either in list or text form>>\n-->\n") : 0;
+	pa = b.data ? strstr(b.data, "### [`a`]") : NULL;
+	pb = b.data ? strstr(b.data, "### [`b`]") : NULL;
+	pc = b.data ? strstr(b.data, "### [`c`]") : NULL;
+	/* after the template's comment, not inside it; in config order */
+	CHECK(template_end && pa && pb && pc && template_end < pa && pa < pb && pb < pc);
+	/* the note of bumps is gone; its bump is in b's section, beside the new one */
+	CHECK(b.data && !strstr(b.data, "had only dependency updates"));
+	CHECK(b.data &&
+	      strstr(b.data, "- [Work](https://github.com/p/b/pull/3)\n\n<!-- - "
+			     "[build(deps): bump z](https://github.com/p/b/pull/1) -->\n<!-- "
+			     "- [build(deps): bump z](https://github.com/p/b/pull/5) -->\n"));
+	/* one section each, on the next update too; the same as a fresh draft */
+	CHECK(c.data && count(c.data, "\n### [`") == 3);
+	CHECK(c.data && fresh.data &&
+	      strcmp(strstr(c.data, "## Projects"), strstr(fresh.data, "## Projects")) == 0);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&c);
+	buf_release(&fresh);
+}
+
+/* A section the editor moved stays; a new one goes after those the config
+ * puts before it, where the editor put them. */
+static void moved_section_stays(void)
+{
+	struct ml_buf a = ML_BUF_INIT, moved = ML_BUF_INIT, b = ML_BUF_INIT;
+	const char *c, *pa, *pb;
+
+	CHECK(placed_render(&a, NULL, 14) == 0); /* c and b (with its bump) */
+	c = a.data ? strstr(a.data, "### [`c`]") : NULL;
+	pb = a.data ? strstr(a.data, "### [`b`]") : NULL;
+	CHECK(c && pb && c > pb);
+	/* the editor puts c first */
+	if (c && pb) {
+		buf_add(&moved, a.data, (size_t)(pb - a.data));
+		buf_add(&moved, c, (size_t)(strstr(c, "\n\n\n") + 2 - c));
+		buf_add(&moved, pb, (size_t)(c - pb));
+		buf_puts(&moved, strstr(c, "\n\n\n") + 2);
+	}
+	CHECK(placed_render(&b, moved.data, 25) == 0);
+	c = b.data ? strstr(b.data, "### [`c`]") : NULL;
+	pa = b.data ? strstr(b.data, "### [`a`]") : NULL;
+	pb = b.data ? strstr(b.data, "### [`b`]") : NULL;
+	CHECK(c && pa && pb && c < pb && pa < pb);
+	CHECK(b.data && count(b.data, "\n### [`") == 3);
+	buf_release(&a);
+	buf_release(&moved);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	RUN(fresh_mid_month);
@@ -462,5 +586,7 @@ int main(void)
 	RUN(finalize);
 	RUN(section_bumps_then_first_pr);
 	RUN(enterprise_links);
+	RUN(new_sections_placed);
+	RUN(moved_section_stays);
 	return DONE();
 }

@@ -21,6 +21,8 @@
 #define DOC_DRAFTED_START "<!-- mergeletter: drafted "
 #define DOC_THANK_START "<!-- mergeletter: also thank "
 #define DOC_NOTE_END " -->"
+/* the comment a repository with only bumps gets instead of a section */
+#define DOC_ONLY_BUMPS " had only dependency updates"
 
 struct ml_doc_line {
 	size_t off, len;
@@ -74,6 +76,29 @@ int doc_note(const struct ml_doc *d, size_t i, const char *prefix);
 size_t doc_section_end(const struct ml_doc *d, size_t h, size_t limit);
 /* Just past the last non-blank line in [from, to), at least from. */
 size_t doc_content_end(const struct ml_doc *d, size_t from, size_t to);
+
+/* ---- parts and the repositories' blocks in them ---- */
+
+/* The part "## HEADING" outside comments and code: its heading's line *p,
+ * and *end the line of the next heading of level 1 or 2 (or d->n). 0 when
+ * there is none. */
+int doc_part(const struct ml_doc *d, const char *heading, size_t *p, size_t *end);
+/* How many blocks (paragraphs; comments and code blocks whole) of the part
+ * [p, end) come before its first repository's block. */
+size_t doc_part_lead(const struct ml_doc *d, size_t p, size_t end);
+/* The line past the part's first `lead` blocks that are not a
+ * repository's (p + 1 when lead is 0). */
+size_t doc_part_after_lead(const struct ml_doc *d, size_t p, size_t end, size_t lead);
+/* A repository's "only dependency updates" comment in [from, to): the
+ * "<!--" line as is, the PRs' lines, "-->", one of them holding link (the
+ * start of its PR links, "HOST/OWNER/NAME/pull/"): [*start, *stop). */
+int doc_bumps_block(const struct ml_doc *d, const char *link, size_t from, size_t to, size_t *start,
+		    size_t *stop);
+/* A repository's block in [from, to): its section (the first heading
+ * holding `heading`, "](WEB/OWNER/NAME)"), else its bumps comment;
+ * [*start, *stop), stop past its last non-blank line. 0 when none. */
+int doc_repo_block(const struct ml_doc *d, const char *heading, const char *link, size_t from,
+		   size_t to, size_t *start, size_t *stop);
 
 /* ---- edits, applied by doc_render ---- */
 
