@@ -41,8 +41,9 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 struct ml_git_query {
 	const char *path;	      /* a work tree, its .git directory, or a bare repository */
 	const char *ref;	      /* the tip (TO); NULL: origin's default branch, else HEAD */
-	const char *from;	      /* NULL: the PRs merged in range; else exactly the
-				       * commits of `git log --first-parent FROM..ref` */
+	const char *from;	      /* NULL: the PRs merged in range (first parents); else
+				       * the PRs reachable from ref and not from FROM
+				       * (gitrange.h) */
 	const char *repo;	      /* "owner/name" for the records; NULL: from the origin */
 	const struct ml_range *range; /* used when from is NULL */
 	const struct ml_login_map *logins; /* the config's "logins", or NULL */
