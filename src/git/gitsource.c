@@ -40,6 +40,7 @@ struct walk {
 struct pr_facts {
 	long number;
 	char *title;
+	char *head; /* "LOGIN/BRANCH" of GitHub's merge subject, or NULL */
 	char *author;
 	int bot;
 	struct ml_strv coauthors;
@@ -263,6 +264,7 @@ static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct 
 	pr->author = f->author;
 	pr->author_is_bot = f->bot | pr_login_is_bot(f->author);
 	pr->coauthors = f->coauthors;
+	pr->head = f->head;
 	memset(f, 0, sizeof *f);
 	return pr->repo ? 0 : oom(err);
 }
@@ -271,6 +273,7 @@ static void facts_release(struct pr_facts *f)
 {
 	free(f->title);
 	free(f->author);
+	free(f->head);
 	strv_release(&f->coauthors);
 	memset(f, 0, sizeof *f);
 }
@@ -284,6 +287,8 @@ static int first_facts(struct walk *w, git_commit *c, const char *msg, struct ml
 	f->title = m->title;
 	f->author = m->author;
 	m->title = m->author = NULL;
+	if (m->from && !(f->head = ml_strndup(m->from, m->fromlen)))
+		return oom(err);
 	if (m->kind == GITMSG_SQUASH) {
 		int failed = 0;
 

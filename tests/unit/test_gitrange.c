@@ -10,6 +10,7 @@
 #include "gittest.h"
 #include "mergeletter/git/gitmsg.h"
 #include "mergeletter/git/gitsource.h"
+#include "mergeletter/model/filter.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
@@ -166,12 +167,40 @@ static char *range_numbers(const char *dir, const char *from, const char *to)
 	return b.data ? buf_detach(&b) : ml_strdup("");
 }
 
-#define CHECK_RANGE(dir, from, to, want)                                                           \
+/* The numbers of from..to that filter_apply_release() sets aside, sorted. */
+static char *set_aside(const char *dir, const char *from, const char *to)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = {NULL, 0, 0};
+	struct ml_git_query q = {dir, to, from, OWNER "/uefi-rs", NULL, NULL};
+	struct ml_filter *f = NULL;
+	struct ml_buf b = ML_BUF_INIT;
+
+	if (filter_new(&f, NULL, &err) < 0 || gitsource_read(&q, &l, NULL, &err) < 0) {
+		filter_free(f);
+		error_clear(&err);
+		return NULL;
+	}
+	pr_list_sort(&l);
+	filter_apply_release(f, &l);
+	for (size_t i = 0; i < l.len; i++)
+		if (l.items[i].is_bump)
+			buf_printf(&b, "%s%ld", b.len ? "," : "", l.items[i].number);
+	filter_free(f);
+	pr_list_release(&l);
+	return b.data ? buf_detach(&b) : ml_strdup("");
+}
+
+/* CHECK_STR of a newly allocated string, then free it. */
+#define CHECK_OWNED(expr, want)                                                                    \
 	do {                                                                                       \
-		char *got_ = range_numbers(dir, from, to);                                         \
+		char *got_ = (expr);                                                               \
 		CHECK_STR(got_, want);                                                             \
 		free(got_);                                                                        \
 	} while (0)
+#define CHECK_ASIDE(dir, from, to, want) CHECK_OWNED(set_aside(dir, from, to), want)
+
+#define CHECK_RANGE(dir, from, to, want) CHECK_OWNED(range_numbers(dir, from, to), want)
 
 /* PRs merged into `next` for months, `next` merged into main twice (once
  * through a PR from the repository's own branch, once by hand). */
@@ -197,6 +226,7 @@ static void next_merged_twice(void)
 	CHECK_RANGE(h.dir, "v1.0", "v2.0", "1,2,3,4,5,6");
 	CHECK_RANGE(h.dir, "v2.0", "main", "7");
 	CHECK_RANGE(h.dir, "v1.0", "main", "1,2,3,4,5,6,7");
+	CHECK_ASIDE(h.dir, "v1.0", "v2.0", "4"); /* the sync PR from rust-osdev/next */
 	hist_done(&h);
 }
 
@@ -293,6 +323,7 @@ static void revert_and_rebase(void)
 	m = one(&h, m, "Part three, no number\n", NULL);
 	gt_ref(h.r, "refs/heads/main", &m);
 	CHECK_RANGE(h.dir, "v1", "main", "30,31,40");
+	CHECK_ASIDE(h.dir, "v1", "main", "30,31"); /* the pair, both */
 	hist_done(&h);
 }
 
