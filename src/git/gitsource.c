@@ -17,6 +17,7 @@
 #include "mergeletter/git/gitlogins.h"
 #include "mergeletter/git/gitmsg.h"
 #include "mergeletter/git/gitrange.h"
+#include "mergeletter/git/gitrelease.h"
 #include "mergeletter/git/gitwalk.h"
 #include "mergeletter/model/config.h"
 #include "mergeletter/model/ghenv.h"
@@ -650,6 +651,30 @@ int gitsource_ref_times(const char *path, const char *from, const char *to, int6
 	if (open_repo(&w, path, NULL, 0, err) == 0 && ref_time(&w, from, from_time, err) == 0 &&
 	    ref_time(&w, to, to_time, err) == 0)
 		rc = 0;
+	free(w.origin);
+	git_repository_free(w.git);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+int gitsource_previous_release(const char *path, const char *to, char **tag, struct ml_error *err)
+{
+	struct walk w;
+	git_oid tip;
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	w.path = path;
+	*tag = NULL;
+	git_libgit2_init();
+	if (open_repo(&w, path, NULL, 0, err) == 0 && resolve_tip(&w, to, &tip, err) == 0 &&
+	    gitrelease_previous(w.git, &tip, to, tag, err) == 0)
+		rc = 0;
+	if (rc == 0 && !*tag)
+		rc = error_set(err, ML_EXIT_SOURCE,
+			       "'%s': no release tag before '%s' (a tag such as v1.2.3 that it "
+			       "reaches); give --from REF",
+			       path, to ? to : "the tip");
 	free(w.origin);
 	git_repository_free(w.git);
 	git_libgit2_shutdown();

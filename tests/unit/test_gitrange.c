@@ -9,6 +9,7 @@
 
 #include "gittest.h"
 #include "mergeletter/git/gitmsg.h"
+#include "mergeletter/git/gitrelease.h"
 #include "mergeletter/git/gitsource.h"
 #include "mergeletter/model/filter.h"
 #include "mergeletter/util/buf.h"
@@ -327,6 +328,75 @@ static void revert_and_rebase(void)
 	hist_done(&h);
 }
 
+static void check_previous(const char *dir, const char *to, const char *want)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	char *tag = NULL;
+	int rc = gitsource_previous_release(dir, to, &tag, &err);
+
+	if (want) {
+		CHECK(rc == 0);
+		CHECK_STR(tag, want);
+	} else {
+		CHECK(rc < 0 && err.exit_code == ML_EXIT_SOURCE && strstr(err.msg, "--from"));
+	}
+	if (rc < 0 && want)
+		fprintf(stderr, "  %s: %s\n", to ? to : "(tip)", err.msg);
+	error_clear(&err);
+	free(tag);
+}
+
+/* The release before a tag: the highest release tag it reaches, of its
+ * prefix, prereleases only for a prerelease; the tip's latest release. */
+static void previous_release(void)
+{
+	struct hist h;
+	git_oid m, mt, root;
+	struct ml_semver a, b;
+
+	root = m = hist_root(&h, "v0.9.0");
+	tag(&h, "not-a-version", &root);
+	m = squash(&h, m, 1);
+	tag(&h, "v1.0.0", &m);
+	tag(&h, "uefi-raw-v0.5.0", &m);
+	mt = squash(&h, m, 2);
+	tag(&h, "v1.0.1", &mt); /* the maintenance line */
+	m = squash(&h, m, 3);
+	tag(&h, "v1.1.0-beta.1", &m);
+	m = squash(&h, m, 4);
+	tag(&h, "v1.1.0-rc.1", &m);
+	tag(&h, "uefi-raw-v0.6.0", &m);
+	m = squash(&h, m, 5);
+	tag(&h, "v1.1.0", &m);
+	tag(&h, "v1.10.0-alpha", &m); /* a same-commit prerelease: skipped */
+	m = squash(&h, m, 6);
+	gt_ref(h.r, "refs/heads/main", &m);
+	gt_symref(h.r, "HEAD", "refs/heads/main");
+	check_previous(h.dir, "v1.1.0", "v1.0.0"); /* not v1.0.1: not an ancestor */
+	check_previous(h.dir, "v1.0.1", "v1.0.0");
+	check_previous(h.dir, "v1.1.0-rc.1", "v1.1.0-beta.1");
+	check_previous(h.dir, "v1.1.0-beta.1", "v1.0.0");
+	check_previous(h.dir, "uefi-raw-v0.6.0", "uefi-raw-v0.5.0");
+	check_previous(h.dir, "v1.0.0", "v0.9.0");
+	check_previous(h.dir, "v0.9.0", NULL);
+	check_previous(h.dir, NULL, "v1.1.0"); /* unreleased: the latest release to the tip */
+	check_previous(h.dir, "main", "v1.1.0");
+	CHECK_RANGE(h.dir, "v1.1.0", "main", "6");
+	CHECK(gitrelease_parse("uefi-v0.38.0", &a) && a.prefix_len == 5 && a.minor == 38);
+	CHECK(gitrelease_parse("1.2", &a) && a.prefix_len == 0 && a.patch == 0 && !a.pre);
+	CHECK(!gitrelease_parse("v1", &a) && !gitrelease_parse("release-x", &a));
+	CHECK(!gitrelease_parse("x1.2.3", &a)); /* a version starts after a separator */
+	CHECK(gitrelease_parse("1.0.0-rc.1", &a) && gitrelease_parse("1.0.0-rc.10", &b));
+	CHECK(gitrelease_compare(&a, &b) < 0 && gitrelease_compare(&b, &a) > 0);
+	CHECK(gitrelease_parse("1.0.0-alpha", &a) && gitrelease_parse("1.0.0-alpha.1", &b));
+	CHECK(gitrelease_compare(&a, &b) < 0);
+	CHECK(gitrelease_parse("1.0.0-2", &a) && gitrelease_parse("1.0.0-beta", &b));
+	CHECK(gitrelease_compare(&a, &b) < 0); /* numeric below alphanumeric */
+	CHECK(gitrelease_parse("1.0.0+build.5", &a) && gitrelease_parse("1.0.0", &b));
+	CHECK(gitrelease_compare(&a, &b) == 0);
+	hist_done(&h);
+}
+
 /* ---- generated histories ---- */
 
 static unsigned long rnd(unsigned long *s)
@@ -497,6 +567,7 @@ int main(void)
 	RUN(bors_and_homu);
 	RUN(maintenance_branch);
 	RUN(revert_and_rebase);
+	RUN(previous_release);
 	RUN(generated_histories);
 	git_libgit2_shutdown();
 	return DONE();

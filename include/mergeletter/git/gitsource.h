@@ -59,6 +59,13 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 int gitsource_ref_times(const char *path, const char *from, const char *to, int64_t *from_time,
 			int64_t *to_time, struct ml_error *err);
 
+/* The release before to (NULL: the tip; see gitrelease_previous()): the
+ * highest release tag that to reaches, of to's prefix, prereleases
+ * skipped unless to is one; for a tip, the latest release it reaches.
+ * *tag newly allocated; none is an ML_EXIT_SOURCE error that says to give
+ * --from. */
+int gitsource_previous_release(const char *path, const char *to, char **tag, struct ml_error *err);
+
 /* Fill every repository of the draft that has a clone configured; a
  * repository without "repo" gets the one its origin remote names. */
 int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err);
