@@ -481,9 +481,9 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		return usage_error(cmdname, err, "--offline needs the cache; drop --no-cache");
 	if (o->r.month && (o->r.since || o->r.until))
 		return usage_error(cmdname, err, "--month and --since/--until exclude each other");
-	if (o->r.to && !o->r.from)
+	if (o->r.to && !o->r.from && o->r.command != CMD_SECTION)
 		return usage_error(cmdname, err, "--to needs --from REF");
-	if (o->r.from && (o->r.month || o->r.since || o->r.until))
+	if ((o->r.from || o->r.to) && (o->r.month || o->r.since || o->r.until))
 		return usage_error(cmdname, err,
 				   "--from/--to and --month/--since/--until exclude each other");
 	return 0;

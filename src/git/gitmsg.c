@@ -109,11 +109,130 @@ static char *merge_title(const char *msg)
 	return NULL;
 }
 
+/* Digits at s[*i..n) as a PR number (1 to 10^9): 1 with *i past them. */
+static int read_number(const char *s, size_t n, size_t *i, long *number)
+{
+	long num = 0;
+	size_t j = *i;
+
+	while (j < n && isdigit((unsigned char)s[j]) && j - *i < 10)
+		num = num * 10 + (s[j++] - '0');
+	if (j == *i || num <= 0 || num > 1000000000L || (j < n && isdigit((unsigned char)s[j])))
+		return 0;
+	*i = j;
+	*number = num;
+	return 1;
+}
+
+/* A login at s[0..n) as a new string, or NULL (also when not valid). */
+static char *login_dup(const char *s, size_t n)
+{
+	return pr_login_valid(s, n) ? ml_strndup(s, n) : NULL;
+}
+
+/* bors-ng's body line of PR number: "N: TITLE r=REVIEWER a=AUTHOR". 0 with
+ * *title (and *author when "a=" names a valid login) set, or left NULL
+ * when no line names it; -1 when out of memory. */
+static int bors_line(const char *msg, long number, char **title, char **author)
+{
+	for (const char *p = next_line(msg); *p; p = next_line(p)) {
+		size_t n = line_len(p), i = 0, end;
+		long num;
+		const char *a;
+
+		if (!read_number(p, n, &i, &num) || num != number || i + 2 > n || p[i] != ':' ||
+		    p[i + 1] != ' ')
+			continue;
+		i += 2;
+		end = n;
+		for (size_t j = i; j + 3 <= n; j++) /* the last " r=" ends the title */
+			if (memcmp(p + j, " r=", 3) == 0)
+				end = j;
+		if ((a = strstr(p + i, " a=")) && (size_t)(a - p) + 3 < n) {
+			size_t alen = strcspn(a + 3, " ,\r\n");
+
+			if (a + 3 + alen <= p + n)
+				*author = login_dup(a + 3, alen);
+		}
+		while (end > i && p[end - 1] == ' ')
+			end--;
+		if (end > i && !(*title = ml_strndup(p + i, end - i)))
+			return -1;
+		return 0;
+	}
+	return 0;
+}
+
+/* "Merge #12 #34" (bors-ng): 1 with every PR, 0 for another subject. */
+static int parse_bors(struct ml_git_message *m, const char *msg, size_t n)
+{
+	size_t i = 6, count = 0;
+	long num;
+
+	if (n < 8 || memcmp(msg, "Merge #", 7) != 0)
+		return 0;
+	for (size_t j = 6; j < n; count++) { /* "#N" separated by single spaces, nothing else */
+		if (msg[j] != '#')
+			return 0;
+		j++;
+		if (!read_number(msg, n, &j, &num) || (j < n && msg[j++] != ' '))
+			return 0;
+	}
+	m->kind = GITMSG_BORS;
+	if (count > 1 && !(m->more = calloc(count - 1, sizeof *m->more)))
+		return -1;
+	for (size_t k = 0; k < count; k++) {
+		long *pn = k ? &m->more[k - 1].number : &m->number;
+		char **title = k ? &m->more[k - 1].title : &m->title;
+		char **author = k ? &m->more[k - 1].author : &m->author;
+
+		i++; /* '#' */
+		read_number(msg, n, &i, pn);
+		i++; /* ' ' */
+		if (k)
+			m->nmore++;
+		if (bors_line(msg, *pn, title, author) < 0)
+			return -1;
+		if (!*title && !(*title = ml_strndup(msg, n))) /* no line: the subject */
+			return -1;
+	}
+	return 1;
+}
+
+/* "Auto merge of #N - LOGIN:BRANCH, r=..." or "Rollup merge of #N - ..."
+ * (homu): 1 with the PR, 0 for another subject. */
+static int parse_homu(struct ml_git_message *m, const char *msg, size_t n)
+{
+	static const char *const prefixes[] = {"Auto merge of #", "Rollup merge of #"};
+	size_t i = 0, login;
+
+	for (size_t k = 0; k < 2 && !i; k++)
+		if (n > strlen(prefixes[k]) && memcmp(msg, prefixes[k], strlen(prefixes[k])) == 0)
+			i = strlen(prefixes[k]);
+	if (!i || !read_number(msg, n, &i, &m->number))
+		return 0;
+	m->kind = GITMSG_HOMU;
+	if (n - i > 3 && memcmp(msg + i, " - ", 3) == 0) {
+		i += 3;
+		login = strcspn(msg + i, ":, \n");
+		if (i + login < n && msg[i + login] == ':')
+			m->author = login_dup(msg + i, login);
+	}
+	m->title = merge_title(msg);
+	if (!m->title && !(m->title = ml_strndup(msg, n)))
+		return -1;
+	return 1;
+}
+
 int gitmsg_parse_subject(struct ml_git_message *m, const char *msg)
 {
 	size_t n = line_len(msg), titlelen;
+	int rc;
 
+	if ((rc = parse_bors(m, msg, n)) != 0 || (rc = parse_homu(m, msg, n)) != 0)
+		return rc;
 	if (gitmsg_merge_subject(msg, n, &m->number, &m->from, &m->fromlen)) {
+		m->kind = GITMSG_MERGE;
 		m->merge = 1;
 		m->title = merge_title(msg);
 		if (!m->title && !(m->title = ml_strndup(msg, n))) /* no body: keep the subject */
@@ -126,6 +245,7 @@ int gitmsg_parse_subject(struct ml_git_message *m, const char *msg)
 		m->number = 0;
 		return 0;
 	}
+	m->kind = GITMSG_SQUASH;
 	return (m->title = ml_strndup(msg, titlelen)) ? 1 : -1;
 }
 
@@ -191,6 +311,12 @@ int gitmsg_parse(struct ml_git_message *m, const char *msg)
 
 void gitmsg_release(struct ml_git_message *m)
 {
+	for (size_t i = 0; i < m->nmore; i++) {
+		free(m->more[i].title);
+		free(m->more[i].author);
+	}
+	free(m->more);
+	free(m->author);
 	free(m->title);
 	strv_release(&m->coauthors);
 	memset(m, 0, sizeof *m);

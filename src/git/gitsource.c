@@ -16,6 +16,8 @@
 
 #include "mergeletter/git/gitlogins.h"
 #include "mergeletter/git/gitmsg.h"
+#include "mergeletter/git/gitrange.h"
+#include "mergeletter/git/gitrelease.h"
 #include "mergeletter/git/gitwalk.h"
 #include "mergeletter/model/config.h"
 #include "mergeletter/model/ghenv.h"
@@ -39,6 +41,7 @@ struct walk {
 struct pr_facts {
 	long number;
 	char *title;
+	char *head; /* "LOGIN/BRANCH" of GitHub's merge subject, or NULL */
 	char *author;
 	int bot;
 	struct ml_strv coauthors;
@@ -158,14 +161,15 @@ static int scan_coauthors(struct walk *w, struct ml_strv *v, const char *author,
 	return gitmsg_each_coauthor(msg, coauthor_one, &c) != 0 ? -1 : 0;
 }
 
-/* The author of a merge commit's PR: LOGIN of "from LOGIN/BRANCH", unless
- * that is the repository's owner (a same-repository branch): then the
- * merged branch's author, from a noreply address. The tip of the merged
+/* The author of a merge commit's PR: f->author when the message named one
+ * (homu, bors), else LOGIN of "from LOGIN/BRANCH" (from may be NULL),
+ * unless that is the repository's owner (a same-repository branch): then
+ * the merged branch's author, from a noreply address. The tip of the merged
  * branch also lends its co-authors. */
 static int merge_author(struct walk *w, git_commit *c, const char *from, size_t fromlen,
 			struct pr_facts *f, struct ml_error *err)
 {
-	const char *slash = memchr(from, '/', fromlen);
+	const char *slash = from ? memchr(from, '/', fromlen) : NULL;
 	size_t loginlen = slash ? (size_t)(slash - from) : 0;
 	git_commit *tip = NULL;
 	int rc = -1;
@@ -177,7 +181,7 @@ static int merge_author(struct walk *w, git_commit *c, const char *from, size_t 
 		f->bot = (blen > 11 && strncmp(branch, "dependabot/", 11) == 0) ||
 			 (blen > 9 && strncmp(branch, "renovate/", 9) == 0);
 	}
-	if (slash && pr_login_valid(from, loginlen) && !is_owner(w, from, loginlen) &&
+	if (!f->author && slash && pr_login_valid(from, loginlen) && !is_owner(w, from, loginlen) &&
 	    !(f->author = ml_strndup(from, loginlen)))
 		return oom(err);
 	if (git_commit_parentcount(c) < 2 || git_commit_parent(&tip, c, 1) < 0) {
@@ -247,85 +251,97 @@ static int message_utf8(git_commit *c, char **out)
 	return rc;
 }
 
-/* Turn one commit's message (in UTF-8) into facts; *is_pr is 0 when it is
- * not a PR commit. */
-static int parse_facts(struct walk *w, git_commit *c, const char *msg, struct pr_facts *f,
-		       int *is_pr, struct ml_error *err)
+/* Append the record of f (whose strings it takes) for commit c. */
+static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct ml_error *err)
 {
-	struct ml_git_message m = {0};
-	int rc = gitmsg_parse_subject(&m, msg);
+	struct ml_pr *pr = pr_list_add(w->out);
 
-	*is_pr = rc > 0;
-	if (rc <= 0)
-		return rc < 0 ? oom(err) : 0;
-	f->number = m.number;
-	f->title = m.title;
-	if (m.merge) {
-		if (merge_author(w, c, m.from, m.fromlen, f, err) < 0)
-			return -1;
-	} else {
+	if (!pr)
+		return oom(err);
+	pr->repo = ml_strdup(w->repo);
+	pr->number = f->number;
+	pr->merged_at = (int64_t)git_commit_time(c);
+	pr->title = f->title;
+	pr->author = f->author;
+	pr->author_is_bot = f->bot | pr_login_is_bot(f->author);
+	pr->coauthors = f->coauthors;
+	pr->head = f->head;
+	memset(f, 0, sizeof *f);
+	return pr->repo ? 0 : oom(err);
+}
+
+static void facts_release(struct pr_facts *f)
+{
+	free(f->title);
+	free(f->author);
+	free(f->head);
+	strv_release(&f->coauthors);
+	memset(f, 0, sizeof *f);
+}
+
+/* The facts of the first PR of a parsed message (taking its title and
+ * author). */
+static int first_facts(struct walk *w, git_commit *c, const char *msg, struct ml_git_message *m,
+		       struct pr_facts *f, struct ml_error *err)
+{
+	f->number = m->number;
+	f->title = m->title;
+	f->author = m->author;
+	m->title = m->author = NULL;
+	if (m->from && !(f->head = ml_strndup(m->from, m->fromlen)))
+		return oom(err);
+	if (m->kind == GITMSG_SQUASH) {
 		int failed = 0;
 
 		f->author = author_login(w, git_commit_author(c)->name, git_commit_author(c)->email,
 					 &failed);
 		if (failed)
 			return oom(err);
+	} else if (merge_author(w, c, m->from, m->fromlen, f, err) < 0) {
+		return -1;
 	}
-	f->bot |= pr_login_is_bot(f->author);
-	if (scan_coauthors(w, &f->coauthors, f->author, msg) < 0)
-		return oom(err);
-	return 0;
+	return scan_coauthors(w, &f->coauthors, f->author, msg) < 0 ? oom(err) : 0;
 }
 
-/* Turn one commit into facts; *is_pr is 0 when it is not a PR commit. */
-static int read_facts(struct walk *w, git_commit *c, struct pr_facts *f, int *is_pr,
-		      struct ml_error *err)
+/* Turn one commit's message (in UTF-8) into records: none for a commit
+ * that is not a PR's, several for a bors batch. */
+static int read_message(struct walk *w, git_commit *c, const char *msg, struct ml_error *err)
 {
-	char *converted = NULL;
-	int rc;
+	struct ml_git_message m = {0};
+	struct pr_facts f = {0};
+	int rc = gitmsg_parse_subject(&m, msg);
 
-	*is_pr = 0;
-	if (message_utf8(c, &converted) < 0)
-		return oom(err);
-	rc = parse_facts(w, c, converted ? converted : git_commit_message(c), f, is_pr, err);
-	free(converted);
+	if (rc < 0)
+		oom(err);
+	if (rc <= 0)
+		goto done;
+	rc = -1;
+	if (first_facts(w, c, msg, &m, &f, err) < 0 || add_record(w, c, &f, err) < 0)
+		goto done;
+	for (size_t i = 0; i < m.nmore; i++) {
+		f.number = m.more[i].number;
+		f.title = m.more[i].title;
+		f.author = m.more[i].author;
+		m.more[i].title = m.more[i].author = NULL;
+		if (add_record(w, c, &f, err) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	facts_release(&f);
+	gitmsg_release(&m);
 	return rc;
 }
 
 static int read_commit(struct walk *w, git_commit *c, struct ml_error *err)
 {
-	struct pr_facts f;
-	struct ml_pr *pr;
-	int is_pr, rc = -1;
+	char *converted = NULL;
+	int rc;
 
-	memset(&f, 0, sizeof f);
-	if (read_facts(w, c, &f, &is_pr, err) < 0)
-		goto done;
-	rc = 0;
-	if (!is_pr)
-		goto done;
-	rc = -1;
-	if (!(pr = pr_list_add(w->out))) {
-		oom(err);
-		goto done;
-	}
-	pr->repo = ml_strdup(w->repo);
-	pr->number = f.number;
-	pr->merged_at = (int64_t)git_commit_time(c);
-	pr->title = f.title;
-	pr->author = f.author;
-	pr->author_is_bot = f.bot;
-	pr->coauthors = f.coauthors;
-	memset(&f, 0, sizeof f);
-	if (!pr->repo) {
-		oom(err);
-		goto done;
-	}
-	rc = 0;
-done:
-	free(f.title);
-	free(f.author);
-	strv_release(&f.coauthors);
+	if (message_utf8(c, &converted) < 0)
+		return oom(err);
+	rc = read_message(w, c, converted ? converted : git_commit_message(c), err);
+	free(converted);
 	return rc;
 }
 
@@ -511,74 +527,36 @@ static int open_repo(struct walk *w, const char *path, const char *repo, int nee
 	return 0;
 }
 
-static int by_oid(const void *a, const void *b)
+/* gitrange's question: a PR merge whose other parents are the PR's own
+ * commits: bors and homu merges, and GitHub's merge of a branch that is not
+ * the repository's own (a fork's). A merge of one of the repository's
+ * branches (`next` into `main`) brings in PRs instead. */
+static int pr_own_commits(void *ud, git_commit *c)
 {
-	return git_oid_cmp(a, b);
+	struct walk *w = ud;
+	struct ml_git_message m = {0};
+	const char *slash;
+	int own = 0;
+
+	if (gitmsg_parse_subject(&m, git_commit_message(c)) > 0) {
+		own = m.kind == GITMSG_BORS || m.kind == GITMSG_HOMU;
+		if (m.kind == GITMSG_MERGE && (slash = memchr(m.from, '/', m.fromlen)))
+			own = !is_owner(w, m.from, (size_t)(slash - m.from));
+	}
+	gitmsg_release(&m);
+	return own;
 }
 
-/* Exactly the commits of `git log --first-parent FROM..TO`: the
- * first-parent chain from TO up to the first commit that FROM reaches.
- * Which commits FROM reaches comes from a revwalk over every parent
- * (push TO, hide FROM), as in git, where a hidden commit hides all of its
- * parents; libgit2's first-parent simplification would hide only along
- * first parents, so the chain is followed here against that set. */
-static int walk_between(struct walk *w, const git_oid *from, const git_oid *to,
-			struct ml_error *err)
+/* gitrange's other question: a commit among a PR's own that GitHub made
+ * (a merge, or committed by GitHub's web-flow address): another PR that
+ * the branch brought along. */
+static int pr_trusted(void *ud, git_commit *c)
 {
-	git_revwalk *rw = NULL;
-	git_commit *c = NULL;
-	git_oid *set = NULL, id;
-	size_t n = 0, cap = 0;
-	int rc = -1, e;
+	const git_signature *who = git_commit_committer(c);
 
-	if (git_revwalk_new(&rw, w->git) < 0 || git_revwalk_push(rw, to) < 0 ||
-	    git_revwalk_hide(rw, from) < 0) {
-		gitwalk_fail(err, w->path, "cannot walk the history");
-		goto done;
-	}
-	while ((e = git_revwalk_next(&id, rw)) == 0) {
-		if (n == cap) {
-			git_oid *v = realloc(set, (cap = cap ? 2 * cap : 256) * sizeof *v);
-
-			if (!v) {
-				oom(err);
-				goto done;
-			}
-			set = v;
-		}
-		git_oid_cpy(&set[n++], &id);
-	}
-	if (e != GIT_ITEROVER) {
-		gitwalk_fail(
-		    err, w->path,
-		    git_repository_is_shallow(w->git) == 1
-			? "cannot walk the history (the shallow clone may not reach back to "
-			  "the start ref; fetch more with git fetch --deepen)"
-			: "cannot walk the history (damaged repository? try git fsck)");
-		goto done;
-	}
-	if (n > 1)
-		qsort(set, n, sizeof *set, by_oid);
-	git_oid_cpy(&id, to);
-	while (n && bsearch(&id, set, n, sizeof *set, by_oid)) {
-		if (git_commit_lookup(&c, w->git, &id) < 0) {
-			gitwalk_fail(err, w->path, "cannot read a commit");
-			goto done;
-		}
-		if (read_commit(w, c, err) < 0)
-			goto done;
-		if (git_commit_parentcount(c) == 0)
-			break;
-		git_oid_cpy(&id, git_commit_parent_id(c, 0));
-		git_commit_free(c);
-		c = NULL;
-	}
-	rc = 0;
-done:
-	git_commit_free(c);
-	free(set);
-	git_revwalk_free(rw);
-	return rc;
+	(void)ud;
+	return git_commit_parentcount(c) > 1 ||
+	       (who && who->email && ml_strcaseeq(who->email, "noreply@github.com"));
 }
 
 int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
@@ -605,8 +583,11 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 		goto done;
 	}
 	if (q->from) {
+		struct ml_gitrange gr = {w.git,	     w.path,	   pr_own_commits,
+					 pr_trusted, visit_commit, &w};
+
 		if (resolve_tip(&w, q->from, &from, err) < 0 ||
-		    walk_between(&w, &from, &tip, err) < 0)
+		    gitrange_walk(&gr, &from, &tip, err) < 0)
 			goto done;
 	} else {
 		struct ml_gitwalk gw = {w.git,	      w.path,	    w.range, w.graph_allowed,
@@ -670,6 +651,30 @@ int gitsource_ref_times(const char *path, const char *from, const char *to, int6
 	if (open_repo(&w, path, NULL, 0, err) == 0 && ref_time(&w, from, from_time, err) == 0 &&
 	    ref_time(&w, to, to_time, err) == 0)
 		rc = 0;
+	free(w.origin);
+	git_repository_free(w.git);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+int gitsource_previous_release(const char *path, const char *to, char **tag, struct ml_error *err)
+{
+	struct walk w;
+	git_oid tip;
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	w.path = path;
+	*tag = NULL;
+	git_libgit2_init();
+	if (open_repo(&w, path, NULL, 0, err) == 0 && resolve_tip(&w, to, &tip, err) == 0 &&
+	    gitrelease_previous(w.git, &tip, to, tag, err) == 0)
+		rc = 0;
+	if (rc == 0 && !*tag)
+		rc = error_set(err, ML_EXIT_SOURCE,
+			       "'%s': no release tag before '%s' (a tag such as v1.2.3 that it "
+			       "reaches); give --from REF",
+			       path, to ? to : "the tip");
 	free(w.origin);
 	git_repository_free(w.git);
 	git_libgit2_shutdown();

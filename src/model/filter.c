@@ -5,6 +5,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
@@ -34,10 +35,32 @@ static const char *const config_change_patterns[] = {
 
 static const char *const default_labels[] = {"dependencies"};
 
+/* A release's housekeeping, by title: the release PR and branch syncs. */
+static const char *const housekeeping_patterns[] = {
+    /* "Release v0.14.11", "Release uefi-0.38.0", "release: 1.2.0", "Prepare release 1.2" */
+    "^(chore(\\([^)]*\\))?!?: *)?(prepare (for )?(the )?)?release:? *[`'\"]?([a-z0-9_-]+[ "
+    "-])?v?[0-9]+\\.[0-9]+",
+    "^(chore|build)\\(release\\)!?:",					 /* chore(release): 1.2.0 */
+    "^(chore(\\([^)]*\\))?!?: *)?bump (the )?(crate |package )?version", /* bump version to 1.2.0 */
+    "^(chore(\\([^)]*\\))?!?: *)?(prepare|cut) (the )?v?[0-9]+\\.[0-9]+[^ ]* release",
+    "^v?[0-9]+\\.[0-9]+\\.[0-9]+[^ ]*$", /* a title that is only the version */
+    /* "Update `next` with the latest changes from `master`", "Merge main into next" */
+    "^(update|sync|merge) [`'\"]?(main|master|next|develop|dev|stable|trunk)[`'\"]? "
+    "(with|into|from|and) ",
+    "^merge (branch|remote-tracking branch) ",
+};
+
+/* A long-lived branch of the repository: its PRs are syncs. */
+#define LONG_LIVED_BRANCH                                                                          \
+	"^(main|master|next|develop|development|dev|stable|trunk|staging|release([/-].*)?|"        \
+	"maint(enance)?([/-].*)?|v?[0-9]+(\\.([0-9]+|x))*(-stable)?)$"
+
 struct ml_filter {
-	regex_t *res; /* bump title patterns, then config_change_patterns */
+	regex_t *res; /* bump title patterns, then config_change_patterns, then
+		       * housekeeping patterns, then the long-lived branch */
 	size_t nres;
 	size_t ntitle; /* res[0..ntitle) are bump titles */
+	size_t nconf;  /* res[ntitle..nconf) are config changes */
 	struct ml_strv labels;
 	struct ml_strv authors;
 };
@@ -193,11 +216,12 @@ int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct
 	size_t ndef = sizeof default_title_patterns / sizeof *default_title_patterns;
 	size_t nextra = extra ? extra->title_patterns.n : 0;
 	size_t nconf = sizeof config_change_patterns / sizeof *config_change_patterns;
+	size_t nhouse = sizeof housekeeping_patterns / sizeof *housekeeping_patterns;
 	struct ml_filter *f = calloc(1, sizeof *f);
 	int rc = -1;
 
 	*out = NULL;
-	if (!f || !(f->res = calloc(ndef + nextra + nconf, sizeof *f->res))) {
+	if (!f || !(f->res = calloc(ndef + nextra + nconf + nhouse + 1, sizeof *f->res))) {
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
 	}
@@ -211,6 +235,12 @@ int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct
 	for (size_t i = 0; i < nconf; i++)
 		if (add_pattern(f, config_change_patterns[i], err) < 0)
 			goto done;
+	f->nconf = f->nres;
+	for (size_t i = 0; i < nhouse; i++)
+		if (add_pattern(f, housekeeping_patterns[i], err) < 0)
+			goto done;
+	if (add_pattern(f, LONG_LIVED_BRANCH, err) < 0)
+		goto done;
 	if (strv_push_all(&f->labels, default_labels,
 			  sizeof default_labels / sizeof *default_labels) < 0 ||
 	    (extra && (strv_push_all(&f->labels, (const char *const *)extra->labels.v,
@@ -240,7 +270,7 @@ int filter_is_bump(const struct ml_filter *f, const struct ml_pr *pr)
 {
 	if (title_matches(f, pr->title, 0, f->ntitle))
 		return 1;
-	if (title_matches(f, pr->title, f->ntitle, f->nres))
+	if (title_matches(f, pr->title, f->ntitle, f->nconf))
 		return 0; /* the bots' own configuration: no dependency changes */
 	if (pr->author_is_bot || pr_login_is_bot(pr->author))
 		return 1;
@@ -256,6 +286,89 @@ void filter_apply(const struct ml_filter *f, struct ml_pr_list *l)
 {
 	for (size_t i = 0; i < l->len; i++)
 		l->items[i].is_bump = filter_is_bump(f, &l->items[i]);
+}
+
+/* 1 when head ("OWNER/BRANCH") is a long-lived branch of repo ("owner/name"). */
+static int head_is_sync(const struct ml_filter *f, const char *head, const char *repo)
+{
+	const char *slash = head ? strchr(head, '/') : NULL,
+		   *rslash = repo ? strchr(repo, '/') : NULL;
+	size_t n = slash ? (size_t)(slash - head) : 0;
+
+	if (!slash || !rslash || (size_t)(rslash - repo) != n || strncasecmp(head, repo, n) != 0)
+		return 0;
+	return regexec(&f->res[f->nres - 1], slash + 1, 0, NULL, 0) == 0;
+}
+
+int filter_is_housekeeping(const struct ml_filter *f, const struct ml_pr *pr)
+{
+	return title_matches(f, pr->title, f->nconf, f->nres - 1) ||
+	       head_is_sync(f, pr->head, pr->repo);
+}
+
+/* The title that a revert's title names ('Revert "TITLE"'), in out (its
+ * trailing " (#N)" of a squash dropped, *number set to N, else 0); 0 when
+ * title is not a revert's. */
+static int revert_target(const char *title, struct ml_buf *out, long *number)
+{
+	static const char prefix[] = "Revert \"";
+	size_t n = title ? strlen(title) : 0, end;
+
+	*number = 0;
+	if (n < sizeof prefix + 1 || strncasecmp(title, prefix, sizeof prefix - 1) != 0 ||
+	    title[n - 1] != '"')
+		return 0;
+	end = n - 1;
+	buf_setlen(out, 0);
+	if (buf_add(out, title + sizeof prefix - 1, end - (sizeof prefix - 1)) < 0)
+		return 0;
+	if (out->len > 4 && out->data[out->len - 1] == ')') { /* "TITLE (#N)" */
+		size_t i = out->len - 1;
+		long num = 0, scale = 1;
+
+		while (i > 0 && isdigit((unsigned char)out->data[i - 1]) && scale < 1000000000L) {
+			num += (out->data[--i] - '0') * scale;
+			scale *= 10;
+		}
+		if (num > 0 && i >= 3 && out->data[i - 1] == '#' && out->data[i - 2] == '(' &&
+		    out->data[i - 3] == ' ') {
+			*number = num;
+			buf_setlen(out, i - 3);
+		}
+	}
+	return 1;
+}
+
+/* Set aside both PRs of every revert pair of l. */
+static void mark_reverts(struct ml_pr_list *l)
+{
+	struct ml_buf target = ML_BUF_INIT;
+	long number;
+
+	for (size_t i = 0; i < l->len; i++) {
+		if (!revert_target(l->items[i].title, &target, &number))
+			continue;
+		for (size_t j = 0; j < l->len; j++) {
+			struct ml_pr *o = &l->items[j];
+
+			if (j == i || !o->title)
+				continue;
+			if ((number && o->number == number) || strcmp(o->title, target.data) == 0) {
+				o->is_bump = 1;
+				l->items[i].is_bump = 1;
+				break;
+			}
+		}
+	}
+	buf_release(&target);
+}
+
+void filter_apply_release(const struct ml_filter *f, struct ml_pr_list *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		l->items[i].is_bump =
+		    filter_is_bump(f, &l->items[i]) || filter_is_housekeeping(f, &l->items[i]);
+	mark_reverts(l);
 }
 
 void filter_free(struct ml_filter *f)

@@ -92,6 +92,7 @@ void pr_release(struct ml_pr *pr)
 	free(pr->title);
 	free(pr->author);
 	free(pr->association);
+	free(pr->head);
 	strv_release(&pr->labels);
 	strv_release(&pr->coauthors);
 	memset(pr, 0, sizeof *pr);

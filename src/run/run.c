@@ -44,7 +44,7 @@ static int resolve_range(const struct ml_run_opts *o, struct ml_range *r, struct
 	char day[16];
 
 	memset(r, 0, sizeof *r);
-	if (o->from) /* times come from the refs, once they are resolved */
+	if (o->from || o->to) /* times come from the refs, once they are resolved */
 		return 0;
 	if (o->month		     ? range_from_month(r, o->month, err) < 0
 	    : (o->since || o->until) ? range_from_bounds(r, o->since, o->until, err) < 0
@@ -159,7 +159,8 @@ static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const st
 		goto done;
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
-			filter_apply(filter, &d->sections[i].repos[j].prs);
+			(d->from_ref ? filter_apply_release
+				     : filter_apply)(filter, &d->sections[i].repos[j].prs);
 	if (tooling_fetch_finish(&tf, filter, &d->tooling, err) < 0 ||
 	    feeds_fetch_finish(&ff, &d->news, err) < 0)
 		goto done;
@@ -352,6 +353,7 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 	struct ml_config cfg;
 	struct ml_draft d;
 	struct ml_range range;
+	char *prev = NULL; /* the previous release, for --to alone */
 	int ret = -1;
 
 	memset(&cli, 0, sizeof cli);
@@ -376,6 +378,17 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 	print_warnings(&cfg.warnings);
 	if (section_repo(&rc, &cli, o->config ? &cfg : NULL, err) < 0)
 		goto done;
+	if (o->to && !o->from) { /* the previous release, from the clone's tags */
+		if (!rc.git) {
+			error_set(err, ML_EXIT_USAGE, "--to without --from needs a clone (--git)");
+			goto done;
+		}
+		if (gitsource_previous_release(rc.git, o->to, &prev, err) < 0)
+			goto done;
+		if (o->verbose)
+			term_print(stderr, "", "previous release: %s", prev);
+		o->from = prev;
+	}
 	if (o->from && rc.git &&
 	    clone_range(&range, rc.git, o->from, o->to ? o->to : rc.ref, err) < 0)
 		goto done;
@@ -400,6 +413,9 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 		goto done;
 	ret = 0;
 done:
+	if (prev)
+		o->from = NULL; /* it pointed to prev */
+	free(prev);
 	free(cli.maintainers);
 	repo_cfg_release(&rc);
 	config_release(&cfg);

@@ -295,8 +295,18 @@ def test_ref_ranges_both_ways():
     assert code == 4 and "ref 'nope' not found" in err, err
     code, out, err = run(["section", "--git", clone, "--from", "uefi-v0.24.0", "--month", "2023-08"])
     assert code == 2 and "exclude each other" in err, err
-    code, out, err = run(["section", "--git", clone, "--to", "main"])
-    assert code == 2 and "--to needs --from" in err, err
+    # --to alone: from the previous release, the highest release tag it reaches
+    # (prereleases skipped unless TO is one); --verbose names it
+    want = run(["section", "--git", clone, "--from", "uefi-v0.24.0", "--to", "main"])
+    for to in ("main", "uefi-v0.25.0-rc1"):
+        code, out, err = run(["section", "--git", clone, "--to", to, "--verbose"])
+        assert code == 0 and "previous release: uefi-v0.24.0" in err, err
+        if to == "main":
+            assert out == want[1], out
+    code, out, err = run(["section", "--git", clone, "--to", "uefi-v0.24.0"])
+    assert code == 4 and "no release tag before 'uefi-v0.24.0'" in err and "--from" in err, err
+    code, out, err = run(["section", "rust-osdev/uefi-rs", "--to", "main"])
+    assert code == 2 and "--to without --from needs a clone" in err, err
     # issue: every repository from its clone, the range's name in the title
     cfg = {"title": "Release notes", "sections": [{"heading": "UEFI", "repos": [
         {"git": clone, "maintainers": ["GabrielMajeri", "nicholasbishop", "phip1611"]}]}]}

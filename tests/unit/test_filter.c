@@ -140,11 +140,112 @@ static void pattern_bounds(void)
 	CHECK(compiles("a{2,1}", "not a valid"));
 }
 
+static int house(const struct ml_filter *f, const char *title, const char *head)
+{
+	struct ml_pr pr;
+
+	memset(&pr, 0, sizeof pr);
+	pr.repo = (char *)"rust-osdev/uefi-rs";
+	pr.title = (char *)title;
+	pr.head = (char *)head;
+	return filter_is_housekeeping(f, &pr);
+}
+
+/* A release's housekeeping: release PRs and branch syncs, and not what
+ * only looks like them. */
+static void housekeeping(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_filter *f = NULL;
+	static const char *const yes[] = {"Release v0.14.11",
+					  "Release uefi-0.38.0",
+					  "Release `v0.11.36`",
+					  "Release multiboot2 v0.17.0",
+					  "release: 1.2.0",
+					  "chore(release): 1.2.0",
+					  "chore: release v2.0.0",
+					  "bump version to 1.2.0",
+					  "Bump the crate version",
+					  "Prepare 0.15.0 release",
+					  "v1.2.3",
+					  "Update `next` with the latest changes from `master`",
+					  "Merge main into next",
+					  "Sync develop with main"};
+	static const char *const no[] = {
+	    "Release the lock before sleeping", "Releases: document the process",
+	    "Bump log from 0.4.19 to 0.4.20",	"Update the docs with examples",
+	    "Fix release build on 1.72",	"Add v1.2 protocol support"};
+
+	CHECK(filter_new(&f, NULL, &err) == 0);
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		if (!house(f, yes[i], NULL)) {
+			fprintf(stderr, "  not housekeeping: %s\n", yes[i]);
+			CHECK(!"housekeeping");
+		}
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		if (house(f, no[i], NULL)) {
+			fprintf(stderr, "  housekeeping: %s\n", no[i]);
+			CHECK(!"not housekeeping");
+		}
+	/* a PR from a long-lived branch of the same repository is a sync */
+	CHECK(house(f, "Big merge", "rust-osdev/next"));
+	CHECK(house(f, "Big merge", "Rust-OSDev/main"));
+	CHECK(house(f, "Big merge", "rust-osdev/release/0.14"));
+	CHECK(house(f, "Big merge", "rust-osdev/0.14.x"));
+	CHECK(!house(f, "Big merge", "rust-osdev/fix-next")); /* a topic branch */
+	CHECK(!house(f, "Big merge", "alice/next"));	      /* a fork's */
+	CHECK(!house(f, "Big merge", "rust-osdev"));
+	filter_free(f);
+}
+
+static void add(struct ml_pr_list *l, long number, const char *title)
+{
+	struct ml_pr *pr = pr_list_add(l);
+
+	pr->number = number;
+	pr->repo = strdup("rust-osdev/uefi-rs");
+	pr->title = strdup(title);
+}
+
+/* filter_apply_release(): bumps, housekeeping and revert pairs set aside;
+ * the rest listed; filter_apply() leaves release PRs listed. */
+static void release_apply(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_filter *f = NULL;
+	struct ml_pr_list l = {NULL, 0, 0};
+	static const int want[] = {0, 1, 1, 1, 1, 0, 0, 1};
+
+	CHECK(filter_new(&f, NULL, &err) == 0);
+	add(&l, 1, "Add x");
+	add(&l, 2, "Add y");
+	add(&l, 3, "Revert \"Add y\""); /* the revert button's title */
+	add(&l, 4, "Add z");
+	add(&l, 5, "Revert \"Add z (#4)\""); /* git revert of a squash commit */
+	add(&l, 6, "Revert \"Not in this range\"");
+	add(&l, 7, "Add w");
+	add(&l, 8, "Release v1.0.0");
+	filter_apply_release(f, &l);
+	for (size_t i = 0; i < l.len; i++) {
+		if (l.items[i].is_bump != want[i]) {
+			fprintf(stderr, "  #%ld: is_bump %d\n", l.items[i].number,
+				l.items[i].is_bump);
+			CHECK(!"release_apply");
+		}
+	}
+	filter_apply(f, &l);
+	CHECK(!l.items[7].is_bump && !l.items[2].is_bump); /* the newsletter lists them */
+	pr_list_release(&l);
+	filter_free(f);
+}
+
 int main(void)
 {
 	RUN(defaults);
 	RUN(bot_config_changes);
 	RUN(config_rules);
 	RUN(pattern_bounds);
+	RUN(housekeeping);
+	RUN(release_apply);
 	return DONE();
 }

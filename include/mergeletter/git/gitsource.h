@@ -41,8 +41,9 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 struct ml_git_query {
 	const char *path;	      /* a work tree, its .git directory, or a bare repository */
 	const char *ref;	      /* the tip (TO); NULL: origin's default branch, else HEAD */
-	const char *from;	      /* NULL: the PRs merged in range; else exactly the
-				       * commits of `git log --first-parent FROM..ref` */
+	const char *from;	      /* NULL: the PRs merged in range (first parents); else
+				       * the PRs reachable from ref and not from FROM
+				       * (gitrange.h) */
 	const char *repo;	      /* "owner/name" for the records; NULL: from the origin */
 	const struct ml_range *range; /* used when from is NULL */
 	const struct ml_login_map *logins; /* the config's "logins", or NULL */
@@ -57,6 +58,13 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
  * tip) name in the clone at path: what a ref range means in time. */
 int gitsource_ref_times(const char *path, const char *from, const char *to, int64_t *from_time,
 			int64_t *to_time, struct ml_error *err);
+
+/* The release before to (NULL: the tip; see gitrelease_previous()): the
+ * highest release tag that to reaches, of to's prefix, prereleases
+ * skipped unless to is one; for a tip, the latest release it reaches.
+ * *tag newly allocated; none is an ML_EXIT_SOURCE error that says to give
+ * --from. */
+int gitsource_previous_release(const char *path, const char *to, char **tag, struct ml_error *err);
 
 /* Fill every repository of the draft that has a clone configured; a
  * repository without "repo" gets the one its origin remote names. */

@@ -7,6 +7,16 @@
  * bots' own configuration ("Configure Renovate", "chore(config): migrate
  * renovate config", "Update dependabot.yml") is not a bump, even by a bot,
  * unless a bump title rule matches it.
+ *
+ * Release notes (a ref range) also set aside a release's housekeeping,
+ * in the same way as bumps (the same comment/drop/keep mode): the release
+ * PR itself ("Release v0.14.11", "chore(release): 1.2.0", "bump version to
+ * 1.2.0"), branch syncs (a PR whose head is a long-lived branch of the
+ * same repository, "OWNER/next", or titled "Update `next` with ...",
+ * "Merge main into next"), and a PR and its revert when both are in the
+ * list ('Revert "TITLE"', GitHub's revert button; both set aside). The
+ * config's bump title_patterns add to these rules too. A monthly
+ * newsletter lists release PRs: filter_apply() leaves them alone.
  */
 #ifndef MERGELETTER_FILTER_H
 #define MERGELETTER_FILTER_H
@@ -29,6 +39,12 @@ int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct
 int filter_is_bump(const struct ml_filter *f, const struct ml_pr *pr);
 /* Set is_bump on every item. */
 void filter_apply(const struct ml_filter *f, struct ml_pr_list *l);
+/* 1 when the PR alone is a release's housekeeping (the release PR, a
+ * branch sync); revert pairs need the list. */
+int filter_is_housekeeping(const struct ml_filter *f, const struct ml_pr *pr);
+/* filter_apply() for release notes: is_bump also on housekeeping and on
+ * both PRs of every revert pair of the list. */
+void filter_apply_release(const struct ml_filter *f, struct ml_pr_list *l);
 void filter_free(struct ml_filter *f);
 
 #endif

@@ -22,7 +22,8 @@ struct ml_pr {
 	struct ml_strv labels;
 	char *association;	  /* author_association, or NULL */
 	struct ml_strv coauthors; /* extra contributor logins (Co-authored-by) */
-	int is_bump;		  /* set by the filter */
+	char *head;		  /* "OWNER/BRANCH" the PR came from, or NULL when not known */
+	int is_bump;		  /* set by the filter (a bump, or a release's housekeeping) */
 };
 
 struct ml_pr_list {

@@ -1,0 +1,136 @@
+/* gitrange.c: the commits of FROM..TO by reachability, less the PRs' own
+ * commits (see gitrange.h).
+ *
+ * One revwalk lists the range (push TO, hide FROM, every parent), children
+ * before parents, so a merge comes before its own commits. Each merge that
+ * the caller calls a PR's has its own commits found with one more revwalk
+ * (push its other parents, hide its first parent and FROM), bounded by the
+ * PR's commits; those are then skipped unless the caller trusts them. */
+#include "mergeletter/git/gitrange.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mergeletter/git/gitwalk.h"
+#include "mergeletter/util/error.h"
+
+struct oidv {
+	git_oid *v;
+	size_t n, cap;
+};
+
+static int oidv_push(struct oidv *s, const git_oid *id)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		git_oid *v = realloc(s->v, cap * sizeof *v);
+
+		if (!v)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	git_oid_cpy(&s->v[s->n++], id);
+	return 0;
+}
+
+static int by_oid(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* Every commit that rw yields, appended to out: 0, or -1 (*oom_out set
+ * when out of memory, else libgit2's error). */
+static int collect(git_revwalk *rw, struct oidv *out, int *oom_out)
+{
+	git_oid id;
+	int e;
+
+	while ((e = git_revwalk_next(&id, rw)) == 0)
+		if (oidv_push(out, &id) < 0) {
+			*oom_out = 1;
+			return -1;
+		}
+	return e == GIT_ITEROVER ? 0 : -1;
+}
+
+static int walk_fail(const struct ml_gitrange *r, struct ml_error *err)
+{
+	return gitwalk_fail(err, r->path,
+			    git_repository_is_shallow(r->git) == 1
+				? "cannot walk the history (the shallow clone may not reach back "
+				  "to the start ref; fetch more with git fetch --deepen)"
+				: "cannot walk the history (damaged repository? try git fsck)");
+}
+
+/* The own commits of merge c (its other parents' side) into own. */
+static int own_of(const struct ml_gitrange *r, git_commit *c, const git_oid *from, struct oidv *own,
+		  int *oom_out)
+{
+	git_revwalk *rw = NULL;
+	unsigned np = git_commit_parentcount(c);
+	int rc = git_revwalk_new(&rw, r->git);
+
+	if (rc == 0)
+		rc = git_revwalk_hide(rw, git_commit_parent_id(c, 0));
+	if (rc == 0)
+		rc = git_revwalk_hide(rw, from);
+	for (unsigned i = 1; rc == 0 && i < np; i++)
+		rc = git_revwalk_push(rw, git_commit_parent_id(c, i));
+	if (rc == 0)
+		rc = collect(rw, own, oom_out);
+	git_revwalk_free(rw);
+	return rc;
+}
+
+int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oid *to,
+		  struct ml_error *err)
+{
+	git_revwalk *rw = NULL;
+	git_commit *c = NULL;
+	struct oidv own = {0};
+	git_oid id;
+	size_t sorted = 0;
+	int rc = -1, failed_oom = 0, e;
+
+	/* children before parents: a merge comes before its own commits */
+	if (git_revwalk_new(&rw, r->git) < 0 ||
+	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
+	    git_revwalk_push(rw, to) < 0 || git_revwalk_hide(rw, from) < 0)
+		goto fail;
+	while ((e = git_revwalk_next(&id, rw)) == 0) {
+		if (own.n > sorted) { /* what the last merge added */
+			qsort(own.v, own.n, sizeof *own.v, by_oid);
+			sorted = own.n;
+		}
+		if (git_commit_lookup(&c, r->git, &id) < 0)
+			goto fail;
+		if (own.n && bsearch(&id, own.v, own.n, sizeof *own.v, by_oid) &&
+		    !r->trusted(r->ud, c)) {
+			git_commit_free(c);
+			c = NULL;
+			continue;
+		}
+		if (git_commit_parentcount(c) > 1 && r->own_commits(r->ud, c) &&
+		    own_of(r, c, from, &own, &failed_oom) != 0)
+			goto fail;
+		if (r->visit(r->ud, c, err) < 0)
+			goto done;
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (e == GIT_ITEROVER) {
+		rc = 0;
+		goto done;
+	}
+fail:
+	if (failed_oom)
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+	else
+		walk_fail(r, err);
+done:
+	git_commit_free(c);
+	free(own.v);
+	git_revwalk_free(rw);
+	return rc;
+}
