@@ -97,46 +97,83 @@ static int set_web(struct ml_draft *d, const struct ml_run_opts *o, struct ml_er
 	return d->web ? 0 : error_set(err, ML_EXIT_FAILURE, "out of memory");
 }
 
-static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const struct ml_config *cfg,
+/* The GitHub client for a run's options. */
+static int open_client(struct ml_github *gh, const struct ml_run_opts *o,
+		       const struct ml_config *cfg, struct ml_progress *progress,
 		       struct ml_error *err)
 {
 	struct ml_github_opts gopts = ML_GITHUB_OPTS_INIT;
-	struct ml_github gh = {0};
+
+	gopts.api_url = o->api_url;
+	gopts.config_path = cfg ? cfg->path : NULL;
+	gopts.via = o->via;
+	gopts.default_via = ML_VIA_DEFAULT; /* the planner's choice */
+	gopts.jobs = (int)o->jobs;
+	gopts.max_wait = o->max_wait;
+	gopts.cache_dir = o->cache_dir;
+	gopts.no_cache = o->no_cache;
+	gopts.cache_max_mb = o->cache_max_mb;
+	gopts.offline = o->offline;
+	gopts.quiet = o->quiet;
+	gopts.progress = progress;
+	gopts.run_timeout_s = o->timeout;
+	gopts.stall_s = o->stall_timeout;
+	gopts.max_pages = (int)o->max_pages;
+	return github_open(gh, &gopts, err);
+}
+
+/* Whether any part of the draft is read through the API. */
+static int needs_api(const struct ml_draft *d, const struct ml_config *parts)
+{
+	if (parts && (parts->tooling.nsources || parts->news.nfeeds))
+		return 1;
+	for (size_t i = 0; i < d->nsections; i++) {
+		if (d->sections[i].org)
+			return 1;
+		for (size_t j = 0; j < d->sections[i].nrepos; j++)
+			if (!d->sections[i].repos[j].info.git)
+				return 1;
+	}
+	return 0;
+}
+
+/* Mark the bumps (and a release's housekeeping) and take the tooling
+ * candidates and the news from their finished fetches. */
+static int mark_draft(struct ml_draft *d, const struct ml_config *cfg, struct ml_tooling_fetch *tf,
+		      struct ml_feeds_fetch *ff, struct ml_error *err)
+{
 	struct ml_filter *filter = NULL;
+	int rc = filter_new(&filter, cfg ? &cfg->bumps : NULL, err);
+
+	for (size_t i = 0; rc == 0 && i < d->nsections; i++)
+		for (size_t j = 0; j < d->sections[i].nrepos; j++)
+			(d->from_ref ? filter_apply_release
+				     : filter_apply)(filter, &d->sections[i].repos[j].prs);
+	if (rc == 0 && (tooling_fetch_finish(tf, filter, &d->tooling, err) < 0 ||
+			feeds_fetch_finish(ff, &d->news, err) < 0))
+		rc = -1;
+	filter_free(filter);
+	return rc;
+}
+
+/* Fill the draft from its sources (clones, the API, tooling and feeds
+ * side by side on one engine), then mark it. */
+static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const struct ml_config *cfg,
+		       struct ml_error *err)
+{
+	struct ml_github gh = {0};
 	struct ml_progress progress;
 	struct ml_tooling_fetch tf = {0};
 	struct ml_feeds_fetch ff = {0};
-	const struct ml_config *parts;
-	int need_api, rc = -1;
+	/* the tooling and news parts are the whole issue's */
+	const struct ml_config *parts = o->command == ML_RUN_ISSUE && cfg ? cfg : NULL;
+	int rc = -1;
 
 	progress_init(&progress, stderr, !o->quiet && isatty(STDERR_FILENO), o->verbose);
-	/* the tooling and news parts are the whole issue's */
-	parts = o->command == ML_RUN_ISSUE && cfg ? cfg : NULL;
-	need_api = parts && (parts->tooling.nsources || parts->news.nfeeds);
-	for (size_t i = 0; i < d->nsections; i++) {
-		need_api |= d->sections[i].org != NULL;
-		for (size_t j = 0; j < d->sections[i].nrepos; j++)
-			need_api |= d->sections[i].repos[j].info.git == NULL;
-	}
 	if (gitsource_fetch_draft(d, err) < 0)
 		goto done;
-	if (need_api) {
-		gopts.api_url = o->api_url;
-		gopts.config_path = cfg ? cfg->path : NULL;
-		gopts.via = o->via;
-		gopts.default_via = ML_VIA_DEFAULT; /* the planner's choice */
-		gopts.jobs = (int)o->jobs;
-		gopts.max_wait = o->max_wait;
-		gopts.cache_dir = o->cache_dir;
-		gopts.no_cache = o->no_cache;
-		gopts.cache_max_mb = o->cache_max_mb;
-		gopts.offline = o->offline;
-		gopts.quiet = o->quiet;
-		gopts.progress = &progress;
-		gopts.run_timeout_s = o->timeout;
-		gopts.stall_s = o->stall_timeout;
-		gopts.max_pages = (int)o->max_pages;
-		if (github_open(&gh, &gopts, err) < 0)
+	if (needs_api(d, parts)) {
+		if (open_client(&gh, o, cfg, &progress, err) < 0)
 			goto done;
 		if (d->from_ref && !d->range.until && resolve_api_refs(&gh, d, err) < 0)
 			goto done;
@@ -153,22 +190,11 @@ static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const st
 		progress_finish(&progress);
 		if (rc < 0)
 			goto done;
-		rc = -1;
 	}
-	if (filter_new(&filter, cfg ? &cfg->bumps : NULL, err) < 0)
-		goto done;
-	for (size_t i = 0; i < d->nsections; i++)
-		for (size_t j = 0; j < d->sections[i].nrepos; j++)
-			(d->from_ref ? filter_apply_release
-				     : filter_apply)(filter, &d->sections[i].repos[j].prs);
-	if (tooling_fetch_finish(&tf, filter, &d->tooling, err) < 0 ||
-	    feeds_fetch_finish(&ff, &d->news, err) < 0)
-		goto done;
-	rc = 0;
+	rc = mark_draft(d, cfg, &tf, &ff, err);
 done:
 	tooling_fetch_release(&tf);
 	feeds_fetch_release(&ff);
-	filter_free(filter);
 	github_close(&gh);
 	return rc;
 }
