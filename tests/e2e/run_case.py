@@ -286,6 +286,12 @@ def run_one(run, ctx, args, case_dir, gh, before, notes):
             raise Failure(f"stderr contains {s!r}; stderr: {tail(err)}")
 
     if gh is not None:
+        def lower_bounds_hold(log):
+            reqs = log[before:]
+            return len(reqs) >= (run.get("min_requests") or 0) and all(
+                len(matching(reqs, rule)) >= rule.get("min", 0) for rule in run.get("requests") or [])
+        # what must be logged is waited for; then a settling time for the upper bounds
+        gh.wait_until(lower_bounds_hold)
         gh.wait_idle(timeout=2)
         reqs = gh.requests()[before:]
         n = len(reqs)
@@ -294,8 +300,7 @@ def run_one(run, ctx, args, case_dir, gh, before, notes):
         if run.get("max_requests") is not None and n > run["max_requests"]:
             raise Failure(f"{n} requests, expected at most {run['max_requests']}: {paths(reqs)}")
         for rule in run.get("requests") or []:
-            hits = [r for r in reqs if re.search(rule.get("match", ""), r["path"])
-                    and ("status" not in rule or r["status"] == rule["status"])]
+            hits = matching(reqs, rule)
             if len(hits) < rule.get("min", 0) or len(hits) > rule.get("max", len(hits)):
                 raise Failure(f"{len(hits)} requests match {rule}: {paths(reqs)}")
         top = max((r["inflight"] for r in reqs), default=0)
@@ -306,6 +311,12 @@ def run_one(run, ctx, args, case_dir, gh, before, notes):
         server_err = gh.stderr()
         if server_err.strip():
             raise Failure(f"the fake server reported an error: {tail(server_err, 2000)}")
+
+
+def matching(reqs, rule):
+    """The requests a "requests" rule counts."""
+    return [r for r in reqs if re.search(rule.get("match", ""), r["path"])
+            and ("status" not in rule or r["status"] == rule["status"])]
 
 
 def tail(s, n=600):
