@@ -53,7 +53,7 @@ def clean_draft(plan):
     if plan not in CLEAN:
         with FakeGitHub(DATA, token=TOKEN) as srv:
             p = subprocess.run(command(srv, "--no-cache", *plan), capture_output=True, text=True,
-                               env=env())
+                               env=env(), timeout=60)
         assert p.returncode == 0, p.stderr
         CLEAN[plan] = p.stdout
     return CLEAN[plan]

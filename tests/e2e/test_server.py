@@ -128,7 +128,7 @@ def many_prs(n):
 @test
 def test_data_is_up_to_date():
     r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "data", "build_data.py"), "--check"],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, timeout=120)
     eq(r.returncode, 0, "build_data.py --check: " + r.stdout + r.stderr)
 
 

@@ -48,7 +48,7 @@ class Env:
         self.tmp = tempfile.TemporaryDirectory(prefix="ml-tooling-")
         self.data = os.path.join(self.tmp.name, "data")
         subprocess.run([sys.executable, os.path.join(ROOT, "tests", "data", "build_tooling.py"), self.data],
-                       check=True)
+                       check=True, timeout=120)
         if self.incomplete:
             with open(os.path.join(self.data, "search.json"), "w") as f:
                 json.dump({"incomplete_results_for": self.incomplete}, f)
@@ -164,7 +164,7 @@ def test_incomplete_search_falls_back_to_the_pulls_listing():
 def test_valgrind_whole_issue():
     """Feeds (broken, billion laughs, oversized, slow) and tooling under valgrind: no leaks,
     no invalid accesses. A sanitizer build leaves this to ASan/UBSan."""
-    ldd = subprocess.run(["ldd", BINARY], capture_output=True, text=True).stdout
+    ldd = subprocess.run(["ldd", BINARY], capture_output=True, text=True, timeout=60).stdout
     if "libasan" in ldd or "libubsan" in ldd or not shutil.which("valgrind"):
         print("  skipped: sanitizer build or no valgrind")
         return
