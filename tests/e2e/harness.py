@@ -12,6 +12,7 @@ runs with its stdin on a pipe to us, so it exits when we do, however we die.
 
 import json
 import os
+import select
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER = os.path.join(ROOT, "tests", "fake_github", "server.py")
+START_SECONDS = 30  # a hang guard: the server prints its port in well under a second
 
 
 class ServerError(Exception):
@@ -51,8 +53,12 @@ class FakeGitHub:
         self._stderr = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self._stderr, text=True)
-        line = self.proc.stdout.readline().strip()
+        # the port line, or a dead server: waited for at most START_SECONDS
+        ready, _, _ = select.select([self.proc.stdout], [], [], START_SECONDS)
+        line = self.proc.stdout.readline().strip() if ready else ""
         if not line.isdigit():
+            if self.proc.poll() is None:
+                self.proc.kill()
             self.proc.wait(timeout=10)
             self._stderr.close()
             with open(self.stderr_path) as f:
@@ -76,9 +82,22 @@ class FakeGitHub:
         with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
             return f.read()
 
+    def wait_until(self, done, timeout=10.0):
+        """The log once done(log) holds, or as it is after timeout seconds (a hang
+        guard: the caller's own checks then fail). A request whose answer the client
+        gave up on (a trickle, a close, an oversized body) is logged when the server
+        notices, which may be after the client has exited: wait for it by this."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.requests()
+            if done(log) or time.monotonic() >= deadline:
+                return log
+            time.sleep(0.02)
+
     def wait_idle(self, timeout=5.0):
-        """Wait until the log stops growing (a request may be logged just after the
-        client saw the response)."""
+        """Wait until the log stops growing for 50 ms: only a settling time, so use it
+        only before checks that late lines could not make fail (upper bounds); wait for
+        what must be there with wait_until."""
         deadline, last = time.time() + timeout, -1
         while time.time() < deadline:
             n = len(self.requests())

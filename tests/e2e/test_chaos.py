@@ -53,7 +53,7 @@ def clean_draft(plan):
     if plan not in CLEAN:
         with FakeGitHub(DATA, token=TOKEN) as srv:
             p = subprocess.run(command(srv, "--no-cache", *plan), capture_output=True, text=True,
-                               env=env())
+                               env=env(), timeout=60)
         assert p.returncode == 0, p.stderr
         CLEAN[plan] = p.stdout
     return CLEAN[plan]
@@ -102,7 +102,8 @@ def check_seed(seed):
                        f"{p.stderr[-2000:]}"
                 assert p.returncode in (0, 3, 5), what
                 assert TOKEN not in p.stderr and TOKEN not in p.stdout, what
-                assert took < 40, f"{took:.1f} s; " + what
+                # a hang guard, not a benchmark: --timeout 20 should have ended it
+                assert took < 45, f"hang guard: {took:.1f} s despite --timeout 20; " + what
                 if p.returncode in (0, 5):
                     assert p.stdout.strip(), "empty draft; " + what
                 if p.returncode == 0:

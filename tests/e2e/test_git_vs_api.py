@@ -125,12 +125,13 @@ def write_clone(path, owner, name, pulls, tags=None):
         if n in (tags or {}):
             s.tag(tags[n][0], tip, when, tags[n][1])
     env = git_env()
-    subprocess.run(["git", "init", "-q", "--bare", path], check=True, env=env)
-    subprocess.run(["git", "-C", path, "symbolic-ref", "HEAD", "refs/heads/main"], check=True, env=env)
+    subprocess.run(["git", "init", "-q", "--bare", path], check=True, env=env, timeout=60)
+    subprocess.run(["git", "-C", path, "symbolic-ref", "HEAD", "refs/heads/main"], check=True, env=env,
+                   timeout=60)
     subprocess.run(["git", "-C", path, "config", "remote.origin.url",
-                    f"https://github.com/{owner}/{name}.git"], check=True, env=env)
+                    f"https://github.com/{owner}/{name}.git"], check=True, env=env, timeout=60)
     subprocess.run(["git", "-C", path, "fast-import", "--quiet"], input=b"".join(s.parts),
-                   check=True, env=env)
+                   check=True, env=env, timeout=120)
 
 
 def build(dataset, skip):
@@ -341,7 +342,7 @@ def test_errors_and_a_real_shallow_clone():
     assert code == 2 and "missing OWNER/REPO (or --git PATH, or --config FILE)" in err, err
     shallow = os.path.join(WORK, "shallow")
     subprocess.run(["git", "clone", "-q", "--bare", "--depth", "5", "file://" + clone, shallow],
-                   check=True, env=git_env(), capture_output=True)
+                   check=True, env=git_env(), capture_output=True, timeout=120)
     code, out, err = run(["section", "rust-osdev/uefi-rs", "--git", shallow, "--month", "2023-08"])
     assert code == 4 and "history ends at 2023-08-" in err and "git fetch --deepen" in err, err
     code, out, err = run(["section", "rust-osdev/uefi-rs", "--git", shallow,

@@ -53,7 +53,7 @@ def run(srv, *args, token=TOKEN, cache=None):
         env["GH_TOKEN"] = token
     p = subprocess.run([BINARY, "section", *args, "--month", "2023-08", "--api-url", srv.url,
                         "--max-wait", "0"] + (["--cache-dir", cache] if cache else ["--no-cache"]),
-                       capture_output=True, text=True, env=env)
+                       capture_output=True, text=True, env=env, timeout=120)
     return p.returncode, p.stdout, p.stderr
 
 

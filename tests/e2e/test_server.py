@@ -128,7 +128,7 @@ def many_prs(n):
 @test
 def test_data_is_up_to_date():
     r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "data", "build_data.py"), "--check"],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, timeout=120)
     eq(r.returncode, 0, "build_data.py --check: " + r.stdout + r.stderr)
 
 
@@ -477,7 +477,10 @@ def test_faults_consume_in_order():
             assert int(got[2].headers["X-RateLimit-Remaining"]) > 0, "secondary keeps remaining > 0"
             assert "Retry-After" not in got[3].headers, "no Retry-After unless asked"
             eq(got[4].headers["X-RateLimit-Remaining"], "0", "primary")
-            assert 25 <= int(got[4].headers["X-RateLimit-Reset"]) - time.time() <= 31, "primary reset"
+            # reset_in 30 from when the server answered (its log's times, not ours)
+            seen = gh.requests()[4]
+            assert seen["t_start"] + 29 <= int(got[4].headers["X-RateLimit-Reset"]) <= seen["t_end"] + 31, \
+                "primary reset"
             eq(got[5].headers["X-RateLimit-Remaining"], "4999", "faults are not charged")
             eq([get(gh.url + "/repos/rust-osdev/vga", AUTH).status for _ in range(3)], [503] * 3, "times -1")
             eq([x["fault"] for x in gh.requests()[:6]], [0, 0, 1, 2, 3, None], "logged fault index")
@@ -526,10 +529,12 @@ def test_fault_kinds_that_break_the_transport():
             eq(get(url, AUTH).status, 200, "all used up")
             eq(get(gh.url + "/search/issues?q=is%3Apr+merged%3A2023-08-01..2023-08-31", AUTH).status, 500,
                "regex matches the percent-decoded query")
-            gh.wait_idle()
-            log = gh.requests()
-            eq(log[0]["status"], 0, "close logged as status 0")
-            assert 0 < log[1]["bytes"], "truncate sent something"
+            # a closed connection is logged once the server is done with it, which may be
+            # after the client saw it: wait for both lines, then find them by rule
+            log = gh.wait_until(lambda log: {0, 1} <= {x["fault"] for x in log})
+            by_rule = {x["fault"]: x for x in log}
+            eq(by_rule[0]["status"], 0, "close logged as status 0")
+            assert 0 < by_rule[1]["bytes"], "truncate sent something"
     finally:
         os.unlink(path)
 
@@ -581,8 +586,7 @@ def test_fault_kinds_of_a_hostile_server():
             with socket.create_connection(("127.0.0.1", port), timeout=5):
                 pass
             eq(get(f"http://127.0.0.1:{port}/repos/rust-osdev/acpi", AUTH).status, 200, "other origin serves")
-            gh.wait_idle()
-            log = gh.requests()
+            log = gh.wait_until(lambda log: any(x["other"] and x["path"] == "/moved" for x in log))
             assert any(x["other"] and x["path"] == "/moved" for x in log), "the redirect's target"
             assert any(x["status"] == 302 and not x["other"] for x in log), "the redirect"
     finally:
@@ -760,19 +764,17 @@ def test_org_repos():
 def test_latency_overlaps_and_inflight_is_logged():
     with FakeGitHub(OSDEV, token=TOKEN, latency_ms=400) as gh:
         results = []
+        together = threading.Barrier(5, timeout=30)
 
         def one(i):
+            together.wait()  # the five ask at once: each finds the others in flight
             results.append(get(gh.url + f"/repos/rust-osdev/acpi/pulls?state=all&page={i}", AUTH).status)
-        t = time.time()
         threads = [threading.Thread(target=one, args=(i,)) for i in range(1, 6)]
         for th in threads:
             th.start()
         for th in threads:
-            th.join()
-        took = time.time() - t
+            th.join(timeout=60)
         eq(results, [200] * 5, "statuses")
-        assert took < 1.5, f"5 requests with 400 ms latency took {took:.2f}s: not concurrent"
-        gh.wait_idle()
         log = gh.requests()
         eq(max(x["inflight"] for x in log), 5, "max inflight")
         for x in log:
@@ -798,9 +800,7 @@ def test_server_exits_on_stdin_eof_sigterm_and_max_seconds():
     eq(p.wait(timeout=10), 0, "SIGTERM")
     p.stdin.close()
     p = start("--max-seconds", "1")
-    t = time.time()
-    eq(p.wait(timeout=10), 0, "max-seconds")
-    assert time.time() - t < 5
+    eq(p.wait(timeout=10), 0, "max-seconds")  # on its own, long before the hang guard
     p.stdin.close()
     for q in (p,):
         q.stdout.close()

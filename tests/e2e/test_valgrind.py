@@ -20,7 +20,7 @@ SKIPPED = 77  # ctest: SKIP_RETURN_CODE
 
 
 def sanitized(binary):
-    out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    out = subprocess.run(["ldd", binary], capture_output=True, text=True, timeout=60).stdout
     return "libasan" in out or "libubsan" in out
 
 

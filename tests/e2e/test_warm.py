@@ -28,7 +28,7 @@ def run(srv, cache, *args):
     env.update(SOURCE_DATE_EPOCH="1693958400", GH_TOKEN=TOKEN)
     cmd = [BINARY, "section", "example/big", "--api-url", srv.url, "--via", "pulls"]
     cmd += ["--cache-dir", cache] if cache else ["--no-cache"]
-    p = subprocess.run(cmd + list(args), capture_output=True, text=True, env=env)
+    p = subprocess.run(cmd + list(args), capture_output=True, text=True, env=env, timeout=120)
     assert p.returncode == 0, p.stderr
     return p.stdout, p.stderr
 

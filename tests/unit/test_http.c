@@ -317,6 +317,7 @@ static int fetch_two(struct seen *seen, int parsers, const char *b_after)
 	atomic_store(&frees, 0);
 	if (server_start(&srv) < 0)
 		return -2;
+	o.run_timeout_s = GATE_SECONDS * 3; /* a hang guard */
 	o.parsers = parsers;
 	o.parse_min = 0; /* the answers are tiny */
 	o.retry_base_ms = 1;
@@ -443,6 +444,7 @@ static void follow_ups_first_come_first_sent(void)
 	CHECK(server_start(&srv) == 0);
 	c.port = srv.port;
 	o.max_parallel = 1; /* one at a time: the order sent is the order answered */
+	o.run_timeout_s = GATE_SECONDS * 3; /* a hang guard */
 	req.accept = "application/json";
 	req.on_link = on_chain_link;
 	CHECK(http_new(&c.h, &o, &err) == 0);

@@ -7,10 +7,13 @@
  * its wake's return (where the old pool let pool_wait() return early), but
  * every check holds whatever the scheduler does.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/pool.h"
@@ -107,6 +110,56 @@ static void wait_sees_every_wake(void)
 	pool_free(p);
 }
 
+/* As the HTTP engine does: take jobs back while the workers still run
+ * others, woken by a byte on a pipe (waited for at most 10 s each). */
+static void wake_by_pipe(void *ud)
+{
+	int fd = *(int *)ud;
+
+	if (write(fd, "w", 1) != 1)
+		perror("test_pool: wake");
+}
+
+static void take_while_others_run(void)
+{
+	enum { N = 100 };
+	struct job jobs[N];
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pool *p = NULL;
+	struct ml_pool_job *j;
+	int fds[2], taken = 0, ok = 1;
+
+	memset(jobs, 0, sizeof jobs);
+	CHECK(pipe(fds) == 0);
+	CHECK(pool_new(&p, 3, wake_by_pipe, &fds[1], &err) == 0);
+	if (!p)
+		return;
+	for (int i = 0; i < N; i++) {
+		jobs[i].job.run = run;
+		pool_submit(p, &jobs[i].job);
+	}
+	while (taken < N) {
+		struct pollfd pf = {fds[0], POLLIN, 0};
+		char drain[64];
+
+		if (poll(&pf, 1, 10000) != 1) {
+			fprintf(stderr, "test_pool: no wake for 10 s (hang guard)\n");
+			break;
+		}
+		if (read(fds[0], drain, sizeof drain) <= 0)
+			break;
+		while ((j = pool_take(p)) != NULL) {
+			ok &= ((struct job *)(void *)j)->runs == 1;
+			taken++;
+		}
+	}
+	CHECK(taken == N);
+	CHECK(ok);
+	pool_free(p);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static void free_waits_for_submitted_jobs(void)
 {
 	struct job jobs[20];
@@ -133,6 +186,7 @@ int main(void)
 {
 	RUN(every_job_once_off_the_caller);
 	RUN(wait_sees_every_wake);
+	RUN(take_while_others_run);
 	RUN(free_waits_for_submitted_jobs);
 	return DONE();
 }
