@@ -168,64 +168,86 @@ static int render_fresh(struct ml_buf *out, const struct ml_draft *d,
 	return rc < 0 ? oom(err) : 0;
 }
 
+/* What the existing file (lf: its text with LF line ends) allows, without
+ * --force: 1 merging into it (--update; body and t filled), 0 a fresh
+ * draft over it (unchanged since written), -1 nothing (err: the usage
+ * error that names the way out). */
+static int target_verdict(const struct ml_buf *lf, const struct ml_update_opts *o,
+			  struct ml_buf *body, struct ml_trailer *t, struct ml_error *err)
+{
+	char hex[ML_SHA256_HEX_LEN + 1];
+	int found = trailer_parse(lf->data ? lf->data : "", lf->len, body, t);
+
+	if (found == -2)
+		return oom(err);
+	if (found < 0)
+		return error_set(err, ML_EXIT_USAGE,
+				 "its mergeletter trailer (the line \"<!-- mergeletter: offered "
+				 "...\") is damaged; repair it from the file's history, or use "
+				 "--force to overwrite the file");
+	if (!found)
+		return error_set(
+		    err, ML_EXIT_USAGE,
+		    o->update ? "it has no mergeletter trailer (it was finalized, or mergeletter "
+				"did not write it), so --update cannot merge into it; use --force "
+				"to overwrite it, or write to another file"
+			      : "it exists and mergeletter did not write it (no mergeletter "
+				"trailer; finalized?); --update cannot merge into it; use --force "
+				"to overwrite it, or write to another file");
+	if (o->update)
+		return 1;
+	sha256_hex(body->data, body->len, hex);
+	if (t->edited || strcmp(hex, t->digest) != 0)
+		return error_set(err, ML_EXIT_USAGE,
+				 "it has changed since mergeletter wrote it; use --update to add "
+				 "the new PRs and keep the edits, or --force to overwrite it");
+	return 0;
+}
+
 int update_render(struct ml_buf *out, const char *old, size_t oldlen, const struct ml_draft *d,
 		  const struct ml_update_opts *o, struct ml_strv *notes, struct ml_error *err)
 {
 	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
 	struct ml_trailer t;
-	char hex[ML_SHA256_HEX_LEN + 1];
-	int crlf = 0, found, rc = -1;
+	int crlf = 0, rc;
 
 	memset(&t, 0, sizeof t);
 	if (!old)
 		return render_fresh(out, d, o, 0, notes, err);
 	if (doc_to_lf(&lf, old, oldlen, &crlf) < 0)
 		return oom(err);
-	if (o->force) {
-		rc = render_fresh(out, d, o, crlf, notes, err);
-		goto done;
-	}
-	found = trailer_parse(lf.data, lf.len, &body, &t);
-	if (found == -2) {
-		rc = oom(err);
-		goto done;
-	}
-	if (found < 0) {
-		error_set(err, ML_EXIT_USAGE,
-			  "its mergeletter trailer (the line \"<!-- mergeletter: offered ...\") is "
-			  "damaged; repair it from the "
-			  "file's history, or use --force to overwrite the file");
-		goto done;
-	}
-	if (!found) {
-		error_set(err, ML_EXIT_USAGE,
-			  o->update
-			      ? "it has no mergeletter trailer (it was finalized, or mergeletter "
-				"did not write it), so --update cannot merge into it; use --force "
-				"to overwrite it, or write to another file"
-			      : "it exists and mergeletter did not write it (no mergeletter "
-				"trailer; finalized?); --update cannot merge into it; use --force "
-				"to overwrite it, or write to another file");
-		goto done;
-	}
-	if (o->update) {
+	rc = o->force ? 0 : target_verdict(&lf, o, &body, &t, err);
+	if (rc == 1)
 		rc =
 		    render_body(out, body.data, body.len, &t, d, o, crlf, notes) < 0 ? oom(err) : 0;
-		goto done;
-	}
-	sha256_hex(body.data, body.len, hex);
-	if (t.edited || strcmp(hex, t.digest) != 0) {
-		error_set(err, ML_EXIT_USAGE,
-			  "it has changed since mergeletter wrote it; use --update to add the new "
-			  "PRs and keep the edits, or --force to overwrite it");
-		goto done;
-	}
-	rc = render_fresh(out, d, o, crlf, notes, err);
-done:
+	else if (rc == 0)
+		rc = render_fresh(out, d, o, crlf, notes, err);
 	buf_release(&lf);
 	buf_release(&body);
 	trailer_release(&t);
 	return rc;
+}
+
+int update_check_target(const char *path, const struct ml_update_opts *o, struct ml_error *err)
+{
+	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
+	struct ml_trailer t;
+	char *old = NULL;
+	size_t oldlen = 0;
+	int crlf, rc = file_read_optional(path, &old, &oldlen, err);
+
+	memset(&t, 0, sizeof t);
+	if (rc > 0 && !o->force)
+		rc = doc_to_lf(&lf, old, oldlen, &crlf) < 0
+			 ? oom(err)
+			 : target_verdict(&lf, o, &body, &t, err);
+	if (rc < 0)
+		error_prefix(err, "'%s'", path);
+	free(old);
+	buf_release(&lf);
+	buf_release(&body);
+	trailer_release(&t);
+	return rc < 0 ? -1 : 0;
 }
 
 int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_strv *notes,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mergeletter/document/update.h"
 #include "mergeletter/model/config.h"
@@ -576,6 +577,48 @@ static void moved_section_stays(void)
 	buf_release(&b);
 }
 
+/* The refusals a run makes from the file alone, before any request. */
+static void check_target(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_buf mid = ML_BUF_INIT, fin = ML_BUF_INIT, path = ML_BUF_INIT;
+	struct ml_update_opts plain = {1, 0, 0, END}, update = {1, 1, 0, END},
+			      force = {1, 0, 1, END};
+	const char *tmp = getenv("TMPDIR");
+
+	buf_printf(&path, "%s/ml-check-target-%ld.md", tmp ? tmp : "/tmp", (long)getpid());
+	CHECK(render(&mid, NULL, 0, MID, 0, 0, &err) == 0);
+	/* missing: anything goes */
+	remove(path.data);
+	CHECK(update_check_target(path.data, &update, &err) == 0);
+	CHECK(update_check_target(path.data, &plain, &err) == 0);
+	/* as written: -o and --update */
+	CHECK(file_write_atomic(path.data, mid.data, mid.len, &err) == 0);
+	CHECK(update_check_target(path.data, &plain, &err) == 0);
+	CHECK(update_check_target(path.data, &update, &err) == 0);
+	/* edited: -o refuses, naming both ways out and the file */
+	CHECK(file_write_atomic(path.data, "edited\n", 7, &err) == 0);
+	CHECK(update_check_target(path.data, &plain, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE && strstr(err.msg, path.data) &&
+	      strstr(err.msg, "--force"));
+	error_clear(&err);
+	/* finalized: --update refuses; --force writes */
+	CHECK(update_finalize(&fin, mid.data, mid.len, NULL, &err) == 1);
+	CHECK(file_write_atomic(path.data, fin.data, fin.len, &err) == 0);
+	CHECK(update_check_target(path.data, &update, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE && strstr(err.msg, "finalized"));
+	error_clear(&err);
+	CHECK(update_check_target(path.data, &force, &err) == 0);
+	remove(path.data);
+	/* a directory cannot be read */
+	CHECK(update_check_target(tmp ? tmp : "/tmp", &update, &err) < 0);
+	CHECK(err.msg != NULL);
+	error_clear(&err);
+	buf_release(&mid);
+	buf_release(&fin);
+	buf_release(&path);
+}
+
 int main(void)
 {
 	RUN(fresh_mid_month);
@@ -588,5 +631,6 @@ int main(void)
 	RUN(enterprise_links);
 	RUN(new_sections_placed);
 	RUN(moved_section_stays);
+	RUN(check_target);
 	return DONE();
 }

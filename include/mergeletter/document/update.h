@@ -52,6 +52,13 @@ int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_
 int update_month_open(const struct ml_draft *d, int64_t now, const char *hint,
 		      struct ml_strv *notes);
 
+/* The refusals that depend on the file at path alone, for a run to make
+ * before any request: 0 when update_write() may write it (it is missing, a
+ * device, unchanged since written, or --update finds its trailer, or
+ * --force); else -1 with update_render()'s usage error (the file
+ * finalized, changed, without a trailer, damaged) or the read's error (a
+ * directory, unreadable), prefixed with the path. */
+int update_check_target(const char *path, const struct ml_update_opts *o, struct ml_error *err);
 /* update_render against the file at path, written atomically. */
 int update_write(const char *path, const struct ml_draft *d, const struct ml_update_opts *o,
 		 struct ml_strv *notes, struct ml_error *err);
