@@ -126,6 +126,7 @@ static int render_body(struct ml_buf *out, const char *text, size_t len,
 	struct ml_trailer now;
 	struct ml_doc doc;
 	char hex[ML_SHA256_HEX_LEN + 1];
+	size_t line, off, dlen;
 	int rc = -1;
 
 	memset(&now, 0, sizeof now);
@@ -140,6 +141,13 @@ static int render_body(struct ml_buf *out, const char *text, size_t len,
 	if (old) {
 		sha256_hex(text, len, hex);
 		now.edited = old->edited || strcmp(hex, old->digest) != 0;
+	}
+	if (old) {
+		memcpy(now.date, old->date, sizeof now.date);
+	} else if (doc_front_date(&doc, &line, &off, &dlen) && dlen == sizeof now.date - 1) {
+		memcpy(now.date, doc.s + doc.l[line].off + off,
+		       dlen); /* what --finalize may change */
+		now.date[dlen] = '\0';
 	}
 	if (merge_draft(&doc, d, o->issue, old, &now) < 0)
 		goto done;
@@ -250,8 +258,52 @@ int update_check_target(const char *path, const struct ml_update_opts *o, struct
 	return rc < 0 ? -1 : 0;
 }
 
-int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_strv *notes,
-		    struct ml_error *err)
+/* The front matter's date of a text being finalized: today's when it is
+ * still the one mergeletter wrote (the trailer's), else left, with a note. */
+static int finalize_date(struct ml_doc *doc, const struct ml_trailer *t, int64_t today,
+			 struct ml_strv *notes)
+{
+	struct ml_buf line = ML_BUF_INIT, msg = ML_BUF_INIT;
+	char day[16];
+	size_t i, off, n, len;
+	const char *s;
+	int rc = -1;
+
+	if (!doc_front_date(doc, &i, &off, &len))
+		return 0;
+	s = doc_line(doc, i, &n);
+	range_format_date(today, day, sizeof day);
+	if (!t->date[0])
+		rc = buf_printf(&msg,
+				"line %zu: the front matter's date is left as it is (the trailer "
+				"does not say which date mergeletter wrote: an older version's)",
+				i + 1);
+	else if (len != strlen(t->date) || memcmp(s + off, t->date, len) != 0)
+		rc = buf_printf(
+		    &msg, "line %zu: the front matter's date %.*s was set by hand; left as it is",
+		    i + 1, (int)len, s + off);
+	else if (buf_add(&line, s, off) < 0 || buf_puts(&line, day) < 0 ||
+		 buf_add(&line, s + off + len, n - off - len) < 0 ||
+		 doc_replace(doc, i, line.data, line.len) < 0)
+		goto done;
+	else
+		rc = strcmp(day, t->date) == 0
+			 ? 0
+			 : buf_printf(&msg,
+				      "line %zu: the front matter's date %s is now %s, the day of "
+				      "--finalize",
+				      i + 1, t->date, day);
+	if (rc >= 0 && msg.len && notes)
+		rc = strv_push(notes, buf_str(&msg));
+	rc = rc < 0 ? -1 : 0;
+done:
+	buf_release(&line);
+	buf_release(&msg);
+	return rc;
+}
+
+int update_finalize(struct ml_buf *out, const char *text, size_t len, int64_t today,
+		    struct ml_strv *notes, struct ml_error *err)
 {
 	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
 	struct ml_trailer t;
@@ -306,6 +358,8 @@ int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_
 		}
 		buf_release(&msg);
 	}
+	if (finalize_date(&doc, &t, today, notes) < 0)
+		goto fail;
 	{
 		struct ml_buf plain = ML_BUF_INIT;
 
@@ -356,7 +410,7 @@ int update_finalize_file(const char *path, struct ml_strv *notes, struct ml_erro
 	int rc = file_read(path, &text, &len, err);
 
 	if (rc == 0) {
-		rc = update_finalize(&out, text, len, notes, err);
+		rc = update_finalize(&out, text, len, range_now(), notes, err);
 		if (rc == 0 && notes &&
 		    strv_push(notes,
 			      "it has no mergeletter trailer: already final; left as it is") < 0)
