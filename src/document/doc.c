@@ -341,6 +341,31 @@ int doc_repo_block(const struct ml_doc *d, const char *heading, const char *link
 	return doc_bumps_block(d, link, from, to, start, stop);
 }
 
+int doc_front_date(const struct ml_doc *d, size_t *line, size_t *off, size_t *len)
+{
+	const char *fence = d->n && doc_is(d, 0, "+++")	  ? "+++"
+			    : d->n && doc_is(d, 0, "---") ? "---"
+							  : NULL;
+
+	for (size_t i = 1; fence && i < d->n && !doc_is(d, i, fence); i++) {
+		size_t n, k;
+		const char *s = doc_line(d, i, &n);
+
+		if (!doc_prefix(s, n, "date = ") && !doc_prefix(s, n, "date: "))
+			continue;
+		k = s[4] == ':' ? 6 : 7;
+		while (k < n && s[k] == ' ')
+			k++;
+		*line = i;
+		*off = k + (k < n && (s[k] == '"' || s[k] == '\''));
+		for (*len = 0; *off + *len < n && s[*off + *len] != '"' && s[*off + *len] != '\'' &&
+			       s[*off + *len] != ' ' && s[*off + *len] != '#';)
+			++*len;
+		return 1;
+	}
+	return 0;
+}
+
 int doc_insert(struct ml_doc *d, size_t slot, const char *text)
 {
 	return buf_puts(&d->ins[slot], text);

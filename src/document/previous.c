@@ -827,10 +827,36 @@ size_t previous_repo_count(const struct ml_config *cfg)
 	return n;
 }
 
-/* Give a config repository what it lacks from the previous issue's. */
+/* Move the maintainers of src that dst does not name to the end of dst's
+ * (so that neither list's logins are thanked). */
+static int union_maintainers(struct ml_repo_cfg *dst, struct ml_repo_cfg *src)
+{
+	struct ml_maintainer *v =
+	    realloc(dst->maintainers, (dst->nmaintainers + src->nmaintainers + 1) * sizeof *v);
+
+	if (!v)
+		return -1;
+	dst->maintainers = v;
+	for (size_t i = 0; i < src->nmaintainers; i++) {
+		int known = 0;
+
+		for (size_t k = 0; k < dst->nmaintainers && !known; k++)
+			known = ml_strcaseeq(dst->maintainers[k].login, src->maintainers[i].login);
+		if (known)
+			continue;
+		dst->maintainers[dst->nmaintainers++] = src->maintainers[i];
+		memset(&src->maintainers[i], 0, sizeof src->maintainers[i]);
+	}
+	return 0;
+}
+
+/* A config repository and the previous issue's: the text the editor wrote
+ * last wins (the issue's intro and maintainers line over the config's);
+ * the config's name and maintainers (not thanked) stay. */
 static int fill_repo(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
 {
 	struct ml_repo_cfg copy;
+	int rc = 0;
 
 	if (repo_cfg_copy(&copy, src) < 0)
 		return -1;
@@ -838,25 +864,31 @@ static int fill_repo(struct ml_repo_cfg *dst, const struct ml_repo_cfg *src)
 		dst->name = copy.name;
 		copy.name = NULL;
 	}
-	if (!dst->intro) {
+	if (copy.intro) {
+		free(dst->intro);
+		free(dst->intro_sep);
 		dst->intro = copy.intro;
 		dst->intro_sep = copy.intro_sep;
 		copy.intro = copy.intro_sep = NULL;
 	}
-	if (!dst->maintainers_known && copy.maintainers_known) {
+	if (copy.maintainers_line) {
+		free(dst->maintainers_line);
+		dst->maintainers_line = copy.maintainers_line;
+		copy.maintainers_line = NULL;
+		dst->maintainers_known = 1;
+		rc = union_maintainers(dst, &copy);
+	} else if (!dst->maintainers_known && copy.maintainers_known) {
 		struct ml_maintainer *m = dst->maintainers;
 		size_t n = dst->nmaintainers;
 
 		dst->maintainers = copy.maintainers;
 		dst->nmaintainers = copy.nmaintainers;
-		dst->maintainers_line = copy.maintainers_line;
 		dst->maintainers_known = 1;
 		copy.maintainers = m;
 		copy.nmaintainers = n;
-		copy.maintainers_line = NULL;
 	}
 	repo_cfg_release(&copy);
-	return 0;
+	return rc;
 }
 
 int previous_merge(struct ml_config *cfg, const struct ml_config *prev, struct ml_error *err)

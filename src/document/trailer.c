@@ -140,6 +140,13 @@ int trailer_parse(const char *s, size_t n, struct ml_buf *body, struct ml_traile
 				goto bad;
 		} else if (len == 6 && memcmp(tok, "edited", 6) == 0) {
 			t->edited = 1;
+		} else if (len == 15 && doc_prefix(tok, len, "date ")) {
+			for (size_t i = 0; i < 10; i++)
+				if (i == 4 || i == 7 ? tok[5 + i] != '-'
+						     : !isdigit((unsigned char)tok[5 + i]))
+					goto bad;
+			memcpy(t->date, tok + 5, 10);
+			t->date[10] = '\0';
 		} else if (doc_prefix(tok, len, "digest sha256:")) {
 			if (len != 14 + ML_SHA256_HEX_LEN)
 				goto bad;
@@ -167,7 +174,7 @@ bad:
 	return -1;
 }
 
-/* Append "\n<!-- mergeletter: offered ...; digest sha256:HEX -->\n" for body. */
+/* Append "\n<!-- mergeletter: offered ...; digest sha256:HEX[; date D] -->\n" for body. */
 int trailer_write(struct ml_buf *out, struct ml_trailer *t, const char *body, size_t len)
 {
 	char hex[ML_SHA256_HEX_LEN + 1];
@@ -198,6 +205,6 @@ int trailer_write(struct ml_buf *out, struct ml_trailer *t, const char *body, si
 				       t->v[i].number)) < 0)
 			return -1;
 	}
-	return buf_printf(out, "; %sdigest sha256:%s" DOC_NOTE_END "\n",
-			  t->edited ? "edited; " : "", hex);
+	return buf_printf(out, "; %sdigest sha256:%s%s%s" DOC_NOTE_END "\n",
+			  t->edited ? "edited; " : "", hex, t->date[0] ? "; date " : "", t->date);
 }

@@ -127,6 +127,7 @@ static int render_body(struct ml_buf *out, const char *text, size_t len,
 	struct ml_trailer now;
 	struct ml_doc doc;
 	char hex[ML_SHA256_HEX_LEN + 1];
+	size_t line, off, dlen;
 	int rc = -1;
 
 	memset(&now, 0, sizeof now);
@@ -141,6 +142,13 @@ static int render_body(struct ml_buf *out, const char *text, size_t len,
 	if (old) {
 		sha256_hex(text, len, hex);
 		now.edited = old->edited || strcmp(hex, old->digest) != 0;
+	}
+	if (old) {
+		memcpy(now.date, old->date, sizeof now.date);
+	} else if (doc_front_date(&doc, &line, &off, &dlen) && dlen == sizeof now.date - 1) {
+		memcpy(now.date, doc.s + doc.l[line].off + off,
+		       dlen); /* what --finalize may change */
+		now.date[dlen] = '\0';
 	}
 	if (merge_draft(&doc, d, o->issue, old, &now) < 0)
 		goto done;
@@ -169,18 +177,16 @@ static int render_fresh(struct ml_buf *out, const struct ml_draft *d,
 	return rc < 0 ? oom(err) : 0;
 }
 
-/* What the existing text (LF line ends) allows: 0, with body and t filled
- * when it carries a trailer (not with force), or -1 with err set: refused,
- * with the way out. */
-static int check_old(const struct ml_buf *lf, struct ml_buf *body, struct ml_trailer *t,
-		     const struct ml_update_opts *o, struct ml_error *err)
+/* What the existing file (lf: its text with LF line ends) allows, without
+ * --force: 1 merging into it (--update; body and t filled), 0 a fresh
+ * draft over it (unchanged since written), -1 nothing (err: the usage
+ * error that names the way out). */
+static int target_verdict(const struct ml_buf *lf, const struct ml_update_opts *o,
+			  struct ml_buf *body, struct ml_trailer *t, struct ml_error *err)
 {
 	char hex[ML_SHA256_HEX_LEN + 1];
-	int found;
+	int found = trailer_parse(lf->data ? lf->data : "", lf->len, body, t);
 
-	if (o->force)
-		return 0;
-	found = trailer_parse(lf->data, lf->len, body, t);
 	if (found == -2)
 		return oom(err);
 	if (found < 0)
@@ -198,7 +204,7 @@ static int check_old(const struct ml_buf *lf, struct ml_buf *body, struct ml_tra
 				"trailer; finalized?); --update cannot merge into it; use --force "
 				"to overwrite it, or write to another file");
 	if (o->update)
-		return 0;
+		return 1;
 	sha256_hex(body->data, body->len, hex);
 	if (t->edited || strcmp(hex, t->digest) != 0)
 		return error_set(err, ML_EXIT_USAGE,
@@ -212,35 +218,33 @@ int update_render(struct ml_buf *out, const char *old, size_t oldlen, const stru
 {
 	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
 	struct ml_trailer t;
-	int crlf = 0, rc = -1;
+	int crlf = 0, rc;
 
 	memset(&t, 0, sizeof t);
 	if (!old)
 		return render_fresh(out, d, o, 0, notes, err);
 	if (doc_to_lf(&lf, old, oldlen, &crlf) < 0)
 		return oom(err);
-	if (check_old(&lf, &body, &t, o, err) < 0)
-		goto done;
-	if (o->update && !o->force)
+	rc = o->force ? 0 : target_verdict(&lf, o, &body, &t, err);
+	if (rc == 1)
 		rc =
 		    render_body(out, body.data, body.len, &t, d, o, crlf, notes) < 0 ? oom(err) : 0;
-	else
+	else if (rc == 0)
 		rc = render_fresh(out, d, o, crlf, notes, err);
-done:
 	buf_release(&lf);
 	buf_release(&body);
 	trailer_release(&t);
 	return rc;
 }
 
-int update_check_file(const char *path, const struct ml_update_opts *o, struct ml_error *err)
+int update_check_target(const char *path, const struct ml_update_opts *o, struct ml_error *err)
 {
 	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
 	struct ml_trailer t;
 	char *old = NULL;
 	size_t oldlen = 0;
 	struct stat st;
-	int crlf = 0, rc;
+	int crlf, rc;
 
 	memset(&t, 0, sizeof t);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
@@ -249,9 +253,10 @@ int update_check_file(const char *path, const struct ml_update_opts *o, struct m
 				 "%s/draft.md)",
 				 path, path);
 	rc = file_read_optional(path, &old, &oldlen, err);
-	if (rc > 0)
-		rc = doc_to_lf(&lf, old, oldlen, &crlf) < 0 ? oom(err)
-							    : check_old(&lf, &body, &t, o, err);
+	if (rc > 0 && !o->force)
+		rc = doc_to_lf(&lf, old, oldlen, &crlf) < 0
+			 ? oom(err)
+			 : target_verdict(&lf, o, &body, &t, err);
 	if (rc < 0)
 		error_prefix(err, "'%s'", path);
 	free(old);
@@ -261,8 +266,52 @@ int update_check_file(const char *path, const struct ml_update_opts *o, struct m
 	return rc < 0 ? -1 : 0;
 }
 
-int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_strv *notes,
-		    struct ml_error *err)
+/* The front matter's date of a text being finalized: today's when it is
+ * still the one mergeletter wrote (the trailer's), else left, with a note. */
+static int finalize_date(struct ml_doc *doc, const struct ml_trailer *t, int64_t today,
+			 struct ml_strv *notes)
+{
+	struct ml_buf line = ML_BUF_INIT, msg = ML_BUF_INIT;
+	char day[16];
+	size_t i, off, n, len;
+	const char *s;
+	int rc = -1;
+
+	if (!doc_front_date(doc, &i, &off, &len))
+		return 0;
+	s = doc_line(doc, i, &n);
+	range_format_date(today, day, sizeof day);
+	if (!t->date[0])
+		rc = buf_printf(&msg,
+				"line %zu: the front matter's date is left as it is (the trailer "
+				"does not say which date mergeletter wrote: an older version's)",
+				i + 1);
+	else if (len != strlen(t->date) || memcmp(s + off, t->date, len) != 0)
+		rc = buf_printf(
+		    &msg, "line %zu: the front matter's date %.*s was set by hand; left as it is",
+		    i + 1, (int)len, s + off);
+	else if (buf_add(&line, s, off) < 0 || buf_puts(&line, day) < 0 ||
+		 buf_add(&line, s + off + len, n - off - len) < 0 ||
+		 doc_replace(doc, i, line.data, line.len) < 0)
+		goto done;
+	else
+		rc = strcmp(day, t->date) == 0
+			 ? 0
+			 : buf_printf(&msg,
+				      "line %zu: the front matter's date %s is now %s, the day of "
+				      "--finalize",
+				      i + 1, t->date, day);
+	if (rc >= 0 && msg.len && notes)
+		rc = strv_push(notes, buf_str(&msg));
+	rc = rc < 0 ? -1 : 0;
+done:
+	buf_release(&line);
+	buf_release(&msg);
+	return rc;
+}
+
+int update_finalize(struct ml_buf *out, const char *text, size_t len, int64_t today,
+		    struct ml_strv *notes, struct ml_error *err)
 {
 	struct ml_buf lf = ML_BUF_INIT, body = ML_BUF_INIT;
 	struct ml_trailer t;
@@ -317,6 +366,8 @@ int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_
 		}
 		buf_release(&msg);
 	}
+	if (finalize_date(&doc, &t, today, notes) < 0)
+		goto fail;
 	{
 		struct ml_buf plain = ML_BUF_INIT;
 
@@ -367,7 +418,7 @@ int update_finalize_file(const char *path, struct ml_strv *notes, struct ml_erro
 	int rc = file_read(path, &text, &len, err);
 
 	if (rc == 0) {
-		rc = update_finalize(&out, text, len, notes, err);
+		rc = update_finalize(&out, text, len, range_now(), notes, err);
 		if (rc == 0 && notes &&
 		    strv_push(notes,
 			      "it has no mergeletter trailer: already final; left as it is") < 0)

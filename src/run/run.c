@@ -242,7 +242,7 @@ static int check_output(const struct ml_run_opts *o, struct ml_error *err)
 
 	if (!o->output || o->format == ML_RUN_JSON)
 		return 0;
-	return update_check_file(o->output, &uo, err);
+	return update_check_target(o->output, &uo, err);
 }
 
 static int emit(const struct ml_draft *d, const struct ml_run_opts *o, struct ml_error *err)

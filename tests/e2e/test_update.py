@@ -117,6 +117,9 @@ def test_the_editors_month():
         code, out, err = run(END, ["issue", "-o", draft, "--finalize"], tmp, check_exit=0)
         final = read(draft)
         assert "mergeletter" not in final
+        # the front matter's date: the first draft's until --finalize sets its day
+        assert "\ndate = 2023-08-16\n" in updated and "\ndate = 2023-09-06\n" in final
+        assert "date 2023-08-16 is now 2023-09-06" in err
         assert "<!-- more -->" in final and "<!-- - [build(deps): bump" in final
         assert "also thank @kuzeyardabulut" in err  # an unanswered note is reported
         code, out, err = run(END, issue(draft, "--update"), tmp, check_exit=2)

@@ -190,7 +190,7 @@ static void check_updated(const struct ml_buf *out, const struct ml_draft *d,
 	FUZZ_ASSERT(update_render(&again, out->data, out->len, d, o, NULL, &err) == 0);
 	FUZZ_ASSERT(again.len == out->len && memcmp(again.data, out->data, out->len) == 0);
 	/* --finalize removes the trailer (the last line that is one) */
-	FUZZ_ASSERT(update_finalize(&fin, out->data, out->len, NULL, &err) == 1);
+	FUZZ_ASSERT(update_finalize(&fin, out->data, out->len, SEP1, NULL, &err) == 1);
 	trailer_line = last_trailer(lf.data, lf.len, &tlen);
 	FUZZ_ASSERT(trailer_line != NULL);
 	FUZZ_ASSERT(!holds(fin.data ? fin.data : "", fin.len, trailer_line, tlen));

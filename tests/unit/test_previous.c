@@ -436,14 +436,17 @@ static void failures(void)
 	parsed_release(&p);
 }
 
-/* Config entries win; the previous issue fills what they lack. */
+/* The text the editor wrote last wins (the previous issue's intros and
+ * maintainers lines over the config's); the config's repositories all
+ * appear, and the issue's other ones are added. */
 static void merge(void)
 {
-	static const char config[] = "{ \"title\": \"Config Title\", \"sections\": [\n"
-				     "  { \"heading\": \"`kern` Projects\", \"repos\": [\n"
-				     "    { \"repo\": \"kern/pager\", \"maintainers\": [\"zoe\"], "
-				     "\"intro\": \"Config intro.\" },\n"
-				     "    { \"repo\": \"Kern/Serial\" } ] } ] }\n";
+	static const char config[] =
+	    "{ \"title\": \"Config Title\", \"sections\": [\n"
+	    "  { \"heading\": \"`kern` Projects\", \"repos\": [\n"
+	    "    { \"repo\": \"kern/pager\", \"maintainers\": [\"zoe\"], "
+	    "\"intro\": \"Config intro.\" },\n"
+	    "    { \"repo\": \"Kern/Serial\" }, { \"repo\": \"kern/new\" } ] } ] }\n";
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_config cfg;
 	struct parsed p = {0};
@@ -457,16 +460,25 @@ static void merge(void)
 	CHECK(cfg.nsections == 2);
 	CHECK_STR(cfg.sections[0].intro, p.cfg.sections[0].intro);
 	r = repo(&cfg, 0, 0);
-	CHECK_STR(r->intro, "Config intro.");
-	CHECK(r->nmaintainers == 1 && r->maintainers_line == NULL);
+	/* last month's intro and maintainers line, not the config's older ones */
+	CHECK_STR(r->intro, "The `pager` crate maps pages, e.g. for "
+			    "[UEFI](https://en.wikipedia.org/wiki/UEFI). It is fast.");
+	CHECK(r->maintainers_line && strstr(r->maintainers_line, "[@alice]"));
+	/* the config's maintainer and the line's: none of them is thanked */
+	CHECK(r->nmaintainers == 4 && strcmp(r->maintainers[0].login, "zoe") == 0 &&
+	      strcmp(r->maintainers[3].login, "carol") == 0);
+	/* in the config, not in last month's issue: still drafted */
+	r = repo(&cfg, 0, 2);
+	CHECK_STR(r->repo, "kern/new");
+	CHECK(r->intro == NULL && r->maintainers_line == NULL);
 	r = repo(&cfg, 0, 1); /* no maintainers, no intro in the config: carried over */
 	CHECK_STR(r->repo, "Kern/Serial");
 	CHECK_STR(r->intro, "The `serial` crate drives UARTs \xE2\x80\x93 the old kind.");
 	CHECK(r->maintainers_known && r->nmaintainers == 1 && r->maintainers_line);
-	CHECK(cfg.sections[0].nrepos == 3);
+	CHECK(cfg.sections[0].nrepos == 4);
 	CHECK_STR(cfg.sections[1].heading, "Other Projects");
 	CHECK(cfg.sections[1].nrepos == 2 && cfg.sections[1].repos[0].line == 0);
-	CHECK(previous_repo_count(&cfg) == 5);
+	CHECK(previous_repo_count(&cfg) == 6);
 	config_release(&cfg);
 	parsed_release(&p);
 }

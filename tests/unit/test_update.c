@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mergeletter/document/update.h"
 #include "mergeletter/model/config.h"
@@ -333,7 +334,7 @@ static void finalize(void)
 	size_t len = 0;
 
 	CHECK(render(&mid, NULL, 0, MID, 0, 0, &err) == 0);
-	CHECK(update_finalize(&fin, mid.data, mid.len, &notes, &err) == 1);
+	CHECK(update_finalize(&fin, mid.data, mid.len, END, &notes, &err) == 1);
 	CHECK(strstr(fin.data, "mergeletter") == NULL);
 	/* every other comment stays: the template's, the bumps' */
 	CHECK(strstr(fin.data, "<!-- more -->") != NULL);
@@ -341,10 +342,29 @@ static void finalize(void)
 	CHECK(strstr(fin.data, "Please use the following template") != NULL);
 	CHECK(strstr(fin.data, "+++\n\nWelcome") != NULL);
 	CHECK(fin.len > 0 && fin.data[fin.len - 1] == '\n' && fin.data[fin.len - 2] != '\n');
-	CHECK(notes.n == 1 && strstr(notes.v[0], "before its month ended"));
+	CHECK(notes.n == 2 && strstr(notes.v[0], "before its month ended"));
+	/* the front matter's date becomes the day of --finalize */
+	CHECK(strstr(fin.data, "\ndate = 2023-09-06\n") != NULL);
+	CHECK(notes.n == 2 && strstr(notes.v[1], "date 2023-08-16 is now 2023-09-06"));
 	strv_release(&notes);
+	/* unless the editor changed it */
+	{
+		struct ml_buf edited = ML_BUF_INIT;
+		char *p = strstr(mid.data, "date = 2023-08-16");
+
+		buf_add(&edited, mid.data, (size_t)(p - mid.data));
+		buf_puts(&edited, "date = 2023-09-01");
+		buf_puts(&edited, p + strlen("date = 2023-08-16"));
+		buf_reset(&out);
+		CHECK(update_finalize(&out, edited.data, edited.len, END, &notes, &err) == 1);
+		CHECK(out.data && strstr(out.data, "\ndate = 2023-09-01\n") != NULL);
+		CHECK(notes.n == 2 && strstr(notes.v[1], "2023-09-01 was set by hand"));
+		strv_release(&notes);
+		buf_release(&edited);
+		buf_reset(&out);
+	}
 	/* final is final: no trailer, nothing to do; --update refuses it */
-	CHECK(update_finalize(&again, fin.data, fin.len, &notes, &err) == 0);
+	CHECK(update_finalize(&again, fin.data, fin.len, END, &notes, &err) == 0);
 	CHECK_STR(again.data, fin.data);
 	CHECK(render(&out, fin.data, fin.len, END, 1, 0, &err) < 0);
 	CHECK(err.msg && strstr(err.msg, "finalized"));
@@ -353,9 +373,12 @@ static void finalize(void)
 	text = slurp(path, &len);
 	CHECK(text && strstr(text, "<!-- mergeletter: also thank @erin -->"));
 	buf_reset(&fin);
-	CHECK(text && update_finalize(&fin, text, len, &notes, &err) == 1);
+	CHECK(text && update_finalize(&fin, text, len, END, &notes, &err) == 1);
 	CHECK(fin.data && strstr(fin.data, "also thank") == NULL);
-	CHECK(notes.n == 1 && strstr(notes.v[0], "also thank @erin"));
+	CHECK(notes.n == 2 && strstr(notes.v[0], "also thank @erin"));
+	/* a trailer of an older version does not say which date it wrote */
+	CHECK(fin.data && strstr(fin.data, "\ndate = 2023-08-16\n") != NULL);
+	CHECK(notes.n == 2 && strstr(notes.v[1], "date is left as it is"));
 	strv_release(&notes);
 	free(text);
 	free(path);
@@ -576,6 +599,48 @@ static void moved_section_stays(void)
 	buf_release(&b);
 }
 
+/* The refusals a run makes from the file alone, before any request. */
+static void check_target(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_buf mid = ML_BUF_INIT, fin = ML_BUF_INIT, path = ML_BUF_INIT;
+	struct ml_update_opts plain = {1, 0, 0, END}, update = {1, 1, 0, END},
+			      force = {1, 0, 1, END};
+	const char *tmp = getenv("TMPDIR");
+
+	buf_printf(&path, "%s/ml-check-target-%ld.md", tmp ? tmp : "/tmp", (long)getpid());
+	CHECK(render(&mid, NULL, 0, MID, 0, 0, &err) == 0);
+	/* missing: anything goes */
+	remove(path.data);
+	CHECK(update_check_target(path.data, &update, &err) == 0);
+	CHECK(update_check_target(path.data, &plain, &err) == 0);
+	/* as written: -o and --update */
+	CHECK(file_write_atomic(path.data, mid.data, mid.len, &err) == 0);
+	CHECK(update_check_target(path.data, &plain, &err) == 0);
+	CHECK(update_check_target(path.data, &update, &err) == 0);
+	/* edited: -o refuses, naming both ways out and the file */
+	CHECK(file_write_atomic(path.data, "edited\n", 7, &err) == 0);
+	CHECK(update_check_target(path.data, &plain, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE && strstr(err.msg, path.data) &&
+	      strstr(err.msg, "--force"));
+	error_clear(&err);
+	/* finalized: --update refuses; --force writes */
+	CHECK(update_finalize(&fin, mid.data, mid.len, END, NULL, &err) == 1);
+	CHECK(file_write_atomic(path.data, fin.data, fin.len, &err) == 0);
+	CHECK(update_check_target(path.data, &update, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE && strstr(err.msg, "finalized"));
+	error_clear(&err);
+	CHECK(update_check_target(path.data, &force, &err) == 0);
+	remove(path.data);
+	/* a directory cannot be read */
+	CHECK(update_check_target(tmp ? tmp : "/tmp", &update, &err) < 0);
+	CHECK(err.msg != NULL);
+	error_clear(&err);
+	buf_release(&mid);
+	buf_release(&fin);
+	buf_release(&path);
+}
+
 int main(void)
 {
 	RUN(fresh_mid_month);
@@ -588,5 +653,6 @@ int main(void)
 	RUN(enterprise_links);
 	RUN(new_sections_placed);
 	RUN(moved_section_stays);
+	RUN(check_target);
 	return DONE();
 }

@@ -100,6 +100,11 @@ int doc_bumps_block(const struct ml_doc *d, const char *link, size_t from, size_
 int doc_repo_block(const struct ml_doc *d, const char *heading, const char *link, size_t from,
 		   size_t to, size_t *start, size_t *stop);
 
+/* The front matter's date (TOML "+++" or YAML "---" on the first line, a
+ * line "date = VALUE" or "date: VALUE" before the closing one): its line,
+ * and the value's offset and length in it (quotes aside). 0 when none. */
+int doc_front_date(const struct ml_doc *d, size_t *line, size_t *off, size_t *len);
+
 /* ---- edits, applied by doc_render ---- */
 
 /* Text (whole lines) inserted before line slot (d->n: at the end). */

@@ -20,10 +20,13 @@
  * naming the file and line, through `progress`: never a wrong draft.
  * Returns -1 (err set) only when out of memory.
  *
- * previous_merge() adds a previous issue to a config; the config's entries
- * win where both exist: a config repository takes from the previous issue
- * only what it lacks (name, intro, maintainers), a config section only its
- * intro; repositories and sections only in the previous issue are appended
+ * previous_merge() adds a previous issue to a config. The text the editor
+ * wrote last wins: a config repository takes the previous issue's intro and
+ * maintainers line when it has them (the config's maintainers join the
+ * line's, so that none is thanked), and its name only when the config has
+ * none; the config's title, editors and section intros stay (the issue's
+ * fill what the config lacks). The config decides which repositories
+ * appear: all of its own, and those only in the previous issue are appended
  * (to the config section of the same heading, else to a new section).
  */
 #ifndef MERGELETTER_PREVIOUS_H

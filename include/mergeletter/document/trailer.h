@@ -1,8 +1,9 @@
 /*
  * trailer.h: the bookkeeping line that ends a draft mergeletter wrote (see
- * update.h): the PRs the file has ever offered, "edited", and the digest of
- * the text above it. A struct ml_trailer owns its list; zeroed is empty;
- * trailer_release() frees it.
+ * update.h): the PRs the file has ever offered, "edited", the digest of
+ * the text above it, and the date mergeletter wrote in its front matter
+ * ("date YYYY-MM-DD", after the digest; none in files of older versions). A struct ml_trailer owns
+ * its list; zeroed is empty; trailer_release() frees it.
  */
 #ifndef MERGELETTER_TRAILER_H
 #define MERGELETTER_TRAILER_H
@@ -22,6 +23,7 @@ struct ml_trailer {
 	size_t n, cap;
 	int edited;
 	char digest[ML_SHA256_HEX_LEN + 1];
+	char date[11]; /* the front matter's date as mergeletter wrote it, or "" */
 };
 
 void trailer_release(struct ml_trailer *t);

@@ -42,27 +42,30 @@ struct ml_update_opts {
 int update_render(struct ml_buf *out, const char *old, size_t oldlen, const struct ml_draft *d,
 		  const struct ml_update_opts *o, struct ml_strv *notes, struct ml_error *err);
 /* The text without mergeletter's bookkeeping: the trailer and every
- * "<!-- mergeletter: ... -->" note. Returns 1 when something was removed,
+ * "<!-- mergeletter: ... -->" note; the front matter's date becomes
+ * `today` unless the editor changed it (it differs from the date the
+ * trailer says mergeletter wrote). Returns 1 when something was removed,
  * 0 when the text had no trailer (already final; out holds the text). */
-int update_finalize(struct ml_buf *out, const char *text, size_t len, struct ml_strv *notes,
-		    struct ml_error *err);
+int update_finalize(struct ml_buf *out, const char *text, size_t len, int64_t today,
+		    struct ml_strv *notes, struct ml_error *err);
 
 /* 1 (and a note, ending in hint when not NULL) when the draft's range is
  * not over at `now`, else 0; -1 when out of memory. */
 int update_month_open(const struct ml_draft *d, int64_t now, const char *hint,
 		      struct ml_strv *notes);
 
-/* Whether update_write() with o may write to path, decided from the file
- * alone and before anything is fetched: 0 (no file, a device or a pipe,
- * a file it may overwrite or merge into), or -1 with err set as
- * update_render() would refuse it (edited without --update, no trailer,
- * a damaged trailer) or the file cannot be read (a directory, no
- * permission). */
-int update_check_file(const char *path, const struct ml_update_opts *o, struct ml_error *err);
+/* The refusals that depend on the file at path alone, for a run to make
+ * before any request: 0 when update_write() may write it (it is missing, a
+ * device, unchanged since written, or --update finds its trailer, or
+ * --force); else -1 with update_render()'s usage error (the file
+ * finalized, changed, without a trailer, damaged) or the read's error (a
+ * directory, unreadable), prefixed with the path. */
+int update_check_target(const char *path, const struct ml_update_opts *o, struct ml_error *err);
 /* update_render against the file at path, written atomically. */
 int update_write(const char *path, const struct ml_draft *d, const struct ml_update_opts *o,
 		 struct ml_strv *notes, struct ml_error *err);
-/* update_finalize on the file at path, rewritten in place. */
+/* update_finalize on the file at path, rewritten in place; today is
+ * range_now() (SOURCE_DATE_EPOCH when set). */
 int update_finalize_file(const char *path, struct ml_strv *notes, struct ml_error *err);
 
 #endif
