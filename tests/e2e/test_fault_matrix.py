@@ -143,9 +143,17 @@ def test_truncated_pack_is_named():
         subprocess.run(git + ["prune"], check=True)
         pack = glob.glob(os.path.join(repo, ".git", "objects", "pack", "*.pack"))[0]
         os.truncate(pack, 200)
-        rc, out, err, _, _ = run(tmp, ["section", "o/r", "--git", repo, "--month", "2023-08"])
+        # libgit2 1.5 leaks in a revparse of a damaged pack (tests/lsan.supp)
+        rc, out, err, _, _ = run(tmp, ["section", "o/r", "--git", repo, "--month", "2023-08"], env={
+            "ASAN_OPTIONS": "detect_leaks=1:fast_unwind_on_malloc=0",
+            "LSAN_OPTIONS": "suppressions=" + os.path.join(ROOT, "tests", "lsan.supp")})
         assert rc == 4 and out == b"", (rc, err)
         assert "truncated or corrupt" in err and "no commits on HEAD" not in err, err
+
+
+def sanitized():
+    with open(BINARY, "rb") as f:
+        return b"__asan_init" in f.read()
 
 
 def write_repo(data, owner, name, ident, pulls):
@@ -186,7 +194,10 @@ def test_gzip_bombs_on_64_transfers_stay_within_the_budget():
         assert rc in (3, 5), (rc, err[-2000:])
         # the first failure listed names the limit it hit: the run's budget, or one body's
         assert "memory budget of 160 MB" in err or "limit of 50 MB" in err, err[-2000:]
-        assert 0 < rss < 256 * 1024, f"peak RSS {rss // 1024} MB"
+        # AddressSanitizer's shadow memory and quarantine come on top (still far
+        # below the 3 GB of a budget per transfer)
+        limit = 768 if sanitized() else 256
+        assert 0 < rss < limit * 1024, f"peak RSS {rss // 1024} MB, limit {limit} MB"
         print(f"  peak RSS {rss // 1024} MB, exit {rc}, {secs:.1f} s")
 
 
