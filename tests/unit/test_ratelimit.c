@@ -30,91 +30,91 @@ static void retry_after_both_forms(void)
 	      ratelimit_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) == -1);
 }
 
-static int judge(struct ml_ratelimit *rl, struct ml_http_response *r, struct ml_buf *why,
-		 long *delay)
+/* One judgement's inputs and outputs: the engine's defaults (--max-wait 60). */
+struct fixture {
+	struct ml_ratelimit rl;
+	struct ml_http_response r;
+	struct ml_buf why;
+	long delay;
+};
+
+static void fixture_init(struct fixture *f, long status, long remaining, long retry_after)
+{
+	struct ml_http_opts o = ML_HTTP_OPTS_INIT;
+	struct ml_error err = ML_ERROR_INIT;
+
+	memset(f, 0, sizeof *f);
+	CHECK(ratelimit_init(&f->rl, &o, 1, &err) == 0);
+	f->r.status = status;
+	f->r.body = "{\"message\":\"API rate limit exceeded\"}";
+	f->r.rl_remaining = remaining;
+	f->r.retry_after = retry_after;
+	f->delay = -1;
+}
+
+static int judge(struct fixture *f)
 {
 	struct ml_error err = ML_ERROR_INIT;
-	int waits = 0, rc = ratelimit_judge(rl, ML_RES_CORE, 1, &waits, r, why, delay, &err);
+	int waits = 0;
+	int rc = ratelimit_judge(&f->rl, ML_RES_CORE, 1, &waits, &f->r, &f->why, &f->delay, &err);
 
 	error_clear(&err);
 	return rc;
 }
 
+static void fixture_release(struct fixture *f)
+{
+	buf_release(&f->why);
+	ratelimit_release(&f->rl);
+}
+
+/* a reset that is no time: "later than" a sane date, never year 0000 or
+ * an overflowed count of seconds */
 static void absurd_reset(void)
 {
 	static const long long resets[] = {LLONG_MAX, LLONG_MIN, -5, 253402300800LL};
-	struct ml_http_opts o = ML_HTTP_OPTS_INIT;
 
 	for (size_t i = 0; i < sizeof resets / sizeof *resets; i++) {
-		struct ml_ratelimit rl;
-		struct ml_error err = ML_ERROR_INIT;
-		struct ml_http_response r = {0};
-		struct ml_buf why = ML_BUF_INIT;
-		long delay = -1;
+		struct fixture f;
 
-		CHECK(ratelimit_init(&rl, &o, 1, &err) == 0);
-		r.status = 403;
-		r.body = "{\"message\":\"API rate limit exceeded\"}";
-		r.rl_remaining = 0;
-		r.rl_reset = resets[i];
-		r.retry_after = -1;
-		CHECK(judge(&rl, &r, &why, &delay) == ML_RL_FAIL);
-		CHECK(strstr(buf_str(&why), "resets later than 2") != NULL);
-		CHECK(strstr(buf_str(&why), "more than --max-wait 60 s") != NULL);
-		CHECK(strstr(buf_str(&why), "0000-") == NULL);
-		CHECK(strstr(buf_str(&why), "922337") == NULL);
-		buf_release(&why);
-		ratelimit_release(&rl);
+		fixture_init(&f, 403, 0, -1);
+		f.r.rl_reset = resets[i];
+		CHECK(judge(&f) == ML_RL_FAIL);
+		CHECK(strstr(buf_str(&f.why), "resets later than 2") != NULL);
+		CHECK(strstr(buf_str(&f.why), "more than --max-wait 60 s") != NULL);
+		CHECK(strstr(buf_str(&f.why), "0000-") == NULL);
+		CHECK(strstr(buf_str(&f.why), "922337") == NULL);
+		fixture_release(&f);
 	}
 }
 
 /* a far but sane reset names its date; a near one is waited for */
 static void sane_reset(void)
 {
-	struct ml_http_opts o = ML_HTTP_OPTS_INIT;
-	struct ml_ratelimit rl;
-	struct ml_error err = ML_ERROR_INIT;
-	struct ml_http_response r = {0};
-	struct ml_buf why = ML_BUF_INIT;
-	long delay = -1;
+	struct fixture f;
 
-	CHECK(ratelimit_init(&rl, &o, 1, &err) == 0);
-	r.status = 403;
-	r.body = "";
-	r.rl_remaining = 0;
-	r.retry_after = -1;
-	r.rl_reset = (long long)time(NULL) + 10;
-	CHECK(judge(&rl, &r, &why, &delay) == ML_RL_RETRY && delay >= 10000 && delay <= 12000);
-	r.rl_reset = (long long)time(NULL) + 3600;
-	CHECK(judge(&rl, &r, &why, &delay) == ML_RL_FAIL);
-	CHECK(strstr(buf_str(&why), "resets at 20") != NULL);
-	CHECK(strstr(buf_str(&why), "more than --max-wait 60 s") != NULL);
-	buf_release(&why);
-	ratelimit_release(&rl);
+	fixture_init(&f, 403, 0, -1);
+	f.r.rl_reset = (long long)time(NULL) + 10;
+	CHECK(judge(&f) == ML_RL_RETRY && f.delay >= 10000 && f.delay <= 12000);
+	f.r.rl_reset = (long long)time(NULL) + 3600;
+	CHECK(judge(&f) == ML_RL_FAIL);
+	CHECK(strstr(buf_str(&f.why), "resets at 20") != NULL);
+	CHECK(strstr(buf_str(&f.why), "more than --max-wait 60 s") != NULL);
+	fixture_release(&f);
 }
 
-/* a secondary limit's Retry-After as an HTTP date: waited when within
- * --max-wait, refused naming it when beyond */
-static void secondary_with_date(void)
+/* a secondary limit's Retry-After (as read from either form): waited when
+ * within --max-wait, refused naming it when beyond */
+static void secondary_waits_or_refuses(void)
 {
-	struct ml_http_opts o = ML_HTTP_OPTS_INIT;
-	struct ml_ratelimit rl;
-	struct ml_error err = ML_ERROR_INIT;
-	struct ml_http_response r = {0};
-	struct ml_buf why = ML_BUF_INIT;
-	long delay = -1;
+	struct fixture f;
 
-	CHECK(ratelimit_init(&rl, &o, 1, &err) == 0);
-	r.status = 429;
-	r.body = "";
-	r.rl_remaining = 10;
-	r.retry_after = 7;
-	CHECK(judge(&rl, &r, &why, &delay) == ML_RL_RETRY && delay == 7000);
-	r.retry_after = 3600;
-	CHECK(judge(&rl, &r, &why, &delay) == ML_RL_FAIL);
-	CHECK(strstr(buf_str(&why), "asks to wait 3600 s, more than --max-wait 60") != NULL);
-	buf_release(&why);
-	ratelimit_release(&rl);
+	fixture_init(&f, 429, 10, 7);
+	CHECK(judge(&f) == ML_RL_RETRY && f.delay == 7000);
+	f.r.retry_after = 3600;
+	CHECK(judge(&f) == ML_RL_FAIL);
+	CHECK(strstr(buf_str(&f.why), "asks to wait 3600 s, more than --max-wait 60") != NULL);
+	fixture_release(&f);
 }
 
 int main(void)
@@ -122,6 +122,6 @@ int main(void)
 	RUN(retry_after_both_forms);
 	RUN(absurd_reset);
 	RUN(sane_reset);
-	RUN(secondary_with_date);
+	RUN(secondary_waits_or_refuses);
 	return DONE();
 }
