@@ -389,6 +389,28 @@ static int finish_records(struct walk *w)
 	return 0;
 }
 
+/* -1 (err set) when ref name resolves to a commit that cannot be read:
+ * the clone is damaged, not empty; else 0. */
+static int ref_damaged(struct walk *w, const char *name, struct ml_error *err)
+{
+	git_reference *ref = NULL, *direct = NULL;
+	char hex[GIT_OID_HEXSZ + 1] = "";
+
+	if (git_reference_dwim(&ref, w->git, name) == 0 && git_reference_resolve(&direct, ref) == 0)
+		git_oid_tostr(hex, sizeof hex, git_reference_target(direct));
+	git_reference_free(direct);
+	git_reference_free(ref);
+	git_error_clear();
+	if (!hex[0])
+		return 0;
+	return error_set(
+	    err, ML_EXIT_SOURCE,
+	    "'%s': %s names commit %s, which cannot be read: the pack under "
+	    "objects/pack is truncated or corrupt (or the object is missing); check with "
+	    "git -C '%s' fsck, and clone the repository again",
+	    w->path, name, hex, w->path);
+}
+
 static int resolve_tip(struct walk *w, const char *ref, git_oid *tip, struct ml_error *err)
 {
 	git_object *obj = NULL, *peeled = NULL;
@@ -402,6 +424,8 @@ static int resolve_tip(struct walk *w, const char *ref, git_oid *tip, struct ml_
 			git_error_clear(); /* a branch only known as origin/REF */
 			e = git_revparse_single(&obj, w->git, remote_ref.data);
 		}
+		if (e == GIT_ENOTFOUND && ref_damaged(w, ref, err) < 0)
+			goto done;
 		if (e == GIT_ENOTFOUND || e == GIT_EINVALIDSPEC || e == GIT_EAMBIGUOUS) {
 			error_set(err, ML_EXIT_SOURCE,
 				  "'%s': ref '%s' not found; list the refs with git -C '%s' "
@@ -415,6 +439,8 @@ static int resolve_tip(struct walk *w, const char *ref, git_oid *tip, struct ml_
 			git_error_clear();
 			e = git_revparse_single(&obj, w->git, "HEAD");
 		}
+		if (e == GIT_ENOTFOUND && ref_damaged(w, "HEAD", err) < 0)
+			goto done;
 		if (e == GIT_ENOTFOUND || e == GIT_EUNBORNBRANCH) {
 			error_set(err, ML_EXIT_SOURCE,
 				  "'%s': the repository has no commits on HEAD; fetch it, or name "

@@ -496,6 +496,24 @@ static int listing_fail(struct ml_listing *l, const char *subject, const char *w
 	return 0;
 }
 
+int github_unauthorized(const struct ml_github *gh, const char *subject, const char *msg,
+			struct ml_error *err)
+{
+	int enterprise = ghenv_enterprise_host() != NULL;
+	const char *vars = enterprise ? "GH_ENTERPRISE_TOKEN or GITHUB_ENTERPRISE_TOKEN"
+				      : "GH_TOKEN or GITHUB_TOKEN";
+
+	if (!gh->authenticated)
+		return error_set(err, ML_EXIT_NETWORK,
+				 "%s: the server requires a token (HTTP 401%s%s) and none is set; "
+				 "set %s (for example to the output of 'gh auth token')",
+				 subject, msg && *msg ? ": " : "", msg ? msg : "", vars);
+	return error_set(err, ML_EXIT_NETWORK,
+			 "%s: GitHub rejected the token (HTTP 401%s%s); check %s, or unset it to "
+			 "go unauthenticated",
+			 subject, msg && *msg ? ": " : "", msg ? msg : "", vars);
+}
+
 int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, const char *subject,
 			  const char *what, int line, const struct ml_http_response *r,
 			  struct ml_error *err)
@@ -510,10 +528,7 @@ int github_listing_answer(const struct ml_github *gh, struct ml_listing *l, cons
 		return 0;
 	msg = github_api_message(r->body, r->len);
 	if (r->status == 401) {
-		rc = error_set(err, ML_EXIT_NETWORK,
-			       "%s: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN or "
-			       "GITHUB_TOKEN, or unset them to go unauthenticated",
-			       subject, msg && *msg ? ": " : "", msg ? msg : "");
+		rc = github_unauthorized(gh, subject, msg, err);
 		goto done;
 	}
 	if (gh->config_path && line)

@@ -241,10 +241,7 @@ static int on_failure(struct search_query *sq, const struct ml_http_response *r,
 	int rc;
 
 	if (r->status == 401 && !r->failed) {
-		rc = error_set(err, ML_EXIT_NETWORK,
-			       "search: GitHub rejected the token (HTTP 401%s%s); check GH_TOKEN "
-			       "or GITHUB_TOKEN, or unset them to go unauthenticated",
-			       msg && *msg ? ": " : "", msg ? msg : "");
+		rc = github_unauthorized(f->gh, "search", msg, err);
 		free(msg);
 		return rc;
 	}

@@ -245,6 +245,23 @@ int draft_check(const struct ml_draft *d, struct ml_strv *warnings)
 			const struct ml_draft_repo *r = &d->sections[i].repos[j];
 			struct ml_strref who;
 
+			for (size_t k = 0; k < r->prs.len; k++) {
+				const struct ml_pr *pr = &r->prs.items[k];
+				struct ml_buf m = ML_BUF_INIT;
+				int rc;
+
+				if (!pr->title_cut)
+					continue;
+				rc = buf_printf(&m,
+						"%s#%ld: the title is %zu characters long; it is "
+						"shortened to %d, with an ellipsis",
+						r->info.repo, pr->number, pr->title_cut,
+						ML_PR_TITLE_MAX) < 0 ||
+				     strv_push(warnings, buf_str(&m)) < 0;
+				buf_release(&m);
+				if (rc)
+					return -1;
+			}
 			if (draft_thanks(r, d->deps_mode, &who) < 0)
 				return -1;
 			for (size_t k = 0; k < who.n; k++) {

@@ -284,8 +284,10 @@ int filter_is_bump(const struct ml_filter *f, const struct ml_pr *pr)
 
 void filter_apply(const struct ml_filter *f, struct ml_pr_list *l)
 {
-	for (size_t i = 0; i < l->len; i++)
+	for (size_t i = 0; i < l->len; i++) {
+		pr_title_bound(&l->items[i]); /* draft_check() warns about it */
 		l->items[i].is_bump = filter_is_bump(f, &l->items[i]);
+	}
 }
 
 /* 1 when head ("OWNER/BRANCH") is a long-lived branch of repo ("owner/name"). */

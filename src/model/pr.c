@@ -84,6 +84,34 @@ int pr_list_take(struct ml_pr_list *dst, struct ml_pr_list *src)
 	return 0;
 }
 
+/* A character starts at every byte that is not a UTF-8 continuation byte. */
+static int char_start(unsigned char c)
+{
+	return (c & 0xc0) != 0x80;
+}
+
+int pr_title_bound(struct ml_pr *pr)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
+	size_t chars = 0, cut = 0, len;
+	char *t;
+
+	if (!pr->title)
+		return 0;
+	for (len = 0; pr->title[len]; len++)
+		if (char_start((unsigned char)pr->title[len]) && chars++ == ML_PR_TITLE_MAX - 1)
+			cut = len; /* where the last character kept would begin */
+	if (chars <= ML_PR_TITLE_MAX)
+		return 0;
+	pr->title_cut = chars;
+	pr->title[cut] = '\0';
+	if ((t = realloc(pr->title, cut + sizeof ellipsis)) != NULL) {
+		memcpy(t + cut, ellipsis, sizeof ellipsis);
+		pr->title = t;
+	}
+	return 1;
+}
+
 void pr_release(struct ml_pr *pr)
 {
 	if (!pr)

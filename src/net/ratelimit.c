@@ -3,6 +3,7 @@
 #include "mergeletter/net/ratelimit.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,8 @@
 #define BACKOFF_CAP_MS 30000
 #define PRIMARY_WAITS_MAX 2 /* rate-limit resets one request may wait for */
 #define SEARCH_WINDOW_MS 60000
+#define WAIT_MAX_S 1000000000L	       /* a longer Retry-After is as good as for ever */
+#define RESET_MAX_EPOCH 253402300799LL /* 9999-12-31T23:59:59Z: later is not a time */
 
 int ratelimit_init(struct ml_ratelimit *rl, const struct ml_http_opts *opts, uint64_t seed,
 		   struct ml_error *err)
@@ -175,7 +178,9 @@ int ratelimit_judge(struct ml_ratelimit *rl, enum ml_resource res, int attempts,
 	if (r->rl_remaining == 0 && res == ML_RES_SEARCH && rl->spent_answers)
 		return ML_RL_DELIVER;
 	if (r->rl_remaining == 0) {
-		int64_t wait = r->rl_reset - (int64_t)time(NULL) + 1;
+		int64_t now_s = (int64_t)time(NULL);
+		int sane = r->rl_reset > 0 && r->rl_reset <= RESET_MAX_EPOCH;
+		int64_t wait = sane ? r->rl_reset - now_s + 1 : (int64_t)rl->max_wait + 1;
 		char reset[32];
 
 		if (wait < 1)
@@ -191,13 +196,15 @@ int ratelimit_judge(struct ml_ratelimit *rl, enum ml_resource res, int attempts,
 			buf_puts(why, "primary rate limit; waiting for the reset");
 			return ML_RL_RETRY;
 		}
-		range_format_iso(r->rl_reset, reset, sizeof reset);
+		/* a reset that is no time (past year 9999, negative) is only "later" */
+		range_format_iso(sane ? r->rl_reset : now_s + rl->max_wait, reset, sizeof reset);
 		buf_printf(
 		    &msg,
-		    "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets at %s, in %lld s, "
-		    "beyond --max-wait %ld; %s",
-		    r->rl_resource ? r->rl_resource : resource_name(res), r->status, reset,
-		    (long long)wait, rl->max_wait,
+		    "GitHub API rate limit (%s) exhausted (HTTP %ld); it resets %s %s, %s%lld s, "
+		    "more than --max-wait %ld s away; %s",
+		    r->rl_resource ? r->rl_resource : resource_name(res), r->status,
+		    sane ? "at" : "later than", reset, sane ? "in " : "after ",
+		    (long long)(sane ? wait : rl->max_wait), rl->max_wait,
 		    rl->has_token
 			? "try again after the reset, or raise --max-wait"
 			: "set GH_TOKEN for 5000 requests an hour, or try again after the reset");
@@ -276,7 +283,7 @@ void ratelimit_started(struct ml_ratelimit *rl, enum ml_resource res, int64_t no
  * overspend). */
 void ratelimit_note_search(struct ml_ratelimit *rl, const struct ml_http_response *r, long inflight)
 {
-	if (r->rl_remaining < 0 || r->rl_reset <= 0 ||
+	if (r->rl_remaining < 0 || r->rl_reset <= 0 || r->rl_reset > RESET_MAX_EPOCH ||
 	    (r->rl_resource && strcmp(r->rl_resource, "search") != 0))
 		return;
 	/* a late answer of a window that has since reset says nothing of this one */
@@ -295,24 +302,52 @@ const char *ratelimit_blocked(const struct ml_ratelimit *rl, enum ml_resource re
 }
 
 /* A header's value as a number, dflt when absent or not a number. */
-static long header_long(CURL *e, const char *name, long dflt)
+static long long header_number(CURL *e, const char *name, long long dflt)
 {
 	struct curl_header *hdr;
 	char *end;
-	long n;
+	long long n;
 
 	if (curl_easy_header(e, name, 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK)
 		return dflt;
-	n = strtol(hdr->value, &end, 10);
+	n = strtoll(hdr->value, &end, 10); /* saturates: 1e20 reads as LLONG_MAX */
 	return end == hdr->value ? dflt : n;
+}
+
+long ratelimit_retry_after(const char *value, time_t now)
+{
+	char *end;
+	long long n;
+	time_t at;
+
+	if (!value)
+		return -1;
+	value += strspn(value, " \t");
+	if (*value >= '0' && *value <= '9') {
+		n = strtoll(value, &end, 10);
+		return n > WAIT_MAX_S ? WAIT_MAX_S : (long)n;
+	}
+	/* RFC 9110: an HTTP-date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT" */
+	if ((at = curl_getdate(value, NULL)) == (time_t)-1)
+		return -1;
+	if (at <= now)
+		return 0;
+	return at - now > WAIT_MAX_S ? WAIT_MAX_S : (long)(at - now);
 }
 
 void ratelimit_read_headers(struct ml_http_response *r, void *easy)
 {
-	r->rl_remaining = header_long(easy, "x-ratelimit-remaining", -1);
-	r->rl_reset = header_long(easy, "x-ratelimit-reset", 0);
-	r->rl_limit = header_long(easy, "x-ratelimit-limit", -1);
-	r->retry_after = header_long(easy, "Retry-After", -1);
+	struct curl_header *hdr;
+	long long n = header_number(easy, "x-ratelimit-remaining", -1);
+
+	r->rl_remaining = n > LONG_MAX ? LONG_MAX : n < -1 ? -1 : (long)n;
+	n = header_number(easy, "x-ratelimit-limit", -1);
+	r->rl_limit = n > LONG_MAX ? LONG_MAX : n < -1 ? -1 : (long)n;
+	r->rl_reset = header_number(easy, "x-ratelimit-reset", 0);
+	r->retry_after =
+	    curl_easy_header(easy, "Retry-After", 0, CURLH_HEADER, -1, &hdr) == CURLHE_OK
+		? ratelimit_retry_after(hdr->value, time(NULL))
+		: -1;
 }
 
 void ratelimit_transport_why(struct ml_buf *why, int curl_code, const char *errbuf, int too_big,

@@ -593,6 +593,20 @@ def test_fault_kinds_of_a_hostile_server():
         os.unlink(path)
 
 
+@test
+def test_fault_gzip_bomb():
+    path = fault_file([{"match": "acpi$", "kind": "gzip_bomb", "inflated_mb": 64}])
+    try:
+        with FakeGitHub(OSDEV, token=TOKEN, faults=path) as gh:
+            r = get(gh.url + "/repos/rust-osdev/acpi", AUTH)  # no Accept-Encoding: sent anyway
+            eq((r.status, r.headers["Content-Encoding"]), (200, "gzip"), "a bomb")
+            assert len(r.raw) < 200 * 1024, len(r.raw)
+            body = gzip.decompress(r.raw)
+            eq((len(body), body.strip()), (64 * 1024 * 1024, b""), "inflates to whitespace")
+    finally:
+        os.unlink(path)
+
+
 # ----------------------------------------------------------------------------- search
 
 def search(gh, q, headers=AUTH, **params):

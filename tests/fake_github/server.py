@@ -112,6 +112,9 @@ whose regex matches and which has uses left is used up and applied):
                 page + 1, for ever
   "lie_total"   the normal search answer with total_count replaced by "total_count"
                 (default 99999999999)
+  "gzip_bomb"   200 with Content-Encoding: gzip, a gzip body of about 1 MB that inflates to
+                "inflated_mb" MB (default 1024) of JSON whitespace; sent whatever the
+                request's Accept-Encoding (a hostile server does not ask)
   any kind, "link": a Link header that replaces the response's own: "<URL>; rel=\"next\""
                 where URL may use {api} (this server), {self} (the URL requested) and
                 {other} (a second listener on another port of 127.0.0.1, same data, whose
@@ -137,9 +140,11 @@ import os
 import re
 import signal
 import stat
+import struct
 import sys
 import threading
 import time
+import zlib
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -157,6 +162,9 @@ FAULT_KEYS = {"match", "times", "status", "body", "headers", "delay_ms", "kind",
               "total_count"}
 FAULT_KINDS = {None, "secondary", "primary", "truncate", "invalid_json", "close",
                "not_modified_ignore", "stall", "trickle", "oversized", "endless", "lie_total"}
+# issue 22's faults, kept apart so that other additions merge cleanly
+FAULT_KINDS |= {"gzip_bomb"}
+FAULT_KEYS |= {"inflated_mb"}
 LABEL_INFO = {"dependencies": ("0366d6", "Pull requests that update a dependency file"),
               "bug": ("d73a4a", "Something isn't working"),
               "enhancement": ("a2eeef", "New feature or request"),
@@ -858,6 +866,8 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if kind == "oversized":
                 return self.send_oversized(rule)
+            if kind == "gzip_bomb":
+                return self.send_gzip_bomb(rule)
             if kind in ("secondary", "primary") or (kind is None and rule.get("status")):
                 self.send_fault(rule, kind, resource or "core", authed, extra)
                 return
@@ -940,6 +950,22 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def send_gzip_bomb(self, rule):
+        """A 200 whose small gzip body inflates to inflated_mb MB of JSON whitespace."""
+        body = gzip_bomb(int(rule.get("inflated_mb", 1024)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.sent_status = 200
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+            self.wfile.flush()
+            self.sent_bytes = len(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def route(self, store, path, query):
         pairs = parse_qsl(query, keep_blank_values=True)
@@ -1239,6 +1265,31 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         self.wfile.flush()
+
+
+_BOMBS = {}
+_BOMBS_LOCK = threading.Lock()
+
+
+def gzip_bomb(mb):
+    """gzip of mb MiB of spaces (made once per size; about 1 MB for 1 GiB).
+
+    Each MiB is compressed once: after a full flush the compressor starts afresh, so
+    every later MiB compresses to the same bytes; then an empty final block and the
+    gzip trailer (CRC-32 and size of the whole) end the stream."""
+    with _BOMBS_LOCK:
+        if mb not in _BOMBS:
+            z = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+            chunk = b" " * (1024 * 1024)
+            first = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+            again = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+            crc = 0
+            for _ in range(mb):
+                crc = zlib.crc32(chunk, crc)
+            final = b"\x03\x00"  # BFINAL=1, fixed Huffman, end of block at once
+            _BOMBS[mb] = (first + again * (mb - 1) + final +
+                          struct.pack("<II", crc, (mb * 1024 * 1024) & 0xFFFFFFFF))
+        return _BOMBS[mb]
 
 
 class Server(ThreadingHTTPServer):

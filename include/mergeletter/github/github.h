@@ -141,6 +141,11 @@ int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *
 			const struct ml_http_response *r, ml_http_done_fn done, void *ud,
 			struct ml_error *err);
 void github_listing_release(struct ml_listing *l);
+/* A 401 about subject (msg: GitHub's message, may be NULL): the token was
+ * rejected, or, when none is set, the server requires one. Returns -1
+ * with err set (exit code 3). */
+int github_unauthorized(const struct ml_github *gh, const char *subject, const char *msg,
+			struct ml_error *err);
 /* The "message" of a GitHub error body, newly allocated ("" when none). */
 char *github_api_message(const char *body, size_t len);
 /* api_url + path + "?" + the query parts (each "k=v", already encoded),

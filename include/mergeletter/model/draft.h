@@ -72,7 +72,8 @@ struct ml_draft_repo *draft_find_repo(struct ml_draft *d, const char *repo);
 const char *draft_web(const struct ml_draft *d);
 void draft_release(struct ml_draft *d);
 /* What the emitters will show as escaped text instead of markup (a login
- * that is not a valid GitHub login): one message each, without the
+ * that is not a valid GitHub login), and the titles pr_title_bound()
+ * shortened: one message each, without the
  * "warning: " prefix, appended to warnings. 0, or -1 when out of memory. */
 int draft_check(const struct ml_draft *d, struct ml_strv *warnings);
 /* Call fn for every failure of the draft (sections' first, in order);

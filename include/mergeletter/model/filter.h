@@ -37,7 +37,7 @@ struct ml_filter; /* opaque; owns compiled patterns */
 int filter_pattern_compile(regex_t *re, const char *pat, const char **why);
 int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct ml_error *err);
 int filter_is_bump(const struct ml_filter *f, const struct ml_pr *pr);
-/* Set is_bump on every item. */
+/* Set is_bump on every item, and shorten an overlong title (pr_title_bound). */
 void filter_apply(const struct ml_filter *f, struct ml_pr_list *l);
 /* 1 when the PR alone is a release's housekeeping (the release PR, a
  * branch sync); revert pairs need the list. */

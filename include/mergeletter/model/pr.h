@@ -24,7 +24,12 @@ struct ml_pr {
 	struct ml_strv coauthors; /* extra contributor logins (Co-authored-by) */
 	char *head;		  /* "OWNER/BRANCH" the PR came from, or NULL when not known */
 	int is_bump;		  /* set by the filter (a bump, or a release's housekeeping) */
+	size_t title_cut;	  /* 0, or the title's length in characters before pr_title_bound()
+				     shortened it */
 };
+
+/* Titles longer than this many characters are shortened (pr_title_bound). */
+#define ML_PR_TITLE_MAX 1000
 
 struct ml_pr_list {
 	struct ml_pr *items;
@@ -38,6 +43,11 @@ int pr_login_is_bot(const char *login);
  * inner hyphens, at most 39 characters, optionally followed by "[bot]". */
 int pr_login_valid(const char *s, size_t n);
 
+/* A title longer than ML_PR_TITLE_MAX characters (UTF-8 sequences) is
+ * cut on a character boundary and ends with an ellipsis ("…"), the whole
+ * ML_PR_TITLE_MAX characters; title_cut records its first length. 1 when
+ * it was shortened, else 0. */
+int pr_title_bound(struct ml_pr *pr);
 /* Append a zeroed record and return it, or NULL when out of memory. */
 struct ml_pr *pr_list_add(struct ml_pr_list *l);
 /* Stable sort by merge time, then number. */

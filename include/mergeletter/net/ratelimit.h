@@ -93,6 +93,10 @@ void ratelimit_started(struct ml_ratelimit *rl, enum ml_resource res, int64_t no
  * out: the budget it leaves. */
 void ratelimit_note_search(struct ml_ratelimit *rl, const struct ml_http_response *r,
 			   long inflight);
+/* A Retry-After value in seconds from now (RFC 9110: seconds, or an
+ * HTTP-date read with curl_getdate()): at most 10^9, 0 for a date past,
+ * -1 when it is neither. */
+long ratelimit_retry_after(const char *value, time_t now);
 /* The answer's x-ratelimit-remaining, -reset, -limit and Retry-After
  * headers into r (easy: a CURL * whose transfer is done). */
 void ratelimit_read_headers(struct ml_http_response *r, void *easy);
