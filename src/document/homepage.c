@@ -163,12 +163,10 @@ int homepage_previous(const char *site, const char *ref, const struct ml_range *
 		goto done;
 	}
 	*len = (size_t)git_blob_rawsize((git_blob *)blob);
-	if (!(*text = ml_strndup(git_blob_rawcontent((git_blob *)blob), *len))) {
-		error_oom(err);
-		goto done;
-	}
-	*name = buf_detach(&label);
-	rc = 0;
+	*text = ml_strndup(git_blob_rawcontent((git_blob *)blob), *len);
+	rc = *text ? 0 : error_oom(err);
+	if (rc == 0)
+		*name = buf_detach(&label);
 done:
 	git_object_free(blob);
 	git_tree_entry_free(dir);

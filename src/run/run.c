@@ -479,17 +479,15 @@ static int load_previous(struct ml_config *cfg, const struct ml_run_opts *o,
 		    prev.path);
 		goto done;
 	}
-	if (!o->config) {
+	if (!o->config) { /* the previous issue is the config */
 		*cfg = prev;
 		memset(&prev, 0, sizeof prev);
-	} else if (previous_merge(cfg, &prev, err) < 0) {
-		goto done;
 	}
-	rc = 0;
+	rc = o->config ? previous_merge(cfg, &prev, err) : 0;
 done:
-	config_release(&prev);
 	free(text);
 	free(name);
+	config_release(&prev);
 	return rc;
 }
 
