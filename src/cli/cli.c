@@ -28,6 +28,7 @@
 #include "mergeletter/model/ghenv.h"
 #include "mergeletter/paths.h"
 #include "mergeletter/util/buf.h"
+#include "mergeletter/util/datadir.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/file.h"
 #include "mergeletter/util/progress.h"
@@ -44,7 +45,8 @@ struct cli_opts {
 	struct ml_strv maintainers;
 	int deps; /* enum ml_deps_mode; ML_DEPS_UNSET: the config's */
 	const char *config;
-	const char *previous;		     /* --previous FILE */
+	char *config_found;   /* --config NAME found in the data folder (datadir.h) */
+	const char *previous; /* --previous FILE */
 	const char *homepage, *homepage_ref; /* --homepage PATH, --homepage-ref REF */
 	const char *output;
 	int update, force, finalize; /* what -o does with an existing file */
@@ -127,8 +129,8 @@ static const struct cli_option options[] = {
      "origin remote's default branch, else HEAD)",
      0, 0, NULL},
     {"config", 0, OPT_STRING, FIELD(config), CMD_ALL, GROUP_COMMAND, "FILE",
-     "the newsletter's JSON config; the shipped ones are in\n" ML_DATADIR
-     "/config (rust-osdev.json: This\n"
+     "the newsletter's JSON config, or the name of a shipped one\n"
+     "in " ML_DATADIR "/config (rust-osdev.json: This\n"
      "Month in Rust OSDev); for section, the entry of OWNER/REPO\n"
      "(or the config's only one) gives maintainers, intro, git\n"
      "and ref, the config its bump rules and logins; the command\n"
@@ -136,8 +138,8 @@ static const struct cli_option options[] = {
      0, 0, NULL},
     {"previous", 0, OPT_STRING, FIELD(previous), CMD_ISSUE, GROUP_COMMAND, "FILE",
      "the last published issue: its repositories, headings,\n"
-     "maintainers lines and intros carry over (the config's\n"
-     "entries win); without --config, also its title and editors",
+     "maintainers lines and intros carry over (they win over\n"
+     "the config's); without --config, also its title and editors",
      0, 0, NULL},
     {"homepage", 0, OPT_STRING, FIELD(homepage), CMD_ISSUE, GROUP_COMMAND, "PATH",
      "a clone of the newsletter's site: the latest issue before the\n"
@@ -360,7 +362,7 @@ static int print_info(int command, int version, struct ml_error *err)
 	if (version)
 		rc = buf_puts(&out, "mergeletter " ML_VERSION "\n");
 	else
-		help_text(&out, command), rc = out.data ? 0 : -1;
+		help_text(&out, command), rc = out.data && datadir_in_text(&out) == 0 ? 0 : -1;
 	if (rc < 0)
 		rc = error_set(err, ML_EXIT_FAILURE, "out of memory");
 	else
@@ -532,6 +534,9 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 	if (o->from && (o->month || o->since || o->until))
 		return usage_error(cmdname, err,
 				   "--from/--to and --month/--since/--until exclude each other");
+	if (o->config && datadir_config(o->config, NULL, &o->config_found, err) < 0)
+		return -1;
+	o->config = o->config ? o->config_found : NULL;
 	return 0;
 }
 
@@ -1047,6 +1052,7 @@ int cli_main(int argc, char **argv)
 	}
 	strv_release(&o.maintainers);
 	free(o.repo);
+	free(o.config_found);
 	error_clear(&err);
 	if (fclose(stdout) != 0 && code == ML_EXIT_OK) {
 		fputs("error: cannot write to standard output\n", stderr);
