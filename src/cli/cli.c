@@ -14,6 +14,7 @@
 #include "mergeletter/paths.h"
 #include "mergeletter/run/run.h"
 #include "mergeletter/util/buf.h"
+#include "mergeletter/util/datadir.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/file.h"
 #include "mergeletter/util/str.h"
@@ -25,6 +26,7 @@ enum { CMD_SECTION = ML_RUN_SECTION, CMD_ISSUE = ML_RUN_ISSUE, CMD_ALL = 3 };
  * without a run. */
 struct cli_opts {
 	struct ml_run_opts r;
+	char *config_found; /* --config NAME found in the data folder (datadir.h) */
 	int help, version;
 };
 
@@ -80,8 +82,8 @@ static const struct cli_option options[] = {
      "origin remote's default branch, else HEAD)",
      0, 0, NULL},
     {"config", 0, OPT_STRING, FIELD(config), CMD_ALL, GROUP_COMMAND, "FILE",
-     "the newsletter's JSON config; the shipped ones are in\n" ML_DATADIR
-     "/config (rust-osdev.json: This\n"
+     "the newsletter's JSON config, or the name of a shipped one\n"
+     "in " ML_DATADIR "/config (rust-osdev.json: This\n"
      "Month in Rust OSDev); for section, the entry of OWNER/REPO\n"
      "(or the config's only one) gives maintainers, intro, git\n"
      "and ref, the config its bump rules and logins; the command\n"
@@ -89,8 +91,8 @@ static const struct cli_option options[] = {
      0, 0, NULL},
     {"previous", 0, OPT_STRING, FIELD(previous), CMD_ISSUE, GROUP_COMMAND, "FILE",
      "the last published issue: its repositories, headings,\n"
-     "maintainers lines and intros carry over (the config's\n"
-     "entries win); without --config, also its title and editors",
+     "maintainers lines and intros carry over (they win over\n"
+     "the config's); without --config, also its title and editors",
      0, 0, NULL},
     {"homepage", 0, OPT_STRING, FIELD(homepage), CMD_ISSUE, GROUP_COMMAND, "PATH",
      "a clone of the newsletter's site: the latest issue before the\n"
@@ -314,7 +316,7 @@ static int print_info(int command, int version, struct ml_error *err)
 	if (version)
 		rc = buf_puts(&out, "mergeletter " ML_VERSION "\n");
 	else
-		help_text(&out, command), rc = out.data ? 0 : -1;
+		help_text(&out, command), rc = out.data && datadir_in_text(&out) == 0 ? 0 : -1;
 	if (rc < 0)
 		rc = error_set(err, ML_EXIT_FAILURE, "out of memory");
 	else
@@ -486,6 +488,9 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 	if ((o->r.from || o->r.to) && (o->r.month || o->r.since || o->r.until))
 		return usage_error(cmdname, err,
 				   "--from/--to and --month/--since/--until exclude each other");
+	if (o->r.config && datadir_config(o->r.config, NULL, &o->config_found, err) < 0)
+		return -1;
+	o->r.config = o->r.config ? o->config_found : NULL;
 	return 0;
 }
 
@@ -534,6 +539,7 @@ int cli_main(int argc, char **argv)
 	}
 	strv_release(&o.r.maintainers);
 	free(o.r.repo);
+	free(o.config_found);
 	error_clear(&err);
 	if (fclose(stdout) != 0 && code == ML_EXIT_OK) {
 		fputs("error: cannot write to standard output\n", stderr);

@@ -102,8 +102,11 @@ def test_installed_binary_runs():
     code, out, err = run([exe, "--help"])
     assert code == 0 and "Commands:" in out and "Exit codes:" in out, out + err
     code, out, err = run([exe, "issue", "--help"])
-    datadir = os.path.join(configured_prefix(), "share", "mergeletter", "config")
+    # the data folder of the prefix it was installed under, not the configured one
+    datadir = os.path.join(prefix, "share", "mergeletter", "config")
     assert code == 0 and datadir in out, f"issue --help does not name {datadir}:\n{out}"
+    code, out, err = run([BINARY, "issue", "--help"])  # the build tree's: the configured one
+    assert os.path.join(configured_prefix(), "share", "mergeletter", "config") in out, out
     code, out, err = run([exe])
     assert code == 2 and "usage:" in err, err
     text = render_man(os.path.join(prefix, "share", "man", "man1", "mergeletter.1"))
@@ -111,6 +114,15 @@ def test_installed_binary_runs():
         assert re.search(rf"^{heading}$", text, re.M), f"no {heading} in the man page"
     assert f"mergeletter {version}" in text, "the man page names another version"
     assert datadir in text, f"the man page does not name {datadir}"
+    # --config NAME: a shipped config, found in that folder from anywhere (the
+    # run stops at the missing clone, before anything is fetched)
+    with tempfile.TemporaryDirectory() as tmp:
+        section = [exe, "section", "rust-osdev/x86_64", "--git", os.path.join(tmp, "none"),
+                   "--month", "2023-08", "--config"]
+        code, out, err = run(section + ["no-such.json"], cwd=tmp)
+        assert code == 2 and "cannot read config: no-such.json" in err, err
+        code, out, err = run(section + ["rust-osdev.json"], cwd=tmp)
+        assert code == 4 and "not a git repository" in err, err
 
 
 def test_help_is_in_the_man_page():
