@@ -124,14 +124,20 @@ int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t sinc
 	return repos_parse(body, len, NULL, org, since, out, older, skipped, &items, err);
 }
 
+/* A page of the listing: its repositories found, then the pages after it
+ * asked (side by side when the Link names the last page). The listing
+ * ends at the first repository pushed before the range: the pages still
+ * in flight then hold only older ones, and are dropped. */
 static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct ml_org_fetch *f = ud;
 	struct ml_org_repos page = {0};
 	size_t items = 0;
-	int older = 0, rc;
+	int older = 0, rc = 1;
 
-	rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line, r, err);
+	if (!f->listing.failure && !f->older)
+		rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line,
+					   r, err);
 	if (rc == 0) {
 		int prc = repos_parse(r->body, r->len, r->parsed, f->org, f->since, &page, &older,
 				      &f->skipped, &items, err);
@@ -141,7 +147,7 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 
 		if (prc != 0 &&
 		    (prc = github_listing_parse_failed(&f->listing, f->subject, prc, err)) != 0) {
-			rc = prc; /* retry a broken body, or stop */
+			rc = prc; /* retry a broken body (still outstanding), or stop */
 			goto done;
 		}
 		if (f->listing.failure)
@@ -149,6 +155,7 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 	}
 	if (rc < 0)
 		goto done;
+	f->listing.outstanding--;
 	if (rc == 0) {
 		f->listing.pages++;
 		progress_page(f->gh->progress);
@@ -157,15 +164,14 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 				rc = -1;
 				goto done;
 			}
-		rc = older ? 0
-			   : github_listing_next(f->gh, &f->listing, f->subject, r, on_repos_page,
-						 f, err);
-		if (rc != 0) {
-			rc = rc < 0 ? -1 : 0;
+		f->older |= older;
+		if (!f->older && github_listing_more(f->gh, &f->listing, f->subject, r,
+						     on_repos_page, f, err) < 0) {
+			rc = -1;
 			goto done;
 		}
 	}
-	f->done = 1;
+	f->done = f->listing.outstanding == 0;
 	rc = 0;
 done:
 	orgs_repos_release(&page);
@@ -180,7 +186,10 @@ int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	free(f->subject);
 	f->subject = buf_detach(&subject);
-	return github_get(f->gh, orgs_repos_url(f->gh->api_url, f->org), on_repos_page, f, err);
+	if (github_get(f->gh, orgs_repos_url(f->gh->api_url, f->org), on_repos_page, f, err) < 0)
+		return -1;
+	f->listing.outstanding = 1;
+	return 0;
 }
 
 void orgs_fetch_release(struct ml_org_fetch *f)
