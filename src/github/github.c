@@ -71,6 +71,7 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	}
 	hopts.max_parallel = opts->jobs > 0 ? opts->jobs : GITHUB_DEFAULT_JOBS;
 	hopts.max_wait = opts->max_wait >= 0 ? opts->max_wait : GITHUB_DEFAULT_MAX_WAIT;
+	gh->max_wait = hopts.max_wait;
 	hopts.cache = gh->cache;
 	hopts.offline = opts->offline;
 	gh->offline = opts->offline;

@@ -61,6 +61,7 @@ struct ml_github {
 	enum ml_via via;
 	int max_pages;		      /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
 	struct ml_progress *progress; /* borrowed, may be NULL */
+	long max_wait;		      /* seconds a rate-limit wait may last (--max-wait) */
 };
 
 /* Open a client: the API URL and the token as ghenv.h says (without a
