@@ -126,16 +126,19 @@ int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t sinc
 
 /* A page of the listing: its repositories found, then the pages after it
  * asked (side by side when the Link names the last page). The listing
- * ends at the first repository pushed before the range: the pages still
- * in flight then hold only older ones, and are dropped. */
+ * ends at the first repository pushed before the range: the pages after
+ * that one hold only older ones, and are dropped when they arrive (pages
+ * before it may arrive later, and count). */
 static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct ml_org_fetch *f = ud;
 	struct ml_org_repos page = {0};
 	size_t items = 0;
-	int older = 0, rc = 1;
+	int older = 0, rc = 1, number = github_url_page(r->url);
 
-	if (!f->listing.failure && !f->older)
+	if (number < 1)
+		number = 1;
+	if (!f->listing.failure && (!f->older || number < f->older))
 		rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line,
 					   r, err);
 	if (rc == 0) {
@@ -164,7 +167,8 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 				rc = -1;
 				goto done;
 			}
-		f->older |= older;
+		if (older && (!f->older || number < f->older))
+			f->older = number;
 		if (!f->older && github_listing_more(f->gh, &f->listing, f->subject, r,
 						     on_repos_page, f, err) < 0) {
 			rc = -1;

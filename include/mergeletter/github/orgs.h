@@ -51,7 +51,8 @@ struct ml_org_fetch {
 	struct ml_listing listing; /* listing.failure: why it ended early */
 	char *subject;		   /* "org 'NAME'", for messages */
 	int skipped, done;
-	int older; /* a page reached a repository pushed before the range */
+	int older; /* the first page that reached a repository pushed before
+		    * the range (its page number), or 0 */
 };
 
 int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err);
