@@ -59,6 +59,7 @@ struct fetch {
 	enum ml_via via; /* the strategy of the run (the planner's or --via) */
 	struct ml_planner planner;
 	size_t fetched, failed; /* repositories (and org listings) */
+	size_t orgs_pending;	/* org listings whose first page search waits for */
 };
 
 static struct target *target_find(struct fetch *f, const char *repo)
@@ -327,12 +328,18 @@ static void choose(struct fetch *f)
 	f->via = planner_run(&f->planner, queries, (long)f->ntargets, (long)f->norgs, text);
 }
 
+static int org_listed(void *ud, struct ml_error *err);
+
 static int start(struct fetch *f, struct ml_error *err)
 {
 	choose(f);
-	for (size_t i = 0; i < f->norgs; i++)
+	if (f->via != ML_VIA_PULLS && f->gh->via == ML_VIA_DEFAULT && f->scopes.n > 0)
+		f->orgs_pending = f->norgs;
+	for (size_t i = 0; i < f->norgs; i++) {
+		f->orgs[i].of.listed = f->orgs_pending ? org_listed : NULL;
 		if (orgs_fetch_start(&f->orgs[i].of, err) < 0)
 			return -1;
+	}
 	if (f->via == ML_VIA_PULLS) {
 		for (size_t i = 0; i < f->ntargets; i++)
 			if (pulls_start(f->targets[i], err) < 0)
@@ -349,7 +356,18 @@ static int start(struct fetch *f, struct ml_error *err)
 	f->sf.fallback = scope_fallback;
 	f->sf.planned = f->gh->via == ML_VIA_DEFAULT ? search_planned : NULL;
 	f->sf.ud = f;
-	return search_fetch_start(&f->sf, err);
+	/* the planner weighs an org's pulls listing by the org's size: search
+	 * asks once the org listings' first pages have told it */
+	return f->orgs_pending ? 0 : search_fetch_start(&f->sf, err);
+}
+
+static int org_listed(void *ud, struct ml_error *err)
+{
+	struct fetch *f = ((struct org *)ud)->f;
+
+	if (f->orgs_pending > 0 && --f->orgs_pending == 0)
+		return search_fetch_start(&f->sf, err);
+	return 0;
 }
 
 static int has_number(const struct ml_pr_list *l, long number)
