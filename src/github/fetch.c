@@ -59,7 +59,6 @@ struct fetch {
 	enum ml_via via; /* the strategy of the run (the planner's or --via) */
 	struct ml_planner planner;
 	size_t fetched, failed; /* repositories (and org listings) */
-	size_t orgs_pending;	/* org listings whose first page search waits for */
 };
 
 static struct target *target_find(struct fetch *f, const char *repo)
@@ -266,14 +265,21 @@ static int listing_cached(struct fetch *f, const char *const *scopes, size_t n)
 }
 
 /* The repositories an org's listing will name, as far as its first page's
- * Link tells (its last page: up to 100 each), or 1 when unknown. */
+ * Link tells (its last page: up to 100 each); before its first page,
+ * ORG_SIZE_UNKNOWN (so that an unknown org's pulls listing is never taken
+ * for cheap); 1 when its listing has ended (its repositories are known). */
+#define ORG_SIZE_UNKNOWN 1000
 static long org_size(const struct fetch *f, const char *org)
 {
 	for (size_t i = 0; i < f->norgs; i++) {
-		const struct ml_listing *l = &f->orgs[i].of.listing;
+		const struct ml_org_fetch *of = &f->orgs[i].of;
 
-		if (ml_strcaseeq(f->orgs[i].of.org, org) && !f->orgs[i].of.done && l->last_page > 1)
-			return (long)(l->last_page - 1) * 100 + 1;
+		if (!ml_strcaseeq(of->org, org) || of->done)
+			continue;
+		if (of->listing.pages == 0 && !of->listing.failure)
+			return ORG_SIZE_UNKNOWN;
+		if (of->listing.last_page > 1)
+			return (long)(of->listing.last_page - 1) * 100 + 1;
 	}
 	return 1;
 }
@@ -328,18 +334,12 @@ static void choose(struct fetch *f)
 	f->via = planner_run(&f->planner, queries, (long)f->ntargets, (long)f->norgs, text);
 }
 
-static int org_listed(void *ud, struct ml_error *err);
-
 static int start(struct fetch *f, struct ml_error *err)
 {
 	choose(f);
-	if (f->via != ML_VIA_PULLS && f->gh->via == ML_VIA_DEFAULT && f->scopes.n > 0)
-		f->orgs_pending = f->norgs;
-	for (size_t i = 0; i < f->norgs; i++) {
-		f->orgs[i].of.listed = f->orgs_pending ? org_listed : NULL;
+	for (size_t i = 0; i < f->norgs; i++)
 		if (orgs_fetch_start(&f->orgs[i].of, err) < 0)
 			return -1;
-	}
 	if (f->via == ML_VIA_PULLS) {
 		for (size_t i = 0; i < f->ntargets; i++)
 			if (pulls_start(f->targets[i], err) < 0)
@@ -356,18 +356,7 @@ static int start(struct fetch *f, struct ml_error *err)
 	f->sf.fallback = scope_fallback;
 	f->sf.planned = f->gh->via == ML_VIA_DEFAULT ? search_planned : NULL;
 	f->sf.ud = f;
-	/* the planner weighs an org's pulls listing by the org's size: search
-	 * asks once the org listings' first pages have told it */
-	return f->orgs_pending ? 0 : search_fetch_start(&f->sf, err);
-}
-
-static int org_listed(void *ud, struct ml_error *err)
-{
-	struct fetch *f = ((struct org *)ud)->f;
-
-	if (f->orgs_pending > 0 && --f->orgs_pending == 0)
-		return search_fetch_start(&f->sf, err);
-	return 0;
+	return search_fetch_start(&f->sf, err);
 }
 
 static int has_number(const struct ml_pr_list *l, long number)

@@ -124,15 +124,6 @@ int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t sinc
 	return repos_parse(body, len, NULL, org, since, out, older, skipped, &items, err);
 }
 
-/* The first page has been handled: tell f->listed, once. */
-static int first_done(struct ml_org_fetch *f, struct ml_error *err)
-{
-	if (f->first_done)
-		return 0;
-	f->first_done = 1;
-	return f->listed ? f->listed(f->ud, err) : 0;
-}
-
 /* A page of the listing: its repositories found, then the pages after it
  * asked (side by side when the Link names the last page). The listing
  * ends at the first repository pushed before the range: the pages after
@@ -178,11 +169,6 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 			}
 		if (older && (!f->older || number < f->older))
 			f->older = number;
-		/* what waits for the first page goes out before the pages after it */
-		if (first_done(f, err) < 0) {
-			rc = -1;
-			goto done;
-		}
 		if (!f->older && github_listing_more(f->gh, &f->listing, f->subject, r,
 						     on_repos_page, f, err) < 0) {
 			rc = -1;
@@ -190,7 +176,7 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 		}
 	}
 	f->done = f->listing.outstanding == 0;
-	rc = first_done(f, err);
+	rc = 0;
 done:
 	orgs_repos_release(&page);
 	return rc;

@@ -48,12 +48,9 @@ struct ml_org_fetch {
 	/* Called for every kept repository, in listing order. */
 	int (*found)(void *ud, const struct ml_org_repo *r, struct ml_error *err);
 	void *ud;
-	/* Called once, when the first page has been handled (or the listing
-	 * ended without one); may be NULL. */
-	int (*listed)(void *ud, struct ml_error *err);
 	struct ml_listing listing; /* listing.failure: why it ended early */
 	char *subject;		   /* "org 'NAME'", for messages */
-	int skipped, done, first_done;
+	int skipped, done;
 	int older; /* the first page that reached a repository pushed before
 		    * the range (its page number), or 0 */
 };
