@@ -184,7 +184,8 @@ enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t 
 	struct ml_plan_choice ch;
 	int64_t now = (int64_t)time(NULL);
 	/* the first answer took a connection's setup and its round trip: about
-	 * two of the round trips that the requests after it take */
+	 * two of the round trips that the requests after it take (on a loaded
+	 * machine or server, more: hence the cap) */
 	long rtt = (long)(progress_now_ms() - p->start_ms) / 2;
 
 	if (p->gh->via != ML_VIA_DEFAULT)
@@ -199,8 +200,8 @@ enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t 
 		nrepos = 1;
 	if (rtt < 20)
 		rtt = 20;
-	if (rtt > PLAN_DEFAULT_RTT_MS)
-		rtt = PLAN_DEFAULT_RTT_MS;
+	if (rtt > PLAN_MAX_RTT_MS)
+		rtt = PLAN_MAX_RTT_MS;
 	planner_budget(p, &b, now);
 	c.search_requests = plan_search_requests(total) - 1;
 	c.pulls_requests = plan_pulls_requests(total, nrepos);

@@ -31,6 +31,7 @@ struct ml_progress;
 #define PLAN_SEARCH_LIMIT 30  /* its requests a window with a token */
 #define PLAN_SEARCH_LIMIT_ANON 10
 #define PLAN_DEFAULT_RTT_MS 300 /* a round trip, before one is measured */
+#define PLAN_MAX_RTT_MS 150	/* a round trip, as judged from the first answer, at most */
 #define PLAN_MAX_RATIO 10	/* pulls requests / search requests past which search waits */
 
 /* The search budget: from the answers' headers, or the documented default. */
