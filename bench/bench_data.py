@@ -9,6 +9,9 @@ see tests/fake_github/server.py) and DIR/config.json, and returns a dict:
                       them (uefi-rs) with 5 pages of PRs updated in the month,
                       most of them merged earlier (dependabot, comments)
   org(dir, n)         an organisation of n repositories found by discovery
+  quiet(dir, n)       an organisation of n repositories, all pushed in the month, one
+                      in five merging 3-6 PRs in it (the 1,000-repository org of
+                      issue 23 whose merged PRs one search query reaches)
   merged(dir, n)      one repository with n PRs merged in the month
   closed(dir, n)      one repository with n closed PRs over eight years, 60 in the month
 """
@@ -126,6 +129,17 @@ def org(data, n):
     return {"config": write_config(data, ["repo-0001"], org=ORG), "month": MONTH, "merged": merged,
             "repos": ["%s/repo-%04d" % (ORG, k) for k in range(n)], "org": ORG,
             "section": "%s/repo-0001" % ORG}
+
+
+def quiet(data, n):
+    merged = 0
+    for k in range(n):
+        pulls = prs_month(3 + k // 5 % 4 if k % 5 == 0 else 0, 0, 1, 5, seed=k)
+        merged += merged_count(pulls)
+        write_repo(data, "repo-%04d" % k, 8000 + k, pulls)
+    return {"config": write_config(data, ["repo-0000"], org=ORG), "month": MONTH, "merged": merged,
+            "repos": ["%s/repo-%04d" % (ORG, k) for k in range(n)], "org": ORG,
+            "section": "%s/repo-0000" % ORG}
 
 
 def merged(data, n):

@@ -3,7 +3,7 @@
 months against the fake GitHub server, one table.
 
 Usage: bench/side_by_side.py [--binary build/mergeletter] [--latency-ms 100] [--quick]
-                             [--only month,org,merged,closed]
+                             [--only month,org,quiet,merged,closed]
 
 Installs @octokit/rest into bench/node_modules on first use (npm). Each plan
 gets a fresh server (a fresh search budget of 30 a minute, reset every 60 s,
@@ -12,7 +12,8 @@ before it. Per run: requests and body bytes (from the server's log), wall
 time, CPU time (user + system, wait4) and peak RSS of the process (/usr/bin/time), the
 cache's size on disk; the ratios are against the data set's octokit row.
 Data sets (bench/bench_data.py): the newsletter month, and the scale curves:
-organisation of 40/200/1000 repositories, 1,000/2,500/5,000 PRs merged in
+organisation of 40/200/1000 repositories, one of 1,000 repositories of which
+one in five merged something (quiet), 1,000/2,500/5,000 PRs merged in
 the month in one repository, 1,000/3,000/10,000 closed PRs in one repository.
 --quick runs the month and the smallest point of each curve.
 Not a test: prints figures, exit 0 unless a run fails.
@@ -110,7 +111,8 @@ def octokit_cmd(srv, ds, mode):
 
 def plans(name):
     """(label, tool, args) groups: runs in a group share one server and cache."""
-    base = {"month": "search", "org": "search", "merged": "pulls", "closed": "search"}[name]
+    base = {"month": "search", "org": "search", "quiet": "search", "merged": "pulls",
+            "closed": "search"}[name]
     groups = [[("octokit " + base, "octokit", base)],
               [("issue default", "issue", ()), ("  warm re-run", "issue", ())],
               [("issue --via pulls", "issue", ("--via", "pulls")),
@@ -151,19 +153,19 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "mergeletter"))
     ap.add_argument("--latency-ms", type=int, default=100)
     ap.add_argument("--quick", action="store_true", help="the month and each curve's first point")
-    ap.add_argument("--only", default="month,org,merged,closed")
+    ap.add_argument("--only", default="month,org,quiet,merged,closed")
     args = ap.parse_args()
     args.binary = os.path.abspath(args.binary)
     npm_install()
     only = args.only.split(",")
-    points = {"org": [40, 200, 1000], "merged": [1000, 2500, 5000], "closed": [1000, 3000, 10000]}
+    points = {"org": [40, 200, 1000], "quiet": [1000], "merged": [1000, 2500, 5000], "closed": [1000, 3000, 10000]}
     if args.quick:
         points = {k: v[:1] for k, v in points.items()}
     rows = []
     if "month" in only:
         run_dataset(args, "month", bench_data.month, 0, rows)
-    names = {"org": "repos", "merged": "merged PRs", "closed": "closed PRs"}
-    for key in ("org", "merged", "closed"):
+    names = {"org": "repos", "quiet": "repos, quiet", "merged": "merged PRs", "closed": "closed PRs"}
+    for key in ("org", "quiet", "merged", "closed"):
         if key in only:
             for n in points[key]:
                 run_dataset(args, f"{n} {names[key]}", getattr(bench_data, key), n, rows)

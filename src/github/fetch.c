@@ -264,6 +264,26 @@ static int listing_cached(struct fetch *f, const char *const *scopes, size_t n)
 	return hit;
 }
 
+/* The repositories an org's listing will name, as far as its first page's
+ * Link tells (its last page: up to 100 each); before its first page,
+ * ORG_SIZE_UNKNOWN (so that an unknown org's pulls listing is never taken
+ * for cheap); 1 when its listing has ended (its repositories are known). */
+#define ORG_SIZE_UNKNOWN 1000
+static long org_size(const struct fetch *f, const char *org)
+{
+	for (size_t i = 0; i < f->norgs; i++) {
+		const struct ml_org_fetch *of = &f->orgs[i].of;
+
+		if (!ml_strcaseeq(of->org, org) || of->done)
+			continue;
+		if (of->listing.pages == 0 && !of->listing.failure)
+			return ORG_SIZE_UNKNOWN;
+		if (of->listing.last_page > 1)
+			return (long)(of->listing.last_page - 1) * 100 + 1;
+	}
+	return 1;
+}
+
 /* The planner's word on a search query's first page: 1 to list the pulls
  * of its scopes instead. */
 static int search_planned(void *ud, const char *const *scopes, size_t n, long total,
@@ -282,7 +302,7 @@ static int search_planned(void *ud, const char *const *scopes, size_t n, long to
 		}
 		for (size_t j = 0; j < f->ntargets; j++)
 			k += same_owner(f->targets[j]->repo, scopes[i] + 4);
-		nrepos += k ? k : 1;
+		nrepos += k > org_size(f, scopes[i] + 4) ? k : org_size(f, scopes[i] + 4);
 	}
 	if (f->gh->offline
 		? !listing_cached(f, scopes, n)

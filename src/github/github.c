@@ -71,6 +71,7 @@ int github_open(struct ml_github *gh, const struct ml_github_opts *opts, struct 
 	}
 	hopts.max_parallel = opts->jobs > 0 ? opts->jobs : GITHUB_DEFAULT_JOBS;
 	hopts.max_wait = opts->max_wait >= 0 ? opts->max_wait : GITHUB_DEFAULT_MAX_WAIT;
+	gh->max_wait = hopts.max_wait;
 	hopts.cache = gh->cache;
 	hopts.offline = opts->offline;
 	gh->offline = opts->offline;
@@ -181,10 +182,32 @@ done:
 	return out;
 }
 
+int github_url_page(const char *url)
+{
+	const char *q = url ? strchr(url, '?') : NULL;
+
+	while (q && *q) {
+		q++;
+		if (strncmp(q, "page=", 5) == 0) {
+			long n = strtol(q + 5, NULL, 10);
+
+			return n > 0 && n <= 1000000 ? (int)n : 0;
+		}
+		q = strchr(q, '&');
+	}
+	return 0;
+}
+
 char *github_link_next(const char *link)
+{
+	return github_link_rel(link, "next");
+}
+
+char *github_link_rel(const char *link, const char *rel)
 {
 	/* Link: <url>; rel="next", <url>; rel="last"  (other rels and params skipped) */
 	const char *p = link;
+	size_t rlen = strlen(rel);
 
 	while (p && *p) {
 		const char *lt = strchr(p, '<'), *gt, *end;
@@ -205,7 +228,7 @@ char *github_link_next(const char *link)
 			while (q < end && *q != '"' && *q != ';') {
 				size_t len = strcspn(q, " \";,");
 
-				if (len == 4 && strncmp(q, "next", 4) == 0)
+				if (len == rlen && strncmp(q, rel, rlen) == 0)
 					return ml_strndup(lt + 1, (size_t)(gt - lt - 1));
 				q += len;
 				while (*q == ' ')
@@ -478,8 +501,8 @@ void github_listing_release(struct ml_listing *l)
 {
 	strv_release(&l->seen);
 	free(l->failure);
-	l->failure = NULL;
-	l->pages = 0;
+	free(l->paged);
+	memset(l, 0, sizeof *l);
 }
 
 /* Record "SUBJECT: not fetched: WHY" (the first failure wins). */
@@ -618,6 +641,69 @@ int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *
 	free(next);
 	buf_release(&why);
 	return rc;
+}
+
+/* r's Link names its next page and a last page after it: the pages in
+ * between are numbered, so they can be asked side by side. */
+static int listing_widen(struct ml_listing *l, const struct ml_http_response *r,
+			 struct ml_error *err)
+{
+	char *next = r->link ? github_link_next(r->link) : NULL;
+	char *last = next ? github_link_rel(r->link, "last") : NULL;
+	int np = github_url_page(next), lp = github_url_page(last);
+
+	free(last);
+	if (np < 2 || lp <= np || !(l->paged = url_with_page(next, np))) {
+		free(next);
+		return l->paged || np < 2 || lp <= np
+			   ? 0
+			   : error_set(err, ML_EXIT_FAILURE, "out of memory");
+	}
+	free(next);
+	l->next_page = np;
+	l->last_page = lp;
+	return 0;
+}
+
+int github_listing_more(struct ml_github *gh, struct ml_listing *l, const char *subject,
+			const struct ml_http_response *r, ml_http_done_fn done, void *ud,
+			struct ml_error *err)
+{
+	int jobs = gh->http ? http_parallel(gh->http) : 1;
+	int rc = 0;
+
+	if (!l->seen.n && strv_push(&l->seen, r->url) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	if (!l->paged && l->pages <= 1 && listing_widen(l, r, err) < 0)
+		return -1;
+	if (!l->paged) { /* no last page named: one after another */
+		rc = github_listing_next(gh, l, subject, r, done, ud, err);
+		l->outstanding += rc == 1;
+		return rc < 0 ? -1 : 0;
+	}
+	while (rc == 0 && !l->failure && l->outstanding < (jobs > 0 ? jobs : 1) &&
+	       l->next_page <= l->last_page) {
+		struct ml_buf why = ML_BUF_INIT;
+		char *url = url_with_page(l->paged, l->next_page);
+		int max_pages = gh->max_pages > 0 ? gh->max_pages : ML_GITHUB_MAX_PAGES;
+
+		if (!url)
+			return error_set(err, ML_EXIT_FAILURE, "out of memory");
+		if (l->pages + l->outstanding >= max_pages && l->outstanding > 0) {
+			free(url); /* the pages in flight may end the listing first */
+			break;
+		}
+		rc = listing_admit(gh, l, url, l->pages + l->outstanding, &why, err);
+		if (rc == 0 && (rc = get_json(gh, url, done, NULL, ud, err)) == 0) {
+			l->outstanding++;
+			l->next_page++;
+		} else if (rc == 1) {
+			rc = listing_fail(l, subject, why.data ? why.data : "out of memory", err);
+		}
+		free(url);
+		buf_release(&why);
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 static int on_pulls_page(void *ud, const struct ml_http_response *r, struct ml_error *err);

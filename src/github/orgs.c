@@ -124,14 +124,23 @@ int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t sinc
 	return repos_parse(body, len, NULL, org, since, out, older, skipped, &items, err);
 }
 
+/* A page of the listing: its repositories found, then the pages after it
+ * asked (side by side when the Link names the last page). The listing
+ * ends at the first repository pushed before the range: the pages after
+ * that one hold only older ones, and are dropped when they arrive (pages
+ * before it may arrive later, and count). */
 static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct ml_org_fetch *f = ud;
 	struct ml_org_repos page = {0};
 	size_t items = 0;
-	int older = 0, rc;
+	int older = 0, rc = 1, number = github_url_page(r->url);
 
-	rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line, r, err);
+	if (number < 1)
+		number = 1;
+	if (!f->listing.failure && (!f->older || number < f->older))
+		rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line,
+					   r, err);
 	if (rc == 0) {
 		int prc = repos_parse(r->body, r->len, r->parsed, f->org, f->since, &page, &older,
 				      &f->skipped, &items, err);
@@ -141,7 +150,7 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 
 		if (prc != 0 &&
 		    (prc = github_listing_parse_failed(&f->listing, f->subject, prc, err)) != 0) {
-			rc = prc; /* retry a broken body, or stop */
+			rc = prc; /* retry a broken body (still outstanding), or stop */
 			goto done;
 		}
 		if (f->listing.failure)
@@ -149,6 +158,7 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 	}
 	if (rc < 0)
 		goto done;
+	f->listing.outstanding--;
 	if (rc == 0) {
 		f->listing.pages++;
 		progress_page(f->gh->progress);
@@ -157,15 +167,15 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 				rc = -1;
 				goto done;
 			}
-		rc = older ? 0
-			   : github_listing_next(f->gh, &f->listing, f->subject, r, on_repos_page,
-						 f, err);
-		if (rc != 0) {
-			rc = rc < 0 ? -1 : 0;
+		if (older && (!f->older || number < f->older))
+			f->older = number;
+		if (!f->older && github_listing_more(f->gh, &f->listing, f->subject, r,
+						     on_repos_page, f, err) < 0) {
+			rc = -1;
 			goto done;
 		}
 	}
-	f->done = 1;
+	f->done = f->listing.outstanding == 0;
 	rc = 0;
 done:
 	orgs_repos_release(&page);
@@ -180,7 +190,10 @@ int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	free(f->subject);
 	f->subject = buf_detach(&subject);
-	return github_get(f->gh, orgs_repos_url(f->gh->api_url, f->org), on_repos_page, f, err);
+	if (github_get(f->gh, orgs_repos_url(f->gh->api_url, f->org), on_repos_page, f, err) < 0)
+		return -1;
+	f->listing.outstanding = 1;
+	return 0;
 }
 
 void orgs_fetch_release(struct ml_org_fetch *f)

@@ -28,6 +28,7 @@ void plan_budget_default(struct ml_plan_budget *b, int authenticated, int64_t no
 	b->remaining = b->limit;
 	b->reset = now + PLAN_SEARCH_WINDOW;
 	b->known = 0;
+	b->max_wait = 0;
 }
 
 long plan_search_requests(long total)
@@ -90,6 +91,11 @@ enum ml_via plan_choose(const struct ml_plan_cost *c, const struct ml_plan_budge
 	ch.search_ms = plan_search_ms(c->search_requests, b, jobs, rtt_ms, now, &ch.wait_s);
 	ch.pulls_ms = plan_pulls_ms(c->pulls_requests, c->pulls_chain, jobs, rtt_ms);
 	ch.via = ch.search_ms <= ch.pulls_ms ? ML_VIA_SEARCH : ML_VIA_PULLS;
+	ch.bounded = ch.via == ML_VIA_PULLS &&
+		     c->pulls_requests > PLAN_MAX_RATIO * (c->search_requests + 1) &&
+		     c->search_requests <= b->limit && ch.wait_s <= b->max_wait;
+	if (ch.bounded)
+		ch.via = ML_VIA_SEARCH;
 	if (out)
 		*out = ch;
 	return ch.via;
@@ -123,6 +129,7 @@ static void planner_budget(const struct ml_planner *p, struct ml_plan_budget *b,
 		if (b->limit < 1)
 			b->limit = b->remaining > 0 ? b->remaining : 1;
 	}
+	b->max_wait = p->gh->max_wait;
 	b->remaining -= p->committed;
 	if (b->remaining < 0)
 		b->remaining = 0;
@@ -159,12 +166,13 @@ enum ml_via planner_run(struct ml_planner *p, long queries, long nrepos, long no
 		progress_log(
 		    p->log,
 		    "plan: %s, %ld repositor%s, %ld org%s; search: %ld quer%s, at least %ld "
-		    "request%s (budget %ld of %ld a minute%s); pulls: at least %ld request%s; "
-		    "strategy: %s%s",
+		    "request%s (~%ld ms, %ld s of it waiting; budget %ld of %ld a minute%s); "
+		    "pulls: at least %ld request%s (~%ld ms); strategy: %s%s",
 		    range_text, nrepos, nrepos == 1 ? "y" : "ies", norgs, plural(norgs), queries,
-		    queries == 1 ? "y" : "ies", queries, plural(queries), b.remaining, b.limit,
-		    b.known ? "" : ", assumed", c.pulls_requests, plural(c.pulls_requests),
-		    via_name(ch.via), strategy_note(p, ch.via));
+		    queries == 1 ? "y" : "ies", queries, plural(queries), ch.search_ms, ch.wait_s,
+		    b.remaining, b.limit, b.known ? "" : ", assumed", c.pulls_requests,
+		    plural(c.pulls_requests), ch.pulls_ms, via_name(ch.via),
+		    strategy_note(p, ch.via));
 	return ch.via;
 }
 
@@ -175,7 +183,10 @@ enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t 
 	struct ml_plan_cost c;
 	struct ml_plan_choice ch;
 	int64_t now = (int64_t)time(NULL);
-	long rtt = (long)(progress_now_ms() - p->start_ms);
+	/* the first answer took a connection's setup and its round trip: about
+	 * two of the round trips that the requests after it take (on a loaded
+	 * machine or server, more: hence the cap) */
+	long rtt = (long)(progress_now_ms() - p->start_ms) / 2;
 
 	if (p->gh->via != ML_VIA_DEFAULT)
 		return p->gh->via;
@@ -189,6 +200,8 @@ enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t 
 		nrepos = 1;
 	if (rtt < 20)
 		rtt = 20;
+	if (rtt > PLAN_MAX_RTT_MS)
+		rtt = PLAN_MAX_RTT_MS;
 	planner_budget(p, &b, now);
 	c.search_requests = plan_search_requests(total) - 1;
 	c.pulls_requests = plan_pulls_requests(total, nrepos);
@@ -201,10 +214,13 @@ enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t 
 		    p->log,
 		    "plan: the query of %s%s holds %ld results: search %ld more request%s "
 		    "(~%ld ms, %ld s of it waiting; budget %ld of %ld%s) or pulls at least "
-		    "%ld request%s (~%ld ms): %s",
+		    "%ld request%s (~%ld ms): %s%s",
 		    first_scope, nscopes > 1 ? " and more" : "", total, c.search_requests,
 		    plural(c.search_requests), ch.search_ms, ch.wait_s, b.remaining, b.limit,
 		    b.known ? "" : ", assumed", c.pulls_requests, plural(c.pulls_requests),
-		    ch.pulls_ms, via_name(ch.via));
+		    ch.pulls_ms, via_name(ch.via),
+		    ch.bounded ? " (waiting for the budget's reset: the pulls listing would send "
+				 "more than ten times the requests)"
+			       : "");
 	return ch.via;
 }

@@ -29,6 +29,20 @@ static void links(void)
 	free(s);
 	CHECK(github_link_next("") == NULL);
 	CHECK(github_link_next("garbage <unterminated") == NULL);
+	s = github_link_rel("<https://a/x?per_page=100&page=2>; rel=\"next\", "
+			    "<https://a/x?per_page=100&page=10>; rel=\"last\"",
+			    "last");
+	CHECK_STR(s, "https://a/x?per_page=100&page=10");
+	CHECK(github_url_page(s) == 10);
+	free(s);
+	CHECK(github_link_rel("<https://a/x?page=2>; rel=\"next\"", "last") == NULL);
+	CHECK(github_link_rel("<https://a/x?page=2>; rel=\"lastly\"", "last") == NULL);
+	CHECK(github_url_page("https://a/x?per_page=100&page=3") == 3);
+	CHECK(github_url_page("https://a/x?per_page=100") == 0);
+	CHECK(github_url_page("https://a/x?subpage=3") == 0);
+	CHECK(github_url_page("https://a/x?page=0") == 0);
+	CHECK(github_url_page("https://a/x?page=-4") == 0);
+	CHECK(github_url_page(NULL) == 0);
 }
 
 static void urls(void)

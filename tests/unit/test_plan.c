@@ -42,7 +42,7 @@ static void test_small_month_stays_on_search(void)
 static void test_big_month_goes_to_pulls(void)
 {
 	/* 5,000 merged in one repository, 29 searches left this minute */
-	struct ml_plan_budget b = {29, 30, NOW + 58, 1};
+	struct ml_plan_budget b = {29, 30, NOW + 58, 1, 0};
 	struct ml_plan_cost c = {plan_search_requests(5000) - 1, plan_pulls_requests(5000, 1), 51};
 	struct ml_plan_choice ch;
 
@@ -72,12 +72,69 @@ static void test_many_queries_over_budget(void)
 
 static void test_spent_budget_reset_in_the_past(void)
 {
-	struct ml_plan_budget b = {0, 30, NOW - 5, 1};
+	struct ml_plan_budget b = {0, 30, NOW - 5, 1, 0};
 	long wait = -1;
 
 	/* a reset already passed still counts one second */
 	CHECK(plan_search_ms(3, &b, 8, 100, NOW, &wait) == 1000 + 100);
 	CHECK(wait == 1);
+}
+
+/* Property: for budgets, costs and round trips drawn from a seed, a choice
+ * of the pulls listing never sends more than PLAN_MAX_RATIO times search's
+ * requests when search fits in one window and its wait is within
+ * --max-wait; and the bound never turns a faster search into pulls. */
+static void test_warm_never_ten_times(void)
+{
+	unsigned long seed = 23;
+
+	for (int i = 0; i < 500; i++) {
+		struct ml_plan_budget b;
+		struct ml_plan_cost c;
+		struct ml_plan_choice ch;
+		long rtt;
+		int jobs;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		b.limit = 10 + (long)(seed >> 33) % 30;
+		b.remaining = (long)(seed >> 40) % (b.limit + 1);
+		b.reset = NOW + (long)(seed >> 20) % 61;
+		b.known = 1;
+		b.max_wait = (long)(seed >> 45) % 90;
+		c.search_requests = (long)(seed >> 13) % 60;
+		c.pulls_requests = 1 + (long)(seed >> 27) % 2000;
+		c.pulls_chain = 1 + (long)(seed >> 50) % 20;
+		rtt = 1 + (long)(seed >> 37) % 400;
+		jobs = 1 + (int)((seed >> 55) % 16);
+		plan_choose(&c, &b, jobs, rtt, NOW, &ch);
+		if (c.search_requests <= b.limit && ch.wait_s <= b.max_wait)
+			CHECK(ch.via == ML_VIA_SEARCH ||
+			      c.pulls_requests <= PLAN_MAX_RATIO * (c.search_requests + 1));
+		if (ch.search_ms <= ch.pulls_ms)
+			CHECK(ch.via == ML_VIA_SEARCH && !ch.bounded);
+		CHECK(!ch.bounded || ch.via == ML_VIA_SEARCH);
+	}
+}
+
+/* The issue's second organisation: the cold run searched 27 requests and
+ * left 3; the warm re-run's pulls listing would take 971. */
+static void test_warm_waits_for_reset(void)
+{
+	struct ml_plan_budget b = {3, 30, NOW + 50, 1, 60};
+	struct ml_plan_cost c = {26, 971, 2};
+	struct ml_plan_choice ch;
+
+	CHECK(plan_choose(&c, &b, 8, 100, NOW, &ch) == ML_VIA_SEARCH);
+	CHECK(ch.bounded && ch.wait_s == 50);
+	CHECK(ch.pulls_ms < ch.search_ms);
+	/* --max-wait shorter than the reset: search cannot wait, pulls */
+	b.max_wait = 10;
+	CHECK(plan_choose(&c, &b, 8, 100, NOW, &ch) == ML_VIA_PULLS && !ch.bounded);
+	/* more than one window of searches: the bound does not hold */
+	b.max_wait = 60;
+	c.search_requests = 42;
+	c.pulls_requests = 1000;
+	CHECK(plan_choose(&c, &b, 8, 100, NOW, &ch) == ML_VIA_PULLS);
 }
 
 int main(void)
@@ -88,5 +145,7 @@ int main(void)
 	RUN(test_big_month_goes_to_pulls);
 	RUN(test_many_queries_over_budget);
 	RUN(test_spent_budget_reset_in_the_past);
+	RUN(test_warm_never_ten_times);
+	RUN(test_warm_waits_for_reset);
 	return DONE();
 }

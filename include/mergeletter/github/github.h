@@ -61,6 +61,7 @@ struct ml_github {
 	enum ml_via via;
 	int max_pages;		      /* pages of one listing at most; 0: ML_GITHUB_MAX_PAGES */
 	struct ml_progress *progress; /* borrowed, may be NULL */
+	long max_wait;		      /* seconds a rate-limit wait may last (--max-wait) */
 };
 
 /* Open a client: the API URL and the token as ghenv.h says (without a
@@ -79,6 +80,10 @@ struct ml_listing {
 	struct ml_strv seen;
 	int pages;     /* pages parsed */
 	char *failure; /* "SUBJECT: not fetched: WHY", or NULL */
+	/* github_listing_more(): */
+	int outstanding;	  /* pages queued or in flight */
+	int next_page, last_page; /* numbered pages: the next to ask, the last one */
+	char *paged;		  /* the URL the pages are numbered in, or NULL */
 };
 
 /* One repository's pulls listing, page after page, as far as the range
@@ -140,6 +145,17 @@ int github_listing_parse_failed(struct ml_listing *l, const char *subject, int r
 int github_listing_next(struct ml_github *gh, struct ml_listing *l, const char *subject,
 			const struct ml_http_response *r, ml_http_done_fn done, void *ud,
 			struct ml_error *err);
+/* After page r of listing l was parsed and the listing goes on: ask the
+ * pages after it. When the first page's Link names a next and a last
+ * page, the pages up to the last go out side by side, as many at once as
+ * the engine's --jobs (each further call tops them up); else the next page
+ * follows, as github_listing_next(). l->outstanding counts the pages
+ * queued (the caller takes one off as each is answered); the bounds of
+ * github_listing_next() hold (--max-pages: only once the pages in flight
+ * have not ended the listing). 0, or -1 to stop the run. */
+int github_listing_more(struct ml_github *gh, struct ml_listing *l, const char *subject,
+			const struct ml_http_response *r, ml_http_done_fn done, void *ud,
+			struct ml_error *err);
 void github_listing_release(struct ml_listing *l);
 /* A 401 about subject (msg: GitHub's message, may be NULL): the token was
  * rejected, or, when none is set, the server requires one. Returns -1
@@ -187,6 +203,10 @@ const char *github_item_fill(struct ml_pr *pr, json_t *item);
 int github_page_hollow(size_t items, const char *link, struct ml_error *err);
 /* The rel="next" URL of a Link header, newly allocated, or NULL. */
 char *github_link_next(const char *link);
+/* The URL of rel (e.g. "last") in a Link header, newly allocated, or NULL. */
+char *github_link_rel(const char *link, const char *rel);
+/* The page=N of url's query, or 0 (none, or not a page number). */
+int github_url_page(const char *url);
 /* api_url + the path before + name + after + the query parts, newly
  * allocated, or NULL. */
 char *github_named_url(const char *api_url, const char *before, const char *name, const char *after,

@@ -38,7 +38,8 @@ void orgs_repos_release(struct ml_org_repos *l);
 char *orgs_repos_url(const char *api_url, const char *org);
 
 /* Listing one organisation; the caller owns the struct and keeps it alive
- * until http_run() returns. */
+ * until http_run() returns. Once the first page's Link names the last
+ * page, the pages up to it go out side by side (github_listing_more()). */
 struct ml_org_fetch {
 	struct ml_github *gh; /* borrowed */
 	const char *org;      /* borrowed */
@@ -50,6 +51,8 @@ struct ml_org_fetch {
 	struct ml_listing listing; /* listing.failure: why it ended early */
 	char *subject;		   /* "org 'NAME'", for messages */
 	int skipped, done;
+	int older; /* the first page that reached a repository pushed before
+		    * the range (its page number), or 0 */
 };
 
 int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err);

@@ -10,7 +10,12 @@
  * repository and pages one repository's listing one after another, out of
  * the large core budget. plan_choose() estimates the wall time of both,
  * waits on the search budget included, and picks the faster; a tie goes
- * to search (fewer requests). Everything here is arithmetic on the caller's
+ * to search (fewer requests). One bound on requests: when search fits in
+ * one window of the budget and waiting for its reset stays within
+ * --max-wait, the pulls listing is not chosen if it sends more than
+ * PLAN_MAX_RATIO times search's requests (so a warm re-run, whose budget
+ * the cold run spent, does not turn 30 searches into 1,000 listings; the
+ * wait is at most one reset). Everything here is arithmetic on the caller's
  * numbers: no I/O, no allocation.
  */
 #ifndef MERGELETTER_PLAN_H
@@ -26,6 +31,8 @@ struct ml_progress;
 #define PLAN_SEARCH_LIMIT 30  /* its requests a window with a token */
 #define PLAN_SEARCH_LIMIT_ANON 10
 #define PLAN_DEFAULT_RTT_MS 300 /* a round trip, before one is measured */
+#define PLAN_MAX_RTT_MS 150	/* a round trip, as judged from the first answer, at most */
+#define PLAN_MAX_RATIO 10	/* pulls requests / search requests past which search waits */
 
 /* The search budget: from the answers' headers, or the documented default. */
 struct ml_plan_budget {
@@ -33,6 +40,7 @@ struct ml_plan_budget {
 	long limit;	/* requests a window */
 	int64_t reset;	/* epoch seconds when the window resets */
 	int known;	/* read from GitHub's headers (else the default) */
+	long max_wait;	/* seconds a wait on it may last (--max-wait); 0: none */
 };
 
 /* What a strategy would still cost, in requests. */
@@ -47,6 +55,7 @@ struct ml_plan_choice {
 	enum ml_via via;	  /* ML_VIA_SEARCH or ML_VIA_PULLS */
 	long search_ms, pulls_ms; /* estimated wall time of each */
 	long wait_s;		  /* of search_ms, seconds waiting on the budget */
+	int bounded;		  /* search, though slower: pulls pass PLAN_MAX_RATIO */
 };
 
 /* The default budget (a full window, resetting a minute from now). */
