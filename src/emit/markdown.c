@@ -391,7 +391,8 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 	return rc;
 }
 
-/* Authors that a source could not know: say so instead of guessing. */
+/* Authors that a source could not know: say so instead of guessing; not
+ * for a PR from the repository's own branch (a maintainer's). */
 static int unknown_authors(struct ml_buf *out, const struct ml_draft *d,
 			   const struct ml_draft_repo *r)
 {
@@ -400,7 +401,8 @@ static int unknown_authors(struct ml_buf *out, const struct ml_draft *d,
 	for (size_t i = 0; i < r->prs.len; i++) {
 		const struct ml_pr *pr = &r->prs.items[i];
 
-		if (!draft_pr_listed(pr, d->deps_mode) || pr->author || pr->author_is_bot)
+		if (!draft_pr_listed(pr, d->deps_mode) || pr->author || pr->author_is_bot ||
+		    pr_from_own_branch(pr))
 			continue;
 		if (buf_puts(out, n++ ? ", "
 				      : "\n<!-- TODO: the authors of these PRs are unknown; add "

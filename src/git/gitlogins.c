@@ -101,15 +101,24 @@ static int vote_add(struct ml_gitlogins *l, const char *email, const char *login
 	return 0;
 }
 
+/* 1 when votes[first..) hold email already (one PR's votes so far). */
+static int voted_since(const struct ml_gitlogins *l, size_t first, const char *email)
+{
+	for (size_t i = first; email && i < l->nvotes; i++)
+		if (strcasecmp(l->votes[i].email, email) == 0)
+			return 1;
+	return 0;
+}
+
 /* The authors of one PR's commits: the second parent and its first
  * parents down to the merge base with the first parent, at most
- * GITLOGINS_PR_COMMITS of them. */
+ * GITLOGINS_PR_COMMITS of them; one vote per address and PR. */
 static int vote_pr_commits(struct ml_gitlogins *l, git_commit *merge, const char *login)
 {
 	git_oid id, base;
 	git_commit *b = NULL;
 	int64_t old;
-	size_t n = 0;
+	size_t n = 0, first = l->nvotes;
 	int rc = 0;
 
 	if (git_merge_base(&base, l->git, git_commit_parent_id(merge, 0),
@@ -136,7 +145,8 @@ static int vote_pr_commits(struct ml_gitlogins *l, git_commit *merge, const char
 			break;
 		}
 		a = git_commit_author(c);
-		rc = vote_add(l, canonical(l, a->name, a->email), login, VOTE_AUTHOR);
+		if (!voted_since(l, first, canonical(l, a->name, a->email)))
+			rc = vote_add(l, canonical(l, a->name, a->email), login, VOTE_AUTHOR);
 		if (git_commit_parentcount(c) == 0)
 			n = GITLOGINS_PR_COMMITS;
 		else
@@ -185,7 +195,37 @@ static int by_email_kind(const void *a, const void *b)
 	return c ? c : (int)x->kind - (int)y->kind;
 }
 
-/* One mapping per address whose votes agree (see gitlogins.h). */
+/* The login that the votes v[0..n) of one address name, or NULL: every
+ * PR that carries the address names it, or a clear majority does (at
+ * least GITLOGINS_MAJORITY percent of at least GITLOGINS_MIN_PRS PRs);
+ * and the address never merged a PR of it. Votes sorted by kind, authors
+ * first. */
+static const char *elect(const struct vote *v, size_t n)
+{
+	const char *best = NULL;
+	size_t prs = 0, best_count = 0;
+
+	for (size_t i = 0; i < n && v[i].kind == VOTE_AUTHOR; i++) {
+		size_t count = 0;
+
+		prs++;
+		for (size_t j = 0; j < n && v[j].kind == VOTE_AUTHOR; j++)
+			count += ml_strcaseeq(v[j].login, v[i].login);
+		if (count > best_count) {
+			best = v[i].login;
+			best_count = count;
+		}
+	}
+	if (!best || (best_count < prs &&
+		      (prs < GITLOGINS_MIN_PRS || best_count * 100 < prs * GITLOGINS_MAJORITY)))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == VOTE_MERGER && ml_strcaseeq(v[i].login, best))
+			return NULL; /* merged a PR of that login: a maintainer's fixup */
+	return best;
+}
+
+/* One mapping per address that elect() gives a login. */
 static int decide(struct ml_gitlogins *l)
 {
 	size_t i = 0;
@@ -194,14 +234,12 @@ static int decide(struct ml_gitlogins *l)
 		qsort(l->votes, l->nvotes, sizeof *l->votes, by_email_kind);
 	while (i < l->nvotes) {
 		size_t j = i;
-		const char *login = l->votes[i].kind == VOTE_AUTHOR ? l->votes[i].login : NULL;
-		int agree = login != NULL;
+		const char *login;
 
-		for (; j < l->nvotes && strcasecmp(l->votes[j].email, l->votes[i].email) == 0; j++)
-			if (login && ml_strcaseeq(l->votes[j].login, login) ==
-					 (l->votes[j].kind == VOTE_MERGER))
-				agree = 0; /* another PR's login, or merged this login's PR */
-		if (agree && login_map_add(&l->learned, l->votes[i].email, login) < 0)
+		while (j < l->nvotes && strcasecmp(l->votes[j].email, l->votes[i].email) == 0)
+			j++;
+		login = elect(&l->votes[i], j - i);
+		if (login && login_map_add(&l->learned, l->votes[i].email, login) < 0)
 			return -1;
 		i = j;
 	}

@@ -38,6 +38,11 @@ int pr_login_is_bot(const char *login);
  * inner hyphens, at most 39 characters, optionally followed by "[bot]". */
 int pr_login_valid(const char *s, size_t n);
 
+/* 1 when the PR came from a branch of its own repository (head
+ * "OWNER/..." with OWNER the owner of pr->repo): someone with push access,
+ * a maintainer, wrote it. */
+int pr_from_own_branch(const struct ml_pr *pr);
+
 /* Append a zeroed record and return it, or NULL when out of memory. */
 struct ml_pr *pr_list_add(struct ml_pr_list *l);
 /* Stable sort by merge time, then number. */
