@@ -25,6 +25,9 @@
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
 
+/* At most this many commits before FROM are read for its contributors. */
+#define GITSOURCE_HISTORY_MAX 200000
+
 struct walk {
 	git_repository *git;
 	const char *path; /* as given, for messages */
@@ -35,13 +38,16 @@ struct walk {
 	size_t start;		     /* out->len before the walk */
 	int graph_allowed;	     /* core.commitGraph is not false */
 	struct ml_gitlogins *logins; /* who wrote what the commits do not name */
+	int identities;		     /* keep each record's author address in emails */
+	struct ml_strv emails;	     /* of out->items[start + i], lowercase ("" unknown) */
 };
 
 /* The facts of one PR commit, before they become a record. */
 struct pr_facts {
 	long number;
 	char *title;
-	char *head; /* "LOGIN/BRANCH" of GitHub's merge subject, or NULL */
+	char *head;   /* "LOGIN/BRANCH" of GitHub's merge subject, or NULL */
+	int breaking; /* "BREAKING CHANGE" in the message */
 	char *author;
 	int bot;
 	struct ml_strv coauthors;
@@ -252,11 +258,33 @@ static int message_utf8(git_commit *c, char **out)
 }
 
 /* Append the record of f (whose strings it takes) for commit c. */
+/* The address of who wrote the PR of c: its author, or a merge's head's. */
+static int keep_identity(struct walk *w, git_commit *c)
+{
+	git_commit *head = NULL;
+	const git_signature *a = git_commit_author(c);
+	char *email;
+	int rc;
+
+	if (git_commit_parentcount(c) > 1 && git_commit_parent(&head, c, 1) == 0)
+		a = git_commit_author(head);
+	git_error_clear();
+	email = ml_strdup(a && a->email ? a->email : "");
+	for (char *p = email; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	rc = email ? strv_push(&w->emails, email) : -1;
+	free(email);
+	git_commit_free(head);
+	return rc;
+}
+
 static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct ml_error *err)
 {
-	struct ml_pr *pr = pr_list_add(w->out);
+	struct ml_pr *pr;
 
-	if (!pr)
+	if (w->identities && keep_identity(w, c) < 0)
+		return oom(err);
+	if (!(pr = pr_list_add(w->out)))
 		return oom(err);
 	pr->repo = ml_strdup(w->repo);
 	pr->number = f->number;
@@ -266,6 +294,7 @@ static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct 
 	pr->author_is_bot = f->bot | pr_login_is_bot(f->author);
 	pr->coauthors = f->coauthors;
 	pr->head = f->head;
+	pr->breaking = f->breaking;
 	memset(f, 0, sizeof *f);
 	return pr->repo ? 0 : oom(err);
 }
@@ -316,9 +345,11 @@ static int read_message(struct walk *w, git_commit *c, const char *msg, struct m
 	if (rc <= 0)
 		goto done;
 	rc = -1;
+	f.breaking = strstr(msg, "BREAKING CHANGE") || strstr(msg, "BREAKING-CHANGE");
 	if (first_facts(w, c, msg, &m, &f, err) < 0 || add_record(w, c, &f, err) < 0)
 		goto done;
 	for (size_t i = 0; i < m.nmore; i++) {
+		f.breaking = strstr(msg, "BREAKING CHANGE") || strstr(msg, "BREAKING-CHANGE");
 		f.number = m.more[i].number;
 		f.title = m.more[i].title;
 		f.author = m.more[i].author;
@@ -559,6 +590,32 @@ static int pr_trusted(void *ud, git_commit *c)
 	       (who && who->email && ml_strcaseeq(who->email, "noreply@github.com"));
 }
 
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* New contributors of FROM..: a record whose author's address no commit
+ * that FROM reaches carries (see gitrange_identities()). */
+static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
+{
+	struct ml_strv known = {0};
+	int rc = gitrange_identities(w->git, from, GITSOURCE_HISTORY_MAX, &known);
+
+	if (rc < 0) {
+		strv_release(&known);
+		return oom(err);
+	}
+	for (size_t i = 0; i < w->emails.n && w->start + i < w->out->len; i++) {
+		const char *e = w->emails.v[i];
+
+		w->out->items[w->start + i].first_contribution =
+		    *e && !bsearch(&e, known.v, known.n, sizeof *known.v, by_str);
+	}
+	strv_release(&known);
+	return 0;
+}
+
 int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
 		   struct ml_error *err)
 {
@@ -586,8 +643,9 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 		struct ml_gitrange gr = {w.git,	     w.path,	   pr_own_commits,
 					 pr_trusted, visit_commit, &w};
 
+		w.identities = 1;
 		if (resolve_tip(&w, q->from, &from, err) < 0 ||
-		    gitrange_walk(&gr, &from, &tip, err) < 0)
+		    gitrange_walk(&gr, &from, &tip, err) < 0 || mark_first(&w, &from, err) < 0)
 			goto done;
 	} else {
 		struct ml_gitwalk gw = {w.git,	      w.path,	    w.range, w.graph_allowed,
@@ -609,6 +667,7 @@ done:
 	if (rc < 0) /* leave out as it was */
 		drop_records(&w);
 	gitlogins_free(w.logins);
+	strv_release(&w.emails);
 	free(w.origin);
 	git_repository_free(w.git);
 	git_libgit2_shutdown();

@@ -8,9 +8,12 @@
 #include <sys/stat.h>
 
 #include "gittest.h"
+#include "mergeletter/emit/markdown.h"
+#include "mergeletter/emit/template.h"
 #include "mergeletter/git/gitmsg.h"
 #include "mergeletter/git/gitrelease.h"
 #include "mergeletter/git/gitsource.h"
+#include "mergeletter/model/draft.h"
 #include "mergeletter/model/filter.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
@@ -397,6 +400,78 @@ static void previous_release(void)
 	hist_done(&h);
 }
 
+/* Release notes end to end from a clone: the built-in release-notes
+ * template with categories, breaking changes first, conventional types
+ * dropped, housekeeping set aside, new contributors, the compare link. */
+static void release_notes(void)
+{
+	static const char want[] =
+	    "## v2.0.0 (2023-01-01)\n\n"
+	    "### Breaking changes\n\n"
+	    "- [msr: drop the old API](https://github.com/rust-osdev/uefi-rs/pull/3)\n"
+	    "- [Rework the loader](https://github.com/rust-osdev/uefi-rs/pull/5)\n\n"
+	    "### Features\n\n"
+	    "- [msr: add write_msr](https://github.com/rust-osdev/uefi-rs/pull/2)\n\n"
+	    "### Other changes\n\n"
+	    "- [Tidy up](https://github.com/rust-osdev/uefi-rs/pull/4)\n\n"
+	    "### New contributors\n\n"
+	    "- [@bob](https://github.com/bob) made their first contribution in "
+	    "[#4](https://github.com/rust-osdev/uefi-rs/pull/4)\n\n"
+	    "Thanks to [@alice](https://github.com/alice) and [@bob](https://github.com/bob) for "
+	    "their contributions!\n\n"
+	    "**Full Changelog**: https://github.com/rust-osdev/uefi-rs/compare/v1.0.0...v2.0.0\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_template tmpl = {0};
+	struct ml_repo_cfg rc;
+	struct ml_category cat;
+	struct ml_draft d;
+	struct ml_filter *f = NULL;
+	struct ml_buf out = ML_BUF_INIT;
+	struct ml_range range = {0};
+	struct hist h;
+	git_oid m;
+
+	m = hist_root(&h, "v0.1.0");
+	m = one(&h, m, "Early work (#1)\n", "1+alice@users.noreply.github.com");
+	tag(&h, "v1.0.0", &m);
+	m = one(&h, m, "feat(msr): add write_msr (#2)\n", "1+alice@users.noreply.github.com");
+	m = one(&h, m, "feat(msr)!: drop the old API (#3)\n", "1+alice@users.noreply.github.com");
+	m = one(&h, m, "chore: Tidy up (#4)\n", "2+bob@users.noreply.github.com");
+	m = one(&h, m, "Rework the loader (#5)\n\nBREAKING CHANGE: new entry point\n",
+		"1+alice@users.noreply.github.com");
+	m = one(&h, m, "Release v2.0.0 (#6)\n", "1+alice@users.noreply.github.com");
+	tag(&h, "v2.0.0", &m);
+	memset(&rc, 0, sizeof rc);
+	memset(&cat, 0, sizeof cat);
+	rc.git = h.dir;
+	rc.repo = (char *)OWNER "/uefi-rs";
+	rc.maintainers_known = 1;
+	cat.title = (char *)"Features";
+	strv_push(&cat.prefixes, "feat");
+	rc.categories.v = &cat;
+	rc.categories.n = 1;
+	range.since = gt_time("2023-01-01T00:00:00Z");
+	range.until = h.clock + 1;
+	CHECK(markdown_template_load(&tmpl, "release-notes", &err) == 0);
+	CHECK(draft_single(&d, &rc, &range, &err) == 0);
+	CHECK(draft_set_refs(&d, "v1.0.0", "v2.0.0", &err) == 0);
+	d.tmpl = &tmpl;
+	d.deps_mode = ML_DEPS_DROP;
+	CHECK(gitsource_fetch_draft(&d, &err) == 0);
+	CHECK(filter_new(&f, NULL, &err) == 0);
+	filter_apply_release(f, &d.sections[0].repos[0].prs);
+	CHECK(markdown_section(&out, &d, &d.sections[0].repos[0]) == 0);
+	CHECK_STR(out.data, want);
+	if (err.msg)
+		fprintf(stderr, "  %s\n", err.msg);
+	buf_release(&out);
+	filter_free(f);
+	draft_release(&d);
+	template_release(&tmpl);
+	strv_release(&cat.prefixes);
+	hist_done(&h);
+}
+
 /* ---- generated histories ---- */
 
 static unsigned long rnd(unsigned long *s)
@@ -568,6 +643,7 @@ int main(void)
 	RUN(maintenance_branch);
 	RUN(revert_and_rebase);
 	RUN(previous_release);
+	RUN(release_notes);
 	RUN(generated_histories);
 	git_libgit2_shutdown();
 	return DONE();

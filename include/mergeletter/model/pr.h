@@ -24,6 +24,8 @@ struct ml_pr {
 	struct ml_strv coauthors; /* extra contributor logins (Co-authored-by) */
 	char *head;		  /* "OWNER/BRANCH" the PR came from, or NULL when not known */
 	int is_bump;		  /* set by the filter (a bump, or a release's housekeeping) */
+	int breaking;		  /* the source says so ("BREAKING CHANGE" in a commit) */
+	int first_contribution;	  /* the author's first PR in the repository, when known */
 };
 
 struct ml_pr_list {
