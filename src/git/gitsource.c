@@ -619,6 +619,7 @@ static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
 int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
 		   struct ml_error *err)
 {
+	const struct ml_gitlogins_cache lcache = {q->cache_dir, !q->no_cache};
 	struct walk w;
 	git_oid tip, from;
 	int rc = -1;
@@ -635,7 +636,7 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 	git_libgit2_init();
 	if (open_repo(&w, q->path, q->repo, 1, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
-	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins) < 0) {
+	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins, &lcache) < 0) {
 		oom(err);
 		goto done;
 	}
@@ -678,7 +679,7 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
 		    struct ml_error *err)
 {
-	struct ml_git_query q = {path, ref, NULL, repo, range, NULL};
+	struct ml_git_query q = {path, ref, NULL, repo, range, NULL, NULL, 0};
 
 	return gitsource_read(&q, out, repo_out, err);
 }
@@ -746,8 +747,9 @@ int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			struct ml_draft_repo *r = &d->sections[i].repos[j];
 			char *used = NULL;
-			struct ml_git_query q = {r->info.git,  r->info.ref, d->from_ref,
-						 r->info.repo, &d->range,   &d->logins};
+			struct ml_git_query q = {
+			    r->info.git, r->info.ref, d->from_ref, r->info.repo,
+			    &d->range,	 &d->logins,  NULL,	   0};
 
 			if (!r->info.git)
 				continue;

@@ -45,10 +45,21 @@
 
 struct ml_gitlogins;
 
+/* Where the evidence is kept between runs: in the response cache's
+ * directory (dir NULL: the default one), one entry per clone (and repo,
+ * origin), holding the votes as read to a commit. A later run whose tip
+ * descends from that commit along first parents reads only the newer
+ * commits; another tip reads everything (and keeps that). use 0: no cache. */
+struct ml_gitlogins_cache {
+	const char *dir;
+	int use;
+};
+
 /* repo and origin: "owner/name" (either may be NULL), whose owners' branches
- * are same-repository branches, not logins; config may be NULL. */
+ * are same-repository branches, not logins; config and cache may be NULL. */
 int gitlogins_new(struct ml_gitlogins **out, git_repository *git, const git_oid *tip,
-		  const char *repo, const char *origin, const struct ml_login_map *config);
+		  const char *repo, const char *origin, const struct ml_login_map *config,
+		  const struct ml_gitlogins_cache *cache);
 /* The login of an author, newly allocated in *login, or *login = NULL when
  * nothing agrees on one. -1 only when out of memory. */
 int gitlogins_resolve(struct ml_gitlogins *l, const char *name, const char *email, char **login);
