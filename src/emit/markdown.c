@@ -1,5 +1,6 @@
 /* markdown.c: the newsletter's markdown, with safe escaping of titles. */
 #include "mergeletter/emit/markdown.h"
+#include "mergeletter/emit/relnotes.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -391,7 +392,8 @@ static int thanks_line(struct ml_buf *out, const struct ml_draft *d, const struc
 	return rc;
 }
 
-/* Authors that a source could not know: say so instead of guessing. */
+/* Authors that a source could not know: say so instead of guessing; not
+ * for a PR from the repository's own branch (a maintainer's). */
 static int unknown_authors(struct ml_buf *out, const struct ml_draft *d,
 			   const struct ml_draft_repo *r)
 {
@@ -400,7 +402,8 @@ static int unknown_authors(struct ml_buf *out, const struct ml_draft *d,
 	for (size_t i = 0; i < r->prs.len; i++) {
 		const struct ml_pr *pr = &r->prs.items[i];
 
-		if (!draft_pr_listed(pr, d->deps_mode) || pr->author || pr->author_is_bot)
+		if (!draft_pr_listed(pr, d->deps_mode) || pr->author || pr->author_is_bot ||
+		    pr_from_own_branch(pr))
 			continue;
 		if (buf_puts(out, n++ ? ", "
 				      : "\n<!-- TODO: the authors of these PRs are unknown; add "
@@ -440,9 +443,24 @@ static const char *const main_names[] = {
     "title",	"month", "date",    "editors",	    "range",	       "sections",
     "section:", "news",	 "tooling", "news_heading", "tooling_heading", NULL};
 static const char *const section_names[] = {"heading", "intro", "repos", "month", "range", NULL};
-static const char *const repo_names[] = {
-    "heading",	       "maintainers", "intro", "changes", "list",  "bumps", "thanks",
-    "unknown_authors", "name",	      "repo",  "url",	  "month", "range", NULL};
+static const char *const repo_names[] = {"heading",
+					 "maintainers",
+					 "intro",
+					 "changes",
+					 "list",
+					 "bumps",
+					 "thanks",
+					 "unknown_authors",
+					 "name",
+					 "repo",
+					 "url",
+					 "month",
+					 "range",
+					 "version",
+					 "date",
+					 "compare",
+					 "new_contributors",
+					 NULL};
 static const char *const category_names[] = {"title", "list", NULL};
 
 static const struct {
@@ -700,6 +718,21 @@ static int section_value(struct render *rd, struct ml_buf *out, const char *name
 	return -1;
 }
 
+/* A PR under a category: its title without the conventional type. */
+static int category_item(struct ml_buf *out, const struct render *rd, const struct ml_pr *pr)
+{
+	struct ml_buf title = ML_BUF_INIT;
+	struct ml_pr shown = *pr;
+	int rc = -1;
+
+	if (relnotes_title(&title, pr->title, &rd->r->info.categories, rd->category) == 0) {
+		shown.title = title.data;
+		rc = pr_item(out, draft_web(rd->d), &shown, 0);
+	}
+	buf_release(&title);
+	return rc;
+}
+
 /* The listed PRs (or, commented, the bumps); within a category, only its own. */
 static int list_items(struct ml_buf *out, const struct render *rd, int commented)
 {
@@ -710,28 +743,30 @@ static int list_items(struct ml_buf *out, const struct render *rd, int commented
 
 		if (draft_pr_listed(pr, rd->d->deps_mode) != !commented)
 			continue;
-		if (rd->in_category && categories_match(&r->info.categories, pr) != rd->category)
+		if (rd->in_category && relnotes_category(&r->info.categories, pr) != rd->category)
 			continue;
-		if (pr_item(out, draft_web(rd->d), pr, commented) < 0)
+		if ((rd->in_category ? category_item(out, rd, pr)
+				     : pr_item(out, draft_web(rd->d), pr, commented)) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 /* The listed PRs under their categories, in the template's "category"
- * part; empty categories are left out. */
+ * part, breaking changes first (relnotes.h); empty categories are left
+ * out. */
 static int category_lists(struct ml_buf *out, struct render *rd)
 {
 	const struct ml_draft_repo *r = rd->r;
 	const struct ml_categories *c = &r->info.categories;
 	int rc = 0, shown = 0;
 
-	for (size_t k = 0; k <= c->n && rc == 0; k++) {
-		size_t n = 0;
+	for (size_t at = 0; at <= c->n + 1 && rc == 0; at++) {
+		size_t n = 0, k = relnotes_category_at(c, at);
 
 		for (size_t i = 0; i < r->prs.len; i++)
 			n += draft_pr_listed(&r->prs.items[i], rd->d->deps_mode) &&
-			     categories_match(c, &r->prs.items[i]) == k;
+			     relnotes_category(c, &r->prs.items[i]) == k;
 		if (!n)
 			continue;
 		if (shown++ && buf_puts(out, "\n") < 0)
@@ -747,7 +782,8 @@ static int category_lists(struct ml_buf *out, struct render *rd)
 static int category_value(struct render *rd, struct ml_buf *out, const char *name)
 {
 	if (strcmp(name, "title") == 0)
-		return buf_puts(out, categories_title(&rd->r->info.categories, rd->category));
+		return buf_puts(out,
+				relnotes_category_title(&rd->r->info.categories, rd->category));
 	if (strcmp(name, "list") == 0)
 		return list_items(out, rd, 0);
 	return -1;
@@ -769,7 +805,10 @@ static int repo_value(struct render *rd, struct ml_buf *out, const char *name)
 	const struct ml_draft *d = rd->d;
 	const struct ml_draft_repo *r = rd->r;
 	size_t listed = 0, bumps = 0;
+	int rel = relnotes_value(out, d, r, name);
 
+	if (rel)
+		return rel < 0 ? -1 : 0;
 	for (size_t i = 0; i < r->prs.len; i++) {
 		if (draft_pr_listed(&r->prs.items[i], d->deps_mode))
 			listed++;

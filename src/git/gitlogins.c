@@ -4,18 +4,23 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "mergeletter/git/gitmsg.h"
 #include "mergeletter/model/pr.h"
+#include "mergeletter/net/cache.h"
+#include "mergeletter/util/buf.h"
+#include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
 
 enum vote_kind { VOTE_AUTHOR = 0, VOTE_MERGER = 1 };
 
 struct vote {
-	char *email; /* canonical (after .mailmap) */
+	char *name;  /* as in the commit */
+	char *email; /* as in the commit; canonical (.mailmap) once decide() ran */
 	char *login;
 	enum vote_kind kind;
 };
@@ -26,6 +31,7 @@ struct ml_gitlogins {
 	const char *repo, *origin;
 	const struct ml_login_map *config;
 	git_mailmap *mailmap;
+	struct ml_cache *cache; /* where the evidence is kept, or NULL */
 	int learned_done;
 	struct ml_login_map learned;
 	struct vote *votes;
@@ -40,7 +46,8 @@ int gitlogins_is_owner(const char *repo, const char *login, size_t n)
 }
 
 int gitlogins_new(struct ml_gitlogins **out, git_repository *git, const git_oid *tip,
-		  const char *repo, const char *origin, const struct ml_login_map *config)
+		  const char *repo, const char *origin, const struct ml_login_map *config,
+		  const struct ml_gitlogins_cache *cache)
 {
 	struct ml_gitlogins *l = calloc(1, sizeof *l);
 
@@ -52,6 +59,13 @@ int gitlogins_new(struct ml_gitlogins **out, git_repository *git, const git_oid 
 	l->repo = repo;
 	l->origin = origin;
 	l->config = config;
+	if (cache && cache->use) {
+		struct ml_error err = ML_ERROR_INIT;
+
+		if (cache_open(&l->cache, cache->dir, NULL, &err) < 0)
+			l->cache = NULL; /* no cache: read everything, as without one */
+		error_clear(&err);
+	}
 	if (git_mailmap_from_repository(&l->mailmap, git) < 0) {
 		git_error_clear(); /* no usable .mailmap: none */
 		l->mailmap = NULL;
@@ -73,7 +87,7 @@ static const char *canonical(const struct ml_gitlogins *l, const char *name, con
 	return remail && *remail ? remail : email;
 }
 
-static int vote_add(struct ml_gitlogins *l, const char *email, const char *login,
+static int vote_add(struct ml_gitlogins *l, const char *name, const char *email, const char *login,
 		    enum vote_kind kind)
 {
 	struct vote *v;
@@ -89,10 +103,12 @@ static int vote_add(struct ml_gitlogins *l, const char *email, const char *login
 		l->cap = cap;
 	}
 	v = &l->votes[l->nvotes];
+	v->name = ml_strdup(name ? name : "");
 	v->email = ml_strdup(email);
 	v->login = ml_strdup(login);
 	v->kind = kind;
-	if (!v->email || !v->login) {
+	if (!v->name || !v->email || !v->login) {
+		free(v->name);
 		free(v->email);
 		free(v->login);
 		return -1;
@@ -101,15 +117,24 @@ static int vote_add(struct ml_gitlogins *l, const char *email, const char *login
 	return 0;
 }
 
+/* 1 when votes[first..) hold email already (one PR's votes so far). */
+static int voted_since(const struct ml_gitlogins *l, size_t first, const char *email)
+{
+	for (size_t i = first; email && i < l->nvotes; i++)
+		if (strcasecmp(l->votes[i].email, email) == 0)
+			return 1;
+	return 0;
+}
+
 /* The authors of one PR's commits: the second parent and its first
  * parents down to the merge base with the first parent, at most
- * GITLOGINS_PR_COMMITS of them. */
+ * GITLOGINS_PR_COMMITS of them; one vote per address and PR. */
 static int vote_pr_commits(struct ml_gitlogins *l, git_commit *merge, const char *login)
 {
 	git_oid id, base;
 	git_commit *b = NULL;
 	int64_t old;
-	size_t n = 0;
+	size_t n = 0, first = l->nvotes;
 	int rc = 0;
 
 	if (git_merge_base(&base, l->git, git_commit_parent_id(merge, 0),
@@ -136,7 +161,8 @@ static int vote_pr_commits(struct ml_gitlogins *l, git_commit *merge, const char
 			break;
 		}
 		a = git_commit_author(c);
-		rc = vote_add(l, canonical(l, a->name, a->email), login, VOTE_AUTHOR);
+		if (!voted_since(l, first, a->email))
+			rc = vote_add(l, a->name, a->email, login, VOTE_AUTHOR);
 		if (git_commit_parentcount(c) == 0)
 			n = GITLOGINS_PR_COMMITS;
 		else
@@ -170,7 +196,7 @@ static int read_merge(struct ml_gitlogins *l, git_commit *c)
 		return 0;
 	if (!(login = ml_strndup(from, loginlen)))
 		return -1;
-	rc = vote_add(l, canonical(l, merger->name, merger->email), login, VOTE_MERGER);
+	rc = vote_add(l, merger->name, merger->email, login, VOTE_MERGER);
 	if (rc == 0)
 		rc = vote_pr_commits(l, c, login);
 	free(login);
@@ -185,47 +211,204 @@ static int by_email_kind(const void *a, const void *b)
 	return c ? c : (int)x->kind - (int)y->kind;
 }
 
-/* One mapping per address whose votes agree (see gitlogins.h). */
+/* The login that the votes v[0..n) of one address name, or NULL: every
+ * PR that carries the address names it, or a clear majority does (at
+ * least GITLOGINS_MAJORITY percent of at least GITLOGINS_MIN_PRS PRs);
+ * and the address never merged a PR of it. Votes sorted by kind, authors
+ * first. */
+static const char *elect(const struct vote *v, size_t n)
+{
+	const char *best = NULL;
+	size_t prs = 0, best_count = 0;
+
+	for (size_t i = 0; i < n && v[i].kind == VOTE_AUTHOR; i++) {
+		size_t count = 0;
+
+		prs++;
+		for (size_t j = 0; j < n && v[j].kind == VOTE_AUTHOR; j++)
+			count += ml_strcaseeq(v[j].login, v[i].login);
+		if (count > best_count) {
+			best = v[i].login;
+			best_count = count;
+		}
+	}
+	if (!best || (best_count < prs &&
+		      (prs < GITLOGINS_MIN_PRS || best_count * 100 < prs * GITLOGINS_MAJORITY)))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == VOTE_MERGER && ml_strcaseeq(v[i].login, best))
+			return NULL; /* merged a PR of that login: a maintainer's fixup */
+	return best;
+}
+
+/* One mapping per address that elect() gives a login. */
 static int decide(struct ml_gitlogins *l)
 {
 	size_t i = 0;
 
+	for (size_t k = 0; k < l->nvotes; k++) { /* .mailmap now, so that the cache need not */
+		const char *c = canonical(l, l->votes[k].name, l->votes[k].email);
+		char *copy;
+
+		if (c == l->votes[k].email)
+			continue;
+		if (!(copy = ml_strdup(c)))
+			return -1;
+		free(l->votes[k].email);
+		l->votes[k].email = copy;
+	}
 	if (l->nvotes > 1)
 		qsort(l->votes, l->nvotes, sizeof *l->votes, by_email_kind);
 	while (i < l->nvotes) {
 		size_t j = i;
-		const char *login = l->votes[i].kind == VOTE_AUTHOR ? l->votes[i].login : NULL;
-		int agree = login != NULL;
+		const char *login;
 
-		for (; j < l->nvotes && strcasecmp(l->votes[j].email, l->votes[i].email) == 0; j++)
-			if (login && ml_strcaseeq(l->votes[j].login, login) ==
-					 (l->votes[j].kind == VOTE_MERGER))
-				agree = 0; /* another PR's login, or merged this login's PR */
-		if (agree && login_map_add(&l->learned, l->votes[i].email, login) < 0)
+		while (j < l->nvotes && strcasecmp(l->votes[j].email, l->votes[i].email) == 0)
+			j++;
+		login = elect(&l->votes[i], j - i);
+		if (login && login_map_add(&l->learned, l->votes[i].email, login) < 0)
 			return -1;
 		i = j;
 	}
 	return 0;
 }
 
+static void votes_clear(struct ml_gitlogins *l)
+{
+	for (size_t i = 0; i < l->nvotes; i++) {
+		free(l->votes[i].name);
+		free(l->votes[i].email);
+		free(l->votes[i].login);
+	}
+	free(l->votes);
+	l->votes = NULL;
+	l->nvotes = l->cap = 0;
+}
+
+/* The cache entry's key: the clone, and what decides which merges vote. */
+static int cache_key(const struct ml_gitlogins *l, struct ml_buf *key)
+{
+	return buf_printf(key, "mergeletter-git-logins:%d:%s:%s:%s", GITLOGINS_MAX_COMMITS,
+			  git_repository_commondir(l->git), l->repo ? l->repo : "",
+			  l->origin ? l->origin : "");
+}
+
+/* One line of the entry: "A|M\tNAME\tEMAIL\tLOGIN". */
+static int parse_vote(struct ml_gitlogins *l, char *line)
+{
+	char *f[4] = {line, NULL, NULL, NULL};
+
+	for (int k = 1; k < 4; k++)
+		if (!f[k - 1] || !(f[k] = strchr(f[k - 1], '\t')) || (*f[k]++ = '\0'))
+			return 0; /* malformed: skipped */
+	if (strcmp(f[0], "A") != 0 && strcmp(f[0], "M") != 0)
+		return 0;
+	return vote_add(l, f[1], f[2], f[3], f[0][0] == 'A' ? VOTE_AUTHOR : VOTE_MERGER);
+}
+
+/* The evidence cached for this clone: 1 with its votes added, *read_to
+ * the commit it was read to and *count the commits it covers, when that
+ * commit is the tip or an ancestor of it; 2 when it was read to another
+ * line (newer, or elsewhere: left as it is); 0 when there is none; -1 when
+ * out of memory. */
+static int cache_load(struct ml_gitlogins *l, git_oid *read_to, size_t *count)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	struct ml_buf key = ML_BUF_INIT;
+	char *line, *next;
+	unsigned long n = 0;
+	int rc = 0;
+
+	if (!l->cache || cache_key(l, &key) < 0 || cache_get(l->cache, key.data, "", &e) != 1)
+		goto done;
+	if (e.len < GIT_OID_HEXSZ + 1 || git_oid_fromstrn(read_to, e.body, GIT_OID_HEXSZ) < 0 ||
+	    sscanf(e.body + GIT_OID_HEXSZ, " %lu", &n) != 1) {
+		git_error_clear();
+		goto done; /* not ours: replaced */
+	}
+	if (!git_oid_equal(read_to, &l->tip) &&
+	    git_graph_descendant_of(l->git, &l->tip, read_to) != 1) {
+		git_error_clear();
+		rc = 2; /* another line of history: read it all */
+		goto done;
+	}
+	*count = n;
+	line = strchr(e.body, '\n');
+	for (line = line ? line + 1 : NULL; rc == 0 && line && *line; line = next) {
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		if (parse_vote(l, line) < 0)
+			rc = -1;
+	}
+	rc = rc < 0 ? -1 : 1;
+done:
+	cache_entry_release(&e);
+	buf_release(&key);
+	return rc;
+}
+
+/* Keep the votes (before decide()) as read to the tip. */
+static void cache_store(struct ml_gitlogins *l, size_t count)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	struct ml_buf key = ML_BUF_INIT, body = ML_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	int bad = 0;
+
+	git_oid_tostr(hex, sizeof hex, &l->tip);
+	bad = cache_key(l, &key) < 0 || buf_printf(&body, "%s %zu\n", hex, count) < 0;
+	for (size_t i = 0; !bad && i < l->nvotes; i++) {
+		const struct vote *v = &l->votes[i];
+
+		if (strpbrk(v->name, "\t\n") || strpbrk(v->email, "\t\n") ||
+		    strpbrk(v->login, "\t\n"))
+			continue;
+		bad = buf_printf(&body, "%c\t%s\t%s\t%s\n", v->kind == VOTE_AUTHOR ? 'A' : 'M',
+				 v->name, v->email, v->login) < 0;
+	}
+	if (!bad) {
+		e.status = 200;
+		e.body = body.data;
+		e.len = body.len;
+		cache_put(l->cache, key.data, "", &e); /* a failure only costs the next run */
+	}
+	buf_release(&key);
+	buf_release(&body);
+}
+
+/* Read the evidence: the first-parent history from the tip, at most
+ * GITLOGINS_MAX_COMMITS commits, of which only those newer than what the
+ * cache holds (when it holds this line of history). */
 static int learn(struct ml_gitlogins *l)
 {
 	git_revwalk *fp = NULL;
-	git_oid id;
-	size_t n = 0;
-	int rc = -1;
+	git_oid id, read_to;
+	size_t n = 0, cached = 0;
+	int rc = -1, have = 0, met = 0;
 
 	l->learned_done = 1;
+	if ((have = cache_load(l, &read_to, &cached)) < 0)
+		goto done;
+	if (have == 2) { /* kept for the runs it serves; this one reads everything */
+		have = 0;
+		cache_free(l->cache);
+		l->cache = NULL;
+	}
 	if (git_revwalk_new(&fp, l->git) < 0 || git_revwalk_push(fp, &l->tip) < 0) {
 		git_error_clear(); /* no evidence */
 		rc = 0;
 		goto done;
 	}
 	git_revwalk_simplify_first_parent(fp);
-	while (n++ < GITLOGINS_MAX_COMMITS && git_revwalk_next(&id, fp) == 0) {
+	while (n < GITLOGINS_MAX_COMMITS && git_revwalk_next(&id, fp) == 0) {
 		git_commit *c = NULL;
 		int e;
 
+		if (have && git_oid_equal(&id, &read_to)) {
+			met = 1; /* the cache has the rest */
+			break;
+		}
+		n++;
 		if (git_commit_lookup(&c, l->git, &id) < 0)
 			break;
 		e = read_merge(l, c);
@@ -233,16 +416,22 @@ static int learn(struct ml_gitlogins *l)
 		if (e < 0)
 			goto done;
 	}
-	git_error_clear(); /* the end, or a shallow boundary */
+	git_error_clear();  /* the end, or a shallow boundary */
+	if (have && !met) { /* read to an ancestor off the first-parent line: start over */
+		votes_clear(l);
+		rc = have = 0;
+		l->learned_done = 0;
+		if (l->cache)
+			cache_free(l->cache);
+		l->cache = NULL;
+		rc = learn(l);
+		goto done;
+	}
+	if (l->cache && n > 0)
+		cache_store(l, n + cached);
 	rc = decide(l);
 done:
-	for (size_t i = 0; i < l->nvotes; i++) {
-		free(l->votes[i].email);
-		free(l->votes[i].login);
-	}
-	free(l->votes);
-	l->votes = NULL;
-	l->nvotes = l->cap = 0;
+	votes_clear(l);
 	git_revwalk_free(fp);
 	return rc;
 }
@@ -275,6 +464,7 @@ void gitlogins_free(struct ml_gitlogins *l)
 	if (!l)
 		return;
 	git_mailmap_free(l->mailmap);
+	cache_free(l->cache);
 	login_map_release(&l->learned);
 	free(l);
 }

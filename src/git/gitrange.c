@@ -8,6 +8,7 @@
  * PR's commits; those are then skipped unless the caller trusts them. */
 #include "mergeletter/git/gitrange.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,4 +134,51 @@ done:
 	free(own.v);
 	git_revwalk_free(rw);
 	return rc;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int gitrange_identities(git_repository *git, const git_oid *from, size_t max, struct ml_strv *out)
+{
+	git_revwalk *rw = NULL;
+	git_oid id;
+	size_t n = 0, kept = 0;
+	int rc = 0;
+
+	if (git_revwalk_new(&rw, git) < 0 || git_revwalk_push(rw, from) < 0) {
+		git_error_clear();
+		git_revwalk_free(rw);
+		return 0;
+	}
+	while (rc == 0 && n++ < max && git_revwalk_next(&id, rw) == 0) {
+		git_commit *c = NULL;
+		const git_signature *a;
+
+		if (git_commit_lookup(&c, git, &id) < 0)
+			break;
+		a = git_commit_author(c);
+		if (a && a->email && *a->email) {
+			rc = strv_push(out, a->email);
+			for (char *p = rc == 0 ? out->v[out->n - 1] : NULL; p && *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+		}
+		git_commit_free(c);
+	}
+	git_error_clear();
+	git_revwalk_free(rw);
+	if (rc < 0)
+		return -1;
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, by_str);
+	for (size_t i = 0; i < out->n; i++) { /* each once */
+		if (kept && strcmp(out->v[kept - 1], out->v[i]) == 0)
+			free(out->v[i]);
+		else
+			out->v[kept++] = out->v[i];
+	}
+	out->n = kept;
+	return 0;
 }

@@ -25,6 +25,9 @@
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
 
+/* At most this many commits before FROM are read for its contributors. */
+#define GITSOURCE_HISTORY_MAX 200000
+
 struct walk {
 	git_repository *git;
 	const char *path; /* as given, for messages */
@@ -35,13 +38,16 @@ struct walk {
 	size_t start;		     /* out->len before the walk */
 	int graph_allowed;	     /* core.commitGraph is not false */
 	struct ml_gitlogins *logins; /* who wrote what the commits do not name */
+	int identities;		     /* keep each record's author address in emails */
+	struct ml_strv emails;	     /* of out->items[start + i], lowercase ("" unknown) */
 };
 
 /* The facts of one PR commit, before they become a record. */
 struct pr_facts {
 	long number;
 	char *title;
-	char *head; /* "LOGIN/BRANCH" of GitHub's merge subject, or NULL */
+	char *head;   /* "LOGIN/BRANCH" of GitHub's merge subject, or NULL */
+	int breaking; /* "BREAKING CHANGE" in the message */
 	char *author;
 	int bot;
 	struct ml_strv coauthors;
@@ -252,11 +258,33 @@ static int message_utf8(git_commit *c, char **out)
 }
 
 /* Append the record of f (whose strings it takes) for commit c. */
+/* The address of who wrote the PR of c: its author, or a merge's head's. */
+static int keep_identity(struct walk *w, git_commit *c)
+{
+	git_commit *head = NULL;
+	const git_signature *a = git_commit_author(c);
+	char *email;
+	int rc;
+
+	if (git_commit_parentcount(c) > 1 && git_commit_parent(&head, c, 1) == 0)
+		a = git_commit_author(head);
+	git_error_clear();
+	email = ml_strdup(a && a->email ? a->email : "");
+	for (char *p = email; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	rc = email ? strv_push(&w->emails, email) : -1;
+	free(email);
+	git_commit_free(head);
+	return rc;
+}
+
 static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct ml_error *err)
 {
-	struct ml_pr *pr = pr_list_add(w->out);
+	struct ml_pr *pr;
 
-	if (!pr)
+	if (w->identities && keep_identity(w, c) < 0)
+		return oom(err);
+	if (!(pr = pr_list_add(w->out)))
 		return oom(err);
 	pr->repo = ml_strdup(w->repo);
 	pr->number = f->number;
@@ -266,6 +294,7 @@ static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct 
 	pr->author_is_bot = f->bot | pr_login_is_bot(f->author);
 	pr->coauthors = f->coauthors;
 	pr->head = f->head;
+	pr->breaking = f->breaking;
 	memset(f, 0, sizeof *f);
 	return pr->repo ? 0 : oom(err);
 }
@@ -316,9 +345,11 @@ static int read_message(struct walk *w, git_commit *c, const char *msg, struct m
 	if (rc <= 0)
 		goto done;
 	rc = -1;
+	f.breaking = strstr(msg, "BREAKING CHANGE") || strstr(msg, "BREAKING-CHANGE");
 	if (first_facts(w, c, msg, &m, &f, err) < 0 || add_record(w, c, &f, err) < 0)
 		goto done;
 	for (size_t i = 0; i < m.nmore; i++) {
+		f.breaking = strstr(msg, "BREAKING CHANGE") || strstr(msg, "BREAKING-CHANGE");
 		f.number = m.more[i].number;
 		f.title = m.more[i].title;
 		f.author = m.more[i].author;
@@ -585,9 +616,36 @@ static int pr_trusted(void *ud, git_commit *c)
 	       (who && who->email && ml_strcaseeq(who->email, "noreply@github.com"));
 }
 
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* New contributors of FROM..: a record whose author's address no commit
+ * that FROM reaches carries (see gitrange_identities()). */
+static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
+{
+	struct ml_strv known = {0};
+	int rc = gitrange_identities(w->git, from, GITSOURCE_HISTORY_MAX, &known);
+
+	if (rc < 0) {
+		strv_release(&known);
+		return oom(err);
+	}
+	for (size_t i = 0; i < w->emails.n && w->start + i < w->out->len; i++) {
+		const char *e = w->emails.v[i];
+
+		w->out->items[w->start + i].first_contribution =
+		    *e && !bsearch(&e, known.v, known.n, sizeof *known.v, by_str);
+	}
+	strv_release(&known);
+	return 0;
+}
+
 int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
 		   struct ml_error *err)
 {
+	const struct ml_gitlogins_cache lcache = {q->cache_dir, !q->no_cache};
 	struct walk w;
 	git_oid tip, from;
 	int rc = -1;
@@ -604,7 +662,7 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 	git_libgit2_init();
 	if (open_repo(&w, q->path, q->repo, 1, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
-	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins) < 0) {
+	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins, &lcache) < 0) {
 		oom(err);
 		goto done;
 	}
@@ -612,8 +670,9 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 		struct ml_gitrange gr = {w.git,	     w.path,	   pr_own_commits,
 					 pr_trusted, visit_commit, &w};
 
+		w.identities = 1;
 		if (resolve_tip(&w, q->from, &from, err) < 0 ||
-		    gitrange_walk(&gr, &from, &tip, err) < 0)
+		    gitrange_walk(&gr, &from, &tip, err) < 0 || mark_first(&w, &from, err) < 0)
 			goto done;
 	} else {
 		struct ml_gitwalk gw = {w.git,	      w.path,	    w.range, w.graph_allowed,
@@ -635,6 +694,7 @@ done:
 	if (rc < 0) /* leave out as it was */
 		drop_records(&w);
 	gitlogins_free(w.logins);
+	strv_release(&w.emails);
 	free(w.origin);
 	git_repository_free(w.git);
 	git_libgit2_shutdown();
@@ -645,7 +705,7 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
 		    struct ml_error *err)
 {
-	struct ml_git_query q = {path, ref, NULL, repo, range, NULL};
+	struct ml_git_query q = {path, ref, NULL, repo, range, NULL, NULL, 0};
 
 	return gitsource_read(&q, out, repo_out, err);
 }
@@ -713,8 +773,9 @@ int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			struct ml_draft_repo *r = &d->sections[i].repos[j];
 			char *used = NULL;
-			struct ml_git_query q = {r->info.git,  r->info.ref, d->from_ref,
-						 r->info.repo, &d->range,   &d->logins};
+			struct ml_git_query q = {
+			    r->info.git, r->info.ref, d->from_ref, r->info.repo,
+			    &d->range,	 &d->logins,  NULL,	   0};
 
 			if (!r->info.git)
 				continue;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mergeletter/util/buf.h"
 
@@ -110,6 +111,15 @@ int pr_title_bound(struct ml_pr *pr)
 		pr->title = t;
 	}
 	return 1;
+}
+
+int pr_from_own_branch(const struct ml_pr *pr)
+{
+	const char *slash = pr->head ? strchr(pr->head, '/') : NULL;
+	const char *rslash = pr->repo ? strchr(pr->repo, '/') : NULL;
+
+	return slash && rslash && slash - pr->head == rslash - pr->repo &&
+	       strncasecmp(pr->head, pr->repo, (size_t)(slash - pr->head)) == 0;
 }
 
 void pr_release(struct ml_pr *pr)

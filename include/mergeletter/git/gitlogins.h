@@ -13,10 +13,13 @@
  *     its first parents down to the merge base with the first parent (a
  *     git_merge_base() each: a revwalk with hide per merge cost 4 times as
  *     much), at most GITLOGINS_PR_COMMITS of them. An address maps to a
- *     login only when the history agrees: every PR that carries commits
- *     of the address comes from the same LOGIN, and the address never
- *     merged a PR of that LOGIN (a maintainer who pushes a fix onto a
- *     contributor's branch and merges it is not the contributor). The
+ *     login when the history agrees: every PR that carries commits of the
+ *     address comes from the same LOGIN, or a clear majority does (at
+ *     least GITLOGINS_MAJORITY percent of at least GITLOGINS_MIN_PRS such
+ *     PRs: one stray co-authored PR does not undo a contributor's record);
+ *     and the address never merged a PR of that LOGIN (a maintainer who
+ *     pushes a fix onto a contributor's branch and merges it is not the
+ *     contributor). Merges of the repository's own branches give no vote. The
  *     author of a merge commit (who merged) is never evidence for the
  *     PR's LOGIN. The first-parent history from the tip is read once, at
  *     the first address that needs it, at most GITLOGINS_MAX_COMMITS
@@ -37,13 +40,26 @@
 
 #define GITLOGINS_MAX_COMMITS 20000 /* first-parent commits read for evidence */
 #define GITLOGINS_PR_COMMITS 250    /* commits of one PR read for evidence */
+#define GITLOGINS_MIN_PRS 3	    /* PRs for a majority that is not unanimous */
+#define GITLOGINS_MAJORITY 80	    /* percent of them that must agree */
 
 struct ml_gitlogins;
 
+/* Where the evidence is kept between runs: in the response cache's
+ * directory (dir NULL: the default one), one entry per clone (and repo,
+ * origin), holding the votes as read to a commit. A later run whose tip
+ * descends from that commit along first parents reads only the newer
+ * commits; another tip reads everything (and keeps that). use 0: no cache. */
+struct ml_gitlogins_cache {
+	const char *dir;
+	int use;
+};
+
 /* repo and origin: "owner/name" (either may be NULL), whose owners' branches
- * are same-repository branches, not logins; config may be NULL. */
+ * are same-repository branches, not logins; config and cache may be NULL. */
 int gitlogins_new(struct ml_gitlogins **out, git_repository *git, const git_oid *tip,
-		  const char *repo, const char *origin, const struct ml_login_map *config);
+		  const char *repo, const char *origin, const struct ml_login_map *config,
+		  const struct ml_gitlogins_cache *cache);
 /* The login of an author, newly allocated in *login, or *login = NULL when
  * nothing agrees on one. -1 only when out of memory. */
 int gitlogins_resolve(struct ml_gitlogins *l, const char *name, const char *email, char **login);

@@ -20,6 +20,9 @@
 #define MERGELETTER_GITRANGE_H
 
 #include <git2.h>
+#include <stddef.h>
+
+#include "mergeletter/util/str.h"
 
 struct ml_error;
 
@@ -41,5 +44,11 @@ struct ml_gitrange {
  * cannot be read, a shallow clone that does not reach FROM included). */
 int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oid *to,
 		  struct ml_error *err);
+
+/* Every author address of the commits that from reaches (every parent, at
+ * most max commits), lowercase, sorted (strcmp), each once, into out: the
+ * identities a release's new contributors do not have. 0, or -1 when out
+ * of memory; a history that cannot be read further ends the list. */
+int gitrange_identities(git_repository *git, const git_oid *from, size_t max, struct ml_strv *out);
 
 #endif

@@ -47,6 +47,8 @@ struct ml_git_query {
 	const char *repo;	      /* "owner/name" for the records; NULL: from the origin */
 	const struct ml_range *range; /* used when from is NULL */
 	const struct ml_login_map *logins; /* the config's "logins", or NULL */
+	const char *cache_dir;		   /* the login evidence's cache (gitlogins.h); NULL: */
+	int no_cache;			   /* the default directory; no_cache: none */
 };
 
 /* gitsource_fetch() with a query; a ref that does not resolve is an

@@ -26,6 +26,8 @@ struct ml_pr {
 	int is_bump;		  /* set by the filter (a bump, or a release's housekeeping) */
 	size_t title_cut;	  /* 0, or the title's length in characters before pr_title_bound()
 				     shortened it */
+	int breaking;		  /* the source says so ("BREAKING CHANGE" in a commit) */
+	int first_contribution;	  /* the author's first PR in the repository, when known */
 };
 
 /* Titles longer than this many characters are shortened (pr_title_bound). */
@@ -48,6 +50,11 @@ int pr_login_valid(const char *s, size_t n);
  * ML_PR_TITLE_MAX characters; title_cut records its first length. 1 when
  * it was shortened, else 0. */
 int pr_title_bound(struct ml_pr *pr);
+/* 1 when the PR came from a branch of its own repository (head
+ * "OWNER/..." with OWNER the owner of pr->repo): someone with push access,
+ * a maintainer, wrote it. */
+int pr_from_own_branch(const struct ml_pr *pr);
+
 /* Append a zeroed record and return it, or NULL when out of memory. */
 struct ml_pr *pr_list_add(struct ml_pr_list *l);
 /* Stable sort by merge time, then number. */
