@@ -239,16 +239,18 @@ def test_secondary_limit_with_retry_after_waits_and_lowers_concurrency():
         took = time.time() - t0
         reqs = srv.requests()
     hit = next(r for r in reqs if r["fault"] is not None)
-    # The retry of the limited request can only be sent once the client has
-    # read the 403, so it must start a whole Retry-After after the 403 ended,
-    # whatever the load. (Other requests the client sent before it read the
-    # 403 may be logged later by a busy server: their times prove nothing.)
-    retry = [r for r in reqs if r["path"] == hit["path"] and r is not hit]
+    # Requests may start after the 403 left the server and before the client read it
+    # (however long that takes on a loaded machine); once read, nothing starts for
+    # Retry-After: a pause of a second among the starts, its retry after it. Only
+    # lower bounds on time: load lengthens them, never shortens them.
+    later = sorted((r for r in reqs if r["t_start"] >= hit["t_end"]), key=lambda r: r["t_start"])
+    starts = [hit["t_end"]] + [r["t_start"] for r in later]
+    pause = next((i for i in range(1, len(starts)) if starts[i] - starts[i - 1] >= 0.9), None)
     assert took >= 1.0, took
-    assert retry and all(r["t_start"] >= hit["t_end"] + 0.95 for r in retry), \
-        ("did not honour Retry-After", hit["t_end"], [r["t_start"] for r in retry])
-    # and concurrency was lowered for what came after the wait
-    after = [r for r in reqs if r["t_start"] >= retry[0]["t_start"]]
+    assert pause is not None, ("did not honour Retry-After", hit["t_end"], starts[1:])
+    after = later[pause - 1:]
+    retry = [r for r in later if r["path"] == hit["path"]]
+    assert retry and retry[0]["t_start"] >= hit["t_end"] + 0.9, ("retried early", hit, retry)
     assert max(r["inflight"] for r in after) <= 4, max(r["inflight"] for r in after)
 
 
