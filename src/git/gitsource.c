@@ -767,15 +767,16 @@ int gitsource_previous_release(const char *path, const char *to, char **tag, str
 	return rc;
 }
 
-int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err)
+int gitsource_fetch_draft(struct ml_draft *d, const char *cache_dir, int no_cache,
+			  struct ml_error *err)
 {
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			struct ml_draft_repo *r = &d->sections[i].repos[j];
 			char *used = NULL;
-			struct ml_git_query q = {
-			    r->info.git, r->info.ref, d->from_ref, r->info.repo,
-			    &d->range,	 &d->logins,  NULL,	   0};
+			struct ml_git_query q = {r->info.git,  r->info.ref, d->from_ref,
+						 r->info.repo, &d->range,   &d->logins,
+						 cache_dir,    no_cache};
 
 			if (!r->info.git)
 				continue;

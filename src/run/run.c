@@ -170,7 +170,7 @@ static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const st
 	int rc = -1;
 
 	progress_init(&progress, stderr, !o->quiet && isatty(STDERR_FILENO), o->verbose);
-	if (gitsource_fetch_draft(d, err) < 0)
+	if (gitsource_fetch_draft(d, o->cache_dir, o->no_cache, err) < 0)
 		goto done;
 	if (needs_api(d, parts)) {
 		if (open_client(&gh, o, cfg, &progress, err) < 0)

@@ -460,7 +460,7 @@ static void release_notes(void)
 	CHECK(draft_set_refs(&d, "v1.0.0", "v2.0.0", &err) == 0);
 	d.tmpl = &tmpl;
 	d.deps_mode = ML_DEPS_DROP;
-	CHECK(gitsource_fetch_draft(&d, &err) == 0);
+	CHECK(gitsource_fetch_draft(&d, NULL, 0, &err) == 0);
 	CHECK(filter_new(&f, NULL, &err) == 0);
 	filter_apply_release(f, &d.sections[0].repos[0].prs);
 	CHECK(markdown_section(&out, &d, &d.sections[0].repos[0]) == 0);

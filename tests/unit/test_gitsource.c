@@ -213,7 +213,7 @@ static void draft_and_markdown(void)
 	rc.git = dir; /* no "repo": the origin names it */
 	rc.maintainers_known = 1;
 	CHECK(draft_single(&d, &rc, &range, &err) == 0);
-	CHECK(gitsource_fetch_draft(&d, &err) == 0);
+	CHECK(gitsource_fetch_draft(&d, NULL, 0, &err) == 0);
 	CHECK(filter_new(&f, NULL, &err) == 0);
 	filter_apply(f, &d.sections[0].repos[0].prs);
 	CHECK_STR(d.sections[0].repos[0].info.repo, "rust-osdev/uefi-rs");

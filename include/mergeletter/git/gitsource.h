@@ -69,8 +69,11 @@ int gitsource_ref_times(const char *path, const char *from, const char *to, int6
 int gitsource_previous_release(const char *path, const char *to, char **tag, struct ml_error *err);
 
 /* Fill every repository of the draft that has a clone configured; a
- * repository without "repo" gets the one its origin remote names. */
-int gitsource_fetch_draft(struct ml_draft *d, struct ml_error *err);
+ * repository without "repo" gets the one its origin remote names.
+ * cache_dir and no_cache are the login evidence's cache (--cache-dir,
+ * --no-cache; NULL: the default directory). */
+int gitsource_fetch_draft(struct ml_draft *d, const char *cache_dir, int no_cache,
+			  struct ml_error *err);
 
 /* "owner/name" of a github.com remote URL (https://github.com/o/r(.git),
  * git@github.com:o/r.git, ssh://git@github.com/o/r, git://...), or NULL. */
