@@ -4,6 +4,8 @@
  * Link header told to on_link as soon as it arrives. */
 #include "mergeletter/net/transfer.h"
 
+#include "mergeletter/net/origin.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -135,7 +137,7 @@ int transfer_start(struct ml_http *h, struct transfer *t, struct ml_error *err)
 	    !(t->headers = curl_slist_append(NULL, line.data)) ||
 	    (!t->req.no_auth &&
 	     !curl_slist_append(t->headers, "X-GitHub-Api-Version: 2022-11-28")) ||
-	    (h->auth && !t->req.no_auth && http_same_origin(h, t->url) &&
+	    (h->auth && !t->req.no_auth && origin_same(h->origin, t->url) &&
 	     !curl_slist_append(t->headers, h->auth)))
 		goto oom;
 	if (t->cached.etag) {

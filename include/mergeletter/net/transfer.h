@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "mergeletter/net/cache.h"
-#include "mergeletter/net/http.h"
+#include "mergeletter/net/http_types.h"
 #include "mergeletter/net/parsers.h"
 #include "mergeletter/net/ratelimit.h"
 #include "mergeletter/util/buf.h"
