@@ -410,6 +410,20 @@ int github_json_load(const char *body, size_t len, void *parsed, json_t **root,
 	return ML_HTTP_BROKEN;
 }
 
+int github_json_list(const char *body, size_t len, void *parsed, json_t **root, const char *subject,
+		     const char *items, struct ml_error *err)
+{
+	int rc = github_json_load(body, len, parsed, root, err);
+
+	if (rc != 0 || json_is_array(*root))
+		return rc;
+	json_decref(*root);
+	*root = NULL;
+	return error_set(err, ML_EXIT_NETWORK,
+			 "%s: GitHub's answer is not a list of %s; check --api-url", subject,
+			 items);
+}
+
 int github_parse_pulls(const char *body, size_t len, const char *repo, const struct ml_range *range,
 		       struct ml_pr_list *out, int *older, struct ml_error *err)
 {
@@ -432,15 +446,9 @@ static int pulls_page(const char *body, size_t len, void *parsed, const char *re
 	size_t i;
 	int rc;
 
-	if ((rc = github_json_load(body, len, parsed, &root, err)) != 0)
+	if ((rc = github_json_list(body, len, parsed, &root, repo, "pull requests", err)) != 0)
 		return rc;
 	rc = -1;
-	if (!json_is_array(root)) {
-		error_set(err, ML_EXIT_NETWORK,
-			  "%s: GitHub's answer is not a list of pull requests; check --api-url",
-			  repo);
-		goto done;
-	}
 	json_array_foreach(root, i, item)
 	{
 		int64_t updated = 0;

@@ -6,6 +6,7 @@
 #include "mergeletter/github/orgs.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,20 +51,15 @@ static int repos_parse(const char *body, size_t len, void *parsed, const char *o
 		       struct ml_error *err)
 {
 	json_t *root = NULL, *item;
+	char subject[160];
 	size_t i;
 	int rc;
 
 	*older = 0;
-	if ((rc = github_json_load(body, len, parsed, &root, err)) != 0)
+	snprintf(subject, sizeof subject, "org '%s'", org);
+	if ((rc = github_json_list(body, len, parsed, &root, subject, "repositories", err)) != 0)
 		return rc;
 	rc = -1;
-	if (!json_is_array(root)) {
-		error_set(
-		    err, ML_EXIT_NETWORK,
-		    "org '%s': GitHub's answer is not a list of repositories; check --api-url",
-		    org);
-		goto done;
-	}
 	*items = json_array_size(root);
 	json_array_foreach(root, i, item)
 	{

@@ -126,6 +126,10 @@ void github_pulls_release(struct ml_pulls_fetch *f);
  * (an ml_http_response's parsed), or NULL to parse it here. */
 int github_json_load(const char *body, size_t len, void *parsed, json_t **root,
 		     struct ml_error *err);
+/* github_json_load(), then a JSON array or -1 with err set: "SUBJECT:
+ * GitHub's answer is not a list of ITEMS; check --api-url". */
+int github_json_list(const char *body, size_t len, void *parsed, json_t **root, const char *subject,
+		     const char *items, struct ml_error *err);
 /* The answer r to a page of listing l about subject ("what" is found by
  * it: "repository", "org"; line: its config line or 0): 0 when it is a 200
  * to parse; 1 when it is a failure, now recorded in l; -1 (err set) when
