@@ -53,11 +53,6 @@ struct pr_facts {
 	struct ml_strv coauthors;
 };
 
-static int oom(struct ml_error *err)
-{
-	return error_set(err, ML_EXIT_FAILURE, "out of memory");
-}
-
 /* ---- names and addresses ---- */
 
 static int host_is_github(const char *host, size_t n)
@@ -189,7 +184,7 @@ static int merge_author(struct walk *w, git_commit *c, const char *from, size_t 
 	}
 	if (!f->author && slash && pr_login_valid(from, loginlen) && !is_owner(w, from, loginlen) &&
 	    !(f->author = ml_strndup(from, loginlen)))
-		return oom(err);
+		return error_oom(err);
 	if (git_commit_parentcount(c) < 2 || git_commit_parent(&tip, c, 1) < 0) {
 		git_error_clear(); /* e.g. beyond a shallow boundary: the author stays unknown */
 		return 0;
@@ -200,12 +195,12 @@ static int merge_author(struct walk *w, git_commit *c, const char *from, size_t 
 		f->author = author_login(w, git_commit_author(tip)->name,
 					 git_commit_author(tip)->email, &failed);
 		if (failed) {
-			oom(err);
+			error_oom(err);
 			goto done;
 		}
 	}
 	if (scan_coauthors(w, &f->coauthors, f->author, git_commit_message(tip)) < 0) {
-		oom(err);
+		error_oom(err);
 		goto done;
 	}
 	rc = 0;
@@ -283,9 +278,9 @@ static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct 
 	struct ml_pr *pr;
 
 	if (w->identities && keep_identity(w, c) < 0)
-		return oom(err);
+		return error_oom(err);
 	if (!(pr = pr_list_add(w->out)))
-		return oom(err);
+		return error_oom(err);
 	pr->repo = ml_strdup(w->repo);
 	pr->number = f->number;
 	pr->merged_at = (int64_t)git_commit_time(c);
@@ -296,7 +291,7 @@ static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct 
 	pr->head = f->head;
 	pr->breaking = f->breaking;
 	memset(f, 0, sizeof *f);
-	return pr->repo ? 0 : oom(err);
+	return pr->repo ? 0 : error_oom(err);
 }
 
 static void facts_release(struct pr_facts *f)
@@ -318,18 +313,18 @@ static int first_facts(struct walk *w, git_commit *c, const char *msg, struct ml
 	f->author = m->author;
 	m->title = m->author = NULL;
 	if (m->from && !(f->head = ml_strndup(m->from, m->fromlen)))
-		return oom(err);
+		return error_oom(err);
 	if (m->kind == GITMSG_SQUASH) {
 		int failed = 0;
 
 		f->author = author_login(w, git_commit_author(c)->name, git_commit_author(c)->email,
 					 &failed);
 		if (failed)
-			return oom(err);
+			return error_oom(err);
 	} else if (merge_author(w, c, m->from, m->fromlen, f, err) < 0) {
 		return -1;
 	}
-	return scan_coauthors(w, &f->coauthors, f->author, msg) < 0 ? oom(err) : 0;
+	return scan_coauthors(w, &f->coauthors, f->author, msg) < 0 ? error_oom(err) : 0;
 }
 
 /* Turn one commit's message (in UTF-8) into records: none for a commit
@@ -341,7 +336,7 @@ static int read_message(struct walk *w, git_commit *c, const char *msg, struct m
 	int rc = gitmsg_parse_subject(&m, msg);
 
 	if (rc < 0)
-		oom(err);
+		error_oom(err);
 	if (rc <= 0)
 		goto done;
 	rc = -1;
@@ -370,7 +365,7 @@ static int read_commit(struct walk *w, git_commit *c, struct ml_error *err)
 	int rc;
 
 	if (message_utf8(c, &converted) < 0)
-		return oom(err);
+		return error_oom(err);
 	rc = read_message(w, c, converted ? converted : git_commit_message(c), err);
 	free(converted);
 	return rc;
@@ -630,7 +625,7 @@ static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
 
 	if (rc < 0) {
 		strv_release(&known);
-		return oom(err);
+		return error_oom(err);
 	}
 	for (size_t i = 0; i < w->emails.n && w->start + i < w->out->len; i++) {
 		const char *e = w->emails.v[i];
@@ -663,7 +658,7 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 	if (open_repo(&w, q->path, q->repo, 1, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
 	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins, &lcache) < 0) {
-		oom(err);
+		error_oom(err);
 		goto done;
 	}
 	if (q->from) {
@@ -682,11 +677,11 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 			goto done;
 	}
 	if (finish_records(&w) < 0) {
-		oom(err);
+		error_oom(err);
 		goto done;
 	}
 	if (repo_out && !(*repo_out = ml_strdup(w.repo))) {
-		oom(err);
+		error_oom(err);
 		goto done;
 	}
 	rc = 0;
