@@ -41,14 +41,22 @@ int doc_suffix(const char *s, size_t n, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
-/* The text with LF line ends; *crlf is set when its first line ends in CRLF. */
+/* The text with LF line ends when every line ends in CRLF (*crlf set; the
+ * conversion is undone by doc_from_lf()); any other text is copied as it
+ * is, and doc_open() keeps each line's own ending, so that a draft whose
+ * line ends are mixed reads the same and gets back every byte. */
 int doc_to_lf(struct ml_buf *out, const char *s, size_t n, int *crlf)
 {
-	const char *nl = memchr(s, '\n', n);
-	size_t from = 0;
+	size_t from = 0, lines = 0;
 
-	*crlf = nl && nl > s && nl[-1] == '\r';
-	for (size_t i = 0; i + 1 < n; i++)
+	*crlf = 1;
+	for (size_t i = 0; i < n && *crlf; i++)
+		if (s[i] == '\n') {
+			*crlf = i > 0 && s[i - 1] == '\r';
+			lines++;
+		}
+	*crlf = *crlf && lines > 0;
+	for (size_t i = 0; *crlf && i + 1 < n; i++)
 		if (s[i] == '\r' && s[i + 1] == '\n') {
 			if (buf_add(out, s + from, i - from) < 0)
 				return -1;
@@ -121,6 +129,8 @@ int doc_open(struct ml_doc *d, const char *s, size_t n)
 		l = &d->l[k++];
 		l->off = from;
 		l->len = i - from;
+		l->cr = l->len && s[i - 1] == '\r';
+		l->len -= (size_t)l->cr;
 		from = i + 1;
 		if (in_comment) {
 			l->hidden = 1;
@@ -391,7 +401,7 @@ int doc_render(struct ml_buf *out, const struct ml_doc *d)
 			continue;
 		if (d->repl[i] ? buf_puts(out, d->repl[i]) < 0 : buf_add(out, s, n) < 0)
 			return -1;
-		if (buf_add(out, "\n", 1) < 0)
+		if (d->l[i].cr ? buf_add(out, "\r\n", 2) < 0 : buf_add(out, "\n", 1) < 0)
 			return -1;
 	}
 	return buf_add(out, d->ins[d->n].data, d->ins[d->n].len) < 0 ||

@@ -451,7 +451,7 @@ static void find_lead(const char *t, size_t n, size_t *intro_end, size_t *lead)
 			target = 1;
 		else if (target && t[i] == ')')
 			target = 0;
-		else if (!code && !target && strchr(".!?", t[i]) &&
+		else if (!code && !target && t[i] && strchr(".!?", t[i]) &&
 			 (t[i + 1] == ' ' || t[i + 1] == '\n') && count < 64) {
 			size_t s = i + 1;
 

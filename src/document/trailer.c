@@ -112,7 +112,8 @@ int trailer_parse(const char *s, size_t n, struct ml_buf *body, struct ml_traile
 		start = end;
 		while (start > 0 && s[start - 1] != '\n')
 			start--;
-		while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+		while (end > start &&
+		       (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
 			end--;
 		if (doc_prefix(s + start, end - start, DOC_TRAILER_START) &&
 		    doc_suffix(s + start, end - start, DOC_NOTE_END))

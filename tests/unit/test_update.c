@@ -641,6 +641,51 @@ static void check_target(void)
 	buf_release(&path);
 }
 
+/* A draft whose line ends are mixed (an editor's tool wrote CRLF on some
+ * lines, or a stray CR): every line keeps its own ending, the update adds
+ * the month's PRs, and a second update changes no byte. */
+static void mixed_line_ends(void)
+{
+	static const char *const edits[][2] = {
+	    {"Welcome", "\r"},	 /* one line in CRLF */
+	    {"Welcome", "\r\r"}, /* a stray CR before a CRLF */
+	    {"## Other", "\r"},	 /* a part's heading in CRLF */
+	};
+
+	for (size_t e = 0; e < sizeof edits / sizeof *edits; e++) {
+		struct ml_error err = ML_ERROR_INIT;
+		struct ml_buf fresh = ML_BUF_INIT, text = ML_BUF_INIT, once = ML_BUF_INIT,
+			      twice = ML_BUF_INIT, line = ML_BUF_INIT;
+		const char *at, *nl;
+
+		CHECK(render(&fresh, NULL, 0, MID, 0, 0, &err) == 0);
+		at = strstr(fresh.data, edits[e][0]);
+		CHECK(at != NULL);
+		if (!at)
+			continue;
+		nl = strchr(at, '\n');
+		buf_add(&text, fresh.data, (size_t)(nl - fresh.data));
+		buf_puts(&text, edits[e][1]);
+		buf_puts(&text, nl);
+		buf_add(&line, at, (size_t)(nl - at));
+		buf_puts(&line, edits[e][1]);
+		buf_puts(&line, "\n");
+		CHECK(render(&once, text.data, text.len, END, 1, 0, &err) == 0);
+		CHECK(err.msg == NULL);
+		CHECK(strstr(buf_str(&once), buf_str(&line)) != NULL);
+		CHECK(strstr(buf_str(&once), "github.com/example/alpha/pull/4)") != NULL);
+		CHECK(count(buf_str(&once), "## Other Projects") == 1);
+		CHECK(render(&twice, once.data, once.len, END, 1, 0, &err) == 0);
+		CHECK(twice.len == once.len && memcmp(twice.data, once.data, once.len) == 0);
+		error_clear(&err);
+		buf_release(&fresh);
+		buf_release(&text);
+		buf_release(&once);
+		buf_release(&twice);
+		buf_release(&line);
+	}
+}
+
 int main(void)
 {
 	RUN(fresh_mid_month);
@@ -654,5 +699,6 @@ int main(void)
 	RUN(new_sections_placed);
 	RUN(moved_section_stays);
 	RUN(check_target);
+	RUN(mixed_line_ends);
 	return DONE();
 }

@@ -28,6 +28,8 @@ struct ml_doc_line {
 	size_t off, len;
 	int hidden; /* inside a multi-line comment or a fenced code block */
 	int opens;  /* opens a multi-line comment */
+	int cr;	    /* ends in CR LF in a text that is not all CRLF: the CR is
+		     * kept on output but is not part of the line's text */
 };
 
 struct ml_doc {
