@@ -14,46 +14,18 @@
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* 1 for a code point a reader must not get: C1 controls (U+0080..U+009F,
+ * which some terminals obey as escapes) and the bidirectional controls that
+ * can reorder what a reader sees, U+202A..U+202E (embeddings, overrides)
+ * and U+2066..U+2069 (isolates). */
+static int is_hidden_control(unsigned long cp)
 {
-	size_t len;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xE0) == 0xC0)
-		len = 2, cp = s[0] & 0x1F;
-	else if ((s[0] & 0xF0) == 0xE0)
-		len = 3, cp = s[0] & 0x0F;
-	else if ((s[0] & 0xF8) == 0xF0)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-/* 1 for the bidirectional controls that can reorder what a reader sees:
- * U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates). */
-static int is_bidi_control(const unsigned char *s, size_t len)
-{
-	return len == 3 && s[0] == 0xE2 &&
-	       ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
-		(s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9));
+	return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /* The title as one line of valid UTF-8: whitespace runs (newlines too)
- * become one space, control characters (bidi controls too) go, invalid
+ * become one space, control characters (C1 and bidi controls too) go, invalid
  * bytes become U+FFFD. */
 static int one_line(struct ml_buf *out, const char *title)
 {
@@ -62,6 +34,7 @@ static int one_line(struct ml_buf *out, const char *title)
 	int space = 0;
 
 	while (i < n) {
+		unsigned long cp;
 		size_t l;
 
 		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
@@ -73,8 +46,8 @@ static int one_line(struct ml_buf *out, const char *title)
 			i++;
 			continue;
 		}
-		l = utf8_len(s + i, n - i);
-		if (is_bidi_control(s + i, l)) {
+		l = ml_utf8_seq(s + i, n - i, &cp);
+		if (l && is_hidden_control(cp)) {
 			i += l;
 			continue;
 		}

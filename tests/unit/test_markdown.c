@@ -71,6 +71,11 @@ static void entities_and_bidi(void)
 	CHECK_LINK("\xE2\x81\xA6x\xE2\x81\xA7y\xE2\x81\xA8z\xE2\x81\xA9", "xyz");
 	CHECK_LINK("a \xE2\x80\xAE b", "a b");
 	CHECK_LINK("keep \xE2\x80\xAF\xE2\x81\xA5 these", "keep \xE2\x80\xAF\xE2\x81\xA5 these");
+	/* C1 controls (U+009B is a terminal's CSI) go; U+00A0 stays */
+	CHECK_LINK("a\xC2\x9B"
+		   "31mb\xC2\x80\xC2\x9F"
+		   "c\xC2\xA0",
+		   "a31mbc\xC2\xA0");
 }
 
 static char *text(const char *s)
