@@ -13,59 +13,7 @@
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
-
-/* 1 for a code point a reader must not get: C1 controls (U+0080..U+009F,
- * which some terminals obey as escapes) and the bidirectional controls that
- * can reorder what a reader sees, U+202A..U+202E (embeddings, overrides)
- * and U+2066..U+2069 (isolates). */
-static int is_hidden_control(unsigned long cp)
-{
-	return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/* The title as one line of valid UTF-8: whitespace runs (newlines too)
- * become one space, control characters (C1 and bidi controls too) go, invalid
- * bytes become U+FFFD. */
-static int one_line(struct ml_buf *out, const char *title)
-{
-	const unsigned char *s = (const unsigned char *)title;
-	size_t n = strlen(title), i = 0;
-	int space = 0;
-
-	while (i < n) {
-		unsigned long cp;
-		size_t l;
-
-		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-			space = out->len > 0;
-			i++;
-			continue;
-		}
-		if (s[i] < 0x20 || s[i] == 0x7F) {
-			i++;
-			continue;
-		}
-		l = ml_utf8_seq(s + i, n - i, &cp);
-		if (l && is_hidden_control(cp)) {
-			i += l;
-			continue;
-		}
-		if (space && buf_add(out, " ", 1) < 0)
-			return -1;
-		space = 0;
-		if (l == 0) {
-			if (buf_puts(out, "\xEF\xBF\xBD") < 0)
-				return -1;
-			i++;
-			continue;
-		}
-		if (buf_add(out, s + i, l) < 0)
-			return -1;
-		i += l;
-	}
-	return 0;
-}
+#include "mergeletter/util/text.h"
 
 static size_t backtick_run(const char *s)
 {
@@ -118,7 +66,7 @@ int markdown_link_text(struct ml_buf *out, const char *title)
 	const char *p;
 	int rc = -1;
 
-	if (one_line(&line, title ? title : "") < 0)
+	if (text_one_line(&line, title ? title : "") < 0)
 		goto done;
 	p = line.data ? line.data : "";
 	while (*p) {

@@ -18,6 +18,8 @@
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/progress.h"
+#include "mergeletter/util/str.h"
+#include "mergeletter/util/text.h"
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
@@ -97,30 +99,33 @@ done:
 	return rc;
 }
 
-/* A title element's text: Atom type="html" and RSS titles holding markup
- * are HTML; type="xhtml" is markup already parsed; anything else is text. */
+/* A title element's text, as one line (text_one_line()): Atom type="html"
+ * and RSS titles holding markup are HTML; type="xhtml" is markup already
+ * parsed; anything else is text. */
 static char *title_of(const xmlNode *el, int atom)
 {
-	struct ml_buf raw = ML_BUF_INIT, out = ML_BUF_INIT;
+	struct ml_buf raw = ML_BUF_INIT, html_out = ML_BUF_INIT, out = ML_BUF_INIT;
 	xmlChar *type = atom ? xmlGetProp(el, (const xmlChar *)"type") : NULL;
 	int xhtml = type && strcmp((const char *)type, "xhtml") == 0;
 	int html = type && strcmp((const char *)type, "html") == 0;
+	const char *text;
 	char *res = NULL;
 
 	if (text_of(&raw, el, xhtml) < 0)
 		goto done;
-	if (!raw.data && buf_puts(&raw, "") < 0)
-		goto done;
-	if (html || (!atom && strchr(buf_str(&raw), '<'))) {
-		if (html_text(&out, raw.data) < 0)
+	text = buf_str(&raw);
+	if (html || (!atom && strchr(text, '<'))) {
+		if (html_text(&html_out, text) < 0)
 			goto done;
-		res = buf_detach(&out);
-	} else {
-		res = buf_detach(&raw);
+		text = buf_str(&html_out);
 	}
+	if (text_one_line(&out, text) < 0)
+		goto done;
+	res = out.data ? buf_detach(&out) : ml_strdup("");
 done:
 	xmlFree(type);
 	buf_release(&raw);
+	buf_release(&html_out);
 	buf_release(&out);
 	return res;
 }

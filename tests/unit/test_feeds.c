@@ -137,7 +137,7 @@ static void external_entity(void)
 	CHECK(parse(xml, &n, &err) == 0);
 	CHECK(n.nentries == 1);
 	if (n.nentries == 1) {
-		CHECK_STR(n.entries[0].title, "Leak  here");
+		CHECK_STR(n.entries[0].title, "Leak here");
 		CHECK_STR(n.entries[0].link, "https://x.example/");
 	}
 	news_release(&n);
@@ -171,6 +171,31 @@ static void billion_laughs(void)
 	CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
 	for (size_t i = 0; i < n.nentries; i++)
 		CHECK(strlen(n.entries[i].title) < 100000);
+	news_release(&n);
+	error_clear(&err);
+}
+
+/* A title from a feed is one line of text: whitespace runs (tab, newline)
+ * become one space, control characters (C0, C1, bidi) go. */
+static void one_line_titles(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_news n;
+	const char *xml =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+	    "<entry><title>\n  Two\tlines&#10;and &#x9B;31mcolour&#x202E;  </title>"
+	    "<link href=\"https://x.example/a\"/>"
+	    "<published>2023-08-05T10:00:00Z</published></entry>"
+	    "<entry><title type=\"html\">&lt;p&gt;An&lt;br&gt;\nHTML&amp;#9;title&lt;/p&gt;"
+	    "</title><link href=\"https://x.example/b\"/>"
+	    "<published>2023-08-06T10:00:00Z</published></entry></feed>";
+
+	CHECK(parse(xml, &n, &err) == 0);
+	CHECK(n.nentries == 2);
+	if (n.nentries == 2) {
+		CHECK_STR(n.entries[0].title, "Two lines and 31mcolour");
+		CHECK_STR(n.entries[1].title, "An HTML title");
+	}
 	news_release(&n);
 	error_clear(&err);
 }
@@ -228,5 +253,6 @@ int main(void)
 	RUN(external_entity);
 	RUN(billion_laughs);
 	RUN(same_post_in_two_feeds);
+	RUN(one_line_titles);
 	return DONE();
 }
