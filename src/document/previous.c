@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mergeletter/model/pr.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/file.h"
@@ -352,8 +353,9 @@ static int parse_maintainers(struct ml_repo_cfg *rc, const char *s, size_t n)
 				   (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
 			q++;
 		p = q;
-		if (q == login || end - q < 2 || memcmp(q, "](", 2) != 0)
-			continue;
+		if (!pr_login_valid(login, (size_t)(q - login)) || end - q < 2 ||
+		    memcmp(q, "](", 2) != 0)
+			continue; /* not a GitHub login: text, not a maintainer */
 		url = q + 2;
 		close = memchr(url, ')', (size_t)(end - url));
 		if (!close)
@@ -474,6 +476,13 @@ static void find_lead(const char *t, size_t n, size_t *intro_end, size_t *lead)
 	*lead = starts_[pick];
 }
 
+static int ends_with_colon(const struct line *l)
+{
+	size_t n = rtrim_len(l->s, l->n);
+
+	return n && l->s[n - 1] == ':';
+}
+
 /* The intro of a repository section whose body is the blocks b[0..nb). */
 static int take_intro(const struct parser *p, struct ml_repo_cfg *rc, const struct block *b,
 		      size_t nb, int heading_line)
@@ -490,9 +499,7 @@ static int take_intro(const struct parser *p, struct ml_repo_cfg *rc, const stru
 		return 0;
 	}
 	lb = list ? &b[list - 1] : NULL;
-	if (!lb || lb->kind != B_TEXT ||
-	    p->lines[lb->last].s[rtrim_len(p->lines[lb->last].s, p->lines[lb->last].n) - 1] !=
-		':') {
+	if (!lb || lb->kind != B_TEXT || !ends_with_colon(&p->lines[lb->last])) {
 		warn_at(p, p->lines[b[list].first].no,
 			"no sentence ending in ':' leads into the PR list; the intro is not "
 			"carried over",
@@ -748,8 +755,16 @@ static int parse_body(struct parser *p, size_t from)
 			free(part.intro);
 			part.line = i;
 			part.section = NULL;
-			part.intro = part_intro(p, i);
-			have_part = 1;
+			part.intro = NULL;
+			/* "## " and nothing: no heading for a section to keep */
+			have_part = rtrim_len(p->lines[i].s, p->lines[i].n) > 3;
+			if (!have_part)
+				warn_at(p, p->lines[i].no,
+					"an empty \"##\" heading; the repositories under it are "
+					"left out",
+					NULL);
+			else
+				part.intro = part_intro(p, i);
 			continue;
 		}
 		if (!have_part)
@@ -782,6 +797,17 @@ int previous_parse(struct ml_config *out, const char *text, size_t len, const ch
 
 	memset(out, 0, sizeof *out);
 	memset(&p, 0, sizeof p);
+	if (memchr(text, '\0', len)) { /* every string read from it would stop there */
+		const char *nul = memchr(text, '\0', len);
+		size_t line = 1;
+
+		for (const char *c = text; c < nul; c++)
+			line += *c == '\n';
+		return error_set(err, ML_EXIT_USAGE,
+				 "%s:%zu: a NUL byte: not a markdown text; give --previous the "
+				 "published issue's .md file",
+				 path, line);
+	}
 	p.path = path;
 	p.progress = progress;
 	p.cfg = out;

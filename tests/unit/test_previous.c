@@ -374,6 +374,62 @@ static void shape_2026_06(void)
 }
 
 /* What cannot be read is a warning naming the line, and left out. */
+/* A maintainers line's "[@text](url)" that is no GitHub login (40
+ * characters, a double dash) names no maintainer. */
+static void not_a_login(void)
+{
+	static const char text[] =
+	    "## Our Projects\n\n### [`a`](https://github.com/o/a)\n"
+	    "<span class=\"maintainers\">Maintained by [@m](https://github.com/m), "
+	    "[@abcdefghijabcdefghijabcdefghijabcdefghij](https://github.com/x) and "
+	    "[@a--b](https://github.com/y)</span>\n\n"
+	    "We merged the following PRs this month:\n\n- [One](https://github.com/o/a/pull/1)\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+
+	CHECK(previous_parse(&cfg, text, sizeof text - 1, "prev.md", NULL, &err) == 0);
+	CHECK(cfg.nsections == 1 && cfg.sections[0].nrepos == 1);
+	if (cfg.nsections == 1 && cfg.sections[0].nrepos == 1) {
+		CHECK(cfg.sections[0].repos[0].nmaintainers == 1);
+		CHECK_STR(cfg.sections[0].repos[0].maintainers[0].login, "m");
+	}
+	config_release(&cfg);
+}
+
+/* An empty "##" heading: its repositories are left out, with a warning;
+ * the parts around it are read. */
+static void empty_part_heading(void)
+{
+	static const char text[] = "## Ours\n\n### [`a`](https://github.com/o/a)\n\n"
+				   "We merged the following PRs this month:\n\n- [x](u)\n\n"
+				   "##   \n\n### [`b`](https://github.com/o/b)\n\n"
+				   "## Theirs\n\n### [`c`](https://github.com/o/c)\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+
+	CHECK(previous_parse(&cfg, text, sizeof text - 1, "prev.md", NULL, &err) == 0);
+	CHECK(cfg.nsections == 2);
+	if (cfg.nsections == 2) {
+		CHECK_STR(cfg.sections[0].heading, "Ours");
+		CHECK_STR(cfg.sections[1].heading, "Theirs");
+		CHECK(cfg.sections[0].nrepos == 1 && cfg.sections[1].nrepos == 1);
+	}
+	config_release(&cfg);
+}
+
+/* A text holding a NUL byte is refused with the line, not read short. */
+static void nul_byte(void)
+{
+	static const char text[] = "+++\ntitle = \"T: May 2024\"\n+++\n\n## \0Our Projects\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+
+	CHECK(previous_parse(&cfg, text, sizeof text - 1, "prev.md", NULL, &err) < 0);
+	CHECK(err.exit_code == ML_EXIT_USAGE && err.msg &&
+	      strstr(err.msg, "prev.md:5: a NUL byte"));
+	error_clear(&err);
+}
+
 static void failures(void)
 {
 	static const char text[] =
@@ -490,5 +546,8 @@ int main(void)
 	RUN(shape_2026_06);
 	RUN(failures);
 	RUN(merge);
+	RUN(nul_byte);
+	RUN(not_a_login);
+	RUN(empty_part_heading);
 	return DONE();
 }

@@ -18,7 +18,8 @@
  * later one (the paragraphs between are that month's news, not carried
  * over). Whatever cannot be read with certainty is left out with a warning
  * naming the file and line, through `progress`: never a wrong draft.
- * Returns -1 (err set) only when out of memory.
+ * Returns -1 (err set) when out of memory, or when the text holds a NUL
+ * byte (not a markdown text: a usage error naming the line).
  *
  * previous_merge() adds a previous issue to a config. The text the editor
  * wrote last wins: a config repository takes the previous issue's intro and
