@@ -268,6 +268,26 @@ static int parse_time_field(json_t *item, const char *key, int nullable, int64_t
 	return 0;
 }
 
+char *github_json_text(json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+	struct ml_buf b = ML_BUF_INIT;
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0, from = 0; i <= n; i++)
+		if (i == n || s[i] == '\0') {
+			if (buf_add(&b, s + from, i - from) < 0 ||
+			    (i < n && buf_puts(&b, "\xEF\xBF\xBD") < 0)) {
+				buf_release(&b);
+				return NULL;
+			}
+			from = i + 1;
+		}
+	return b.data ? buf_detach(&b) : ml_strdup("");
+}
+
 const char *github_item_fill(struct ml_pr *pr, json_t *item)
 {
 	json_t *user = json_object_get(item, "user"), *labels, *v;
@@ -280,22 +300,27 @@ const char *github_item_fill(struct ml_pr *pr, json_t *item)
 	labels = json_object_get(item, "labels");
 	if (labels && !json_is_null(labels) && !json_is_array(labels))
 		return "labels";
-	pr->title = ml_strdup(json_string_value(json_object_get(item, "title")));
-	pr->author = ml_strdup(json_string_value(json_object_get(user, "login")));
+	pr->title = github_json_text(json_object_get(item, "title"));
+	pr->author = github_json_text(json_object_get(user, "login"));
 	if (!pr->title || !pr->author)
 		return "";
 	v = json_object_get(user, "type");
 	pr->author_is_bot = json_is_string(v) && strcmp(json_string_value(v), "Bot") == 0;
 	v = json_object_get(item, "author_association");
-	if (json_is_string(v) && !(pr->association = ml_strdup(json_string_value(v))))
+	if (json_is_string(v) && !(pr->association = github_json_text(v)))
 		return "";
 	json_array_foreach(labels, i, v)
 	{
 		json_t *name = json_object_get(v, "name");
+		char *label;
+		int rc;
 
 		if (!json_is_string(name))
 			return "labels[].name";
-		if (strv_push(&pr->labels, json_string_value(name)) < 0)
+		label = github_json_text(name);
+		rc = label ? strv_push(&pr->labels, label) : -1;
+		free(label);
+		if (rc < 0)
 			return "";
 	}
 	return NULL;
@@ -402,7 +427,7 @@ int github_json_load(const char *body, size_t len, void *parsed, json_t **root,
 		*root = json_incref(parsed);
 		return 0;
 	}
-	*root = json_loadb(body, len, 0, &jerr);
+	*root = json_loadb(body, len, GITHUB_JSON_FLAGS, &jerr);
 	if (*root)
 		return 0;
 	error_set(err, ML_EXIT_NETWORK, "the answer is not valid JSON (line %d, column %d: %s)",
@@ -474,7 +499,7 @@ done:
 /* The parse hook of every GitHub answer: on a worker thread. */
 static void *json_body_parse(const char *body, size_t len)
 {
-	return json_loadb(body, len, 0, NULL);
+	return json_loadb(body, len, GITHUB_JSON_FLAGS, NULL);
 }
 
 static void json_body_free(void *parsed)
@@ -497,9 +522,9 @@ static int get_json(struct ml_github *gh, const char *url, ml_http_done_fn done,
 
 char *github_api_message(const char *body, size_t len)
 {
-	json_t *root = json_loadb(body, len, 0, NULL);
-	const char *msg = json_string_value(json_object_get(root, "message"));
-	char *out = ml_strdup(msg ? msg : "");
+	json_t *root = json_loadb(body, len, GITHUB_JSON_FLAGS, NULL);
+	json_t *msg = json_object_get(root, "message");
+	char *out = json_is_string(msg) ? github_json_text(msg) : ml_strdup("");
 
 	json_decref(root);
 	return out;
@@ -955,7 +980,7 @@ static int on_commit(void *ud, const struct ml_http_response *r, struct ml_error
 		free(msg);
 		return -1;
 	}
-	root = json_loadb(r->body, r->len, 0, NULL);
+	root = json_loadb(r->body, r->len, GITHUB_JSON_FLAGS, NULL);
 	date =
 	    json_object_get(json_object_get(json_object_get(root, "commit"), "committer"), "date");
 	if (!json_is_string(date) || range_parse_time(json_string_value(date), l->time) < 0)

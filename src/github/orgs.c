@@ -67,7 +67,8 @@ static int repos_parse(const char *body, size_t len, void *parsed, const char *o
 		struct ml_org_repo *v, *r;
 		int64_t pushed_at = 0;
 
-		if (!json_is_string(name) || !repo_name_valid(json_string_value(name))) {
+		if (!json_is_string(name) || !repo_name_valid(json_string_value(name)) ||
+		    json_string_length(name) != strlen(json_string_value(name))) {
 			field_error(err, org, "full_name");
 			goto done;
 		}
@@ -96,7 +97,7 @@ static int repos_parse(const char *body, size_t len, void *parsed, const char *o
 		desc = json_object_get(item, "description");
 		r->repo = ml_strdup(json_string_value(name));
 		r->description = json_is_string(desc) && *json_string_value(desc)
-				     ? ml_strdup(json_string_value(desc))
+				     ? github_json_text(desc)
 				     : NULL;
 		r->pushed_at = pushed_at;
 		out->n++;

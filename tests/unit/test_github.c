@@ -140,6 +140,34 @@ static void expect_parse_error(const char *body, const char *want)
 	pr_list_release(&l);
 }
 
+/* A "\u0000" in one PR's body costs nothing; in a title or login it is
+ * U+FFFD, so that neither is cut short ("ev\u0000il" is no login "ev"). */
+static void nul_in_strings(void)
+{
+	static const char body[] =
+	    "[{\"number\": 1, \"title\": \"A\\u0000B\", \"body\": \"x\\u0000y\", "
+	    "\"user\": {\"login\": \"ev\\u0000il\", \"type\": \"User\"}, "
+	    "\"labels\": [{\"name\": \"l\\u0000\"}], \"merged_at\": \"2023-08-02T00:00:00Z\", "
+	    "\"updated_at\": \"2023-08-02T00:00:00Z\"}]";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = {NULL, 0, 0};
+	struct ml_range r;
+	int older;
+
+	range_from_month(&r, "2023-08", &err);
+	CHECK(github_parse_pulls(body, strlen(body), "o/r", &r, &l, &older, &err) == 0);
+	CHECK(l.len == 1);
+	if (l.len == 1) {
+		CHECK_STR(l.items[0].title, "A\xEF\xBF\xBD"
+					    "B");
+		CHECK_STR(l.items[0].author, "ev\xEF\xBF\xBDil");
+		CHECK(l.items[0].labels.n == 1 &&
+		      strcmp(l.items[0].labels.v[0], "l\xEF\xBF\xBD") == 0);
+	}
+	error_clear(&err);
+	pr_list_release(&l);
+}
+
 static void parse_errors(void)
 {
 	expect_parse_error("[{\"number\": 1,", "not valid JSON (line 1");
@@ -254,6 +282,7 @@ int main(void)
 	RUN(parse_page);
 	RUN(parse_older);
 	RUN(parse_errors);
+	RUN(nul_in_strings);
 	RUN(undecodable_titles);
 	RUN(listing_bounds);
 	return DONE();

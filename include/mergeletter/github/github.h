@@ -126,6 +126,13 @@ void github_pulls_release(struct ml_pulls_fetch *f);
  * (an ml_http_response's parsed), or NULL to parse it here. */
 int github_json_load(const char *body, size_t len, void *parsed, json_t **root,
 		     struct ml_error *err);
+/* The flags of every json_loadb() of an answer: a "\u0000" in one PR's
+ * body must not cost the whole page (github_json_text() reads strings). */
+#define GITHUB_JSON_FLAGS JSON_ALLOW_NUL
+/* A copy of a JSON string (NULL: not a string, or out of memory) in which
+ * each NUL byte is U+FFFD: a C string, never cut short, so that "ev\u0000il"
+ * can pass for no login or name but its own. */
+char *github_json_text(json_t *v);
 /* github_json_load(), then a JSON array or -1 with err set: "SUBJECT:
  * GitHub's answer is not a list of ITEMS; check --api-url". */
 int github_json_list(const char *body, size_t len, void *parsed, json_t **root, const char *subject,
