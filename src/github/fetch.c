@@ -284,9 +284,10 @@ static long org_size(const struct fetch *f, const char *org)
 	return 1;
 }
 
-/* The planner's word on a search query's first page: 1 to list the pulls
+/* The planner's word on a search query's first page (or on a page refused
+ * because the search budget is spent): 1 to list the pulls
  * of its scopes instead. */
-static int search_planned(void *ud, const char *const *scopes, size_t n, long total,
+static int search_planned(void *ud, const char *const *scopes, size_t n, long total, int spent,
 			  struct ml_error *err)
 {
 	struct fetch *f = ud;
@@ -306,7 +307,7 @@ static int search_planned(void *ud, const char *const *scopes, size_t n, long to
 	}
 	if (f->gh->offline
 		? !listing_cached(f, scopes, n)
-		: planner_query(&f->planner, scopes[0], n, total, nrepos) != ML_VIA_PULLS)
+		: planner_query(&f->planner, scopes[0], n, total, nrepos, spent) != ML_VIA_PULLS)
 		return 0;
 	if (n == 1 && strncmp(scopes[0], "repo:", 5) == 0) {
 		/* its first ceil(total / 100) pages hold merged PRs: ask them at once */
