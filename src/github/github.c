@@ -878,8 +878,8 @@ static int on_pulls_link(void *ud, const char *link)
 		free(next);
 		return rc;
 	}
-	if (f->listing.pages < 1 || f->older || f->outstanding > 1 || !pulls_next_likely(f) ||
-	    !(next = github_link_next(link)))
+	if (f->listing.pages < 1 || f->older || f->outstanding > 1 || f->side_by_side ||
+	    !pulls_next_likely(f) || !(next = github_link_next(link)))
 		return 0;
 	rc = pulls_next(f, next, 1, 0, &err) == 1;
 	error_clear(&err); /* else the page's completion follows the Link */
@@ -906,6 +906,7 @@ static int pulls_get_known(struct ml_pulls_fetch *f, const char *next)
 		/* the next page refused: its completion follows the Link and
 		 * says why; a later one: the listing says why it ends there */
 		rc = url && pulls_next(f, url, k == last, k > first, &err) == 1;
+		f->side_by_side |= rc && k > first;
 	}
 	error_clear(&err);
 	f->pages_known = 0;
