@@ -73,6 +73,14 @@ static int same_owner(const char *repo, const char *org)
 	return strncasecmp(repo, org, n) == 0 && repo[n] == '/';
 }
 
+/* The owner an "org:NAME" or "user:NAME" scope names; NULL for "repo:". */
+static const char *scope_owner(const char *scope)
+{
+	if (strncmp(scope, "org:", 4) == 0)
+		return scope + 4;
+	return strncmp(scope, "user:", 5) == 0 ? scope + 5 : NULL;
+}
+
 static struct target *target_add(struct fetch *f, const char *repo, struct ml_error *err)
 {
 	struct target *t;
@@ -150,10 +158,11 @@ static int org_found(void *ud, const struct ml_org_repo *r, struct ml_error *err
 static int scope_fallback(void *ud, const char *scope, const char *why, struct ml_error *err)
 {
 	struct fetch *f = ud;
+	const char *owner = scope_owner(scope);
 
 	(void)why; /* the search warned; a failing listing says its own why */
 
-	if (strncmp(scope, "repo:", 5) == 0) {
+	if (!owner) {
 		struct target *t = target_find(f, scope + 5);
 
 		return t ? pulls_start(t, err) : 0;
@@ -161,13 +170,12 @@ static int scope_fallback(void *ud, const char *scope, const char *why, struct m
 	for (size_t i = 0; i < f->norgs; i++) {
 		struct org *o = &f->orgs[i];
 
-		if (!ml_strcaseeq(o->of.org, scope + 4))
+		if (!ml_strcaseeq(o->of.owner.name, owner))
 			continue;
 		o->want_pulls = 1;
 	}
 	for (size_t i = 0; i < f->ntargets; i++)
-		if (same_owner(f->targets[i]->repo, scope + 4) &&
-		    pulls_start(f->targets[i], err) < 0)
+		if (same_owner(f->targets[i]->repo, owner) && pulls_start(f->targets[i], err) < 0)
 			return -1;
 	return 0;
 }
@@ -205,27 +213,30 @@ static int plan(struct fetch *f, struct ml_error *err)
 			o->f = f;
 			o->section = i;
 			o->of.gh = f->gh;
-			o->of.org = s->org;
+			o->of.owner.name = s->org;
+			o->of.owner.user = s->user;
+			o->of.owner.exclude = &s->exclude;
 			o->of.since = d->range.since;
 			o->of.found = org_found;
 			o->of.ud = o;
 			for (size_t k = 0; k < f->scopes.n; k++)
-				dup |= ml_strcaseeq(f->scopes.v[k] + 4, s->org);
-			if (!dup && (buf_printf(&scope, "org:%s", s->org) < 0 ||
-				     strv_push(&f->scopes, buf_str(&scope)) < 0)) {
+				dup |= ml_strcaseeq(scope_owner(f->scopes.v[k]), s->org);
+			if (!dup &&
+			    (buf_printf(&scope, "%s:%s", s->user ? "user" : "org", s->org) < 0 ||
+			     strv_push(&f->scopes, buf_str(&scope)) < 0)) {
 				buf_release(&scope);
 				return error_set(err, ML_EXIT_FAILURE, "out of memory");
 			}
 			buf_release(&scope);
 		}
 	}
-	/* repo: scopes for configured repositories that no org: scope covers */
+	/* repo: scopes for configured repositories that no org: or user: scope covers */
 	for (size_t i = 0; i < f->ntargets; i++) {
 		struct ml_buf scope = ML_BUF_INIT;
 		int covered = 0;
 
 		for (size_t k = 0; k < f->norgs; k++)
-			covered |= same_owner(f->targets[i]->repo, f->orgs[k].of.org);
+			covered |= same_owner(f->targets[i]->repo, f->orgs[k].of.owner.name);
 		if (covered)
 			continue;
 		if (buf_printf(&scope, "repo:%s", f->targets[i]->repo) < 0 ||
@@ -253,7 +264,7 @@ static int listing_cached(struct fetch *f, const char *const *scopes, size_t n)
 			continue;
 		}
 		for (size_t j = 0; j < f->ntargets && !repo; j++)
-			if (same_owner(f->targets[j]->repo, scopes[i] + 4))
+			if (same_owner(f->targets[j]->repo, scope_owner(scopes[i])))
 				repo = f->targets[j]->repo;
 	}
 	if (!repo || !(url = github_pulls_url(f->gh->api_url, repo)))
@@ -274,7 +285,7 @@ static long org_size(const struct fetch *f, const char *org)
 	for (size_t i = 0; i < f->norgs; i++) {
 		const struct ml_org_fetch *of = &f->orgs[i].of;
 
-		if (!ml_strcaseeq(of->org, org) || of->done)
+		if (!ml_strcaseeq(of->owner.name, org) || of->done)
 			continue;
 		if (of->listing.pages == 0 && !of->listing.failure)
 			return ORG_SIZE_UNKNOWN;
@@ -284,9 +295,10 @@ static long org_size(const struct fetch *f, const char *org)
 	return 1;
 }
 
-/* The planner's word on a search query's first page: 1 to list the pulls
+/* The planner's word on a search query's first page (or on a page refused
+ * because the search budget is spent): 1 to list the pulls
  * of its scopes instead. */
-static int search_planned(void *ud, const char *const *scopes, size_t n, long total,
+static int search_planned(void *ud, const char *const *scopes, size_t n, long total, int spent,
 			  struct ml_error *err)
 {
 	struct fetch *f = ud;
@@ -294,21 +306,22 @@ static int search_planned(void *ud, const char *const *scopes, size_t n, long to
 
 	(void)err;
 	for (size_t i = 0; i < n; i++) {
+		const char *owner = scope_owner(scopes[i]);
 		long k = 0;
 
-		if (strncmp(scopes[i], "repo:", 5) == 0) {
+		if (!owner) {
 			nrepos++;
 			continue;
 		}
 		for (size_t j = 0; j < f->ntargets; j++)
-			k += same_owner(f->targets[j]->repo, scopes[i] + 4);
-		nrepos += k > org_size(f, scopes[i] + 4) ? k : org_size(f, scopes[i] + 4);
+			k += same_owner(f->targets[j]->repo, owner);
+		nrepos += k > org_size(f, owner) ? k : org_size(f, owner);
 	}
 	if (f->gh->offline
 		? !listing_cached(f, scopes, n)
-		: planner_query(&f->planner, scopes[0], n, total, nrepos) != ML_VIA_PULLS)
+		: planner_query(&f->planner, scopes[0], n, total, nrepos, spent) != ML_VIA_PULLS)
 		return 0;
-	if (n == 1 && strncmp(scopes[0], "repo:", 5) == 0) {
+	if (n == 1 && !scope_owner(scopes[0])) {
 		/* its first ceil(total / 100) pages hold merged PRs: ask them at once */
 		struct target *t = target_find(f, scopes[0] + 5);
 

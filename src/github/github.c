@@ -757,6 +757,32 @@ int github_page_hollow(size_t items, const char *link, struct ml_error *err)
 static int pulls_get(struct ml_pulls_fetch *f, char *url, int follow, struct ml_error *err);
 static int pulls_get_known(struct ml_pulls_fetch *f, const char *next);
 
+/* A followed page, parsed, that did not reach before the range, and whose
+ * Link names the last page: how far the range still reaches, at the pace
+ * of this page (its span of updated_at), so that the pages up to there go
+ * out side by side, --jobs at most (a guess past the range costs at most
+ * that many pages; the last of them follows its Link as any page). The
+ * listing's pages needed in all, as pages_known counts them; 0 when only
+ * the next is (or its span says nothing). */
+static int pulls_pages_ahead(const struct ml_pulls_fetch *f, const char *link, const char *next)
+{
+	char *last_url = github_link_rel(link, "last");
+	int np = github_url_page(next), last = github_url_page(last_url);
+	int jobs = f->gh->http ? http_parallel(f->gh->http) : 1;
+	int64_t span = f->last_newest - f->last_oldest, reach = f->last_oldest - f->range->since;
+	int64_t ahead;
+
+	free(last_url);
+	if (np < 2 || last <= np || f->last_items < 100 || span <= 0 || reach <= 0)
+		return 0;
+	ahead = reach / span + 1; /* the pages after this one; the last reaches past the range */
+	if (ahead > jobs)
+		ahead = jobs;
+	if (ahead < 2)
+		return 0;
+	return np - 1 + (int)ahead < last ? np - 1 + (int)ahead : last;
+}
+
 /* Queue next (taken over), the listing's next page, when the listing's
  * bounds admit it. 1: queued; 0: refused (with record, the listing's
  * failure says why); -1: err set. */
@@ -816,7 +842,10 @@ static int pulls_page_done(struct ml_pulls_fetch *f, const struct ml_http_respon
 		if (r->link_followed) /* as its headers arrived */
 			follow = 0;
 		next = follow && !older && r->link ? github_link_next(r->link) : NULL;
-		/* the pages search said are needed, when no header asked them */
+		if (next && f->pages_known <= 1)
+			f->pages_known = pulls_pages_ahead(f, r->link, next);
+		/* the pages search said are needed, when no header asked them,
+		 * or those the pace of this page says */
 		if (next && f->pages_known > 1 && pulls_get_known(f, next)) {
 			free(next);
 			next = NULL;
@@ -874,31 +903,35 @@ static int on_pulls_link(void *ud, const char *link)
 		free(next);
 		return rc;
 	}
-	if (f->listing.pages < 1 || f->older || f->outstanding > 1 || !pulls_next_likely(f) ||
-	    !(next = github_link_next(link)))
+	if (f->listing.pages < 1 || f->older || f->outstanding > 1 || f->side_by_side ||
+	    !pulls_next_likely(f) || !(next = github_link_next(link)))
 		return 0;
 	rc = pulls_next(f, next, 1, 0, &err) == 1;
 	error_clear(&err); /* else the page's completion follows the Link */
 	return rc;
 }
 
-/* The first page's Link names the listing's next page: the pages up to
+/* A page's Link names the listing's next page: the pages from it up to
  * pages_known (and --max-pages) go out at once, under the URLs the Link
  * headers use (so the cache serves them to any plan); the last follows its
- * Link. 1 when they were queued (page 2 at least). */
+ * Link. 1 when they were queued (the next one at least). */
 static int pulls_get_known(struct ml_pulls_fetch *f, const char *next)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	int max_pages = f->gh->max_pages > 0 ? f->gh->max_pages : ML_GITHUB_MAX_PAGES;
 	int last = f->pages_known < max_pages ? f->pages_known : max_pages;
-	int rc = 1;
+	int first = github_url_page(next), rc;
 
-	for (int k = 2; k <= last && rc; k++) {
-		char *url = k == 2 ? ml_strdup(next) : url_with_page(next, k);
+	if (first < 2)
+		first = 2;
+	rc = first <= last; /* else the next page, followed, says why the listing ends */
+	for (int k = first; k <= last && rc; k++) {
+		char *url = k == first ? ml_strdup(next) : url_with_page(next, k);
 
-		/* page 2 refused: its completion follows the Link and says why;
-		 * a later one: the listing says why it ends there */
-		rc = url && pulls_next(f, url, k == last, k > 2, &err) == 1;
+		/* the next page refused: its completion follows the Link and
+		 * says why; a later one: the listing says why it ends there */
+		rc = url && pulls_next(f, url, k == last, k > first, &err) == 1;
+		f->side_by_side |= rc && k > first;
 	}
 	error_clear(&err);
 	f->pages_known = 0;

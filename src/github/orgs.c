@@ -18,13 +18,27 @@
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
 
-char *orgs_repos_url(const char *api_url, const char *org)
+char *orgs_repos_url(const char *api_url, const struct ml_owner *owner)
 {
-	static const char *const query[] = {"type=sources", "sort=pushed", "direction=desc",
-					    "per_page=100"};
+	/* a user's listing has no "sources": its forks are skipped here */
+	const char *query[] = {owner->user ? "type=owner" : "type=sources", "sort=pushed",
+			       "direction=desc", "per_page=100"};
 
-	return github_named_url(api_url, "/orgs/", org, "/repos", query,
-				sizeof query / sizeof *query);
+	return github_named_url(api_url, owner->user ? "/users/" : "/orgs/", owner->name, "/repos",
+				query, sizeof query / sizeof *query);
+}
+
+static const char *owner_kind(const struct ml_owner *owner)
+{
+	return owner->user ? "user" : "org";
+}
+
+/* An exclusion of the config names full_name's repository. */
+static int excluded(const struct ml_owner *owner, const char *full_name)
+{
+	const char *slash = strchr(full_name, '/');
+
+	return owner->exclude && slash && strv_contains_case(owner->exclude, slash + 1);
 }
 
 void orgs_repos_release(struct ml_org_repos *l)
@@ -38,17 +52,17 @@ void orgs_repos_release(struct ml_org_repos *l)
 	l->n = 0;
 }
 
-static int field_error(struct ml_error *err, const char *org, const char *field)
+static int field_error(struct ml_error *err, const struct ml_owner *owner, const char *field)
 {
 	return error_set(err, ML_EXIT_NETWORK,
-			 "org '%s': a repository in GitHub's answer has no valid \"%s\"; retry, "
+			 "%s '%s': a repository in GitHub's answer has no valid \"%s\"; retry, "
 			 "and report it if it persists",
-			 org, field);
+			 owner_kind(owner), owner->name, field);
 }
 
-static int repos_parse(const char *body, size_t len, void *parsed, const char *org, int64_t since,
-		       struct ml_org_repos *out, int *older, int *skipped, size_t *items,
-		       struct ml_error *err)
+static int repos_parse(const char *body, size_t len, void *parsed, const struct ml_owner *owner,
+		       int64_t since, struct ml_org_repos *out, int *older, int *skipped,
+		       size_t *items, struct ml_error *err)
 {
 	json_t *root = NULL, *item;
 	char subject[160];
@@ -56,7 +70,7 @@ static int repos_parse(const char *body, size_t len, void *parsed, const char *o
 	int rc;
 
 	*older = 0;
-	snprintf(subject, sizeof subject, "org '%s'", org);
+	snprintf(subject, sizeof subject, "%s '%s'", owner_kind(owner), owner->name);
 	if ((rc = github_json_list(body, len, parsed, &root, subject, "repositories", err)) != 0)
 		return rc;
 	rc = -1;
@@ -69,13 +83,13 @@ static int repos_parse(const char *body, size_t len, void *parsed, const char *o
 
 		if (!json_is_string(name) || !repo_name_valid(json_string_value(name)) ||
 		    json_string_length(name) != strlen(json_string_value(name))) {
-			field_error(err, org, "full_name");
+			field_error(err, owner, "full_name");
 			goto done;
 		}
 		pushed = json_object_get(item, "pushed_at");
 		if (json_is_string(pushed) &&
 		    range_parse_time(json_string_value(pushed), &pushed_at) < 0) {
-			field_error(err, org, "pushed_at");
+			field_error(err, owner, "pushed_at");
 			goto done;
 		}
 		if (!json_is_string(pushed) || pushed_at < since) {
@@ -83,7 +97,8 @@ static int repos_parse(const char *body, size_t len, void *parsed, const char *o
 			break;
 		}
 		if (json_is_true(json_object_get(item, "archived")) ||
-		    json_is_true(json_object_get(item, "fork"))) {
+		    json_is_true(json_object_get(item, "fork")) ||
+		    excluded(owner, json_string_value(name))) {
 			++*skipped;
 			continue;
 		}
@@ -113,12 +128,12 @@ done:
 	return rc;
 }
 
-int orgs_parse_repos(const char *body, size_t len, const char *org, int64_t since,
+int orgs_parse_repos(const char *body, size_t len, const struct ml_owner *owner, int64_t since,
 		     struct ml_org_repos *out, int *older, int *skipped, struct ml_error *err)
 {
 	size_t items;
 
-	return repos_parse(body, len, NULL, org, since, out, older, skipped, &items, err);
+	return repos_parse(body, len, NULL, owner, since, out, older, skipped, &items, err);
 }
 
 /* A page of the listing: its repositories found, then the pages after it
@@ -136,11 +151,12 @@ static int on_repos_page(void *ud, const struct ml_http_response *r, struct ml_e
 	if (number < 1)
 		number = 1;
 	if (!f->listing.failure && (!f->older || number < f->older))
-		rc = github_listing_answer(f->gh, &f->listing, f->subject, "organisation", f->line,
-					   r, err);
+		rc =
+		    github_listing_answer(f->gh, &f->listing, f->subject,
+					  f->owner.user ? "user" : "organisation", f->line, r, err);
 	if (rc == 0) {
-		int prc = repos_parse(r->body, r->len, r->parsed, f->org, f->since, &page, &older,
-				      &f->skipped, &items, err);
+		int prc = repos_parse(r->body, r->len, r->parsed, &f->owner, f->since, &page,
+				      &older, &f->skipped, &items, err);
 
 		if (prc == 0)
 			prc = github_page_hollow(items, r->link, err);
@@ -183,11 +199,11 @@ int orgs_fetch_start(struct ml_org_fetch *f, struct ml_error *err)
 {
 	struct ml_buf subject = ML_BUF_INIT;
 
-	if (buf_printf(&subject, "org '%s'", f->org) < 0)
+	if (buf_printf(&subject, "%s '%s'", owner_kind(&f->owner), f->owner.name) < 0)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	free(f->subject);
 	f->subject = buf_detach(&subject);
-	if (github_get(f->gh, orgs_repos_url(f->gh->api_url, f->org), on_repos_page, f, err) < 0)
+	if (github_get(f->gh, orgs_repos_url(f->gh->api_url, &f->owner), on_repos_page, f, err) < 0)
 		return -1;
 	f->listing.outstanding = 1;
 	return 0;

@@ -1,6 +1,7 @@
 /* plan.c: the search-or-pulls cost model (see plan.h). */
 #include "mergeletter/github/plan.h"
 
+#include <stdio.h>
 #include <time.h>
 
 #include "mergeletter/github/search.h"
@@ -91,7 +92,7 @@ enum ml_via plan_choose(const struct ml_plan_cost *c, const struct ml_plan_budge
 	ch.search_ms = plan_search_ms(c->search_requests, b, jobs, rtt_ms, now, &ch.wait_s);
 	ch.pulls_ms = plan_pulls_ms(c->pulls_requests, c->pulls_chain, jobs, rtt_ms);
 	ch.via = ch.search_ms <= ch.pulls_ms ? ML_VIA_SEARCH : ML_VIA_PULLS;
-	ch.bounded = ch.via == ML_VIA_PULLS &&
+	ch.bounded = ch.via == ML_VIA_PULLS && !c->search_guessed &&
 		     c->pulls_requests > PLAN_MAX_RATIO * (c->search_requests + 1) &&
 		     c->search_requests <= b->limit && ch.wait_s <= b->max_wait;
 	if (ch.bounded)
@@ -158,6 +159,7 @@ enum ml_via planner_run(struct ml_planner *p, long queries, long nrepos, long no
 	c.search_requests = queries;
 	c.pulls_requests = nrepos + norgs; /* an org: its listing, then its repositories */
 	c.pulls_chain = 1 + (norgs > 0);
+	c.search_guessed = 0;
 	plan_choose(&c, &b, jobs, PLAN_DEFAULT_RTT_MS, now, &ch);
 	/* an org's repositories are known only to search until discovery ends */
 	if (norgs > 0 || p->gh->via != ML_VIA_DEFAULT)
@@ -176,37 +178,79 @@ enum ml_via planner_run(struct ml_planner *p, long queries, long nrepos, long no
 	return ch.via;
 }
 
-enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t nscopes, long total,
-			  long nrepos)
+/* The round trip as judged from the first answer: it took a connection's
+ * setup and its round trip, about two of the round trips that the requests
+ * after it take (on a loaded machine or server, more: hence the cap). */
+static long planner_rtt(const struct ml_planner *p)
+{
+	long rtt = (long)(progress_now_ms() - p->start_ms) / 2;
+
+	if (rtt < 20)
+		rtt = 20;
+	return rtt > PLAN_MAX_RTT_MS ? PLAN_MAX_RTT_MS : rtt;
+}
+
+/* GitHub refused a page of the query: the budget is spent until the reset
+ * its answer reported. Wait for it, or list the pulls now. */
+static enum ml_via planner_spent(struct ml_planner *p, const char *first_scope, size_t nscopes,
+				 long total, long nrepos)
 {
 	struct ml_plan_budget b;
 	struct ml_plan_cost c;
 	struct ml_plan_choice ch;
 	int64_t now = (int64_t)time(NULL);
-	/* the first answer took a connection's setup and its round trip: about
-	 * two of the round trips that the requests after it take (on a loaded
-	 * machine or server, more: hence the cap) */
-	long rtt = (long)(progress_now_ms() - p->start_ms) / 2;
+	char size[40];
+
+	planner_budget(p, &b, now);
+	b.remaining = 0;
+	/* the refused page is asked again: every page counts */
+	c.search_requests = total >= 0 ? plan_search_requests(total) : 1;
+	c.search_guessed = total < 0;
+	c.pulls_requests = plan_pulls_requests(total > 0 ? total : 0, nrepos);
+	c.pulls_chain = (total > 0 ? total : 0) / (100 * nrepos) + 2;
+	plan_choose(&c, &b, planner_jobs(p), planner_rtt(p), now, &ch);
+	if (!b.known || ch.wait_s > b.max_wait) /* the engine would not wait */
+		ch.via = ML_VIA_PULLS;
+	if (total >= 0)
+		snprintf(size, sizeof size, "%ld results", total);
+	else
+		snprintf(size, sizeof size, "results not known yet");
+	if (p->log)
+		progress_log(
+		    p->log,
+		    "plan: the search budget is spent, its reset in %ld s; the query of %s%s (%s): "
+		    "wait and search %ld request%s (~%ld ms) or pulls at least %ld request%s "
+		    "(~%ld ms): %s%s",
+		    ch.wait_s, first_scope, nscopes > 1 ? " and more" : "", size, c.search_requests,
+		    plural(c.search_requests), ch.search_ms, c.pulls_requests,
+		    plural(c.pulls_requests), ch.pulls_ms, via_name(ch.via),
+		    ch.bounded ? " (waiting for the budget's reset: the pulls listing "
+				 "would send more than ten times the requests)"
+		    : ch.wait_s > b.max_wait ? " (the reset is further away than --max-wait)"
+					     : "");
+	return ch.via;
+}
+
+enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t nscopes, long total,
+			  long nrepos, int spent)
+{
+	struct ml_plan_budget b;
+	struct ml_plan_cost c;
+	struct ml_plan_choice ch;
+	int64_t now = (int64_t)time(NULL);
 
 	if (p->gh->via != ML_VIA_DEFAULT)
 		return p->gh->via;
-	if (total < 0) {
-		if (p->log)
-			progress_log(p->log, "plan: the search budget is spent; %s%s: pulls",
-				     first_scope, nscopes > 1 ? " and more" : "");
-		return ML_VIA_PULLS;
-	}
 	if (nrepos < 1)
 		nrepos = 1;
-	if (rtt < 20)
-		rtt = 20;
-	if (rtt > PLAN_MAX_RTT_MS)
-		rtt = PLAN_MAX_RTT_MS;
+	if (spent)
+		return planner_spent(p, first_scope, nscopes, total, nrepos);
 	planner_budget(p, &b, now);
 	c.search_requests = plan_search_requests(total) - 1;
+	c.search_guessed = 0;
 	c.pulls_requests = plan_pulls_requests(total, nrepos);
 	c.pulls_chain = (total + 100 * nrepos - 1) / (100 * nrepos) + 1;
-	plan_choose(&c, &b, planner_jobs(p), rtt, now, &ch);
+	plan_choose(&c, &b, planner_jobs(p), planner_rtt(p), now, &ch);
 	if (ch.via == ML_VIA_SEARCH)
 		p->committed += c.search_requests;
 	if (p->log && (c.search_requests > 0 || ch.via != ML_VIA_SEARCH))

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mergeletter/model/config.h"
+#include "mergeletter/net/cache.h"
 #include "mergeletter/net/http.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
@@ -27,6 +28,8 @@ struct search_query {
 	int dropped;	/* split or incomplete: ignore its pages */
 	int root;	/* over the whole range (not a half of a split) */
 	int have_total; /* its first page was parsed */
+	long total;	/* what its first page said it holds */
+	int waits;	/* pages asked again after the search budget's reset */
 };
 
 static void bound(struct ml_buf *b, int64_t t, int whole_days)
@@ -271,6 +274,7 @@ static int first_page(struct search_query *sq, long total, size_t nitems, struct
 	int64_t mid = search_split_point(sq->since, sq->until);
 
 	sq->have_total = 1;
+	sq->total = total;
 	if (total > SEARCH_RESULTS_MAX &&
 	    (nitems < SEARCH_PER_PAGE || f->splits >= SEARCH_SPLITS_MAX)) {
 		/* a total_count that its own page, or the split budget, belies */
@@ -297,6 +301,58 @@ static int first_page(struct search_query *sq, long total, size_t nitems, struct
 	return 0;
 }
 
+/* What sq holds as far as known: its first page's total_count, else the
+ * copy of its first page that an earlier run left in the cache (the same
+ * query, the same URL); -1 when neither says. */
+static long known_total(const struct search_query *sq)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	json_t *root = NULL, *v;
+	char *url;
+	long total = -1;
+
+	if (sq->have_total)
+		return sq->total;
+	if (!(url = search_url(sq->f->gh->api_url, sq->q, 1)))
+		return -1;
+	if (cache_get(sq->f->gh->cache, url, GITHUB_ACCEPT, &e) && !e.records &&
+	    (root = json_loadb(e.body, e.len, 0, NULL)) &&
+	    json_is_integer(v = json_object_get(root, "total_count")) && json_integer_value(v) >= 0)
+		total = (long)json_integer_value(v);
+	json_decref(root);
+	cache_entry_release(&e);
+	free(url);
+	return total;
+}
+
+/* GitHub refused a page of sq: the search budget is spent. The planner
+ * weighs waiting for its reset against the pulls listing: 1 when the pulls
+ * are listed or the page is asked again (the engine holds it until the
+ * reset), 0 when the refusal is a failure like another (asked again too
+ * often), -1 to stop. */
+static int on_spent(struct search_query *sq, const struct ml_http_response *r, struct ml_error *err)
+{
+	struct ml_search_fetch *f = sq->f;
+	long total = known_total(sq);
+	/* each of its pages may be refused once, and once more after a reset
+	 * that another client spent */
+	long pages = total > SEARCH_PER_PAGE ? (total + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE : 1;
+	int moved;
+	char *url;
+
+	if (sq->waits >= 2 * pages)
+		return 0;
+	moved = f->planned(f->ud, f->scopes + sq->first, sq->nscopes, total, 1, err);
+	if (moved < 0)
+		return -1;
+	if (moved)
+		return fall_back(sq, NULL, err) < 0 ? -1 : 1;
+	sq->waits++;
+	if (!(url = ml_strdup(r->url)))
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	return github_get(f->gh, url, on_page, sq, err) < 0 ? -1 : 1;
+}
+
 static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct search_query *sq = ud;
@@ -309,15 +365,8 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 	if (sq->dropped)
 		return 0;
 	if (!r->failed && (r->status == 403 || r->status == 429) && r->rl_remaining == 0 &&
-	    f->planned) {
-		/* the budget is spent: the planner may list these scopes' pulls */
-		int moved = f->planned(f->ud, f->scopes + sq->first, sq->nscopes, -1, err);
-
-		if (moved < 0)
-			return -1;
-		if (moved)
-			return fall_back(sq, NULL, err) < 0 ? -1 : 0;
-	}
+	    f->planned && (rc = on_spent(sq, r, err)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (r->failed || r->status != 200)
 		return on_failure(sq, r, err) < 0 ? -1 : 0;
 	rc = parse_page(r->body, r->len, r->parsed, f->range, &items, &total, &incomplete, &nitems,
@@ -337,7 +386,7 @@ static int on_page(void *ud, const struct ml_http_response *r, struct ml_error *
 	progress_page(f->gh->progress);
 	if (!incomplete && sq->root && !sq->have_total && f->planned) {
 		/* the planner may rather list the pulls of these scopes */
-		int moved = f->planned(f->ud, f->scopes + sq->first, sq->nscopes, total, err);
+		int moved = f->planned(f->ud, f->scopes + sq->first, sq->nscopes, total, 0, err);
 
 		if (moved < 0) {
 			rc = -1;

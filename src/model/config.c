@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mergeletter/model/filter.h"
 #include "mergeletter/util/buf.h"
@@ -399,10 +400,85 @@ named:
 	return 0;
 }
 
+/* "org": NAME or "user": NAME, the owner whose repositories a section
+ * lists, and its "exclude": repositories of it left out, as "NAME" or
+ * "OWNER/NAME" (kept as NAME). */
+static int load_owner(struct loader *ld, json_t *obj, struct ml_section_cfg *s)
+{
+	json_t *exclude = json_object_get(obj, "exclude"), *v;
+	size_t save = ld->cursor, i;
+	int save_line = ld->cursor_line, rc = -1;
+	struct ml_buf full = ML_BUF_INIT;
+	char *user = NULL;
+
+	if (get_string(ld, obj, "org", &s->org) < 0 || get_string(ld, obj, "user", &user) < 0)
+		goto done;
+	if (s->org && user) {
+		fail_at(
+		    ld, "user",
+		    "a section lists one owner's repositories: give \"org\" or \"user\", not both",
+		    NULL);
+		goto done;
+	}
+	if (user) {
+		s->org = user;
+		s->user = 1;
+		user = NULL;
+	}
+	if (s->org && (buf_printf(&full, "%s/x", s->org) < 0 || !repo_name_valid(full.data))) {
+		error_set(
+		    ld->err, ML_EXIT_USAGE,
+		    "%s:%d: invalid %s \"%s\"; write the account's login, e.g. \"rust-osdev\"",
+		    ld->path, locate(ld, s->org), s->user ? "user" : "org", s->org);
+		goto done;
+	}
+	if (!exclude || json_is_null(exclude)) {
+		rc = 0;
+		goto done;
+	}
+	if (!s->org) {
+		fail_at(ld, "exclude",
+			"\"exclude\" leaves out repositories of the section's \"org\" or \"user\"; "
+			"give one, or remove \"exclude\"",
+			NULL);
+		goto done;
+	}
+	if (get_strv(ld, obj, "exclude", &s->exclude) < 0)
+		goto done;
+	locate(ld, "exclude");
+	json_array_foreach(exclude, i, v)
+	{
+		const char *e = json_string_value(v), *slash = strchr(e, '/');
+		size_t n = strlen(s->org);
+		int line = locate(ld, e);
+
+		if (slash && (size_t)(slash - e) == n && strncasecmp(e, s->org, n) == 0)
+			e = slash + 1;
+		buf_reset(&full);
+		if (buf_printf(&full, "%s/%s", s->org, e) < 0 || !repo_name_valid(full.data)) {
+			error_set(ld->err, ML_EXIT_USAGE,
+				  "%s:%d: \"exclude\" entry \"%s\" is not a repository of %s '%s'; "
+				  "write it as \"NAME\" or \"%s/NAME\"",
+				  ld->path, line, json_string_value(v), s->user ? "user" : "org",
+				  s->org, s->org);
+			goto done;
+		}
+		memmove(s->exclude.v[i], e, strlen(e) + 1);
+	}
+	rc = 0;
+done:
+	free(user);
+	buf_release(&full);
+	ld->cursor = save;
+	ld->cursor_line = save_line;
+	return rc;
+}
+
 static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s)
 {
-	static const char *const known[] = {
-	    "heading", "intro", "org", "repos", "categories", "default_category", NULL};
+	static const char *const known[] = {"heading", "intro", "org",	      "user",
+					    "exclude", "repos", "categories", "default_category",
+					    NULL};
 	json_t *repos, *v;
 	size_t i;
 
@@ -413,8 +489,8 @@ static int load_section(struct loader *ld, json_t *obj, struct ml_section_cfg *s
 		return fail_at(ld, "sections", "a section has no \"heading\" string", NULL);
 	s->line = locate(ld, json_string_value(json_object_get(obj, "heading")));
 	if (warn_unknown(ld, obj, known) < 0 || get_string(ld, obj, "heading", &s->heading) < 0 ||
-	    get_string(ld, obj, "intro", &s->intro) < 0 ||
-	    get_string(ld, obj, "org", &s->org) < 0 || load_categories(ld, obj, &s->categories) < 0)
+	    get_string(ld, obj, "intro", &s->intro) < 0 || load_owner(ld, obj, s) < 0 ||
+	    load_categories(ld, obj, &s->categories) < 0)
 		return -1;
 	repos = json_object_get(obj, "repos");
 	if (!repos || json_is_null(repos))

@@ -261,6 +261,7 @@ void config_release(struct ml_config *cfg)
 		free(s->heading);
 		free(s->intro);
 		free(s->org);
+		strv_release(&s->exclude);
 		for (size_t j = 0; j < s->nrepos; j++)
 			repo_cfg_release(&s->repos[j]);
 		free(s->repos);

@@ -65,8 +65,10 @@ int draft_from_config(struct ml_draft *d, const struct ml_config *cfg, const str
 		const struct ml_section_cfg *sc = &cfg->sections[i];
 		struct ml_draft_section *s = add_section(d, sc->heading, sc->intro, sc->org);
 
-		if (!s)
+		if (!s || strv_push_all(&s->exclude, (const char *const *)sc->exclude.v,
+					sc->exclude.n) < 0)
 			goto oom;
+		s->user = sc->user;
 		for (size_t j = 0; j < sc->nrepos; j++) {
 			struct ml_draft_repo *r = draft_add_repo(s, &sc->repos[j]);
 
@@ -157,6 +159,7 @@ void draft_release(struct ml_draft *d)
 		free(s->heading);
 		free(s->intro);
 		free(s->org);
+		strv_release(&s->exclude);
 		free(s->failure);
 	}
 	free(d->sections);

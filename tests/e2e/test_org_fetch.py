@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import time
+from urllib.parse import unquote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import FakeGitHub, main  # noqa: E402
@@ -126,6 +127,45 @@ def test_org_discovery_skips_archived_forks_and_stale():
     assert any("/orgs/rust-osdev/repos?type=sources&sort=pushed&direction=desc" in p for p in paths)
     assert not any("archived-" in p or "fork-" in p or "dormant" in p for p in paths), \
         [p for p in paths if "archived-" in p or "fork-" in p or "dormant" in p]
+
+
+def test_user_account_and_exclusions():
+    # a section of a user account ("user"): one user: search, its listing under
+    # /users/; the config's exclusions dropped from the listing as archived
+    # repositories and forks are, whichever way the PRs are found
+    org = Org(repos=5, small=4, archived=1, forks=1)
+    section = org.info["config"]["sections"][0]
+    del section["org"]
+    section["user"] = org.info["org"]
+    section["exclude"] = ["repo-03", org.info["org"] + "/REPO-04"]
+    write_config(org.config, org.info["config"])
+    with FakeGitHub(org.dir, token=TOKEN) as srv:
+        outs = {}
+        for via in ("default", "search", "pulls"):
+            n0 = len(srv.requests())
+            args = ["--via", via] if via != "default" else []
+            _, outs[via], _ = org.run(srv, *args, cache=False, check_exit=0)
+            paths = [r["path"] for r in srv.requests()[n0:]]
+            assert any(p.startswith("/users/rust-osdev/repos?type=owner&sort=pushed") for p in paths), paths
+            assert not any(p.startswith("/orgs/") for p in paths), paths
+            if via != "pulls":
+                qs = [unquote(p) for p in paths if p.startswith("/search/")]
+                assert qs and all(" user:rust-osdev" in q and "org:" not in q for q in qs), qs
+            assert not any("repo-03" in p or "repo-04" in p for p in paths), paths
+        # an organisation's exclusions the same way
+        del section["user"]
+        section["org"] = org.info["org"]
+        write_config(org.config, org.info["config"])
+        n0 = len(srv.requests())
+        _, outs["org"], _ = org.run(srv, "--via", "pulls", cache=False, check_exit=0)
+        paths = [r["path"] for r in srv.requests()[n0:]]
+        assert any(p.startswith("/orgs/rust-osdev/repos?") for p in paths), paths
+        assert not any("repo-03" in p or "repo-04" in p for p in paths), paths
+        for via, out in outs.items():
+            assert "repo-02" in out and "The configured one." in out, (via, out)
+            for bad in ("repo-03", "repo-04", "archived-", "fork-"):
+                assert bad not in out, (via, bad)
+    assert outs["default"] == outs["search"] == outs["pulls"] == outs["org"]
 
 
 def test_rerun_sends_conditional_requests_and_offline():

@@ -127,6 +127,26 @@ def test_big_month_within_the_budget_stays_on_search():
     assert out == listed[1]
 
 
+def test_pulls_listing_pages_side_by_side():
+    # 15 pages of August behind the first, no search to count them: the first
+    # page's Link names the last page and its pace (two days a page) says how
+    # far August reaches, so the pages after it go out side by side, --jobs at
+    # most at once, and no page past the one that reaches July
+    with FakeGitHub(DATA.name, token=TOKEN, latency_ms=50) as srv:
+        code, out, err = run(srv, "example/big", "--via", "pulls", "--jobs", "4")
+        pulls = [r for r in srv.requests() if "/pulls" in r["path"]]
+        searched = run(srv, "example/big", "--via", "search")
+    assert code == 0, err
+    assert len(pulls) == 16, [r["path"] for r in pulls]
+    inflight = [r["inflight"] for r in pulls]
+    assert max(inflight) == 4, inflight  # side by side, within --jobs
+    # page 2 and the pages after it started before it ended
+    page2 = next(r for r in pulls if r["path"].endswith("page=2"))
+    together = [r for r in pulls if r is not page2 and page2["t_start"] <= r["t_start"] < page2["t_end"]]
+    assert len(together) >= 3, sorted((r["t_start"], r["t_end"], r["path"][-8:]) for r in pulls)
+    assert out and out == searched[1]
+
+
 def test_spent_search_budget_falls_back_to_pulls():
     with FakeGitHub(DATA.name, token=TOKEN, search_limit=1, search_reset_in=3600) as srv:
         first = run(srv, "example/small")

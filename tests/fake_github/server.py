@@ -47,6 +47,8 @@ Endpoints (GET and HEAD; owner/repo/org names are case-insensitive):
         SHA or a 7+ digit prefix, HEAD = default_branch), commit.committer.date its
         date; an unknown ref is a 422 "No commit found for SHA: REF", as on GitHub
   /orgs/O, /orgs/O/repos, /organizations/ID/repos   type, sort, direction, per_page, page
+  /users/U/repos, /user/ID/repos               a user account's listing (any owner of DIR
+        answers it): type all|owner|member, sort, direction, per_page, page
   /search/issues                               q, sort, order, per_page, page
         q understands is:pr|issue|merged|unmerged|open|closed, type:pr|issue,
         merged:/closed:/created:/updated: with A..B (inclusive, * = open end), >=A, >A,
@@ -1006,6 +1008,14 @@ class Handler(BaseHTTPRequestHandler):
             if parts[2] == "repos":
                 return self.list_org_repos(store, org, pairs, params)
             return not_found()
+        if len(parts) == 3 and parts[2] == "repos" and parts[0] in ("users", "user"):
+            if parts[0] == "users":
+                org = store.orgs.get(parts[1].lower())
+            else:
+                org = next((o for o in store.orgs.values() if str(o["id"]) == parts[1]), None)
+            if org is None:
+                return not_found("https://docs.github.com/rest/repos/repos#list-repositories-for-a-user")
+            return self.list_org_repos(store, org, pairs, params, user=True)
         if parts == ["search", "issues"]:
             return self.search_issues(store, pairs, params)
         if parts == ["rate_limit"]:
@@ -1070,11 +1080,12 @@ class Handler(BaseHTTPRequestHandler):
                        "comment_count": 0, "url": url},
             "author": None, "committer": None, "parents": [], "files": []}))
 
-    def list_org_repos(self, store, org, pairs, params):
-        rtype = params.get("type", "all")
-        sort = params.get("sort", "created")
+    def list_org_repos(self, store, org, pairs, params, user=False):
+        rtype = params.get("type", "owner" if user else "all")
+        sort = params.get("sort", "full_name" if user else "created")
         direction = params.get("direction", "asc" if sort == "full_name" else "desc")
-        if (rtype not in ("all", "public", "private", "forks", "sources", "member")
+        types = ("all", "owner", "member") if user else ("all", "public", "private", "forks", "sources", "member")
+        if (rtype not in types
                 or sort not in ("created", "updated", "pushed", "full_name")
                 or direction not in ("asc", "desc")):
             return validation([{"resource": "Repository", "field": "type/sort/direction", "code": "invalid"}],
@@ -1090,7 +1101,8 @@ class Handler(BaseHTTPRequestHandler):
         per_page, page = page_args(params)
         last = max(1, math.ceil(len(repos) / per_page))
         body = "[" + ",".join(f["_min_json"] for f in repos[(page - 1) * per_page: page * per_page]) + "]"
-        return Resp(200, body, link=link_header(store.api, f"/organizations/{org['id']}/repos", pairs, page, last))
+        base = f"/user/{org['id']}/repos" if user else f"/organizations/{org['id']}/repos"
+        return Resp(200, body, link=link_header(store.api, base, pairs, page, last))
 
     def search_issues(self, store, pairs, params):
         doc = "https://docs.github.com/v3/search/"

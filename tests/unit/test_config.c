@@ -401,9 +401,58 @@ static void section_overlay(void)
 	config_release(&cfg);
 }
 
+/* "org" or "user" names the owner a section lists; "exclude" leaves some
+ * of its repositories out, by name or owner/name. */
+static void owners(void)
+{
+	static const char text[] = "{\n"
+				   "  \"sections\": [\n"
+				   "    { \"heading\": \"A\", \"org\": \"rust-osdev\",\n"
+				   "      \"exclude\": [\"homepage\", \"Rust-OSDev/about\"] },\n"
+				   "    { \"heading\": \"B\", \"user\": \"phil-opp\" } ]\n"
+				   "}\n";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_config cfg;
+	struct ml_range range;
+	struct ml_draft d;
+
+	CHECK(parse(&cfg, text, &err) == 0);
+	CHECK(cfg.nsections == 2);
+	CHECK_STR(cfg.sections[0].org, "rust-osdev");
+	CHECK(!cfg.sections[0].user && cfg.sections[0].exclude.n == 2);
+	CHECK_STR(cfg.sections[0].exclude.v[0], "homepage");
+	CHECK_STR(cfg.sections[0].exclude.v[1], "about");
+	CHECK_STR(cfg.sections[1].org, "phil-opp");
+	CHECK(cfg.sections[1].user && cfg.sections[1].exclude.n == 0);
+	range_from_month(&range, "2023-08", &err);
+	CHECK(draft_from_config(&d, &cfg, &range, &err) == 0);
+	CHECK(d.sections[1].user && !d.sections[0].user && d.sections[0].exclude.n == 2);
+	draft_release(&d);
+	config_release(&cfg);
+
+	expect_error("{\"sections\": [{\"heading\": \"H\",\n\"org\": \"o\",\n\"user\": \"u\"}]}",
+		     "c.json:3: a section lists one owner's repositories: give \"org\" or "
+		     "\"user\", not both");
+	expect_error("{\"sections\": [{\"heading\": \"H\",\n\"user\": \"a b\"}]}",
+		     "c.json:2: invalid user \"a b\"");
+	expect_error("{\"sections\": [{\"heading\": \"H\", \"org\": \"o\",\n\"exclude\": [\"a\",\n"
+		     "\"other/b\"]}]}",
+		     "c.json:3: \"exclude\" entry \"other/b\" is not a repository of org 'o'; "
+		     "write it as \"NAME\" or \"o/NAME\"");
+	expect_error(
+	    "{\"sections\": [{\"heading\": \"H\", \"user\": \"u\",\n\"exclude\": [\"\"]}]}",
+	    "c.json:2: \"exclude\" entry \"\" is not a repository of user 'u'");
+	expect_error("{\"sections\": [{\"heading\": \"H\", \"org\": \"o\",\n\"exclude\": \"a\"}]}",
+		     "c.json:2: \"exclude\" must be a list of strings");
+	expect_error("{\"sections\": [{\"heading\": \"H\",\n\"exclude\": [\"a\"]}]}",
+		     "c.json:2: \"exclude\" leaves out repositories of the section's \"org\" or "
+		     "\"user\"");
+}
+
 int main(void)
 {
 	RUN(good);
+	RUN(owners);
 	RUN(errors);
 	RUN(tooling_and_news);
 	RUN(pattern_bounds);

@@ -31,7 +31,7 @@ static void test_default_budget(void)
 static void test_small_month_stays_on_search(void)
 {
 	struct ml_plan_budget b;
-	struct ml_plan_cost c = {0, 2, 2}; /* the first page answered everything */
+	struct ml_plan_cost c = {0, 2, 2, 0}; /* the first page answered everything */
 	struct ml_plan_choice ch;
 
 	plan_budget_default(&b, 1, NOW);
@@ -43,7 +43,8 @@ static void test_big_month_goes_to_pulls(void)
 {
 	/* 5,000 merged in one repository, 29 searches left this minute */
 	struct ml_plan_budget b = {29, 30, NOW + 58, 1, 0};
-	struct ml_plan_cost c = {plan_search_requests(5000) - 1, plan_pulls_requests(5000, 1), 51};
+	struct ml_plan_cost c = {plan_search_requests(5000) - 1, plan_pulls_requests(5000, 1), 51,
+				 0};
 	struct ml_plan_choice ch;
 
 	CHECK(plan_choose(&c, &b, 8, 150, NOW, &ch) == ML_VIA_PULLS);
@@ -61,7 +62,7 @@ static void test_many_queries_over_budget(void)
 	/* 1,000 configured repositories: 80 queries against 30 a minute, or
 	 * 1,000 listings 8 at a time */
 	struct ml_plan_budget b;
-	struct ml_plan_cost c = {80, 1000, 1};
+	struct ml_plan_cost c = {80, 1000, 1, 0};
 
 	plan_budget_default(&b, 1, NOW);
 	CHECK(plan_choose(&c, &b, 8, 100, NOW, NULL) == ML_VIA_PULLS);
@@ -104,6 +105,7 @@ static void test_warm_never_ten_times(void)
 		c.search_requests = (long)(seed >> 13) % 60;
 		c.pulls_requests = 1 + (long)(seed >> 27) % 2000;
 		c.pulls_chain = 1 + (long)(seed >> 50) % 20;
+		c.search_guessed = 0;
 		rtt = 1 + (long)(seed >> 37) % 400;
 		jobs = 1 + (int)((seed >> 55) % 16);
 		plan_choose(&c, &b, jobs, rtt, NOW, &ch);
@@ -121,7 +123,7 @@ static void test_warm_never_ten_times(void)
 static void test_warm_waits_for_reset(void)
 {
 	struct ml_plan_budget b = {3, 30, NOW + 50, 1, 60};
-	struct ml_plan_cost c = {26, 971, 2};
+	struct ml_plan_cost c = {26, 971, 2, 0};
 	struct ml_plan_choice ch;
 
 	CHECK(plan_choose(&c, &b, 8, 100, NOW, &ch) == ML_VIA_SEARCH);
@@ -137,6 +139,28 @@ static void test_warm_waits_for_reset(void)
 	CHECK(plan_choose(&c, &b, 8, 100, NOW, &ch) == ML_VIA_PULLS);
 }
 
+/* A budget found spent before the query's size is known: one request is
+ * only a lower bound, so the bound on requests does not hold; time alone
+ * decides. */
+static void test_spent_unknown_size_goes_by_time(void)
+{
+	struct ml_plan_budget b = {0, 30, NOW + 50, 1, 60};
+	struct ml_plan_cost c = {1, 1001, 2, 1};
+	struct ml_plan_choice ch;
+
+	CHECK(plan_choose(&c, &b, 64, 100, NOW, &ch) == ML_VIA_PULLS && !ch.bounded);
+	CHECK(ch.wait_s == 50);
+	/* its size known (a previous run's first page): 22 requests, wait */
+	c.search_requests = 22;
+	c.search_guessed = 0;
+	CHECK(plan_choose(&c, &b, 64, 100, NOW, &ch) == ML_VIA_SEARCH && ch.bounded);
+	/* a reset close by: waiting is faster anyway */
+	b.reset = NOW + 1;
+	c.search_guessed = 1;
+	c.pulls_requests = 5000;
+	CHECK(plan_choose(&c, &b, 8, 100, NOW, &ch) == ML_VIA_SEARCH && !ch.bounded);
+}
+
 int main(void)
 {
 	RUN(test_search_requests);
@@ -147,5 +171,6 @@ int main(void)
 	RUN(test_spent_budget_reset_in_the_past);
 	RUN(test_warm_never_ten_times);
 	RUN(test_warm_waits_for_reset);
+	RUN(test_spent_unknown_size_goes_by_time);
 	return DONE();
 }

@@ -62,15 +62,20 @@ static void splitting(void)
 
 static void urls(void)
 {
+	struct ml_owner osdev = {"rust-osdev", 0, NULL}, phil = {"phil-opp", 1, NULL};
 	char *u = search_url("http://127.0.0.1:8080/api/", "is:pr repo:a/b", 3);
 
 	CHECK_STR(
 	    u,
 	    "http://127.0.0.1:8080/api/search/issues?q=is%3apr%20repo%3aa%2fb&per_page=100&page=3");
 	free(u);
-	u = orgs_repos_url("https://api.github.com", "rust-osdev");
+	u = orgs_repos_url("https://api.github.com", &osdev);
 	CHECK_STR(u, "https://api.github.com/orgs/rust-osdev/"
 		     "repos?type=sources&sort=pushed&direction=desc&per_page=100");
+	free(u);
+	u = orgs_repos_url("https://api.github.com", &phil);
+	CHECK_STR(u, "https://api.github.com/users/phil-opp/"
+		     "repos?type=owner&sort=pushed&direction=desc&per_page=100");
 	free(u);
 }
 
@@ -148,9 +153,11 @@ static void org_listing(void)
 {
 	struct ml_org_repos l = {0};
 	struct ml_error err = ML_ERROR_INIT;
+	struct ml_strv exclude = {0};
+	struct ml_owner owner = {"rust-osdev", 0, NULL};
 	int older = 0, skipped = 0;
 
-	CHECK(orgs_parse_repos(org_page, strlen(org_page), "rust-osdev", AUG1, &l, &older, &skipped,
+	CHECK(orgs_parse_repos(org_page, strlen(org_page), &owner, AUG1, &l, &older, &skipped,
 			       &err) == 0);
 	CHECK(older == 1 && skipped == 2);
 	CHECK(l.n == 2);
@@ -161,8 +168,24 @@ static void org_listing(void)
 		CHECK(l.v[1].description == NULL);
 	}
 	orgs_repos_release(&l);
-	CHECK(orgs_parse_repos("{}", 2, "o", AUG1, &l, &older, &skipped, &err) < 0);
+	/* the config's exclusions are left out too, by name, whatever the case */
+	CHECK(strv_push(&exclude, "X86_64") == 0 && strv_push(&exclude, "other") == 0);
+	owner.exclude = &exclude;
+	skipped = 0;
+	CHECK(orgs_parse_repos(org_page, strlen(org_page), &owner, AUG1, &l, &older, &skipped,
+			       &err) == 0);
+	CHECK(older == 1 && skipped == 3 && l.n == 1);
+	if (l.n == 1)
+		CHECK_STR(l.v[0].repo, "rust-osdev/vga");
+	orgs_repos_release(&l);
+	strv_release(&exclude);
+	owner.name = "o";
+	CHECK(orgs_parse_repos("{}", 2, &owner, AUG1, &l, &older, &skipped, &err) < 0);
 	CHECK(err.msg && strstr(err.msg, "org 'o'"));
+	error_clear(&err);
+	owner.user = 1;
+	CHECK(orgs_parse_repos("{}", 2, &owner, AUG1, &l, &older, &skipped, &err) < 0);
+	CHECK(err.msg && strstr(err.msg, "user 'o'"));
 	error_clear(&err);
 }
 

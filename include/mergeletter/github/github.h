@@ -103,6 +103,9 @@ struct ml_pulls_fetch {
 	long last_items;		  /* of the last page parsed: its items and */
 	int64_t last_oldest, last_newest; /* the span of their updated_at */
 	int pages_known;		  /* pages to ask at once once the first Link is known */
+	int side_by_side;		  /* pages went out at once: the next is judged after the
+					   * last of them is parsed, never at its headers (whose
+					   * timing would make the pages asked differ from run to run) */
 };
 
 /* Queue the first page; the rest follow as pages are parsed. */

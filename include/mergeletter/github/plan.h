@@ -48,6 +48,8 @@ struct ml_plan_cost {
 	long search_requests; /* search pages still to send */
 	long pulls_requests;  /* pulls pages in all (at least one per repository) */
 	long pulls_chain;     /* the most pages one repository pages in a row */
+	int search_guessed;   /* search_requests is only a lower bound (the query's
+			       * size is unknown): no bound on requests, time alone */
 };
 
 /* The outcome, for --verbose. */
@@ -94,8 +96,13 @@ enum ml_via planner_run(struct ml_planner *p, long queries, long nrepos, long no
 /* A query's first page says it holds `total` results (nrepos: the
  * repositories its scopes are known to cover): go on with search, or list
  * the pulls instead. Uses the budget of the answers' headers and the round
- * trip measured so far. */
+ * trip measured so far. With `spent`, GitHub refused one of the query's
+ * pages because the search budget is spent (its X-RateLimit-Reset says
+ * when it comes back) and total is what the query holds as far as known
+ * (its first page, or the previous run's copy of it), -1 when unknown:
+ * ML_VIA_SEARCH means wait for the reset and ask again (never past
+ * --max-wait), ML_VIA_PULLS list the pulls now. */
 enum ml_via planner_query(struct ml_planner *p, const char *first_scope, size_t nscopes, long total,
-			  long nrepos);
+			  long nrepos, int spent);
 
 #endif

@@ -44,11 +44,15 @@ struct ml_search_fetch {
 	 * which): fetch it another way. May be NULL. */
 	int (*fallback)(void *ud, const char *scope, const char *why, struct ml_error *err);
 	/* The first page of a query over the whole range says it holds `total`
-	 * results, or (total -1) GitHub refused a page because the search
-	 * budget is spent: return 1 to fetch its n scopes another way (each is
-	 * then passed to `fallback` with why NULL), 0 to go on with search (or
-	 * fail), -1 (err set) to stop. May be NULL. */
-	int (*planned)(void *ud, const char *const *scopes, size_t n, long total,
+	 * results (spent 0); or (spent 1) GitHub refused one of a query's
+	 * pages because the search budget is spent, and total is what the
+	 * query holds as far as known (its first page, or the copy of it in
+	 * the cache that an earlier run left), -1 when unknown. Return 1 to
+	 * fetch its n scopes another way (each is then passed to `fallback`
+	 * with why NULL), 0 to go on with search (a refused page is asked
+	 * again, which the engine holds until the budget's reset; twice a
+	 * page at most, then it fails), -1 (err set) to stop. May be NULL. */
+	int (*planned)(void *ud, const char *const *scopes, size_t n, long total, int spent,
 		       struct ml_error *err);
 	void *ud;
 	/* owned, released by search_fetch_release() */

@@ -60,9 +60,11 @@ struct ml_repo_cfg {
 };
 
 struct ml_section_cfg {
-	char *heading; /* "`rust-osdev` Projects" */
-	char *intro;   /* paragraph under the heading, or NULL */
-	char *org;     /* org discovery: list this org's repositories, or NULL */
+	char *heading;		/* "`rust-osdev` Projects" */
+	char *intro;		/* paragraph under the heading, or NULL */
+	char *org;		/* discovery: list this owner's repositories, or NULL */
+	int user;		/* org is a user account ("user": NAME), not an organisation */
+	struct ml_strv exclude; /* the owner's repositories left out, by name ("NAME") */
 	struct ml_repo_cfg *repos;
 	size_t nrepos;
 	int line;

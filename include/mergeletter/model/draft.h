@@ -28,7 +28,9 @@ struct ml_draft_repo {
 struct ml_draft_section {
 	char *heading;
 	char *intro;
-	char *org;
+	char *org;		/* the owner whose repositories are listed, or NULL */
+	int user;		/* org is a user account, not an organisation */
+	struct ml_strv exclude; /* the owner's repositories left out, by name */
 	struct ml_draft_repo *repos;
 	size_t nrepos;
 	char *failure; /* "org 'NAME': not fetched: WHY" when its listing failed */
