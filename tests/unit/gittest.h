@@ -9,7 +9,6 @@
 #ifndef MERGELETTER_GITTEST_H
 #define MERGELETTER_GITTEST_H
 
-#include <ftw.h>
 #include <git2.h>
 #include <git2/sys/commit_graph.h>
 #include <stdint.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "mergeletter/util/range.h"
+#include "tmptree.h"
 
 static inline void gt_check(int rc, const char *what)
 {
@@ -45,20 +45,12 @@ static inline char *gt_tmpdir(void)
 	return path;
 }
 
-static inline int gt_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* rm -rf path, then free it. */
 static inline void gt_rmtree(char *path)
 {
 	if (!path)
 		return;
-	nftw(path, gt_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tt_rmtree(path);
 	free(path);
 }
 

@@ -1,4 +1,5 @@
 /* test_cache.c: SHA-256 vectors and the on-disk ETag cache. */
+#define _XOPEN_SOURCE 700 /* nftw, in tmptree.h */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "mergeletter/util/progress.h"
 #include "mergeletter/util/sha256.h"
 #include "testutil.h"
+#include "tmptree.h"
 
 static char dir[] = "/tmp/ml-cache-test-XXXXXX";
 static struct ml_progress progress;
@@ -490,12 +492,7 @@ int main(void)
 	RUN(default_dir);
 	RUN(hostile_entries);
 	RUN(hostile_dir);
-	{
-		char cmd[256];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "cannot remove %s\n", dir);
-	}
+	if (tt_rmtree(dir) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
 	return DONE();
 }

@@ -1,5 +1,6 @@
 /* test_datadir.c: the shipped files' folder, found from the executable's
  * place (an install under another prefix), and --config NAME in it. */
+#define _XOPEN_SOURCE 700 /* nftw, in tmptree.h */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "mergeletter/util/datadir.h"
 #include "mergeletter/util/error.h"
 #include "testutil.h"
+#include "tmptree.h"
 
 static char root[256];
 
@@ -100,12 +102,7 @@ int main(void)
 	RUN(found_from_the_binary);
 	RUN(config_by_name);
 	RUN(help_names_it);
-	{
-		char cmd[300];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", root);
-	}
+	if (tt_rmtree(root) != 0)
+		fprintf(stderr, "could not remove %s\n", root);
 	return DONE();
 }
