@@ -7,6 +7,7 @@ Usage: test_org_scale.py --binary PATH    (prints "N passed, N failed")
 """
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -102,7 +103,9 @@ def test_cold_searches_org_and_warm_stays_within_ten_times():
         assert not any("/pulls" in r["path"] for r in late), plans
         # its first search was refused, and asked again after the reset
         assert [r["status"] for r in late if r["path"].startswith("/search/")][:2] == [403, 200], plans
-        assert any("budget is spent" in line and ": search" in line for line in plans), plans
+        # the query's size from the cold run's first page, in the cache
+        assert any("budget is spent" in line and ": search" in line and
+                   re.search(r"\(\d+ results\)", line) for line in plans), plans
 
 
 def test_org_listing_pages_side_by_side():
