@@ -3,7 +3,7 @@
 months against the fake GitHub server, one table.
 
 Usage: bench/side_by_side.py [--binary build/mergeletter] [--latency-ms 100] [--quick]
-                             [--only month,org,quiet,merged,closed]
+                             [--only month,org,quiet,merged,closed] [--points 1000,...]
 
 Installs @octokit/rest into bench/node_modules on first use (npm). Each plan
 gets a fresh server (a fresh search budget of 30 a minute, reset every 60 s,
@@ -15,7 +15,8 @@ Data sets (bench/bench_data.py): the newsletter month, and the scale curves:
 organisation of 40/200/1000 repositories, one of 1,000 repositories of which
 one in five merged something (quiet), 1,000/2,500/5,000 PRs merged in
 the month in one repository, 1,000/3,000/10,000 closed PRs in one repository.
---quick runs the month and the smallest point of each curve.
+--quick runs the month and the smallest point of each curve; --points keeps only
+the curves' points named (e.g. --only org,quiet --points 1000: issue 23's rows).
 Not a test: prints figures, exit 0 unless a run fails.
 """
 
@@ -154,6 +155,7 @@ def main():
     ap.add_argument("--latency-ms", type=int, default=100)
     ap.add_argument("--quick", action="store_true", help="the month and each curve's first point")
     ap.add_argument("--only", default="month,org,quiet,merged,closed")
+    ap.add_argument("--points", help="only these points of the curves (comma-separated sizes)")
     args = ap.parse_args()
     args.binary = os.path.abspath(args.binary)
     npm_install()
@@ -161,6 +163,9 @@ def main():
     points = {"org": [40, 200, 1000], "quiet": [1000], "merged": [1000, 2500, 5000], "closed": [1000, 3000, 10000]}
     if args.quick:
         points = {k: v[:1] for k, v in points.items()}
+    if args.points:
+        keep = {int(p) for p in args.points.split(",")}
+        points = {k: [n for n in v if n in keep] for k, v in points.items()}
     rows = []
     if "month" in only:
         run_dataset(args, "month", bench_data.month, 0, rows)

@@ -209,8 +209,10 @@ static enum ml_via planner_spent(struct ml_planner *p, const char *first_scope, 
 	c.pulls_requests = plan_pulls_requests(total > 0 ? total : 0, nrepos);
 	c.pulls_chain = (total > 0 ? total : 0) / (100 * nrepos) + 2;
 	plan_choose(&c, &b, planner_jobs(p), planner_rtt(p), now, &ch);
-	if (!b.known || ch.wait_s > b.max_wait) /* the engine would not wait */
+	if (!b.known || ch.wait_s > b.max_wait) { /* the engine would not wait */
 		ch.via = ML_VIA_PULLS;
+		ch.bounded = 0;
+	}
 	if (total >= 0)
 		snprintf(size, sizeof size, "%ld results", total);
 	else
