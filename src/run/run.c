@@ -314,10 +314,12 @@ static int issue_clone_range(struct ml_range *r, const struct ml_config *cfg,
 		const struct ml_section_cfg *sc = &cfg->sections[i];
 
 		if (sc->org)
-			return error_set(err, ML_EXIT_USAGE,
-					 "%s line %d: --from reads local clones only, and section "
-					 "\"%s\" lists an org; use --month or --since",
-					 cfg->path, sc->line, sc->heading ? sc->heading : sc->org);
+			return error_set(
+			    err, ML_EXIT_USAGE,
+			    "%s line %d: --from reads local clones only, and section "
+			    "\"%s\" lists %s %s's repositories; use --month or --since",
+			    cfg->path, sc->line, sc->heading ? sc->heading : sc->org,
+			    sc->user ? "user" : "org", sc->org);
 		for (size_t j = 0; j < sc->nrepos; j++) {
 			if (!sc->repos[j].git)
 				return error_set(
