@@ -17,6 +17,7 @@
 #include "mergeletter/emit/template.h"
 #include "mergeletter/feeds/feeds.h"
 #include "mergeletter/git/gitsource.h"
+#include "mergeletter/github/compare.h"
 #include "mergeletter/github/fetch.h"
 #include "mergeletter/github/github.h"
 #include "mergeletter/github/tooling.h"
@@ -65,23 +66,31 @@ static void print_notes(struct ml_strv *notes)
 	strv_release(notes);
 }
 
-/* Through the API a ref range is a time range: after FROM's commit, up to
- * and including TO's (default: the default branch's tip). */
-static int resolve_api_refs(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
+/* Through the API a ref range is what the compare endpoint lists
+ * (compare.h): the section's PRs, and the range's times from its refs'
+ * commits. */
+static int compare_range(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
 {
-	const char *refs[2] = {d->from_ref, d->to_ref ? d->to_ref : "HEAD"};
-	const char *repo = d->sections[0].repos[0].info.repo;
-	int64_t t[2];
+	struct ml_draft_repo *r = &d->sections[0].repos[0];
+	const char *to = d->to_ref ? d->to_ref : r->info.ref ? r->info.ref : "HEAD";
+	struct ml_compare_stats st;
 
-	if (github_resolve_refs(gh, repo, refs, t, 2, err) < 0)
+	if (compare_fetch(gh, r->info.repo, d->from_ref, to, &r->prs, &st, err) < 0)
 		return -1;
-	d->range.since = t[0] + 1;
-	d->range.until = t[1] + 1;
-	progress_note(
-	    gh->progress,
-	    "%s: through the API, %s..%s means the PRs merged after %s's commit time up to %s's; "
-	    "merge times approximate ancestry (--git PATH reads the history exactly)",
-	    repo, refs[0], refs[1], refs[0], refs[1]);
+	d->range.since = st.base_time + 1;
+	d->range.until = st.head_time + 1;
+	r->fetched = 1;
+	progress_log(gh->progress,
+		     "%s: %s...%s: %zu commits in %zu compare page%s, %zu PRs; %zu commit "
+		     "lookup%s, %zu pulls page%s, %zu single PR%s",
+		     r->info.repo, d->from_ref, to, st.commits, st.pages, st.pages == 1 ? "" : "s",
+		     r->prs.len, st.lookups, st.lookups == 1 ? "" : "s", st.listed,
+		     st.listed == 1 ? "" : "s", st.fetched, st.fetched == 1 ? "" : "s");
+	if (st.unfilled)
+		progress_note(gh->progress,
+			      "%s: %zu PR%s could not be read from GitHub; listed as their commits "
+			      "name them (run again for their labels and authors)",
+			      r->info.repo, st.unfilled, st.unfilled == 1 ? "" : "s");
 	return 0;
 }
 
@@ -175,7 +184,7 @@ static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const st
 	if (needs_api(d, parts)) {
 		if (open_client(&gh, o, cfg, &progress, err) < 0)
 			goto done;
-		if (d->from_ref && !d->range.until && resolve_api_refs(&gh, d, err) < 0)
+		if (d->from_ref && !d->range.until && compare_range(&gh, d, err) < 0)
 			goto done;
 		tf = (struct ml_tooling_fetch){
 		    &gh, parts ? &parts->tooling : NULL, &d->range, NULL, 0, 0};
