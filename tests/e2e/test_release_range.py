@@ -309,6 +309,25 @@ def test_every_pr_after_the_base_is_in():
         assert found == (n in want), f"#{n} ({p['title']}): {found}:\n{out}"
 
 
+def test_small_release_asks_single_prs():
+    """The maintenance release v1.0..v1.1 (fewer than 8 PRs): one compare page and one
+    GET pulls/N per PR, no listing; still the clone's answer."""
+    with tempfile.TemporaryDirectory(prefix="release-range-") as work:
+        h = History(1)
+        h.build()
+        clone, data = h.write(work)
+        args = ["--from", "v1.0", "--to", "v1.1", "--maintainer", MAINT, "--no-cache"]
+        rc, offline, err = run(["section", REPO, "--git", clone] + args)
+        assert rc == 0, err
+        with FakeGitHub(data) as gh:
+            rc, online, err = run(["section", REPO, "--api-url", gh.url] + args)
+            paths = [r["path"] for r in gh.requests()]
+    want = h.in_range("v1.0", "v1.1")
+    assert rc == 0 and online == offline and want, (err, online, offline)
+    singles = sorted(int(p.rsplit("/", 1)[1]) for p in paths if "/pulls/" in p)
+    assert singles == sorted(want) and len(paths) == 1 + len(want), paths
+
+
 def test_unknown_ref():
     with tempfile.TemporaryDirectory(prefix="release-range-") as work:
         h = History(1)
