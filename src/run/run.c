@@ -20,6 +20,7 @@
 #include "mergeletter/github/compare.h"
 #include "mergeletter/github/fetch.h"
 #include "mergeletter/github/github.h"
+#include "mergeletter/github/releases.h"
 #include "mergeletter/github/tooling.h"
 #include "mergeletter/model/config.h"
 #include "mergeletter/model/draft.h"
@@ -381,6 +382,34 @@ static int report_partial(const struct ml_draft *d, struct ml_error *err)
 	return rc;
 }
 
+/* A release command without a range: a section whose template names
+ * {{version}} (the built-in release-notes, or one of the user's), with
+ * none of --month, --since, --until, --from, --to. */
+static int release_unranged(const struct ml_run_opts *o, const struct ml_template *t)
+{
+	return !o->month && !o->since && !o->until && !o->from && !o->to && t->text &&
+	       strstr(t->text, "{{version}}");
+}
+
+/* The latest release: from the clone's tags (gitrelease.h), else from
+ * GitHub (releases.h). *tag newly allocated. */
+static int latest_release(const struct ml_run_opts *o, const struct ml_config *cfg,
+			  const struct ml_repo_cfg *rc, char **tag, struct ml_error *err)
+{
+	struct ml_github gh = {0};
+	struct ml_progress progress;
+	int ret;
+
+	if (rc->git)
+		return gitsource_previous_release(rc->git, rc->ref, tag, err);
+	progress_init(&progress, stderr, 0, o->verbose);
+	ret = open_client(&gh, o, cfg, &progress, err) < 0
+		  ? -1
+		  : releases_latest(&gh, rc->repo, tag, err);
+	github_close(&gh);
+	return ret;
+}
+
 static int section_run(struct ml_run_opts *o, struct ml_error *err)
 {
 	struct ml_template tmpl = {0};
@@ -413,6 +442,17 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 	print_warnings(&cfg.warnings);
 	if (section_repo(&rc, &cli, o->config ? &cfg : NULL, err) < 0)
 		goto done;
+	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0)
+		goto done;
+	if (release_unranged(o, &tmpl)) { /* unreleased: from the latest release to the tip */
+		if (latest_release(o, o->config ? &cfg : NULL, &rc, &prev, err) < 0)
+			goto done;
+		if (o->verbose)
+			term_print(stderr, "", "latest release: %s (the notes run from it to %s)",
+				   prev, rc.ref ? rc.ref : "the tip");
+		o->from = prev;
+		memset(&range, 0, sizeof range);
+	}
 	if (o->to && !o->from) { /* the previous release, from the clone's tags */
 		if (!rc.git) {
 			error_set(err, ML_EXIT_USAGE, "--to without --from needs a clone (--git)");
@@ -429,8 +469,7 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 		goto done;
 	if (range.until) /* through the API, a ref range's times come later: all maintainers */
 		repo_cfg_maintainers_during(&rc, range.since, range.until);
-	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0 ||
-	    draft_single(&d, &rc, &range, err) < 0 ||
+	if (draft_single(&d, &rc, &range, err) < 0 ||
 	    (o->from && draft_set_refs(&d, o->from, o->to, err) < 0))
 		goto done;
 	if (login_map_copy(&d.logins, &cfg.logins) < 0) {

@@ -328,6 +328,43 @@ def test_small_release_asks_single_prs():
     assert singles == sorted(want) and len(paths) == 1 + len(want), paths
 
 
+def test_unreleased_from_the_latest_release():
+    """A release command (a template with {{version}}) without --from/--to: from the
+    latest release to the tip, "Unreleased"; the clone finds it among its tags, the API
+    by releases/latest, else the tags listing; --verbose names it."""
+    with tempfile.TemporaryDirectory(prefix="release-range-") as work:
+        h = History(2)
+        h.build()
+        h.squash("main", "erin")
+        h.fork_merge("main", "frank")
+        after = {h.number - 1, h.number}
+        clone, data = h.write(work)
+        args = ["--template", "release-notes", "--maintainer", MAINT, "--no-cache", "--verbose"]
+        rc, offline, err = run(["section", REPO, "--git", clone] + args)
+        assert rc == 0 and "latest release: v2.0" in err, err
+        assert offline.startswith("## Unreleased") and "compare/v2.0...HEAD" in offline, offline
+        found = {n for n in after if f"/pull/{n})" in offline}
+        assert found == after and offline.count("/pull/") == 2, offline
+        with FakeGitHub(data) as gh:  # no GitHub release: the tags
+            rc, online, err = run(["section", REPO, "--api-url", gh.url] + args)
+            paths = [r["path"] for r in gh.requests()]
+        assert rc == 0 and "latest release: v2.0" in err and online == offline, (err, online)
+        assert paths[:2] == [f"/repos/{REPO}/releases/latest", f"/repos/{REPO}/tags?per_page=100"], paths
+        path = os.path.join(data, "repos", OWNER, f"{NAME}.json")
+        with open(path) as f:
+            facts = json.load(f)
+        facts["releases"] = [{"tag_name": "v1.0", "created_at": iso(START)},
+                             {"tag_name": "v2.0", "created_at": iso(h.t)},
+                             {"tag_name": "v3.0-rc.1", "created_at": iso(h.t + 1), "prerelease": True}]
+        with open(path, "w") as f:
+            json.dump(facts, f)
+        with FakeGitHub(data) as gh:
+            rc, online, err = run(["section", REPO, "--api-url", gh.url] + args)
+            paths = [r["path"] for r in gh.requests()]
+        assert rc == 0 and online == offline, (err, online)
+        assert f"/repos/{REPO}/tags?per_page=100" not in paths, paths
+
+
 def test_unknown_ref():
     with tempfile.TemporaryDirectory(prefix="release-range-") as work:
         h = History(1)

@@ -39,7 +39,9 @@ Data (compact facts written by hand; the server expands them to full-size object
      then a squash commit "TITLE (#N)" per merged PR at its merged_at and a commit
      "Update REF" at each ref's date that no PR was merged at, each ref on the newest
      commit at or before its date;
-     a pull's "head_ref" (optional) names its head branch (default: from its title).
+     a pull's "head_ref" (optional) names its head branch (default: from its title);
+     "releases": [{"tag_name": "v1.0", "created_at": "...Z", "prerelease": false,
+                   "draft": false}] (optional).
     Every OWNER directory is an organisation.  `raw` is merged last into the expanded
     pull object (recursively for objects; the string "$delete" removes a key), so a test
     can make a field null or missing, e.g. {"raw": {"user": null}}.  `raw_issue` does the
@@ -65,6 +67,10 @@ Endpoints (GET and HEAD; owner/repo/org names are case-insensitive):
         "Not Found"; "files" is empty
   /repos/O/R/commits/SHA/pulls                 the pulls of commit_pulls[SHA] ([] if none),
         per_page/page; a SHA not in the history is a 422 "No commit found for SHA: SHA"
+  /repos/O/R/releases/latest                   the newest release by created_at that is not a
+        draft or a prerelease; 404 "Not Found" when there is none
+  /repos/O/R/tags                              the names of git_refs (else refs) that hold a
+        version (N.N), by name descending, per_page/page with Link pagination
   /orgs/O, /orgs/O/repos, /organizations/ID/repos   type, sort, direction, per_page, page
   /search/issues                               q, sort, order, per_page, page
         q understands is:pr|issue|merged|unmerged|open|closed, type:pr|issue,
@@ -177,7 +183,8 @@ PR_KEYS = {"number", "title", "user", "user_type", "created_at", "updated_at", "
            "merged_at", "labels", "author_association", "body", "draft", "raw", "raw_issue",
            "head_ref"}
 REPO_KEYS = {"id", "description", "archived", "fork", "created_at", "pushed_at",
-             "default_branch", "pulls", "raw", "refs", "commits", "git_refs", "commit_pulls"}
+             "default_branch", "pulls", "raw", "refs", "commits", "git_refs", "commit_pulls",
+             "releases"}
 COMPARE_DOC = "https://docs.github.com/rest/commits/commits#compare-two-commits"
 COMMIT_PULLS_DOC = ("https://docs.github.com/rest/commits/commits"
                     "#list-pull-requests-associated-with-a-commit")
@@ -1078,6 +1085,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.commit_pulls(store, facts, rest[1], pairs, params)
             if len(rest) >= 2 and rest[0] == "commits":
                 return self.one_commit(store, facts, "/".join(rest[1:]))
+            if rest == ["releases", "latest"]:
+                return self.latest_release(store, facts)
+            if rest == ["tags"]:
+                return self.tags(store, facts, pairs, params)
             if len(rest) >= 2 and rest[0] == "compare":
                 return self.compare(store, facts, "/".join(rest[1:]), pairs, params)
             return not_found()
@@ -1230,6 +1241,34 @@ class Handler(BaseHTTPRequestHandler):
         }
         link = link_header(store.api, f"/repos/{fn}/compare/{basehead}", pairs, page, last)
         return Resp(200, body, link=link)
+
+    def latest_release(self, store, facts):
+        fn = facts["full_name"]
+        rels = [r for r in facts.get("releases", []) if not r.get("draft") and not r.get("prerelease")]
+        if not rels:
+            return not_found("https://docs.github.com/rest/releases/releases#get-the-latest-release")
+        r = max(rels, key=lambda r: r["created_at"])
+        rid = stable_int("release", fn.lower(), r["tag_name"])
+        return Resp(200, {
+            "url": f"{store.api}/repos/{fn}/releases/{rid}", "id": rid,
+            "html_url": f"https://github.com/{fn}/releases/tag/{r['tag_name']}",
+            "tag_name": r["tag_name"], "target_commitish": facts.get("default_branch", "main"),
+            "name": r["tag_name"], "draft": False, "prerelease": False,
+            "created_at": r["created_at"], "published_at": r["created_at"],
+            "assets": [], "body": ""})
+
+    def tags(self, store, facts, pairs, params):
+        fn = facts["full_name"]
+        refs = facts.get("git_refs") or {n: sha1("commit", fn, n) for n in facts["refs"]}
+        names = sorted((n for n in refs if re.search(r"\d+\.\d+", n)), reverse=True)
+        per_page, page = page_args(params)
+        last = max(1, math.ceil(len(names) / per_page))
+        body = [{"name": n, "zipball_url": f"{store.api}/repos/{fn}/zipball/refs/tags/{n}",
+                 "tarball_url": f"{store.api}/repos/{fn}/tarball/refs/tags/{n}",
+                 "commit": {"sha": refs[n], "url": f"{store.api}/repos/{fn}/commits/{refs[n]}"},
+                 "node_id": b64(f"Ref:{n}")}
+                for n in names[(page - 1) * per_page: page * per_page]]
+        return Resp(200, body, link=link_header(store.api, f"/repos/{fn}/tags", pairs, page, last))
 
     def commit_pulls(self, store, facts, sha, pairs, params):
         full = self.git_resolve(facts, sha)
