@@ -209,18 +209,53 @@ done:
 	return rc;
 }
 
-/* Notes on stderr for repositories that get no section. */
-static void note_empty(const struct ml_draft *d)
+/* What a release's PRs that were all set aside were ("dependency updates",
+ * "housekeeping" or both, then how many of each kind) into b; f NULL (a
+ * month): dependency updates. */
+static int set_aside_kinds(struct ml_buf *b, const struct ml_pr_list *l, const struct ml_filter *f)
 {
+	size_t bumps = 0, house = 0, reverts = 0;
+
+	for (size_t i = 0; i < l->len; i++) {
+		if (!f || filter_is_bump(f, &l->items[i]))
+			bumps++;
+		else if (filter_is_housekeeping(f, &l->items[i]))
+			house++;
+		else
+			reverts++; /* set aside as half of a revert pair */
+	}
+	if (house + reverts == 0)
+		return buf_puts(b, "dependency updates");
+	if (buf_puts(b, bumps ? "dependency updates and housekeeping (" : "housekeeping (") < 0 ||
+	    (bumps && buf_printf(b, "%zu dependency update%s%s", bumps, bumps == 1 ? "" : "s",
+				 house || reverts ? ", " : "") < 0) ||
+	    (house && buf_printf(b, "%zu release or branch-sync PR%s%s", house,
+				 house == 1 ? "" : "s", reverts ? ", " : "") < 0) ||
+	    (reverts &&
+	     buf_printf(b, "%zu PR%s of revert pairs", reverts, reverts == 1 ? "" : "s") < 0))
+		return -1;
+	return buf_puts(b, ")");
+}
+
+/* Notes on stderr for repositories that get no section; cfg's bump rules
+ * tell what a release's set-aside PRs were. */
+static void note_empty(const struct ml_draft *d, const struct ml_config *cfg)
+{
+	struct ml_error ferr = ML_ERROR_INIT;
+	struct ml_filter *filter = NULL;
 	char label[160];
 
-	if (d->from_ref) /* "nothing merged in v1.0..v1.1" */
+	if (d->from_ref) { /* "nothing merged in v1.0..v1.1" */
 		snprintf(label, sizeof label, "%s..%s", d->from_ref, d->to_ref ? d->to_ref : "");
-	else
+		if (filter_new(&filter, cfg ? &cfg->bumps : NULL, &ferr) < 0)
+			error_clear(&ferr); /* the kinds then go unnamed */
+	} else {
 		draft_range_label(d, label, sizeof label);
+	}
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			const struct ml_draft_repo *r = &d->sections[i].repos[j];
+			struct ml_buf kinds = ML_BUF_INIT;
 			size_t listed = 0;
 
 			for (size_t k = 0; k < r->prs.len; k++)
@@ -230,11 +265,12 @@ static void note_empty(const struct ml_draft *d)
 			if (r->prs.len == 0)
 				term_print(stderr, "note: ", "%s: nothing merged in %s; no section",
 					   r->info.repo, label);
-			else if (listed == 0)
-				term_print(stderr, "note: ",
-					   "%s: only dependency updates merged in %s; no section",
-					   r->info.repo, label);
+			else if (listed == 0 && set_aside_kinds(&kinds, &r->prs, filter) == 0)
+				term_print(stderr, "note: ", "%s: only %s merged in %s; no section",
+					   r->info.repo, kinds.data, label);
+			buf_release(&kinds);
 		}
+	filter_free(filter);
 }
 
 static void print_warnings(const struct ml_strv *w)
@@ -255,13 +291,14 @@ static int check_output(const struct ml_run_opts *o, struct ml_error *err)
 	return update_check_target(o->output, &uo, err);
 }
 
-static int emit(const struct ml_draft *d, const struct ml_run_opts *o, struct ml_error *err)
+static int emit(const struct ml_draft *d, const struct ml_run_opts *o, const struct ml_config *cfg,
+		struct ml_error *err)
 {
 	struct ml_buf out = ML_BUF_INIT;
 	struct ml_strv warnings = {0}, notes = {0};
 	int rc = -1;
 
-	note_empty(d);
+	note_empty(d, cfg);
 	if (o->format != ML_RUN_JSON && draft_check(d, &warnings) < 0) {
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
@@ -482,8 +519,8 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
 	if (check_output(o, err) < 0 || set_web(&d, o, err) < 0 ||
-	    fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 || emit(&d, o, err) < 0 ||
-	    report_partial(&d, err) < 0)
+	    fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 ||
+	    emit(&d, o, o->config ? &cfg : NULL, err) < 0 || report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;
 done:
@@ -573,7 +610,7 @@ static int issue_run(struct ml_run_opts *o, struct ml_error *err)
 	d.tmpl = tmpl.text ? &tmpl : NULL;
 	if (check_output(o, err) < 0 || set_web(&d, o, err) < 0 ||
 	    fetch_draft(&d, o, &cfg, err) < 0 ||
-	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, err) < 0 ||
+	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, &cfg, err) < 0 ||
 	    report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;

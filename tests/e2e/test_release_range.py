@@ -365,6 +365,28 @@ def test_unreleased_from_the_latest_release():
         assert f"/repos/{REPO}/tags?per_page=100" not in paths, paths
 
 
+def test_note_says_what_was_set_aside():
+    """A release whose PRs were all set aside as housekeeping (a branch sync, a revert
+    pair) gets no section (only their comment), and the note says what they were,
+    both ways."""
+    with tempfile.TemporaryDirectory(prefix="release-range-") as work:
+        h = History(4)
+        h.build()
+        gizmo = h.squash("main", "erin", "Add a gizmo")
+        h.squash("main", MAINT, 'Revert "Add a gizmo"')
+        h.sync_next()
+        h.tags["v2.1"] = h.tips["main"]
+        clone, data = h.write(work)
+        args = ["--from", "v2.0", "--to", "v2.1", "--no-cache"]
+        want = ("note: acme/widget: only housekeeping (1 release or branch-sync PR, 2 PRs of "
+                "revert pairs) merged in v2.0..v2.1; no section")
+        rc, out, err = run(["section", REPO, "--git", clone] + args)
+        assert rc == 0 and f"/pull/{gizmo})" in out and want in err, (out, err)
+        with FakeGitHub(data) as gh:
+            rc, out, err = run(["section", REPO, "--api-url", gh.url] + args)
+        assert rc == 0 and f"/pull/{gizmo})" in out and want in err, (out, err)
+
+
 def test_unknown_ref():
     with tempfile.TemporaryDirectory(prefix="release-range-") as work:
         h = History(1)
