@@ -639,7 +639,7 @@ static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
 		const char *e = w->emails.v[i];
 
 		w->out->items[w->start + i].first_contribution =
-		    *e && !bsearch(&e, known.v, known.n, sizeof *known.v, by_str);
+		    *e && !(known.n && bsearch(&e, known.v, known.n, sizeof *known.v, by_str));
 	}
 	strv_release(&known);
 	return 0;

@@ -132,19 +132,26 @@ static int open_client(struct ml_github *gh, const struct ml_run_opts *o,
 	return github_open(gh, &gopts, err);
 }
 
-/* Whether any part of the draft is read through the API. */
-static int needs_api(const struct ml_draft *d, const struct ml_config *parts)
+/* Whether an org or a repository of the draft is read through the API;
+ * unfetched_only: only one that nothing fetched yet (a ref range's section
+ * is fetched by compare_range(), before fetch_run()). */
+static int api_repos(const struct ml_draft *d, int unfetched_only)
 {
-	if (parts && (parts->tooling.nsources || parts->news.nfeeds))
-		return 1;
 	for (size_t i = 0; i < d->nsections; i++) {
 		if (d->sections[i].org)
 			return 1;
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
-			if (!d->sections[i].repos[j].info.git)
+			if (!d->sections[i].repos[j].info.git &&
+			    !(unfetched_only && d->sections[i].repos[j].fetched))
 				return 1;
 	}
 	return 0;
+}
+
+/* Whether any part of the draft is read through the API. */
+static int needs_api(const struct ml_draft *d, const struct ml_config *parts)
+{
+	return (parts && (parts->tooling.nsources || parts->news.nfeeds)) || api_repos(d, 0);
 }
 
 /* Mark the bumps (and a release's housekeeping) and take the tooling
@@ -194,7 +201,7 @@ static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const st
 		/* queued now, driven by fetch_run()'s http_run() with everything else */
 		if (parts && (tooling_fetch_start(&tf, err) < 0 || feeds_fetch_start(&ff, err) < 0))
 			goto done;
-		rc = fetch_run(&gh, d, err);
+		rc = api_repos(d, 1) ? fetch_run(&gh, d, err) : 0;
 		if (rc == 0)
 			rc = http_run(gh.http, err);
 		progress_finish(&progress);
