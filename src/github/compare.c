@@ -91,7 +91,7 @@ static int add_commit(struct cmp *c, json_t *item, struct ml_error *err)
 		return error_set(err, ML_EXIT_NETWORK,
 				 "%s: a commit of the comparison %s...%s has no sha, message or "
 				 "parents; check --api-url",
-				 c->repo, c->base, c->head);
+				 c->repo, c->base ? c->base : "BASE", c->head ? c->head : "HEAD");
 	if (find_commit(c, sha))
 		return 0; /* a page asked twice */
 	if (c->n == c->cap) {
@@ -226,13 +226,14 @@ static char *compare_url(const char *api_url, const char *repo, const char *base
 
 /* ---- the commits that are PRs' own ---- */
 
-/* Mark (with tag) every commit of the range that sha reaches. */
-static int reach(struct cmp *c, const char *sha, int tag, size_t **stack, size_t *cap)
+/* Mark (with tag) every commit of the range that sha reaches, not going
+ * past those marked stop. */
+static int reach(struct cmp *c, const char *sha, int tag, int stop, size_t **stack, size_t *cap)
 {
 	struct commit *k = find_commit(c, sha);
 	size_t top = 0;
 
-	if (!k || k->mark == tag)
+	if (!k || k->mark == tag || k->mark == stop)
 		return 0;
 	if (*cap == 0 && !(*stack = malloc((*cap = 64) * sizeof **stack)))
 		return -1;
@@ -244,7 +245,7 @@ static int reach(struct cmp *c, const char *sha, int tag, size_t **stack, size_t
 		for (size_t i = 0; i < t->parents.n; i++) {
 			struct commit *p = find_commit(c, t->parents.v[i]);
 
-			if (!p || p->mark == tag)
+			if (!p || p->mark == tag || p->mark == stop)
 				continue;
 			p->mark = tag;
 			if (top == *cap) {
@@ -300,10 +301,10 @@ static int mark_own(struct cmp *c, struct ml_error *err)
 			continue;
 		first = ++tag;
 		other = ++tag;
-		if (reach(c, k->parents.v[0], first, &stack, &cap) < 0)
+		if (reach(c, k->parents.v[0], first, -1, &stack, &cap) < 0)
 			goto done;
 		for (size_t j = 1; j < k->parents.n; j++)
-			if (reach(c, k->parents.v[j], other, &stack, &cap) < 0)
+			if (reach(c, k->parents.v[j], other, first, &stack, &cap) < 0)
 				goto done;
 		for (size_t j = 0; j < c->n; j++) {
 			struct commit *o = &c->c[j];
@@ -723,6 +724,51 @@ static int unknown_ref(struct cmp *c, struct ml_error *err)
 			 c->repo, c->base, c->head);
 }
 
+static void cmp_release(struct cmp *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->c[i].sha);
+		free(c->c[i].message);
+		free(c->c[i].committer_email);
+		strv_release(&c->c[i].parents);
+	}
+	free(c->c);
+	for (size_t i = 0; i < c->nrecs; i++)
+		pr_release(&c->recs[i].pr);
+	free(c->recs);
+	strmap_release(&c->by_sha);
+	github_listing_release(&c->listing);
+}
+
+int compare_read_commits(const char *repo, json_t *commits, struct ml_pr_list *out,
+			 struct ml_strv *ask, struct ml_error *err)
+{
+	struct ml_compare_stats stats;
+	struct commit **kept = NULL;
+	struct cmp c;
+	json_t *item;
+	size_t i, nask = 0;
+	int rc = -1;
+
+	memset(&c, 0, sizeof c);
+	memset(&stats, 0, sizeof stats);
+	c.repo = repo;
+	c.stats = &stats;
+	json_array_foreach(commits, i, item) if (add_commit(&c, item, err) < 0) goto done;
+	if (mark_own(&c, err) < 0 || read_messages(&c, &kept, &nask, err) < 0)
+		goto done;
+	for (i = 0; i < nask; i++)
+		if (strv_push(ask, kept[i]->sha) < 0) {
+			error_oom(err);
+			goto done;
+		}
+	rc = hand_over(&c, out, err);
+done:
+	free(kept);
+	cmp_release(&c);
+	return rc;
+}
+
 int compare_fetch(struct ml_github *gh, const char *repo, const char *base, const char *head,
 		  struct ml_pr_list *out, struct ml_compare_stats *stats, struct ml_error *err)
 {
@@ -770,17 +816,6 @@ int compare_fetch(struct ml_github *gh, const char *repo, const char *base, cons
 done:
 	free(ask);
 	free(fills);
-	for (size_t i = 0; i < c.n; i++) {
-		free(c.c[i].sha);
-		free(c.c[i].message);
-		free(c.c[i].committer_email);
-		strv_release(&c.c[i].parents);
-	}
-	free(c.c);
-	for (size_t i = 0; i < c.nrecs; i++)
-		pr_release(&c.recs[i].pr);
-	free(c.recs);
-	strmap_release(&c.by_sha);
-	github_listing_release(&c.listing);
+	cmp_release(&c);
 	return rc;
 }

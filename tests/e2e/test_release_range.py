@@ -143,7 +143,8 @@ class History:
         self.pull(n, title, MAINT, self.commits[-1]["time"], "next", member=True)
 
     def direct(self, branch="main"):
-        self.tips[branch] = self.commit("Fix a typo in the README\n", [self.tips[branch]])
+        self.tips[branch] = self.commit("Fix a typo in the README\n", [self.tips[branch]],
+                                        committer=(MAINT, noreply(MAINT)))  # pushed, not by GitHub
         self.no_pr.append(self.tips[branch])
 
     def build(self):

@@ -57,4 +57,13 @@ struct ml_compare_stats {
 int compare_fetch(struct ml_github *gh, const char *repo, const char *base, const char *head,
 		  struct ml_pr_list *out, struct ml_compare_stats *stats, struct ml_error *err);
 
+/* The part that reads commits alone (for tests and compare_fetch()): the
+ * PRs that a comparison's commits (commits: a JSON array of GitHub commit
+ * objects, borrowed) name, as above, appended to out in merge order with
+ * what the messages say (not yet filled from GitHub); the SHAs of the
+ * commits that name no PR (and are not a PR's own) onto ask, newest first.
+ * 0, or -1 with err set (a malformed commit: ML_EXIT_NETWORK). */
+int compare_read_commits(const char *repo, json_t *commits, struct ml_pr_list *out,
+			 struct ml_strv *ask, struct ml_error *err);
+
 #endif
