@@ -46,6 +46,7 @@ struct cmp {
 	struct ml_strmap by_sha; /* sha -> index + 1 */
 	struct ml_listing listing;
 	int not_found; /* the compare answered 404 */
+	int have_base; /* stats->base_time is known (every page names the base) */
 	struct rec *recs;
 	size_t nrecs, capr;
 };
@@ -134,7 +135,7 @@ oom:
 
 static int on_compare_page(void *ud, const struct ml_http_response *r, struct ml_error *err);
 
-/* A compare page: its commits, then the next page. */
+/* A compare page's commits into c. */
 static int compare_page(struct cmp *c, const struct ml_http_response *r, struct ml_error *err)
 {
 	json_t *root = NULL, *commits, *item;
@@ -152,44 +153,51 @@ static int compare_page(struct cmp *c, const struct ml_http_response *r, struct 
 			  c->repo, c->base, c->head);
 		goto done;
 	}
-	if (c->listing.pages == 0 && commit_time(json_object_get(root, "base_commit"), "committer",
-						 &c->stats->base_time, NULL) < 0) {
+	if (!c->have_base && commit_time(json_object_get(root, "base_commit"), "committer",
+					 &c->stats->base_time, NULL) < 0) {
 		error_set(err, ML_EXIT_NETWORK,
 			  "%s: GitHub's answer to the comparison %s...%s has no valid "
 			  "base_commit.commit.committer.date; check --api-url",
 			  c->repo, c->base, c->head);
 		goto done;
 	}
-	json_array_foreach(commits, i, item) if (add_commit(c, item, err) < 0) goto done;
+	c->have_base = 1;
+	json_array_foreach(commits, i, item)
+	{
+		if (add_commit(c, item, err) < 0)
+			goto done;
+	}
 	rc = 0;
 done:
 	json_decref(root);
 	return rc;
 }
 
+/* A compare page: its commits; the pages after it go out side by side
+ * once the first one's Link names the last (github_listing_more()). */
 static int on_compare_page(void *ud, const struct ml_http_response *r, struct ml_error *err)
 {
 	struct cmp *c = ud;
-	int rc;
+	int rc = 0;
 
-	if (!r->failed && r->status == 404) {
+	if (!r->failed && r->status == 404)
 		c->not_found = 1;
-		return 0;
+	else if (!c->listing.failure)
+		rc = github_listing_answer(c->gh, &c->listing, c->repo, "repository", 0, r, err);
+	if (rc == 0 && !c->not_found && !c->listing.failure) {
+		rc = compare_page(c, r, err);
+		if (rc != 0 &&
+		    (rc = github_listing_parse_failed(&c->listing, c->repo, rc, err)) != 0)
+			return rc; /* retried (still outstanding), or the run stops */
 	}
-	if (c->listing.failure)
-		return 0;
-	rc = github_listing_answer(c->gh, &c->listing, c->repo, "repository", 0, r, err);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
-	rc = compare_page(c, r, err);
-	if (rc != 0 && (rc = github_listing_parse_failed(&c->listing, c->repo, rc, err)) != 0)
-		return rc;
-	if (c->listing.failure)
+	if (rc < 0)
+		return -1;
+	c->listing.outstanding--;
+	if (c->not_found || c->listing.failure || rc != 0)
 		return 0;
 	c->listing.pages++;
 	c->stats->pages++;
-	return github_listing_next(c->gh, &c->listing, c->repo, r, on_compare_page, c, err) < 0 ? -1
-												: 0;
+	return github_listing_more(c->gh, &c->listing, c->repo, r, on_compare_page, c, err);
 }
 
 /* "/repos/{repo}/compare/{base}...{head}" (each ref's segments
@@ -754,7 +762,11 @@ int compare_read_commits(const char *repo, json_t *commits, struct ml_pr_list *o
 	memset(&stats, 0, sizeof stats);
 	c.repo = repo;
 	c.stats = &stats;
-	json_array_foreach(commits, i, item) if (add_commit(&c, item, err) < 0) goto done;
+	json_array_foreach(commits, i, item)
+	{
+		if (add_commit(&c, item, err) < 0)
+			goto done;
+	}
 	if (mark_own(&c, err) < 0 || read_messages(&c, &kept, &nask, err) < 0)
 		goto done;
 	for (i = 0; i < nask; i++)
@@ -791,6 +803,7 @@ int compare_fetch(struct ml_github *gh, const char *repo, const char *base, cons
 		free(url);
 		return error_oom(err);
 	}
+	c.listing.outstanding = 1;
 	if (github_get(gh, url, on_compare_page, &c, err) < 0 || http_run(gh->http, err) < 0)
 		goto done;
 	if (c.not_found) {

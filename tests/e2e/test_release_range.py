@@ -388,6 +388,29 @@ def test_note_says_what_was_set_aside():
         assert rc == 0 and f"/pull/{gizmo})" in out and want in err, (out, err)
 
 
+def test_compare_pages_side_by_side():
+    """A release of 230 commits: three compare pages of 100 (the pages after the first
+    numbered by its Link), the PRs filled from the pulls listing, none one by one; the
+    clone's answer."""
+    with tempfile.TemporaryDirectory(prefix="release-range-") as work:
+        h = History(5)
+        h.build()
+        for i in range(230):
+            h.squash("main", CONTRIBUTORS[i % len(CONTRIBUTORS)])
+        h.tags["v3.0"] = h.tips["main"]
+        clone, data = h.write(work)
+        args = ["--from", "v2.0", "--to", "v3.0", "--maintainer", MAINT, "--no-cache"]
+        rc, offline, err = run(["section", REPO, "--git", clone] + args)
+        assert rc == 0, err
+        with FakeGitHub(data) as gh:
+            rc, online, err = run(["section", REPO, "--api-url", gh.url] + args)
+            paths = [r["path"] for r in gh.requests()]
+    assert rc == 0 and online == offline and online.count("/pull/") >= 230, (err, online)
+    pages = sorted(p for p in paths if "/compare/" in p)
+    assert len(pages) == 3 and any("page=3" in p for p in pages), pages
+    assert not any("/pulls/" in p for p in paths), paths
+
+
 def test_unknown_ref():
     with tempfile.TemporaryDirectory(prefix="release-range-") as work:
         h = History(1)
