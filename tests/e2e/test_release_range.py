@@ -265,6 +265,17 @@ def run(args):
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
+def both_ways(clone, data, args):
+    """(API exit code, the clone's draft, the API's, the API run's stderr, its request
+    paths); the clone's run must succeed."""
+    rc, offline, err = run(["section", REPO, "--git", clone] + args)
+    assert rc == 0, err
+    with FakeGitHub(data) as gh:
+        rc, online, err = run(["section", REPO, "--api-url", gh.url] + args)
+        paths = [r["path"] for r in gh.requests()]
+    return rc, offline, online, err, paths
+
+
 COMMON = ["--from", "v1.0", "--to", "v2.0", "--maintainer", MAINT, "--template", "release-notes",
           "--deps", "comment", "--no-cache"]
 
@@ -318,11 +329,7 @@ def test_small_release_asks_single_prs():
         h.build()
         clone, data = h.write(work)
         args = ["--from", "v1.0", "--to", "v1.1", "--maintainer", MAINT, "--no-cache"]
-        rc, offline, err = run(["section", REPO, "--git", clone] + args)
-        assert rc == 0, err
-        with FakeGitHub(data) as gh:
-            rc, online, err = run(["section", REPO, "--api-url", gh.url] + args)
-            paths = [r["path"] for r in gh.requests()]
+        rc, offline, online, err, paths = both_ways(clone, data, args)
     want = h.in_range("v1.0", "v1.1")
     assert rc == 0 and online == offline and want, (err, online, offline)
     singles = sorted(int(p.rsplit("/", 1)[1]) for p in paths if "/pulls/" in p)
@@ -400,11 +407,7 @@ def test_compare_pages_side_by_side():
         h.tags["v3.0"] = h.tips["main"]
         clone, data = h.write(work)
         args = ["--from", "v2.0", "--to", "v3.0", "--maintainer", MAINT, "--no-cache"]
-        rc, offline, err = run(["section", REPO, "--git", clone] + args)
-        assert rc == 0, err
-        with FakeGitHub(data) as gh:
-            rc, online, err = run(["section", REPO, "--api-url", gh.url] + args)
-            paths = [r["path"] for r in gh.requests()]
+        rc, offline, online, err, paths = both_ways(clone, data, args)
     assert rc == 0 and online == offline and online.count("/pull/") >= 230, (err, online)
     pages = sorted(p for p in paths if "/compare/" in p)
     assert len(pages) == 3 and any("page=3" in p for p in pages), pages
