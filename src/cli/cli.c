@@ -105,7 +105,9 @@ static const struct cli_option options[] = {
      "default branch)",
      0, 0, NULL},
     {"month", 0, OPT_STRING, FIELD(month), CMD_ALL, GROUP_COMMON, "YYYY-MM",
-     "the month to draft (UTC; default: the previous month)", 0, 0, NULL},
+     "the month to draft (UTC; default: the previous month, or\n"
+     "for a release command what is unreleased: see --to)",
+     0, 0, NULL},
     {"from", 0, OPT_STRING, FIELD(from), CMD_ALL, GROUP_COMMON, "REF",
      "draft the changes after REF (a tag, branch or commit): every\n"
      "PR whose merge, squash or bors commit TO reaches and REF does\n"
