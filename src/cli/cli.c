@@ -117,8 +117,8 @@ static const struct cli_option options[] = {
      0, 0, NULL},
     {"to", 0, OPT_STRING, FIELD(to), CMD_ALL, GROUP_COMMON, "REF",
      "the end of the --from range, included (default: the ref\n"
-     "--ref names, else the default branch); section --git with\n"
-     "--to alone starts at the release before REF; a section whose\n"
+     "--ref names, else the default branch); section with --to\n"
+     "alone starts at the release before REF; a section whose\n"
      "template names {{version}} (release-notes), with neither\n"
      "--from nor --to nor a month, runs from the latest release to\n"
      "the tip (\"Unreleased\"); --verbose names the release",

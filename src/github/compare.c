@@ -202,9 +202,11 @@ static int on_compare_page(void *ud, const struct ml_http_response *r, struct ml
 
 /* "/repos/{repo}/compare/{base}...{head}" (each ref's segments
  * percent-encoded) + "?per_page=100". */
-static char *compare_url(const char *api_url, const char *repo, const char *base, const char *head)
+char *compare_url(const char *api_url, const char *repo, const char *base, const char *head,
+		  int per_page)
 {
-	static const char *const query[] = {"per_page=100"};
+	char pp[32];
+	const char *query[] = {pp};
 	struct ml_buf path = ML_BUF_INIT;
 	const char *refs[2] = {base, head};
 	char *out = NULL;
@@ -226,6 +228,7 @@ static char *compare_url(const char *api_url, const char *repo, const char *base
 		if (k == 0 && !bad)
 			bad = buf_add(&path, "...", 3) < 0;
 	}
+	snprintf(pp, sizeof pp, "per_page=%d", per_page);
 	if (!bad)
 		out = github_api_url(api_url, path.data, query, 1);
 	buf_release(&path);
@@ -798,7 +801,7 @@ int compare_fetch(struct ml_github *gh, const char *repo, const char *base, cons
 	c.base = base;
 	c.head = head;
 	c.stats = stats;
-	url = compare_url(gh->api_url, repo, base, head);
+	url = compare_url(gh->api_url, repo, base, head, 100);
 	if (url && strv_push(&c.listing.seen, url) < 0) {
 		free(url);
 		return error_oom(err);

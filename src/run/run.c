@@ -435,21 +435,24 @@ static int release_unranged(const struct ml_run_opts *o, const struct ml_templat
 	       strstr(t->text, "{{version}}");
 }
 
-/* The latest release: from the clone's tags (gitrelease.h), else from
- * GitHub (releases.h). *tag newly allocated. */
-static int latest_release(const struct ml_run_opts *o, const struct ml_config *cfg,
-			  const struct ml_repo_cfg *rc, char **tag, struct ml_error *err)
+/* Where a release starts: the release before `to`, or with to NULL the
+ * latest release (the tip's); from the clone's tags (gitrelease.h), else
+ * from GitHub (releases.h). *tag newly allocated. */
+static int release_start(const struct ml_run_opts *o, const struct ml_config *cfg,
+			 const struct ml_repo_cfg *rc, const char *to, char **tag,
+			 struct ml_error *err)
 {
 	struct ml_github gh = {0};
 	struct ml_progress progress;
 	int ret;
 
 	if (rc->git)
-		return gitsource_previous_release(rc->git, rc->ref, tag, err);
+		return gitsource_previous_release(rc->git, to ? to : rc->ref, tag, err);
 	progress_init(&progress, stderr, 0, o->verbose);
-	ret = open_client(&gh, o, cfg, &progress, err) < 0
-		  ? -1
-		  : releases_latest(&gh, rc->repo, tag, err);
+	ret = open_client(&gh, o, cfg, &progress, err);
+	if (ret == 0)
+		ret = to ? releases_previous(&gh, rc->repo, to, tag, err)
+			 : releases_latest(&gh, rc->repo, tag, err);
 	github_close(&gh);
 	return ret;
 }
@@ -489,7 +492,7 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0)
 		goto done;
 	if (release_unranged(o, &tmpl)) { /* unreleased: from the latest release to the tip */
-		if (latest_release(o, o->config ? &cfg : NULL, &rc, &prev, err) < 0)
+		if (release_start(o, o->config ? &cfg : NULL, &rc, NULL, &prev, err) < 0)
 			goto done;
 		if (o->verbose)
 			term_print(stderr, "", "latest release: %s (the notes run from it to %s)",
@@ -497,12 +500,8 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 		o->from = prev;
 		memset(&range, 0, sizeof range);
 	}
-	if (o->to && !o->from) { /* the previous release, from the clone's tags */
-		if (!rc.git) {
-			error_set(err, ML_EXIT_USAGE, "--to without --from needs a clone (--git)");
-			goto done;
-		}
-		if (gitsource_previous_release(rc.git, o->to, &prev, err) < 0)
+	if (o->to && !o->from) { /* the previous release: the clone's tags, or GitHub's */
+		if (release_start(o, o->config ? &cfg : NULL, &rc, o->to, &prev, err) < 0)
 			goto done;
 		if (o->verbose)
 			term_print(stderr, "", "previous release: %s", prev);

@@ -309,8 +309,8 @@ def test_ref_ranges_both_ways():
             assert out == want[1], out
     code, out, err = run(["section", "--git", clone, "--to", "uefi-v0.24.0"])
     assert code == 4 and "no release tag before 'uefi-v0.24.0'" in err and "--from" in err, err
-    code, out, err = run(["section", "rust-osdev/uefi-rs", "--to", "main"])
-    assert code == 2 and "--to without --from needs a clone" in err, err
+    code, out, err = run(["section", "rust-osdev/uefi-rs", "--to", "main"])  # no request made
+    assert code == 2 and "--to 'main' alone: through the API" in err, err
     # issue: every repository from its clone, the range's name in the title
     cfg = {"title": "Release notes", "sections": [{"heading": "UEFI", "repos": [
         {"git": clone, "maintainers": ["GabrielMajeri", "nicholasbishop", "phip1611"]}]}]}

@@ -414,6 +414,23 @@ def test_compare_pages_side_by_side():
     assert not any("/pulls/" in p for p in paths), paths
 
 
+def test_to_alone_finds_the_previous_release():
+    """--to v2.0 alone: the release before it that it reaches, v1.0, not the maintenance
+    release v1.1 (a higher version on another branch); through the API by the tags and
+    one small compare per candidate, highest first."""
+    with tempfile.TemporaryDirectory(prefix="release-range-") as work:
+        h = History(1)
+        h.build()
+        assert "v1.1" in h.tags
+        clone, data = h.write(work)
+        args = ["--to", "v2.0", "--maintainer", MAINT, "--no-cache", "--verbose"]
+        rc, offline, online, err, paths = both_ways(clone, data, args)
+    assert rc == 0 and "previous release: v1.0" in err and online == offline, (err, online)
+    assert paths[:3] == [f"/repos/{REPO}/tags?per_page=100",
+                         f"/repos/{REPO}/compare/v1.1...v2.0?per_page=1",
+                         f"/repos/{REPO}/compare/v1.0...v2.0?per_page=1"], paths
+
+
 def test_unknown_ref():
     with tempfile.TemporaryDirectory(prefix="release-range-") as work:
         h = History(1)

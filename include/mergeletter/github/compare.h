@@ -57,6 +57,11 @@ struct ml_compare_stats {
 int compare_fetch(struct ml_github *gh, const char *repo, const char *base, const char *head,
 		  struct ml_pr_list *out, struct ml_compare_stats *stats, struct ml_error *err);
 
+/* "{api}/repos/{repo}/compare/{base}...{head}?per_page=N" (each ref's
+ * segments percent-encoded), newly allocated, or NULL. */
+char *compare_url(const char *api_url, const char *repo, const char *base, const char *head,
+		  int per_page);
+
 /* The part that reads commits alone (for tests and compare_fetch()): the
  * PRs that a comparison's commits (commits: a JSON array of GitHub commit
  * objects, borrowed) name, as above, appended to out in merge order with
