@@ -28,6 +28,7 @@ struct commit {
 	int64_t time;
 	int skip;     /* a PR's own commit that GitHub did not make */
 	int has_kids; /* a parent of another commit of the range */
+	size_t *pidx; /* the parents' indices in the range (NO_COMMIT: outside it) */
 	int mark;     /* scratch of reach() */
 };
 
@@ -237,28 +238,29 @@ char *compare_url(const char *api_url, const char *repo, const char *base, const
 
 /* ---- the commits that are PRs' own ---- */
 
-/* Mark (with tag) every commit of the range that sha reaches, not going
- * past those marked stop. */
-static int reach(struct cmp *c, const char *sha, int tag, int stop, size_t **stack, size_t *cap)
+#define NO_COMMIT SIZE_MAX
+
+/* Mark (with tag) every commit of the range that commit i reaches, not
+ * going past those marked stop. */
+static int reach(struct cmp *c, size_t i, int tag, int stop, size_t **stack, size_t *cap)
 {
-	struct commit *k = find_commit(c, sha);
 	size_t top = 0;
 
-	if (!k || k->mark == tag || k->mark == stop)
+	if (i == NO_COMMIT || c->c[i].mark == tag || c->c[i].mark == stop)
 		return 0;
 	if (*cap == 0 && !(*stack = malloc((*cap = 64) * sizeof **stack)))
 		return -1;
-	k->mark = tag;
-	(*stack)[top++] = (size_t)(k - c->c);
+	c->c[i].mark = tag;
+	(*stack)[top++] = i;
 	while (top) {
 		struct commit *t = &c->c[(*stack)[--top]];
 
-		for (size_t i = 0; i < t->parents.n; i++) {
-			struct commit *p = find_commit(c, t->parents.v[i]);
+		for (size_t j = 0; j < t->parents.n; j++) {
+			size_t p = t->pidx[j];
 
-			if (!p || p->mark == tag || p->mark == stop)
+			if (p == NO_COMMIT || c->c[p].mark == tag || c->c[p].mark == stop)
 				continue;
-			p->mark = tag;
+			c->c[p].mark = tag;
 			if (top == *cap) {
 				size_t *v = realloc(*stack, 2 * *cap * sizeof *v);
 
@@ -267,7 +269,26 @@ static int reach(struct cmp *c, const char *sha, int tag, int stop, size_t **sta
 				*stack = v;
 				*cap *= 2;
 			}
-			(*stack)[top++] = (size_t)(p - c->c);
+			(*stack)[top++] = p;
+		}
+	}
+	return 0;
+}
+
+/* Each commit's parents as indices of the range; has_kids. */
+static int index_parents(struct cmp *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct commit *k = &c->c[i];
+
+		if (!(k->pidx = malloc((k->parents.n ? k->parents.n : 1) * sizeof *k->pidx)))
+			return -1;
+		for (size_t j = 0; j < k->parents.n; j++) {
+			struct commit *p = find_commit(c, k->parents.v[j]);
+
+			k->pidx[j] = p ? (size_t)(p - c->c) : NO_COMMIT;
+			if (p)
+				p->has_kids = 1;
 		}
 	}
 	return 0;
@@ -297,13 +318,8 @@ static int mark_own(struct cmp *c, struct ml_error *err)
 	size_t *stack = NULL, cap = 0;
 	int tag = 0, rc = -1;
 
-	for (size_t i = 0; i < c->n; i++)
-		for (size_t j = 0; j < c->c[i].parents.n; j++) {
-			struct commit *p = find_commit(c, c->c[i].parents.v[j]);
-
-			if (p)
-				p->has_kids = 1;
-		}
+	if (index_parents(c) < 0)
+		goto done;
 	for (size_t i = 0; i < c->n; i++) {
 		struct commit *k = &c->c[i];
 		int first, other;
@@ -312,10 +328,10 @@ static int mark_own(struct cmp *c, struct ml_error *err)
 			continue;
 		first = ++tag;
 		other = ++tag;
-		if (reach(c, k->parents.v[0], first, -1, &stack, &cap) < 0)
+		if (reach(c, k->pidx[0], first, -1, &stack, &cap) < 0)
 			goto done;
 		for (size_t j = 1; j < k->parents.n; j++)
-			if (reach(c, k->parents.v[j], other, first, &stack, &cap) < 0)
+			if (reach(c, k->pidx[j], other, first, &stack, &cap) < 0)
 				goto done;
 		for (size_t j = 0; j < c->n; j++) {
 			struct commit *o = &c->c[j];
@@ -741,6 +757,7 @@ static void cmp_release(struct cmp *c)
 		free(c->c[i].sha);
 		free(c->c[i].message);
 		free(c->c[i].committer_email);
+		free(c->c[i].pidx);
 		strv_release(&c->c[i].parents);
 	}
 	free(c->c);
