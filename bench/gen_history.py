@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a git fast-import stream of a synthetic GitHub-style history to stdout.
 
-usage: gen_history.py COMMITS [START_EPOCH] [STEP_SECONDS]
+usage: gen_history.py [--logins] [--tag-every K] COMMITS [START_EPOCH] [STEP_SECONDS]
 
 COMMITS first-parent commits on refs/heads/main, one every STEP_SECONDS
 (default 1500) from START_EPOCH (default 2010-01-01T00:00:00Z), committed at
@@ -9,14 +9,28 @@ COMMITS first-parent commits on refs/heads/main, one every STEP_SECONDS
 from LOGIN/BRANCH" (with one commit on the merged branch, every 4th), a
 dependabot merge every 10th and a direct push every 13th. Every commit has
 the empty tree: walking history reads commits only.
+
+--logins: the squash commits carry their authors' plain addresses
+(LOGIN@example.com, as the merged branches' commits do) instead of noreply
+ones, so that every squash's author login is the login evidence's to find
+(gitlogins.h: the merges "from LOGIN/..." whose commits carry the address).
+--tag-every K: a release tag vN.0.0 on every K-th first-parent commit.
 """
 import sys
 
 
 def main():
-    n = int(sys.argv[1])
-    start = int(sys.argv[2]) if len(sys.argv) > 2 else 1262304000
-    step = int(sys.argv[3]) if len(sys.argv) > 3 else 1500
+    args = sys.argv[1:]
+    logins = "--logins" in args
+    tag_every = 0
+    if "--tag-every" in args:
+        k = args.index("--tag-every")
+        tag_every = int(args[k + 1])
+        del args[k:k + 2]
+    args = [a for a in args if a != "--logins"]
+    n = int(args[0])
+    start = int(args[1]) if len(args) > 1 else 1262304000
+    step = int(args[2]) if len(args) > 2 else 1500
     out = sys.stdout.buffer
     buf = []
     mark = 0
@@ -58,8 +72,11 @@ def main():
                          [tip, side])
         else:
             pr += 1
-            tip = commit("refs/heads/main", f"{1000 + i % 97}+{login}@users.noreply.github.com", when,
+            email = f"{login}@example.com" if logins else f"{1000 + i % 97}+{login}@users.noreply.github.com"
+            tip = commit("refs/heads/main", email, when,
                          f"Change number {i} (#{pr})\n\nDetails of the change.\n", parents)
+        if tag_every and i % tag_every == tag_every - 1:
+            buf.append(f"reset refs/tags/v{i // tag_every + 1}.0.0\nfrom :{tip}\n\n".encode())
         if len(buf) >= 4096:
             out.write(b"".join(buf))
             buf.clear()

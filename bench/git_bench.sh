@@ -15,28 +15,12 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-bin=${1:-$here/../build/mergeletter}
-commits=${ML_BENCH_COMMITS:-200000}
-runs=${ML_BENCH_RUNS:-5}
-cache=${ML_BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mergeletter-bench}
-start=1262304000 # 2010-01-01T00:00:00Z
-step=1500        # a commit every 25 minutes
-
-[ -x "$bin" ] || { echo "error: '$bin' is not an executable; build first or give BINARY" >&2; exit 2; }
-export GIT_CONFIG_NOSYSTEM=1
+commits_default=200000
+. "$here/git_common.sh"
 
 plain=$cache/history-$commits.git
 packed=$cache/history-$commits-gc.git
-if [ ! -f "$plain/bench-complete" ]; then
-	echo "building $plain (once) ..." >&2
-	rm -rf "$plain"
-	mkdir -p "$cache"
-	git init -q --bare "$plain"
-	git -C "$plain" symbolic-ref HEAD refs/heads/main
-	git -C "$plain" config remote.origin.url https://github.com/org/big.git
-	python3 "$here/gen_history.py" "$commits" "$start" "$step" | git -C "$plain" fast-import --quiet
-	touch "$plain/bench-complete"
-fi
+bench_history "$plain"
 if [ ! -f "$packed/bench-complete" ]; then
 	echo "building $packed (once) ..." >&2
 	rm -rf "$packed"
@@ -47,33 +31,19 @@ if [ ! -f "$packed/bench-complete" ]; then
 	touch "$packed/bench-complete"
 fi
 
-python3 - "$bin" "$runs" "$commits" "$start" "$step" "$plain" "$packed" <<'EOF'
-import calendar, subprocess, sys, time
+python3 - "$here" "$bin" "$runs" "$commits" "$start" "$step" "$plain" "$packed" <<'EOF'
+import sys, time
 
-binary, runs, commits, start, step = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-repos = sys.argv[6:]
+sys.path.insert(0, sys.argv[1])
+from ranges import bounds, month_of  # noqa: E402
+from ranges import best as best_of  # noqa: E402
 
-
-def month_of(t):
-    g = time.gmtime(t)
-    return g.tm_year, g.tm_mon
-
-
-def bounds(y, m):
-    ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
-    return f"{y:04d}-{m:02d}-01T00:00:00Z", f"{ny:04d}-{nm:02d}-01T00:00:00Z"
+binary, runs, commits, start, step = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+repos = sys.argv[7:]
 
 
 def best(cmd):
-    times, out = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        times.append((time.perf_counter() - t) * 1000)
-        if p.returncode != 0:
-            sys.exit(f"error: {' '.join(cmd)} failed: {p.stderr.decode()}")
-        out = p.stdout
-    return min(times), out
+    return best_of(cmd, runs)
 
 
 tip = start + (commits - 1) * step

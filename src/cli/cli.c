@@ -74,8 +74,9 @@ static const struct cli_option options[] = {
     {"git", 0, OPT_STRING, FIELD(git), CMD_SECTION, GROUP_COMMAND, "PATH",
      "read the merged PRs from the local clone at PATH (a work tree\n"
      "or a bare repository) instead of the GitHub API: merge commits\n"
-     "and squash commits \"Title (#N)\" on the first-parent history,\n"
-     "no network; OWNER/REPO defaults to the origin remote's",
+     "and squash commits \"Title (#N)\" on the first-parent history\n"
+     "(a --from range: by reachability), no network; OWNER/REPO\n"
+     "defaults to the origin remote's",
      0, 0, NULL},
     {"ref", 0, OPT_STRING, FIELD(ref), CMD_SECTION, GROUP_COMMAND, "REF",
      "with --git: the branch, tag or commit to read (default: the\n"
@@ -104,17 +105,23 @@ static const struct cli_option options[] = {
      "default branch)",
      0, 0, NULL},
     {"month", 0, OPT_STRING, FIELD(month), CMD_ALL, GROUP_COMMON, "YYYY-MM",
-     "the month to draft (UTC; default: the previous month)", 0, 0, NULL},
+     "the month to draft (UTC; default: the previous month, or\n"
+     "for a release command what is unreleased: see --to)",
+     0, 0, NULL},
     {"from", 0, OPT_STRING, FIELD(from), CMD_ALL, GROUP_COMMON, "REF",
-     "draft the changes after REF (a tag, branch or commit): with\n"
-     "--git exactly the merge and squash commits that\n"
-     "'git log --first-parent REF..TO' shows; through the API the\n"
-     "PRs merged after REF's commit time up to TO's (merge times\n"
-     "approximate ancestry); issue: every repository needs \"git\"",
+     "draft the changes after REF (a tag, branch or commit): every\n"
+     "PR whose merge, squash or bors commit TO reaches and REF does\n"
+     "not, as 'git log REF..TO' (every parent), each once, in merge\n"
+     "order; from the clone with --git, else from GitHub's compare\n"
+     "of REF...TO; issue: every repository needs \"git\"",
      0, 0, NULL},
     {"to", 0, OPT_STRING, FIELD(to), CMD_ALL, GROUP_COMMON, "REF",
      "the end of the --from range, included (default: the ref\n"
-     "--ref names, else the default branch)",
+     "--ref names, else the default branch); section with --to\n"
+     "alone starts at the release before REF; a section whose\n"
+     "template names {{version}} (release-notes), with neither\n"
+     "--from nor --to nor a month, runs from the latest release to\n"
+     "the tip (\"Unreleased\"); --verbose names the release",
      0, 0, NULL},
     {"deps", 0, OPT_CHOICE, FIELD(deps), CMD_ALL, GROUP_COMMON, "MODE",
      "dependency bumps: comment (default: an HTML comment after\n"

@@ -14,6 +14,7 @@
 
 #include "mergeletter/git/gitwalk.h"
 #include "mergeletter/util/error.h"
+#include "mergeletter/util/str.h"
 
 struct oidv {
 	git_oid *v;
@@ -64,13 +65,56 @@ static int walk_fail(const struct ml_gitrange *r, struct ml_error *err)
 				: "cannot walk the history (damaged repository? try git fsck)");
 }
 
+/* The usual PR merge: two parents, the second a line of single-parent
+ * commits down to the merge base of the two. Those commits into own: 1;
+ * 0 for another shape (nothing added), -1 on failure. At most OWN_LINE_MAX
+ * commits are followed: a revwalk with hidden commits re-reads the history
+ * below the merge, where this reads the line alone. */
+#define OWN_LINE_MAX 256
+static int own_line(const struct ml_gitrange *r, git_commit *c, struct oidv *own, int *oom_out)
+{
+	git_oid base, id;
+	size_t start = own->n;
+	int rc = 0;
+
+	if (git_commit_parentcount(c) != 2 ||
+	    git_merge_base(&base, r->git, git_commit_parent_id(c, 0), git_commit_parent_id(c, 1)) <
+		0) {
+		git_error_clear();
+		return 0;
+	}
+	git_oid_cpy(&id, git_commit_parent_id(c, 1));
+	for (int i = 0; rc == 0 && !git_oid_equal(&id, &base); i++) {
+		git_commit *k = NULL;
+
+		if (i == OWN_LINE_MAX || git_commit_lookup(&k, r->git, &id) < 0 ||
+		    git_commit_parentcount(k) != 1) {
+			git_error_clear();
+			own->n = start; /* another shape: the revwalk decides */
+			git_commit_free(k);
+			return 0;
+		}
+		if (oidv_push(own, &id) < 0) {
+			*oom_out = 1;
+			rc = -1;
+		}
+		git_oid_cpy(&id, git_commit_parent_id(k, 0));
+		git_commit_free(k);
+	}
+	return rc < 0 ? -1 : 1;
+}
+
 /* The own commits of merge c (its other parents' side) into own. */
 static int own_of(const struct ml_gitrange *r, git_commit *c, const git_oid *from, struct oidv *own,
 		  int *oom_out)
 {
 	git_revwalk *rw = NULL;
 	unsigned np = git_commit_parentcount(c);
-	int rc = git_revwalk_new(&rw, r->git);
+	int rc = own_line(r, c, own, oom_out);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	rc = git_revwalk_new(&rw, r->git);
 
 	if (rc == 0)
 		rc = git_revwalk_hide(rw, git_commit_parent_id(c, 0));
@@ -141,29 +185,59 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int gitrange_identities(git_repository *git, const git_oid *from, size_t max, struct ml_strv *out)
+/* Sort v (strcmp) and keep each string once. */
+static void sort_unique(struct ml_strv *v)
+{
+	size_t kept = 0;
+
+	if (v->n > 1)
+		qsort(v->v, v->n, sizeof *v->v, by_str);
+	for (size_t i = 0; i < v->n; i++) { /* each once */
+		if (kept && strcmp(v->v[kept - 1], v->v[i]) == 0)
+			free(v->v[i]);
+		else
+			v->v[kept++] = v->v[i];
+	}
+	v->n = kept;
+}
+
+int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
+			const struct ml_strv *wanted, struct ml_strv *out)
 {
 	git_revwalk *rw = NULL;
 	git_oid id;
-	size_t n = 0, kept = 0;
+	size_t n = 0, found = 0, need = 0;
 	int rc = 0;
 
+	for (size_t i = 0; wanted && i < wanted->n; i++) /* distinct addresses wanted */
+		need += i == 0 || strcmp(wanted->v[i - 1], wanted->v[i]) != 0;
 	if (git_revwalk_new(&rw, git) < 0 || git_revwalk_push(rw, from) < 0) {
 		git_error_clear();
 		git_revwalk_free(rw);
 		return 0;
 	}
-	while (rc == 0 && n++ < max && git_revwalk_next(&id, rw) == 0) {
+	while (rc == 0 && n++ < max && !(wanted && found == need) &&
+	       git_revwalk_next(&id, rw) == 0) {
 		git_commit *c = NULL;
 		const git_signature *a;
+		char *low;
 
 		if (git_commit_lookup(&c, git, &id) < 0)
 			break;
 		a = git_commit_author(c);
-		if (a && a->email && *a->email) {
-			rc = strv_push(out, a->email);
-			for (char *p = rc == 0 ? out->v[out->n - 1] : NULL; p && *p; p++)
+		if (a && a->email && *a->email && (low = ml_strdup(a->email))) {
+			for (char *p = low; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
+			if (!wanted) {
+				rc = strv_push(out, low);
+			} else if (bsearch(&low, wanted->v, wanted->n, sizeof *wanted->v, by_str) &&
+				   !strv_contains_case(out, low)) {
+				rc = strv_push(out, low);
+				found += rc == 0;
+			}
+			free(low);
+		} else if (a && a->email && *a->email) {
+			rc = -1;
 		}
 		git_commit_free(c);
 	}
@@ -171,14 +245,6 @@ int gitrange_identities(git_repository *git, const git_oid *from, size_t max, st
 	git_revwalk_free(rw);
 	if (rc < 0)
 		return -1;
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof *out->v, by_str);
-	for (size_t i = 0; i < out->n; i++) { /* each once */
-		if (kept && strcmp(out->v[kept - 1], out->v[i]) == 0)
-			free(out->v[i]);
-		else
-			out->v[kept++] = out->v[i];
-	}
-	out->n = kept;
+	sort_unique(out);
 	return 0;
 }

@@ -620,9 +620,17 @@ static int by_str(const void *a, const void *b)
  * that FROM reaches carries (see gitrange_identities()). */
 static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
 {
-	struct ml_strv known = {0};
-	int rc = gitrange_identities(w->git, from, GITSOURCE_HISTORY_MAX, &known);
+	struct ml_strv known = {0}, wanted = {0};
+	int rc = 0;
 
+	for (size_t i = 0; rc == 0 && i < w->emails.n; i++)
+		if (*w->emails.v[i])
+			rc = strv_push(&wanted, w->emails.v[i]);
+	if (rc == 0 && wanted.n > 1)
+		qsort(wanted.v, wanted.n, sizeof *wanted.v, by_str);
+	if (rc == 0)
+		rc = gitrange_identities(w->git, from, GITSOURCE_HISTORY_MAX, &wanted, &known);
+	strv_release(&wanted);
 	if (rc < 0) {
 		strv_release(&known);
 		return error_oom(err);
@@ -631,7 +639,7 @@ static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
 		const char *e = w->emails.v[i];
 
 		w->out->items[w->start + i].first_contribution =
-		    *e && !bsearch(&e, known.v, known.n, sizeof *known.v, by_str);
+		    *e && !(known.n && bsearch(&e, known.v, known.n, sizeof *known.v, by_str));
 	}
 	strv_release(&known);
 	return 0;

@@ -17,8 +17,10 @@
 #include "mergeletter/emit/template.h"
 #include "mergeletter/feeds/feeds.h"
 #include "mergeletter/git/gitsource.h"
+#include "mergeletter/github/compare.h"
 #include "mergeletter/github/fetch.h"
 #include "mergeletter/github/github.h"
+#include "mergeletter/github/releases.h"
 #include "mergeletter/github/tooling.h"
 #include "mergeletter/model/config.h"
 #include "mergeletter/model/draft.h"
@@ -65,23 +67,31 @@ static void print_notes(struct ml_strv *notes)
 	strv_release(notes);
 }
 
-/* Through the API a ref range is a time range: after FROM's commit, up to
- * and including TO's (default: the default branch's tip). */
-static int resolve_api_refs(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
+/* Through the API a ref range is what the compare endpoint lists
+ * (compare.h): the section's PRs, and the range's times from its refs'
+ * commits. */
+static int compare_range(struct ml_github *gh, struct ml_draft *d, struct ml_error *err)
 {
-	const char *refs[2] = {d->from_ref, d->to_ref ? d->to_ref : "HEAD"};
-	const char *repo = d->sections[0].repos[0].info.repo;
-	int64_t t[2];
+	struct ml_draft_repo *r = &d->sections[0].repos[0];
+	const char *to = d->to_ref ? d->to_ref : r->info.ref ? r->info.ref : "HEAD";
+	struct ml_compare_stats st;
 
-	if (github_resolve_refs(gh, repo, refs, t, 2, err) < 0)
+	if (compare_fetch(gh, r->info.repo, d->from_ref, to, &r->prs, &st, err) < 0)
 		return -1;
-	d->range.since = t[0] + 1;
-	d->range.until = t[1] + 1;
-	progress_note(
-	    gh->progress,
-	    "%s: through the API, %s..%s means the PRs merged after %s's commit time up to %s's; "
-	    "merge times approximate ancestry (--git PATH reads the history exactly)",
-	    repo, refs[0], refs[1], refs[0], refs[1]);
+	d->range.since = st.base_time + 1;
+	d->range.until = st.head_time + 1;
+	r->fetched = 1;
+	progress_log(gh->progress,
+		     "%s: %s...%s: %zu commits in %zu compare page%s, %zu PRs; %zu commit "
+		     "lookup%s, %zu pulls page%s, %zu single PR%s",
+		     r->info.repo, d->from_ref, to, st.commits, st.pages, st.pages == 1 ? "" : "s",
+		     r->prs.len, st.lookups, st.lookups == 1 ? "" : "s", st.listed,
+		     st.listed == 1 ? "" : "s", st.fetched, st.fetched == 1 ? "" : "s");
+	if (st.unfilled)
+		progress_note(gh->progress,
+			      "%s: %zu PR%s could not be read from GitHub; listed as their commits "
+			      "name them (run again for their labels and authors)",
+			      r->info.repo, st.unfilled, st.unfilled == 1 ? "" : "s");
 	return 0;
 }
 
@@ -122,19 +132,26 @@ static int open_client(struct ml_github *gh, const struct ml_run_opts *o,
 	return github_open(gh, &gopts, err);
 }
 
-/* Whether any part of the draft is read through the API. */
-static int needs_api(const struct ml_draft *d, const struct ml_config *parts)
+/* Whether an org or a repository of the draft is read through the API;
+ * unfetched_only: only one that nothing fetched yet (a ref range's section
+ * is fetched by compare_range(), before fetch_run()). */
+static int api_repos(const struct ml_draft *d, int unfetched_only)
 {
-	if (parts && (parts->tooling.nsources || parts->news.nfeeds))
-		return 1;
 	for (size_t i = 0; i < d->nsections; i++) {
 		if (d->sections[i].org)
 			return 1;
 		for (size_t j = 0; j < d->sections[i].nrepos; j++)
-			if (!d->sections[i].repos[j].info.git)
+			if (!d->sections[i].repos[j].info.git &&
+			    !(unfetched_only && d->sections[i].repos[j].fetched))
 				return 1;
 	}
 	return 0;
+}
+
+/* Whether any part of the draft is read through the API. */
+static int needs_api(const struct ml_draft *d, const struct ml_config *parts)
+{
+	return (parts && (parts->tooling.nsources || parts->news.nfeeds)) || api_repos(d, 0);
 }
 
 /* Mark the bumps (and a release's housekeeping) and take the tooling
@@ -175,7 +192,7 @@ static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const st
 	if (needs_api(d, parts)) {
 		if (open_client(&gh, o, cfg, &progress, err) < 0)
 			goto done;
-		if (d->from_ref && !d->range.until && resolve_api_refs(&gh, d, err) < 0)
+		if (d->from_ref && !d->range.until && compare_range(&gh, d, err) < 0)
 			goto done;
 		tf = (struct ml_tooling_fetch){
 		    &gh, parts ? &parts->tooling : NULL, &d->range, NULL, 0, 0};
@@ -184,7 +201,7 @@ static int fetch_draft(struct ml_draft *d, const struct ml_run_opts *o, const st
 		/* queued now, driven by fetch_run()'s http_run() with everything else */
 		if (parts && (tooling_fetch_start(&tf, err) < 0 || feeds_fetch_start(&ff, err) < 0))
 			goto done;
-		rc = fetch_run(&gh, d, err);
+		rc = api_repos(d, 1) ? fetch_run(&gh, d, err) : 0;
 		if (rc == 0)
 			rc = http_run(gh.http, err);
 		progress_finish(&progress);
@@ -199,18 +216,53 @@ done:
 	return rc;
 }
 
-/* Notes on stderr for repositories that get no section. */
-static void note_empty(const struct ml_draft *d)
+/* What a release's PRs that were all set aside were ("dependency updates",
+ * "housekeeping" or both, then how many of each kind) into b; f NULL (a
+ * month): dependency updates. */
+static int set_aside_kinds(struct ml_buf *b, const struct ml_pr_list *l, const struct ml_filter *f)
 {
+	size_t bumps = 0, house = 0, reverts = 0;
+
+	for (size_t i = 0; i < l->len; i++) {
+		if (!f || filter_is_bump(f, &l->items[i]))
+			bumps++;
+		else if (filter_is_housekeeping(f, &l->items[i]))
+			house++;
+		else
+			reverts++; /* set aside as half of a revert pair */
+	}
+	if (house + reverts == 0)
+		return buf_puts(b, "dependency updates");
+	if (buf_puts(b, bumps ? "dependency updates and housekeeping (" : "housekeeping (") < 0 ||
+	    (bumps && buf_printf(b, "%zu dependency update%s%s", bumps, bumps == 1 ? "" : "s",
+				 house || reverts ? ", " : "") < 0) ||
+	    (house && buf_printf(b, "%zu release or branch-sync PR%s%s", house,
+				 house == 1 ? "" : "s", reverts ? ", " : "") < 0) ||
+	    (reverts &&
+	     buf_printf(b, "%zu PR%s of revert pairs", reverts, reverts == 1 ? "" : "s") < 0))
+		return -1;
+	return buf_puts(b, ")");
+}
+
+/* Notes on stderr for repositories that get no section; cfg's bump rules
+ * tell what a release's set-aside PRs were. */
+static void note_empty(const struct ml_draft *d, const struct ml_config *cfg)
+{
+	struct ml_error ferr = ML_ERROR_INIT;
+	struct ml_filter *filter = NULL;
 	char label[160];
 
-	if (d->from_ref) /* "nothing merged in v1.0..v1.1" */
+	if (d->from_ref) { /* "nothing merged in v1.0..v1.1" */
 		snprintf(label, sizeof label, "%s..%s", d->from_ref, d->to_ref ? d->to_ref : "");
-	else
+		if (filter_new(&filter, cfg ? &cfg->bumps : NULL, &ferr) < 0)
+			error_clear(&ferr); /* the kinds then go unnamed */
+	} else {
 		draft_range_label(d, label, sizeof label);
+	}
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			const struct ml_draft_repo *r = &d->sections[i].repos[j];
+			struct ml_buf kinds = ML_BUF_INIT;
 			size_t listed = 0;
 
 			for (size_t k = 0; k < r->prs.len; k++)
@@ -220,11 +272,12 @@ static void note_empty(const struct ml_draft *d)
 			if (r->prs.len == 0)
 				term_print(stderr, "note: ", "%s: nothing merged in %s; no section",
 					   r->info.repo, label);
-			else if (listed == 0)
-				term_print(stderr, "note: ",
-					   "%s: only dependency updates merged in %s; no section",
-					   r->info.repo, label);
+			else if (listed == 0 && set_aside_kinds(&kinds, &r->prs, filter) == 0)
+				term_print(stderr, "note: ", "%s: only %s merged in %s; no section",
+					   r->info.repo, kinds.data, label);
+			buf_release(&kinds);
 		}
+	filter_free(filter);
 }
 
 static void print_warnings(const struct ml_strv *w)
@@ -245,13 +298,14 @@ static int check_output(const struct ml_run_opts *o, struct ml_error *err)
 	return update_check_target(o->output, &uo, err);
 }
 
-static int emit(const struct ml_draft *d, const struct ml_run_opts *o, struct ml_error *err)
+static int emit(const struct ml_draft *d, const struct ml_run_opts *o, const struct ml_config *cfg,
+		struct ml_error *err)
 {
 	struct ml_buf out = ML_BUF_INIT;
 	struct ml_strv warnings = {0}, notes = {0};
 	int rc = -1;
 
-	note_empty(d);
+	note_empty(d, cfg);
 	if (o->format != ML_RUN_JSON && draft_check(d, &warnings) < 0) {
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
@@ -374,6 +428,37 @@ static int report_partial(const struct ml_draft *d, struct ml_error *err)
 	return rc;
 }
 
+/* A release command without a range: a section whose template names
+ * {{version}} (the built-in release-notes, or one of the user's), with
+ * none of --month, --since, --until, --from, --to. */
+static int release_unranged(const struct ml_run_opts *o, const struct ml_template *t)
+{
+	return !o->month && !o->since && !o->until && !o->from && !o->to && t->text &&
+	       strstr(t->text, "{{version}}");
+}
+
+/* Where a release starts: the release before `to`, or with to NULL the
+ * latest release (the tip's); from the clone's tags (gitrelease.h), else
+ * from GitHub (releases.h). *tag newly allocated. */
+static int release_start(const struct ml_run_opts *o, const struct ml_config *cfg,
+			 const struct ml_repo_cfg *rc, const char *to, char **tag,
+			 struct ml_error *err)
+{
+	struct ml_github gh = {0};
+	struct ml_progress progress;
+	int ret;
+
+	if (rc->git)
+		return gitsource_previous_release(rc->git, to ? to : rc->ref, tag, err);
+	progress_init(&progress, stderr, 0, o->verbose);
+	ret = open_client(&gh, o, cfg, &progress, err);
+	if (ret == 0)
+		ret = to ? releases_previous(&gh, rc->repo, to, tag, err)
+			 : releases_latest(&gh, rc->repo, tag, err);
+	github_close(&gh);
+	return ret;
+}
+
 static int section_run(struct ml_run_opts *o, struct ml_error *err)
 {
 	struct ml_template tmpl = {0};
@@ -406,12 +491,19 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 	print_warnings(&cfg.warnings);
 	if (section_repo(&rc, &cli, o->config ? &cfg : NULL, err) < 0)
 		goto done;
-	if (o->to && !o->from) { /* the previous release, from the clone's tags */
-		if (!rc.git) {
-			error_set(err, ML_EXIT_USAGE, "--to without --from needs a clone (--git)");
+	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0)
+		goto done;
+	if (release_unranged(o, &tmpl)) { /* unreleased: from the latest release to the tip */
+		if (release_start(o, o->config ? &cfg : NULL, &rc, NULL, &prev, err) < 0)
 			goto done;
-		}
-		if (gitsource_previous_release(rc.git, o->to, &prev, err) < 0)
+		if (o->verbose)
+			term_print(stderr, "", "latest release: %s (the notes run from it to %s)",
+				   prev, rc.ref ? rc.ref : "the tip");
+		o->from = prev;
+		memset(&range, 0, sizeof range);
+	}
+	if (o->to && !o->from) { /* the previous release: the clone's tags, or GitHub's */
+		if (release_start(o, o->config ? &cfg : NULL, &rc, o->to, &prev, err) < 0)
 			goto done;
 		if (o->verbose)
 			term_print(stderr, "", "previous release: %s", prev);
@@ -422,8 +514,7 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 		goto done;
 	if (range.until) /* through the API, a ref range's times come later: all maintainers */
 		repo_cfg_maintainers_during(&rc, range.since, range.until);
-	if (markdown_template_load(&tmpl, o->template ? o->template : cfg.template_path, err) < 0 ||
-	    draft_single(&d, &rc, &range, err) < 0 ||
+	if (draft_single(&d, &rc, &range, err) < 0 ||
 	    (o->from && draft_set_refs(&d, o->from, o->to, err) < 0))
 		goto done;
 	if (login_map_copy(&d.logins, &cfg.logins) < 0) {
@@ -436,8 +527,8 @@ static int section_run(struct ml_run_opts *o, struct ml_error *err)
 		d.deps_mode = o->deps;
 	d.tmpl = tmpl.text ? &tmpl : NULL;
 	if (check_output(o, err) < 0 || set_web(&d, o, err) < 0 ||
-	    fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 || emit(&d, o, err) < 0 ||
-	    report_partial(&d, err) < 0)
+	    fetch_draft(&d, o, o->config ? &cfg : NULL, err) < 0 ||
+	    emit(&d, o, o->config ? &cfg : NULL, err) < 0 || report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;
 done:
@@ -527,7 +618,7 @@ static int issue_run(struct ml_run_opts *o, struct ml_error *err)
 	d.tmpl = tmpl.text ? &tmpl : NULL;
 	if (check_output(o, err) < 0 || set_web(&d, o, err) < 0 ||
 	    fetch_draft(&d, o, &cfg, err) < 0 ||
-	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, err) < 0 ||
+	    (draft_path && homepage_make_dir(draft_path, err) < 0) || emit(&d, o, &cfg, err) < 0 ||
 	    report_partial(&d, err) < 0)
 		goto done;
 	ret = 0;

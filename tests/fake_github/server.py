@@ -29,6 +29,19 @@ Data (compact facts written by hand; the server expands them to full-size object
                 "merged_at": "...Z" | null, "labels": ["dependencies"],
                 "author_association": "MEMBER", "body": "..." | null, "draft": false,
                 "raw": {...}, "raw_issue": {...}}]}
+    A history (optional; for the compare endpoints):
+     "commits": [{"sha": "40 hex", "parents": ["sha", ...], "message": "...",
+                  "author": {"name", "email", "date"}, "committer": {"name", "email", "date"},
+                  "author_login": "login" | null, "committer_login": ...}],
+     "git_refs": {"v1.0": "sha", "main": "sha"} (branches and tags of the history),
+     "commit_pulls": {"sha": [906, ...]} (the PRs GitHub associates with a commit);
+     without "commits", a repository with "refs" gets a linear history: a root commit,
+     then a squash commit "TITLE (#N)" per merged PR at its merged_at and a commit
+     "Update REF" at each ref's date that no PR was merged at, each ref on the newest
+     commit at or before its date;
+     a pull's "head_ref" (optional) names its head branch (default: from its title);
+     "releases": [{"tag_name": "v1.0", "created_at": "...Z", "prerelease": false,
+                   "draft": false}] (optional).
     Every OWNER directory is an organisation.  `raw` is merged last into the expanded
     pull object (recursively for objects; the string "$delete" removes a key), so a test
     can make a field null or missing, e.g. {"raw": {"user": null}}.  `raw_issue` does the
@@ -46,6 +59,18 @@ Endpoints (GET and HEAD; owner/repo/org names are case-insensitive):
   /repos/O/R/commits/REF                       the commit of a ref of "refs" (a name, its
         SHA or a 7+ digit prefix, HEAD = default_branch), commit.committer.date its
         date; an unknown ref is a 422 "No commit found for SHA: REF", as on GitHub
+  /repos/O/R/compare/BASE...HEAD               as GitHub: the commits HEAD reaches and BASE
+        does not (every parent, `git log BASE..HEAD`), oldest first (committer date,
+        parents before children); without page or per_page the first 250 commits, else
+        per_page (at most 100) with Link pagination; refs are git_refs names, SHAs or 7+
+        digit prefixes of the history, HEAD = default_branch; an unknown one is a 404
+        "Not Found"; "files" is empty
+  /repos/O/R/commits/SHA/pulls                 the pulls of commit_pulls[SHA] ([] if none),
+        per_page/page; a SHA not in the history is a 422 "No commit found for SHA: SHA"
+  /repos/O/R/releases/latest                   the newest release by created_at that is not a
+        draft or a prerelease; 404 "Not Found" when there is none
+  /repos/O/R/tags                              the names of git_refs (else refs) that hold a
+        version (N.N), by name descending, per_page/page with Link pagination
   /orgs/O, /orgs/O/repos, /organizations/ID/repos   type, sort, direction, per_page, page
   /users/U/repos, /user/ID/repos               a user account's listing (any owner of DIR
         answers it): type all|owner|member, sort, direction, per_page, page
@@ -136,6 +161,7 @@ import base64
 import copy
 import gzip
 import hashlib
+import heapq
 import json
 import math
 import os
@@ -156,9 +182,14 @@ DOCS = "https://docs.github.com/rest"
 TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 KNOWN_IDS = {"dependabot[bot]": 49699333, "renovate[bot]": 29139614, "github-actions[bot]": 41898282}
 PR_KEYS = {"number", "title", "user", "user_type", "created_at", "updated_at", "closed_at",
-           "merged_at", "labels", "author_association", "body", "draft", "raw", "raw_issue"}
+           "merged_at", "labels", "author_association", "body", "draft", "raw", "raw_issue",
+           "head_ref"}
 REPO_KEYS = {"id", "description", "archived", "fork", "created_at", "pushed_at",
-             "default_branch", "pulls", "raw", "refs"}
+             "default_branch", "pulls", "raw", "refs", "commits", "git_refs", "commit_pulls",
+             "releases"}
+COMPARE_DOC = "https://docs.github.com/rest/commits/commits#compare-two-commits"
+COMMIT_PULLS_DOC = ("https://docs.github.com/rest/commits/commits"
+                    "#list-pull-requests-associated-with-a-commit")
 FAULT_KEYS = {"match", "times", "status", "body", "headers", "delay_ms", "kind",
               "retry_after", "reset_in", "link", "size_mb", "declare_length", "interval_ms",
               "total_count"}
@@ -272,6 +303,19 @@ class Store:
         for k in ("pushed_at", "created_at"):
             if facts.get(k) is not None and not TS_RE.match(facts[k]):
                 bad(f"{k} is not YYYY-MM-DDTHH:MM:SSZ")
+        facts["_by_sha"] = {}
+        for c in facts.get("commits", []):
+            if not isinstance(c, dict) or not re.match(r"^[0-9a-f]{40}$", str(c.get("sha"))):
+                bad("commits: each needs a 40-hex sha")
+            for k in ("author", "committer"):
+                if not TS_RE.match(str((c.get(k) or {}).get("date"))):
+                    bad(f"commit {c['sha']}: {k}.date is not YYYY-MM-DDTHH:MM:SSZ")
+            c.setdefault("parents", [])
+            c.setdefault("message", "")
+            facts["_by_sha"][c["sha"]] = c
+        for ref, sha in facts.get("git_refs", {}).items():
+            if sha not in facts["_by_sha"]:
+                bad(f"git_refs: {ref}: {sha} is not in commits")
         for ref, when in facts.setdefault("refs", {}).items():
             if not isinstance(when, str) or not TS_RE.match(when):
                 bad(f"refs: {ref}: date is not YYYY-MM-DDTHH:MM:SSZ")
@@ -304,9 +348,44 @@ class Store:
             pr["_merged"] = parse_ts(pr["merged_at"]) if pr["merged_at"] else None
         if self.now:
             facts["pulls"] = [self._as_of(pr) for pr in facts["pulls"] if pr["created_at"] <= self.now]
+        if not facts["_by_sha"] and facts["refs"]:
+            self._synthesize(facts)
         self.repos[facts["full_name"].lower()] = facts
         self.by_id[facts["id"]] = facts
         return facts
+
+    def _synthesize(self, facts):
+        """The linear history of a repository with refs and no commits: a root commit,
+        then one squash commit "TITLE (#N)" per merged PR at its merged_at, and a commit
+        "Update NAME" at the date of each ref that no PR was merged at; each ref names
+        the newest commit at or before its date."""
+        fn = facts["full_name"]
+        merged = {p["merged_at"] for p in facts["pulls"] if p["merged_at"]}
+        events = sorted([(p["merged_at"], 0, p["number"], p) for p in facts["pulls"] if p["merged_at"]] +
+                        [(d, 1, name, None) for name, d in facts["refs"].items() if d not in merged],
+                        key=lambda e: (e[0], e[1], str(e[2])))
+        first = parse_ts(events[0][0]) - timedelta(days=1)
+        root_date = first.strftime("%Y-%m-%dT%H:%M:%SZ")
+        founder = {"name": "Founder", "email": "founder@example.com", "date": root_date}
+        history = [{"sha": sha1("synth", fn, "root"), "parents": [], "message": "Initial commit\n",
+                    "author": founder, "committer": founder}]
+        for date, _, key, p in events:
+            if p:
+                who = {"name": p["user"], "email": f"{p['user']}@users.noreply.github.com", "date": date}
+                msg, login = f"{' '.join(p['title'].split())} (#{key})\n", p["user"]
+            else:
+                who = dict(founder, date=date)
+                msg, login = f"Update {key}\n", None
+            history.append({"sha": sha1("synth", fn, key), "parents": [history[-1]["sha"]],
+                            "message": msg, "author": who,
+                            "committer": dict(who, name="GitHub", email="noreply@github.com"),
+                            "author_login": login})
+        facts["commits"] = history
+        facts["_by_sha"] = {c["sha"]: c for c in history}
+        refs = facts.setdefault("git_refs", {})
+        for name, date in facts["refs"].items():
+            refs.setdefault(name, next(c["sha"] for c in reversed(history)
+                                       if c["committer"]["date"] <= date))
 
     def _as_of(self, pr):
         """The PR as it was at --now: not yet merged or closed, updated at most then."""
@@ -440,6 +519,8 @@ class Store:
         return out
 
     def head_ref(self, pr):
+        if pr.get("head_ref"):
+            return pr["head_ref"]
         t, login = pr["title"], pr["user"]
         m = re.match(r"build\(deps\): bump (\S+) from \S+ to (\S+)", t)
         if login.startswith("dependabot") and m:
@@ -746,6 +827,15 @@ def link_header(api, path, pairs, page, last):
     return ", ".join(rels)
 
 
+def pulls_page(store, prs, path, pairs, params):
+    """A page of pull objects with its Link header."""
+    per_page, page = page_args(params)
+    last = max(1, math.ceil(len(prs) / per_page))
+    chunk = prs[(page - 1) * per_page: page * per_page]
+    body = "[" + ",".join(p["_pull_json"] for p in chunk) + "]"
+    return Resp(200, body, link=link_header(store.api, path, pairs, page, last))
+
+
 class Resp:
     def __init__(self, status, body, headers=None, etag=True, link=None):
         self.status, self.headers, self.etag, self.link = status, list(headers or []), etag, link
@@ -993,8 +1083,16 @@ class Handler(BaseHTTPRequestHandler):
                 return self.list_pulls(store, facts, pairs, params)
             if len(rest) == 2 and rest[0] == "pulls" and rest[1].isdigit():
                 return self.one_pull(facts, int(rest[1]))
+            if len(rest) == 3 and rest[0] == "commits" and rest[2] == "pulls" and facts.get("commits"):
+                return self.commit_pulls(store, facts, rest[1], pairs, params)
             if len(rest) >= 2 and rest[0] == "commits":
                 return self.one_commit(store, facts, "/".join(rest[1:]))
+            if rest == ["releases", "latest"]:
+                return self.latest_release(store, facts)
+            if rest == ["tags"]:
+                return self.tags(store, facts, pairs, params)
+            if len(rest) >= 2 and rest[0] == "compare":
+                return self.compare(store, facts, "/".join(rest[1:]), pairs, params)
             return not_found()
         if parts[:1] == ["orgs"] and len(parts) in (2, 3) or parts[:1] == ["organizations"] and len(parts) == 3:
             if parts[0] == "orgs":
@@ -1039,12 +1137,7 @@ class Handler(BaseHTTPRequestHandler):
                if state == "all" or (state == "open") == (p["_closed"] is None)]
         key = "_updated" if sort == "updated" else "_created"
         prs.sort(key=lambda p: (p[key], p["number"]), reverse=direction == "desc")
-        per_page, page = page_args(params)
-        last = max(1, math.ceil(len(prs) / per_page))
-        chunk = prs[(page - 1) * per_page: page * per_page]
-        body = "[" + ",".join(p["_pull_json"] for p in chunk) + "]"
-        link = link_header(store.api, f"/repositories/{facts['id']}/pulls", pairs, page, last)
-        return Resp(200, body, link=link)
+        return pulls_page(store, prs, f"/repositories/{facts['id']}/pulls", pairs, params)
 
     def one_pull(self, facts, number):
         pr = next((p for p in facts["pulls"] if p["number"] == number), None)
@@ -1058,8 +1151,150 @@ class Handler(BaseHTTPRequestHandler):
                  changed_files=1 + h % 9)
         return Resp(200, merge_raw(o, pr.get("raw", {})))
 
+    # ---- the history (compare, commit pulls)
+
+    def git_resolve(self, facts, ref):
+        """The SHA of a git_refs name, a SHA or a 7+ digit prefix, HEAD; else None."""
+        refs, by_sha = facts.get("git_refs", {}), facts["_by_sha"]
+        name = facts.get("default_branch", "main") if ref == "HEAD" else ref
+        if name in refs:
+            return refs[name]
+        low = ref.lower()
+        if low in by_sha:
+            return low
+        hits = [s for s in by_sha if len(low) >= 7 and s.startswith(low)]
+        return hits[0] if len(hits) == 1 else None
+
+    def reachable(self, facts, sha):
+        seen, todo = set(), [sha]
+        while todo:
+            s = todo.pop()
+            if s in seen or s not in facts["_by_sha"]:
+                continue
+            seen.add(s)
+            todo.extend(facts["_by_sha"][s]["parents"])
+        return seen
+
+    def commit_obj(self, store, facts, c):
+        fn = facts["full_name"]
+        url = f"{store.api}/repos/{fn}/commits/{c['sha']}"
+
+        def who(login):
+            return store.user_obj(login, "Bot" if login.endswith("[bot]") else "User") if login else None
+        return {
+            "sha": c["sha"], "node_id": b64(f"Commit:{c['sha']}"), "url": url,
+            "html_url": f"https://github.com/{fn}/commit/{c['sha']}",
+            "comments_url": f"{url}/comments",
+            "commit": {"author": c["author"], "committer": c["committer"], "message": c["message"],
+                       "tree": {"sha": sha1("tree", c["sha"]), "url": f"{store.api}/repos/{fn}/git/trees/{sha1('tree', c['sha'])}"},
+                       "url": f"{store.api}/repos/{fn}/git/commits/{c['sha']}", "comment_count": 0,
+                       "verification": {"verified": False, "reason": "unsigned", "signature": None,
+                                        "payload": None}},
+            "author": who(c.get("author_login")), "committer": who(c.get("committer_login")),
+            "parents": [{"sha": p, "url": f"{store.api}/repos/{fn}/commits/{p}",
+                         "html_url": f"https://github.com/{fn}/commit/{p}"} for p in c["parents"]],
+        }
+
+    def chronological(self, facts, shas):
+        """Oldest first by committer date, a parent always before its children."""
+        by = facts["_by_sha"]
+        kids = {s: [] for s in shas}
+        waiting = {}
+        for s in shas:
+            ps = [p for p in by[s]["parents"] if p in kids]
+            waiting[s] = len(ps)
+            for p in ps:
+                kids[p].append(s)
+        ready = [(by[s]["committer"]["date"], s) for s in shas if waiting[s] == 0]
+        heapq.heapify(ready)
+        out = []
+        while ready:
+            _, s = heapq.heappop(ready)
+            out.append(s)
+            for k in kids[s]:
+                waiting[k] -= 1
+                if waiting[k] == 0:
+                    heapq.heappush(ready, (by[k]["committer"]["date"], k))
+        return out
+
+    def compare(self, store, facts, basehead, pairs, params):
+        if "..." not in basehead or not facts.get("commits"):
+            return not_found(COMPARE_DOC)
+        base_ref, head_ref = basehead.split("...", 1)
+        base, head = self.git_resolve(facts, base_ref), self.git_resolve(facts, head_ref)
+        if base is None or head is None:
+            return not_found(COMPARE_DOC)
+        from_base, from_head = self.reachable(facts, base), self.reachable(facts, head)
+        ahead = self.chronological(facts, [s for s in from_head if s not in from_base])
+        behind = [s for s in from_base if s not in from_head]
+        if "page" in params or "per_page" in params:
+            per_page, page = page_args(params)
+        else:
+            per_page, page = 250, 1
+        last = max(1, math.ceil(len(ahead) / per_page))
+        chunk = ahead[(page - 1) * per_page: page * per_page]
+        fn = facts["full_name"]
+        mb = next((s for s in reversed(self.chronological(facts, list(from_base & self.reachable(facts, head))))), base)
+        body = {
+            "url": f"{store.api}/repos/{fn}/compare/{basehead}",
+            "html_url": f"https://github.com/{fn}/compare/{basehead}",
+            "permalink_url": f"https://github.com/{fn}/compare/{facts['owner']}:{base[:7]}...{facts['owner']}:{head[:7]}",
+            "diff_url": f"https://github.com/{fn}/compare/{basehead}.diff",
+            "patch_url": f"https://github.com/{fn}/compare/{basehead}.patch",
+            "base_commit": self.commit_obj(store, facts, facts["_by_sha"][base]),
+            "merge_base_commit": self.commit_obj(store, facts, facts["_by_sha"][mb]),
+            "status": ("identical" if not ahead and not behind else "ahead" if not behind
+                       else "behind" if not ahead else "diverged"),
+            "ahead_by": len(ahead), "behind_by": len(behind), "total_commits": len(ahead),
+            "commits": [self.commit_obj(store, facts, facts["_by_sha"][s]) for s in chunk],
+            "files": [],
+        }
+        link = link_header(store.api, f"/repos/{fn}/compare/{basehead}", pairs, page, last)
+        return Resp(200, body, link=link)
+
+    def latest_release(self, store, facts):
+        fn = facts["full_name"]
+        rels = [r for r in facts.get("releases", []) if not r.get("draft") and not r.get("prerelease")]
+        if not rels:
+            return not_found("https://docs.github.com/rest/releases/releases#get-the-latest-release")
+        r = max(rels, key=lambda r: r["created_at"])
+        rid = stable_int("release", fn.lower(), r["tag_name"])
+        return Resp(200, {
+            "url": f"{store.api}/repos/{fn}/releases/{rid}", "id": rid,
+            "html_url": f"https://github.com/{fn}/releases/tag/{r['tag_name']}",
+            "tag_name": r["tag_name"], "target_commitish": facts.get("default_branch", "main"),
+            "name": r["tag_name"], "draft": False, "prerelease": False,
+            "created_at": r["created_at"], "published_at": r["created_at"],
+            "assets": [], "body": ""})
+
+    def tags(self, store, facts, pairs, params):
+        fn = facts["full_name"]
+        refs = facts.get("git_refs") or {n: sha1("commit", fn, n) for n in facts["refs"]}
+        names = sorted((n for n in refs if re.search(r"\d+\.\d+", n)), reverse=True)
+        per_page, page = page_args(params)
+        last = max(1, math.ceil(len(names) / per_page))
+        body = [{"name": n, "zipball_url": f"{store.api}/repos/{fn}/zipball/refs/tags/{n}",
+                 "tarball_url": f"{store.api}/repos/{fn}/tarball/refs/tags/{n}",
+                 "commit": {"sha": refs[n], "url": f"{store.api}/repos/{fn}/commits/{refs[n]}"},
+                 "node_id": b64(f"Ref:{n}")}
+                for n in names[(page - 1) * per_page: page * per_page]]
+        return Resp(200, body, link=link_header(store.api, f"/repos/{fn}/tags", pairs, page, last))
+
+    def commit_pulls(self, store, facts, sha, pairs, params):
+        full = self.git_resolve(facts, sha)
+        if full is None:
+            return Resp(422, dumps({
+                "message": f"No commit found for SHA: {sha}", "documentation_url": COMMIT_PULLS_DOC,
+                "status": "422"}), etag=False)
+        numbers = facts.get("commit_pulls", {}).get(full, [])
+        prs = [p for n in numbers for p in facts["pulls"] if p["number"] == n]
+        return pulls_page(store, prs, f"/repos/{facts['full_name']}/commits/{full}/pulls", pairs, params)
+
     def one_commit(self, store, facts, ref):
         refs = facts["refs"]
+        if ref not in refs and facts.get("commits") and self.git_resolve(facts, ref):
+            c = facts["_by_sha"][self.git_resolve(facts, ref)]
+            return Resp(200, dict(self.commit_obj(store, facts, c), files=[]))
         name = facts.get("default_branch", "main") if ref == "HEAD" else ref
         if name not in refs:
             low = ref.lower()

@@ -47,8 +47,12 @@ int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oi
 
 /* Every author address of the commits that from reaches (every parent, at
  * most max commits), lowercase, sorted (strcmp), each once, into out: the
- * identities a release's new contributors do not have. 0, or -1 when out
- * of memory; a history that cannot be read further ends the list. */
-int gitrange_identities(git_repository *git, const git_oid *from, size_t max, struct ml_strv *out);
+ * identities a release's new contributors do not have. With wanted (sorted,
+ * lowercase) only those of wanted are kept, and the walk ends once all of
+ * them are found (a release whose authors all wrote before reads little).
+ * 0, or -1 when out of memory; a history that cannot be read further ends
+ * the list. */
+int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
+			const struct ml_strv *wanted, struct ml_strv *out);
 
 #endif

@@ -1,0 +1,78 @@
+#!/bin/sh
+# release_bench.sh: a month and a release from a clone, with the login
+# evidence to read, against `git log` over the same range, side by side.
+#
+# usage: bench/release_bench.sh [BINARY]  (default: build/mergeletter)
+# env:   ML_BENCH_DIR      where the repositories are cached
+#                          (default: ${XDG_CACHE_HOME:-~/.cache}/mergeletter-bench)
+#        ML_BENCH_COMMITS  first-parent commits (default 100000)
+#        ML_BENCH_TAGS     a release tag every this many commits (default 2000)
+#        ML_BENCH_RUNS     runs per figure; the best is shown (default 5)
+#
+# The history (bench/gen_history.py --logins): every squash commit carries
+# its author's plain address, so each squash's login is the login
+# evidence's to find (gitlogins.h: merges "from LOGIN/..." whose commits
+# carry the address). The evidence is read once into a cache directory of
+# its own (the first, cold run, shown apart) and the figures are the warm
+# runs, start-up included. Run on demand, never from ctest; nothing goes
+# over the network.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+commits_default=100000
+. "$here/git_common.sh"
+every=${ML_BENCH_TAGS:-2000}
+
+repo=$cache/logins-$commits-$every.git
+bench_history "$repo" --logins --tag-every "$every"
+if [ ! -f "$repo/gc-complete" ]; then
+	git -C "$repo" gc --quiet
+	git -C "$repo" commit-graph write --reachable
+	touch "$repo/gc-complete"
+fi
+mlcache=$cache/logins-$commits-$every.ml-cache
+rm -rf "$mlcache"
+
+python3 - "$here" "$bin" "$runs" "$commits" "$every" "$start" "$step" "$repo" "$mlcache" <<'EOF'
+import sys, time
+
+sys.path.insert(0, sys.argv[1])
+from ranges import bounds, measure, month_of, timed  # noqa: E402
+
+binary, runs = sys.argv[2], int(sys.argv[3])
+commits, every, start, step = (int(x) for x in sys.argv[4:8])
+repo, mlcache = sys.argv[8], sys.argv[9]
+ML = [binary, "section", "--git", repo, "--format", "json", "--cache-dir", mlcache]
+
+
+tip = start + (commits - 1) * step
+y, m = month_of(tip)
+near = (y, m - 1) if m > 1 else (y - 1, 12)  # the last whole month
+deep = month_of(start + commits * step // 10)  # 90% of the history deep
+last = commits // every                      # tags v1.0.0 .. vLAST.0.0
+deep_tag = max(2, last // 10)
+cases = []
+for label, (yy, mm) in (("month near", near), ("month deep", deep)):
+    since, until = bounds(yy, mm)
+    cases.append((f"{label} {yy:04d}-{mm:02d}", ML + ["--month", f"{yy:04d}-{mm:02d}"],
+                  ["git", "-C", repo, "log", "--first-parent", f"--since={since}", f"--until={until}",
+                   "main", "--format=%H %ct %an %ae %s"]))
+for label, b in (("release near", last), ("release deep", deep_tag)):
+    a, b = f"v{b - 1}.0.0", f"v{b}.0.0"
+    cases.append((f"{label} {a}..{b}", ML + ["--from", a, "--to", b],
+                  ["git", "-C", repo, "log", f"{a}..{b}", "--format=%H %ct %an %ae %s"]))
+
+ms, _ = timed(ML + ["--month", f"{near[0]:04d}-{near[1]:02d}"])
+print(f"{commits} first-parent commits (gc'ed, commit-graph), a tag every {every}; "
+      f"the login evidence read cold once: {ms:.0f} ms; then best of {runs} warm runs, start-up "
+      f"included: wall time, and CPU time (user + system, steadier on a shared machine)")
+print(f"{'range':<30} {'PRs':>5} {'unknown':>7} {'mergeletter':>11} {'git log':>9} {'ratio':>6}"
+      f" {'ML cpu':>9} {'git cpu':>9} {'ratio':>6}")
+for label, ml_cmd, git_cmd in cases:
+    mw, mc, out = measure(ml_cmd, runs)
+    gw, gc, _ = measure(git_cmd, runs)
+    prs = out.count(b'"number"')
+    unknown = out.count(b'"author": null')
+    print(f"{label:<30} {prs:>5} {unknown:>7} {mw:>8.1f} ms {gw:>6.1f} ms {mw / gw:>5.2f}x"
+          f" {mc:>6.1f} ms {gc:>6.1f} ms {mc / max(gc, 0.1):>5.2f}x")
+EOF
