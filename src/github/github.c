@@ -1005,6 +1005,11 @@ static int on_commit(void *ud, const struct ml_http_response *r, struct ml_error
 				 "%s: ref '%s' not found on GitHub (HTTP %ld); name a tag, a "
 				 "branch or a commit SHA of the repository",
 				 l->repo, l->ref, r->status);
+	if (r->status == 404) /* GitHub's 404 of a repository it cannot show */
+		return error_set(err, ML_EXIT_NETWORK,
+				 "%s: repository not found (HTTP 404); check the spelling of '%s' "
+				 "(a private repository needs a token that can read it)",
+				 l->repo, l->repo);
 	if (r->status != 200) {
 		char *msg = github_api_message(r->body, r->len);
 

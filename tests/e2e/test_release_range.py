@@ -439,8 +439,12 @@ def test_unknown_ref():
         with FakeGitHub(data) as gh:
             rc, out, err = run(["section", REPO, "--api-url", gh.url, "--from", "v0.9", "--to", "v2.0",
                                 "--no-cache"])
+            rc2, _, err2 = run(["section", OWNER + "/nosuch", "--api-url", gh.url, "--from", "v1.0",
+                                "--to", "v2.0", "--no-cache"])
     assert rc == 3, (rc, err)
     assert "'v0.9'" in err and "not found" in err, err
+    # a repository GitHub cannot show is named as such, not as a ref
+    assert rc2 == 3 and "nosuch: repository not found (HTTP 404)" in err2, (rc2, err2)
 
 
 def test_rebase_merge_found_by_commit_lookup():
