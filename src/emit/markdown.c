@@ -337,8 +337,12 @@ static int unknown_authors(struct ml_buf *out, const struct ml_draft *d,
 
 static int only_bumps(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
+	/* a release also sets aside its housekeeping (filter.h); the words
+	 * start with DOC_ONLY_BUMPS, which the update and --previous look for */
 	if (buf_printf(out, "<!--\n    %s had only dependency updates", repo_display(r)) < 0 ||
-	    buf_puts(out, d->range.month ? " this month:\n" : " in this period:\n") < 0)
+	    buf_puts(out, d->from_ref	   ? " or housekeeping in this range:\n"
+			  : d->range.month ? " this month:\n"
+					   : " in this period:\n") < 0)
 		return -1;
 	for (size_t i = 0; i < r->prs.len; i++)
 		if (markdown_pr_item(out, draft_web(d), &r->prs.items[i], ML_ITEM_IN_COMMENT) < 0)

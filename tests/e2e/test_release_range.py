@@ -388,11 +388,14 @@ def test_note_says_what_was_set_aside():
         args = ["--from", "v2.0", "--to", "v2.1", "--no-cache"]
         want = ("note: acme/widget: only housekeeping (1 release or branch-sync PR, 2 PRs of "
                 "revert pairs) merged in v2.0..v2.1; no section")
+        comment = "widget had only dependency updates or housekeeping in this range:"
         rc, out, err = run(["section", REPO, "--git", clone] + args)
         assert rc == 0 and f"/pull/{gizmo})" in out and want in err, (out, err)
+        assert comment in out, out
         with FakeGitHub(data) as gh:
             rc, out, err = run(["section", REPO, "--api-url", gh.url] + args)
         assert rc == 0 and f"/pull/{gizmo})" in out and want in err, (out, err)
+        assert comment in out, out
 
 
 def test_compare_pages_side_by_side():
