@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build with warnings as errors and run every test, then again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, then run each libFuzzer
-# harness for about 20 s (tools/fuzz.sh; clang). In between, the tests that
+# harness for about 15 s (tools/fuzz.sh; clang). In between, the tests that
 # run threads (ctest label "threads": the pool, the HTTP engine's parse hooks
 # on its workers) are built with ThreadSanitizer (clang) and run; about a
 # minute on two cores.
@@ -21,4 +21,4 @@ cmake -S . -B build-tsan -DCMAKE_C_COMPILER=clang -DML_WERROR=ON -DML_TSAN=ON \
 cmake --build build-tsan -j"$jobs" --target threaded_tests
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L threads
-sh tools/fuzz.sh -t "${ML_FUZZ_SECONDS:-20}"
+sh tools/fuzz.sh -t "${ML_FUZZ_SECONDS:-15}"
