@@ -6,7 +6,7 @@
 #   sh tools/fuzz.sh [-t SECONDS] [-j PARALLEL] [NAME...]
 #
 # -t: seconds per harness (default 20); -j: harnesses at once (default 1);
-# NAME: config pulls search link markdown gitmsg range update feeds previous template compare (default: all).
+# NAME: config pulls search link markdown gitmsg range update feeds previous template compare orgs (default: all).
 # Each harness's corpus grows in build-fuzz/corpus/NAME (seeded from
 # tests/fuzz/corpus/NAME), its log is build-fuzz/logs/NAME.log, and a
 # failing input is saved as build-fuzz/artifacts/NAME/crash-* (or leak-*,
@@ -24,7 +24,7 @@ while getopts t:j: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-names=${*:-config pulls search link markdown gitmsg range update feeds previous template compare}
+names=${*:-config pulls search link markdown gitmsg range update feeds previous template compare orgs}
 out=${FUZZ_BUILD_DIR:-build-fuzz} # another directory keeps a long run apart
 
 if ! command -v clang >/dev/null 2>&1; then
