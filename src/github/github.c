@@ -268,6 +268,11 @@ static int parse_time_field(json_t *item, const char *key, int nullable, int64_t
 	return 0;
 }
 
+int github_json_is_text(json_t *v)
+{
+	return json_is_string(v) && json_string_length(v) == strlen(json_string_value(v));
+}
+
 char *github_json_text(json_t *v)
 {
 	const char *s = json_string_value(v);

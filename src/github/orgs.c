@@ -81,8 +81,7 @@ static int repos_parse(const char *body, size_t len, void *parsed, const struct 
 		struct ml_org_repo *v, *r;
 		int64_t pushed_at = 0;
 
-		if (!json_is_string(name) || !repo_name_valid(json_string_value(name)) ||
-		    json_string_length(name) != strlen(json_string_value(name))) {
+		if (!github_json_is_text(name) || !repo_name_valid(json_string_value(name))) {
 			field_error(err, owner, "full_name");
 			goto done;
 		}

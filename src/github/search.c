@@ -155,8 +155,7 @@ static int parse_item(json_t *item, const struct ml_range *range, struct ml_pr_l
 		return item_error(err, number, bad);
 	pr = &out->items[out->len - 1];
 	v = json_object_get(item, "repository_url");
-	if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)) ||
-	    !(pr->repo = repo_from_url(json_string_value(v))))
+	if (!github_json_is_text(v) || !(pr->repo = repo_from_url(json_string_value(v))))
 		return item_error(err, number, "repository_url");
 	return 0;
 }

@@ -136,6 +136,9 @@ int github_json_load(const char *body, size_t len, void *parsed, json_t **root,
  * each NUL byte is U+FFFD: a C string, never cut short, so that "ev\u0000il"
  * can pass for no login or name but its own. */
 char *github_json_text(json_t *v);
+/* 1 when v is a JSON string holding no NUL byte: a name or URL read as a C
+ * string is then the whole of it. */
+int github_json_is_text(json_t *v);
 /* github_json_load(), then a JSON array or -1 with err set: "SUBJECT:
  * GitHub's answer is not a list of ITEMS; check --api-url". */
 int github_json_list(const char *body, size_t len, void *parsed, json_t **root, const char *subject,
