@@ -216,11 +216,11 @@ static int time_rfc822(const xmlNode *el, int64_t *out)
 	return 0;
 }
 
-/* Keep an entry in range with a link; a missing title becomes the link. */
+/* Keep an entry in range with a link; a missing title (title_of() gives
+ * it as one trimmed line) becomes the link. */
 static int keep(struct ml_news *n, const struct ml_range *range, char *title, char *link,
 		int64_t date, int dated, int offer)
 {
-	trim(title);
 	if (!dated || !link || !range_contains(range, date)) {
 		free(title);
 		free(link);
