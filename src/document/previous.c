@@ -791,14 +791,15 @@ int previous_parse(struct ml_config *out, const char *text, size_t len, const ch
 		   struct ml_progress *progress, struct ml_error *err)
 {
 	struct parser p;
+	const char *nul;
 	char *month = NULL;
 	size_t body = 0;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	memset(&p, 0, sizeof p);
-	if (memchr(text, '\0', len)) { /* every string read from it would stop there */
-		const char *nul = memchr(text, '\0', len);
+	nul = memchr(text, '\0', len);
+	if (nul) { /* every string read from it would stop there */
 		size_t line = 1;
 
 		for (const char *c = text; c < nul; c++)
