@@ -203,40 +203,44 @@ static int read_merge(struct ml_gitlogins *l, git_commit *c)
 	return rc;
 }
 
-static int by_email_kind(const void *a, const void *b)
+static int by_email_kind_login(const void *a, const void *b)
 {
 	const struct vote *x = a, *y = b;
 	int c = strcasecmp(x->email, y->email);
 
-	return c ? c : (int)x->kind - (int)y->kind;
+	if (!c)
+		c = (int)x->kind - (int)y->kind;
+	return c ? c : strcasecmp(x->login, y->login);
 }
 
 /* The login that the votes v[0..n) of one address name, or NULL: every
  * PR that carries the address names it, or a clear majority does (at
  * least GITLOGINS_MAJORITY percent of at least GITLOGINS_MIN_PRS PRs);
  * and the address never merged a PR of it. Votes sorted by kind, authors
- * first. */
+ * first, then by login: one pass counts each login's run (an address with
+ * thousands of PRs costs thousands of steps, not millions). */
 static const char *elect(const struct vote *v, size_t n)
 {
 	const char *best = NULL;
-	size_t prs = 0, best_count = 0;
+	size_t prs = 0, best_count = 0, i = 0;
 
-	for (size_t i = 0; i < n && v[i].kind == VOTE_AUTHOR; i++) {
-		size_t count = 0;
+	while (i < n && v[i].kind == VOTE_AUTHOR) {
+		size_t j = i;
 
-		prs++;
-		for (size_t j = 0; j < n && v[j].kind == VOTE_AUTHOR; j++)
-			count += ml_strcaseeq(v[j].login, v[i].login);
-		if (count > best_count) {
+		while (j < n && v[j].kind == VOTE_AUTHOR && ml_strcaseeq(v[j].login, v[i].login))
+			j++;
+		prs += j - i;
+		if (j - i > best_count) {
 			best = v[i].login;
-			best_count = count;
+			best_count = j - i;
 		}
+		i = j;
 	}
 	if (!best || (best_count < prs &&
 		      (prs < GITLOGINS_MIN_PRS || best_count * 100 < prs * GITLOGINS_MAJORITY)))
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].kind == VOTE_MERGER && ml_strcaseeq(v[i].login, best))
+	for (; i < n; i++)
+		if (ml_strcaseeq(v[i].login, best))
 			return NULL; /* merged a PR of that login: a maintainer's fixup */
 	return best;
 }
@@ -258,7 +262,7 @@ static int decide(struct ml_gitlogins *l)
 		l->votes[k].email = copy;
 	}
 	if (l->nvotes > 1)
-		qsort(l->votes, l->nvotes, sizeof *l->votes, by_email_kind);
+		qsort(l->votes, l->nvotes, sizeof *l->votes, by_email_kind_login);
 	while (i < l->nvotes) {
 		size_t j = i;
 		const char *login;
@@ -394,7 +398,27 @@ static void cache_store(struct ml_gitlogins *l, size_t count)
 	buf_release(&body);
 }
 
-/* Read the evidence: the first-parent history from the tip, at most
+/* Where the evidence is read from: the newer (committer time) of the
+ * clone's HEAD and the range's tip. A login is a fact about an address,
+ * not about a range: the notes of a release deep in the history learn who
+ * its authors are from everything the clone knows, as this month's
+ * section does, and one cached read serves both. HEAD unborn or not a
+ * commit: the tip. */
+static void choose_tip(struct ml_gitlogins *l)
+{
+	git_object *head = NULL;
+	git_commit *tip = NULL;
+
+	if (git_revparse_single(&head, l->git, "HEAD^{commit}") == 0 &&
+	    git_commit_lookup(&tip, l->git, &l->tip) == 0 &&
+	    git_commit_time((git_commit *)head) > git_commit_time(tip))
+		git_oid_cpy(&l->tip, git_object_id(head));
+	git_error_clear();
+	git_commit_free(tip);
+	git_object_free(head);
+}
+
+/* Read the evidence: the first-parent history from the tip (choose_tip()), at most
  * GITLOGINS_MAX_COMMITS commits, of which only those newer than what the
  * cache holds (when it holds this line of history). */
 static int learn(struct ml_gitlogins *l)
@@ -404,6 +428,8 @@ static int learn(struct ml_gitlogins *l)
 	size_t n = 0, cached = 0;
 	int rc = -1, have = 0, met = 0;
 
+	if (!l->learned_done)
+		choose_tip(l);
 	l->learned_done = 1;
 	if ((have = cache_load(l, &read_to, &cached)) < 0)
 		goto done;

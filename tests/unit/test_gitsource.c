@@ -1088,6 +1088,48 @@ static void logins_cached(void)
 	gt_rmtree(cache);
 }
 
+/* The evidence comes from the newer of HEAD and the range's tip: an old
+ * release learns who its author is from a later merge, and the month's
+ * cached read serves it (proved by deleting that merge's PR commit). */
+static void logins_from_head(void)
+{
+	char *dir = gt_tmpdir(), *cache = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	struct ml_range range = august();
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = {NULL, 0, 0};
+	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, cache, 0};
+	git_commit *merge = NULL;
+	git_oid t, side;
+
+	gt_origin(r, "https://github.com/rust-osdev/uefi-rs.git");
+	t = gt_commit(r, COMMIT("Initial\n", NULL, "2023-06-01T00:00:00Z", 0), NULL, NULL);
+	gt_ref(r, "refs/tags/v1.0.0", &t);
+	t = squash(r, t, "Zoe's first (#1)\n", "zoe@example.com", "2023-06-02T00:00:00Z");
+	gt_ref(r, "refs/tags/v1.1.0", &t);
+	t = pr_merge(r, t, "zoe/feat", 2, AUTHORS("zoe@example.com"), "max@example.com",
+		     "2023-08-02T00:00:00Z");
+	gt_check(git_commit_lookup(&merge, r, &t), "lookup");
+	git_oid_cpy(&side, git_commit_parent_id(merge, 1));
+	git_commit_free(merge);
+	t = squash(r, t, "Zoe again (#3)\n", "zoe@example.com", "2023-08-03T00:00:00Z");
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	CHECK(gitsource_read(&q, &l, NULL, &err) == 0); /* the month: reads and keeps */
+	check_author(&l, 3, "zoe");
+	pr_list_release(&l);
+	gt_drop_object(r, &side);
+	q.ref = "v1.1.0";
+	q.from = "v1.0.0";
+	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
+	check_author(&l, 1, "zoe"); /* from the cache: #2's commit is gone */
+	pr_list_release(&l);
+	CHECK(err.msg == NULL);
+	git_repository_free(r);
+	gt_rmtree(dir);
+	gt_rmtree(cache);
+}
+
 static void urls_and_addresses(void)
 {
 	static const char *const good[] = {
@@ -1219,6 +1261,7 @@ int main(void)
 	RUN(logins_offline);
 	RUN(logins_majority);
 	RUN(logins_cached);
+	RUN(logins_from_head);
 	RUN(message_parser);
 	git_libgit2_shutdown();
 	return DONE();

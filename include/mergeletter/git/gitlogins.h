@@ -21,9 +21,11 @@
  *     pushes a fix onto a contributor's branch and merges it is not the
  *     contributor). Merges of the repository's own branches give no vote. The
  *     author of a merge commit (who merged) is never evidence for the
- *     PR's LOGIN. The first-parent history from the tip is read once, at
- *     the first address that needs it, at most GITLOGINS_MAX_COMMITS
- *     commits of it.
+ *     PR's LOGIN. The first-parent history is read once, at the first
+ *     address that needs it, at most GITLOGINS_MAX_COMMITS commits of it,
+ *     from the newer of the clone's HEAD and the tip: who an address is
+ *     does not depend on the range asked for, so an old release's notes
+ *     know what this month's do, from the same cached read.
  * Nothing is guessed: without agreeing evidence the login stays unknown.
  *
  * Ownership: gitlogins_new() returns an object that gitlogins_free()
@@ -47,9 +49,10 @@ struct ml_gitlogins;
 
 /* Where the evidence is kept between runs: in the response cache's
  * directory (dir NULL: the default one), one entry per clone (and repo,
- * origin), holding the votes as read to a commit. A later run whose tip
- * descends from that commit along first parents reads only the newer
- * commits; another tip reads everything (and keeps that). use 0: no cache. */
+ * origin), holding the votes as read to a commit. A later run whose
+ * evidence tip (HEAD, or a newer range tip) descends from that commit
+ * along first parents reads only the newer commits; another tip reads
+ * everything (and keeps that). use 0: no cache. */
 struct ml_gitlogins_cache {
 	const char *dir;
 	int use;
