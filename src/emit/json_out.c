@@ -15,7 +15,7 @@
  * check at the end covers every allocation. */
 static void put(json_t *o, const char *key, json_t *v, int *ok)
 {
-	if (json_object_set_new(o, key, v) < 0)
+	if (json_object_set_new_nocheck(o, key, v) < 0) /* keys: our own ASCII literals */
 		*ok = 0;
 }
 
@@ -44,7 +44,7 @@ static json_t *time_json(int64_t t)
 	char iso[32];
 
 	range_format_iso(t, iso, sizeof iso);
-	return json_string(iso);
+	return json_string_nocheck(iso);
 }
 
 static json_t *pr_json(const struct ml_draft *d, const struct ml_pr *pr, int *ok)
@@ -97,6 +97,13 @@ static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r
 	return o;
 }
 
+/* json_dump_callback() straight into the output buffer: no second copy of
+ * the document. */
+static int dump_to_buf(const char *text, size_t len, void *ud)
+{
+	return buf_add(ud, text, len);
+}
+
 static int add_failure(void *ud, const char *failure)
 {
 	return json_array_append_new(ud, json_string(failure));
@@ -142,7 +149,6 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
 	json_t *root = json_object(), *range = json_object(), *secs = json_array();
 	char label[160], date[16];
-	char *text = NULL;
 	int ok = 1, rc = -1;
 
 	range_format_date(d->date, date, sizeof date);
@@ -179,11 +185,10 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 		put(root, "failures", failures, &ok);
 	}
 	parts_json(root, d, &ok);
-	if (ok)
-		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (text && buf_puts(out, text) == 0 && buf_puts(out, "\n") == 0)
+	if (ok &&
+	    json_dump_callback(root, dump_to_buf, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
+	    buf_puts(out, "\n") == 0)
 		rc = 0;
-	free(text);
 	json_decref(root);
 	return rc;
 }
