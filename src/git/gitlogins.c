@@ -23,6 +23,7 @@ struct vote {
 	char *email; /* as in the commit; canonical (.mailmap) once decide() ran */
 	char *login;
 	enum vote_kind kind;
+	size_t count; /* PRs (or merges) that cast this same vote */
 };
 
 struct ml_gitlogins {
@@ -88,7 +89,7 @@ static const char *canonical(const struct ml_gitlogins *l, const char *name, con
 }
 
 static int vote_add(struct ml_gitlogins *l, const char *name, const char *email, const char *login,
-		    enum vote_kind kind)
+		    enum vote_kind kind, size_t count)
 {
 	struct vote *v;
 
@@ -107,6 +108,7 @@ static int vote_add(struct ml_gitlogins *l, const char *name, const char *email,
 	v->email = ml_strdup(email);
 	v->login = ml_strdup(login);
 	v->kind = kind;
+	v->count = count;
 	if (!v->name || !v->email || !v->login) {
 		free(v->name);
 		free(v->email);
@@ -162,7 +164,7 @@ static int vote_pr_commits(struct ml_gitlogins *l, git_commit *merge, const char
 		}
 		a = git_commit_author(c);
 		if (!voted_since(l, first, a->email))
-			rc = vote_add(l, a->name, a->email, login, VOTE_AUTHOR);
+			rc = vote_add(l, a->name, a->email, login, VOTE_AUTHOR, 1);
 		if (git_commit_parentcount(c) == 0)
 			n = GITLOGINS_PR_COMMITS;
 		else
@@ -196,7 +198,7 @@ static int read_merge(struct ml_gitlogins *l, git_commit *c)
 		return 0;
 	if (!(login = ml_strndup(from, loginlen)))
 		return -1;
-	rc = vote_add(l, merger->name, merger->email, login, VOTE_MERGER);
+	rc = vote_add(l, merger->name, merger->email, login, VOTE_MERGER, 1);
 	if (rc == 0)
 		rc = vote_pr_commits(l, c, login);
 	free(login);
@@ -225,14 +227,15 @@ static const char *elect(const struct vote *v, size_t n)
 	size_t prs = 0, best_count = 0, i = 0;
 
 	while (i < n && v[i].kind == VOTE_AUTHOR) {
-		size_t j = i;
+		size_t j = i, count = 0;
 
-		while (j < n && v[j].kind == VOTE_AUTHOR && ml_strcaseeq(v[j].login, v[i].login))
-			j++;
-		prs += j - i;
-		if (j - i > best_count) {
+		for (; j < n && v[j].kind == VOTE_AUTHOR && ml_strcaseeq(v[j].login, v[i].login);
+		     j++)
+			count += v[j].count;
+		prs += count;
+		if (count > best_count) {
 			best = v[i].login;
-			best_count = j - i;
+			best_count = count;
 		}
 		i = j;
 	}
@@ -277,6 +280,42 @@ static int decide(struct ml_gitlogins *l)
 	return 0;
 }
 
+static int by_vote(const void *a, const void *b)
+{
+	const struct vote *x = a, *y = b;
+	int c = (int)x->kind - (int)y->kind;
+
+	if (!c)
+		c = strcmp(x->email, y->email);
+	if (!c)
+		c = strcmp(x->login, y->login);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* One vote per (kind, name, email, login), with the count of PRs that
+ * cast it: a history of thousands of PRs by a few hundred people keeps a
+ * few hundred votes, in the cache and in decide(). */
+static void votes_merge(struct ml_gitlogins *l)
+{
+	size_t out = 0;
+
+	if (l->nvotes > 1)
+		qsort(l->votes, l->nvotes, sizeof *l->votes, by_vote);
+	for (size_t i = 0; i < l->nvotes; i++) {
+		struct vote *v = &l->votes[i];
+
+		if (out > 0 && by_vote(&l->votes[out - 1], v) == 0) {
+			l->votes[out - 1].count += v->count;
+			free(v->name);
+			free(v->email);
+			free(v->login);
+			continue;
+		}
+		l->votes[out++] = *v;
+	}
+	l->nvotes = out;
+}
+
 static void votes_clear(struct ml_gitlogins *l)
 {
 	for (size_t i = 0; i < l->nvotes; i++) {
@@ -289,25 +328,31 @@ static void votes_clear(struct ml_gitlogins *l)
 	l->nvotes = l->cap = 0;
 }
 
-/* The cache entry's key: the clone, and what decides which merges vote. */
+/* The cache entry's key: the clone, and what decides which merges vote;
+ * "-2": each line carries its count. */
 static int cache_key(const struct ml_gitlogins *l, struct ml_buf *key)
 {
-	return buf_printf(key, "mergeletter-git-logins:%d:%s:%s:%s", GITLOGINS_MAX_COMMITS,
+	return buf_printf(key, "mergeletter-git-logins-2:%d:%s:%s:%s", GITLOGINS_MAX_COMMITS,
 			  git_repository_commondir(l->git), l->repo ? l->repo : "",
 			  l->origin ? l->origin : "");
 }
 
-/* One line of the entry: "A|M\tNAME\tEMAIL\tLOGIN". */
+/* One line of the entry: "A|M\tNAME\tEMAIL\tLOGIN\tCOUNT". */
 static int parse_vote(struct ml_gitlogins *l, char *line)
 {
-	char *f[4] = {line, NULL, NULL, NULL};
+	char *f[5] = {line, NULL, NULL, NULL, NULL}, *end;
+	unsigned long count;
 
-	for (int k = 1; k < 4; k++)
+	for (int k = 1; k < 5; k++)
 		if (!f[k - 1] || !(f[k] = strchr(f[k - 1], '\t')) || (*f[k]++ = '\0'))
 			return 0; /* malformed: skipped */
-	if (strcmp(f[0], "A") != 0 && strcmp(f[0], "M") != 0)
+	if ((strcmp(f[0], "A") != 0 && strcmp(f[0], "M") != 0) || !isdigit((unsigned char)*f[4]))
 		return 0;
-	return vote_add(l, f[1], f[2], f[3], f[0][0] == 'A' ? VOTE_AUTHOR : VOTE_MERGER);
+	count = strtoul(f[4], &end, 10);
+	if (*end || count == 0 || count > SIZE_MAX / 2)
+		return 0;
+	return vote_add(l, f[1], f[2], f[3], f[0][0] == 'A' ? VOTE_AUTHOR : VOTE_MERGER,
+			(size_t)count);
 }
 
 /* 1 when the commit id is younger than the tip (committer times): the tip
@@ -385,8 +430,8 @@ static void cache_store(struct ml_gitlogins *l, size_t count)
 		if (strpbrk(v->name, "\t\n") || strpbrk(v->email, "\t\n") ||
 		    strpbrk(v->login, "\t\n"))
 			continue;
-		bad = buf_printf(&body, "%c\t%s\t%s\t%s\n", v->kind == VOTE_AUTHOR ? 'A' : 'M',
-				 v->name, v->email, v->login) < 0;
+		bad = buf_printf(&body, "%c\t%s\t%s\t%s\t%zu\n", v->kind == VOTE_AUTHOR ? 'A' : 'M',
+				 v->name, v->email, v->login, v->count) < 0;
 	}
 	if (!bad) {
 		e.status = 200;
@@ -475,6 +520,7 @@ static int learn(struct ml_gitlogins *l)
 		rc = learn(l);
 		goto done;
 	}
+	votes_merge(l);
 	if (l->cache && n > 0)
 		cache_store(l, n + cached);
 	rc = decide(l);
