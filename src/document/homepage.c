@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mergeletter/git/gitsource.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
@@ -29,7 +30,7 @@ static int site_open(git_repository **repo, const char *site, struct ml_error *e
 	int e;
 
 	*repo = NULL;
-	git_libgit2_init();
+	gitsource_begin();
 	e = git_repository_open_ext(repo, site, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (e == GIT_ENOTFOUND) {
 		git_error_clear();

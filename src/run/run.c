@@ -659,6 +659,7 @@ static int with_curl(int (*fn)(struct ml_run_opts *, struct ml_error *), struct 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return error_set(err, ML_EXIT_FAILURE, "could not initialise libcurl");
 	rc = fn(o, err);
+	gitsource_end();
 	curl_global_cleanup();
 	return rc;
 }

@@ -1130,6 +1130,31 @@ static void logins_from_head(void)
 	gt_rmtree(cache);
 }
 
+/* libgit2 starts once a run: the first call keeps a reference that
+ * gitsource_end() drops (git_libgit2_init() returns the count). */
+static void libgit2_held_for_the_run(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	char *dir = make_release_repo();
+	int64_t a = 0, b = 0;
+	int base;
+
+	gitsource_end();	       /* what the tests before held */
+	base = git_libgit2_init() - 1; /* main()'s own */
+	git_libgit2_shutdown();
+	CHECK(gitsource_ref_times(dir, "v1.0", "v1.1", &a, &b, &err) == 0);
+	CHECK(gitsource_ref_times(dir, "v1.0", NULL, &a, &b, &err) == 0);
+	CHECK(git_libgit2_init() == base + 2); /* held once, however many calls */
+	git_libgit2_shutdown();
+	gitsource_end();
+	CHECK(git_libgit2_init() == base + 1);
+	git_libgit2_shutdown();
+	gitsource_end(); /* twice: nothing more to drop */
+	CHECK(git_libgit2_init() == base + 1);
+	git_libgit2_shutdown();
+	gt_rmtree(dir);
+}
+
 static void urls_and_addresses(void)
 {
 	static const char *const good[] = {
@@ -1262,6 +1287,7 @@ int main(void)
 	RUN(logins_majority);
 	RUN(logins_cached);
 	RUN(logins_from_head);
+	RUN(libgit2_held_for_the_run);
 	RUN(message_parser);
 	git_libgit2_shutdown();
 	return DONE();

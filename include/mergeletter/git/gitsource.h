@@ -56,6 +56,12 @@ struct ml_git_query {
 int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **repo_out,
 		   struct ml_error *err);
 
+/* libgit2 for a run: gitsource_begin() before using it (each entry point
+ * here does), gitsource_end() once the run is over: libgit2 starts once
+ * however many clones and calls the run has. */
+void gitsource_begin(void);
+void gitsource_end(void);
+
 /* The committer times of the commits that from and to (NULL: the default
  * tip) name in the clone at path: what a ref range means in time. */
 int gitsource_ref_times(const char *path, const char *from, const char *to, int64_t *from_time,
