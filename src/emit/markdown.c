@@ -268,6 +268,7 @@ static int list_sentence(struct ml_buf *out, const struct ml_draft *d, size_t li
 int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
 	struct ml_strref who;
+	struct ml_strmap thanked = {0};
 	size_t contributions = 0;
 	int rc = -1;
 
@@ -277,16 +278,18 @@ int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct m
 		rc = 0;
 		goto done;
 	}
+	for (size_t i = 0; i < who.n; i++)
+		if (strmap_put(&thanked, who.v[i], (void *)who.v[i]) < 0)
+			goto done;
 	for (size_t i = 0; i < r->prs.len; i++) {
 		const struct ml_pr *pr = &r->prs.items[i];
-		int counted = 0;
+		int counted;
 
 		if (!draft_pr_listed(pr, d->deps_mode) || pr->author_is_bot)
 			continue;
-		for (size_t j = 0; j < who.n && !counted; j++) {
-			counted = pr->author && ml_strcaseeq(pr->author, who.v[j]);
-			counted |= strv_contains_case(&pr->coauthors, who.v[j]);
-		}
+		counted = pr->author && strmap_get(&thanked, pr->author);
+		for (size_t j = 0; j < pr->coauthors.n && !counted; j++)
+			counted = strmap_get(&thanked, pr->coauthors.v[j]) != NULL;
 		contributions += counted;
 	}
 	if (buf_puts(out, "Thanks to ") < 0)
@@ -298,6 +301,7 @@ int markdown_thanks(struct ml_buf *out, const struct ml_draft *d, const struct m
 	rc = buf_printf(out, " for their %s!\n",
 			contributions == 1 ? "contribution" : "contributions");
 done:
+	strmap_release(&thanked);
 	strref_release(&who);
 	return rc;
 }

@@ -190,32 +190,37 @@ int draft_pr_listed(const struct ml_pr *pr, enum ml_deps_mode mode)
 	return !pr->is_bump || mode == ML_DEPS_KEEP;
 }
 
-static int thank(const struct ml_draft_repo *r, struct ml_strref *out, const char *login)
+/* login thanked once (seen: the logins already in out, a hash set: a
+ * month of thousands of PRs by hundreds of people stays linear). */
+static int thank(const struct ml_draft_repo *r, struct ml_strref *out, struct ml_strmap *seen,
+		 const char *login)
 {
 	if (!*login || pr_login_is_bot(login) || repo_cfg_is_maintainer(&r->info, login) ||
-	    strref_contains_case(out, login))
+	    strmap_get(seen, login))
 		return 0;
-	return strref_push(out, login);
+	return strref_push(out, login) < 0 || strmap_put(seen, login, (void *)login) < 0 ? -1 : 0;
 }
 
 int draft_thanks(const struct ml_draft_repo *r, enum ml_deps_mode mode, struct ml_strref *out)
 {
+	struct ml_strmap seen = {0};
+	int rc = 0;
+
 	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < r->prs.len; i++) {
+	for (size_t i = 0; rc == 0 && i < r->prs.len; i++) {
 		const struct ml_pr *pr = &r->prs.items[i];
 
 		if (!draft_pr_listed(pr, mode) || pr->author_is_bot)
 			continue;
-		if (pr->author && thank(r, out, pr->author) < 0)
-			goto oom;
-		for (size_t j = 0; j < pr->coauthors.n; j++)
-			if (thank(r, out, pr->coauthors.v[j]) < 0)
-				goto oom;
+		if (pr->author)
+			rc = thank(r, out, &seen, pr->author);
+		for (size_t j = 0; rc == 0 && j < pr->coauthors.n; j++)
+			rc = thank(r, out, &seen, pr->coauthors.v[j]);
 	}
-	return 0;
-oom:
-	strref_release(out);
-	return -1;
+	strmap_release(&seen);
+	if (rc < 0)
+		strref_release(out);
+	return rc;
 }
 
 /* s quoted for a message on a terminal: control and non-ASCII bytes as
