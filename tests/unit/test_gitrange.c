@@ -648,6 +648,7 @@ int main(void)
 	RUN(previous_release);
 	RUN(release_notes);
 	RUN(generated_histories);
+	gitsource_end(); /* what the library held for the "run" */
 	git_libgit2_shutdown();
 	return DONE();
 }

@@ -1289,6 +1289,7 @@ int main(void)
 	RUN(logins_from_head);
 	RUN(libgit2_held_for_the_run);
 	RUN(message_parser);
+	gitsource_end(); /* what the library held for the "run" */
 	git_libgit2_shutdown();
 	return DONE();
 }

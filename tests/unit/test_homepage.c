@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "gittest.h"
+#include "mergeletter/git/gitsource.h"
 #include "mergeletter/cli/cli.h"
 #include "mergeletter/document/homepage.h"
 #include "mergeletter/util/error.h"
@@ -419,6 +420,7 @@ int main(void)
 	RUN(draft_file_and_refusal);
 	RUN(bare_site);
 	RUN(issue_homepage_end_to_end);
+	gitsource_end(); /* what the library held for the "run" */
 	git_libgit2_shutdown();
 	return DONE();
 }
