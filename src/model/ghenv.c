@@ -83,13 +83,26 @@ char *ghenv_repo_from_path(const char *path)
 	return out;
 }
 
+/* 1 when s holds "/api/v3", in any case: a path that ends so has it. */
+static int names_api_v3(const char *s)
+{
+	for (; *s; s++)
+		if (strncasecmp(s, "/api/v3", 7) == 0)
+			return 1;
+	return 0;
+}
+
 char *ghenv_web_url(const char *api_url)
 {
-	CURLU *u = curl_url();
+	CURLU *u;
 	char *path = NULL, *base = NULL, *out = NULL;
 	size_t n;
 
-	if (!u)
+	/* api.github.com's pages need no URL parser (nor libcurl loaded:
+	 * util/libcurl.h), as no URL without "/api/v3" names pages above it */
+	if (!api_url || !names_api_v3(api_url))
+		return ml_strdup(GHENV_DEFAULT_WEB);
+	if (!(u = curl_url()))
 		return NULL;
 	if (api_url && curl_url_set(u, CURLUPART_URL, api_url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
