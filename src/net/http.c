@@ -33,6 +33,7 @@
 #include "mergeletter/net/transfer.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
+#include "mergeletter/util/libcurl.h"
 #include "mergeletter/util/progress.h"
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
@@ -66,6 +67,10 @@ int http_new(struct ml_http **out, const struct ml_http_opts *opts, struct ml_er
 	*out = NULL;
 	if (!h)
 		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	if (libcurl_load(err) < 0) {
+		free(h);
+		return -1;
+	}
 	h->opts = *opts;
 	if (h->opts.max_parallel < 1)
 		h->opts.max_parallel = 1;

@@ -650,15 +650,14 @@ done:
 	return rc;
 }
 
-/* libcurl's global state lives exactly as long as one run. */
+/* libcurl's global state lives at most as long as one run: the first
+ * libcurl call loads and initialises it (util/libcurl.h), so a run from a
+ * clone never loads it, and the cleanup does nothing then. */
 static int with_curl(int (*fn)(struct ml_run_opts *, struct ml_error *), struct ml_run_opts *o,
 		     struct ml_error *err)
 {
-	int rc;
+	int rc = fn(o, err);
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return error_set(err, ML_EXIT_FAILURE, "could not initialise libcurl");
-	rc = fn(o, err);
 	gitsource_end();
 	curl_global_cleanup();
 	return rc;

@@ -1,6 +1,7 @@
 /* test_run.c: a whole run, from plain options to the written file, without
  * argv: run_section() on a clone made here, written with -o and updated. */
 #define _GNU_SOURCE /* asprintf */
+#include <dlfcn.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,10 +146,22 @@ static void errors_come_back_with_their_exit_code(void)
 	error_clear(&err);
 }
 
+/* After the runs above, all from a clone: neither libcurl nor its ~40
+ * dependencies were loaded (util/libcurl.h; RTLD_NOLOAD never loads). */
+static void clone_runs_leave_libcurl_unloaded(void)
+{
+	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_NOLOAD);
+
+	CHECK(h == NULL);
+	if (h)
+		dlclose(h);
+}
+
 int main(void)
 {
 	git_libgit2_init();
 	RUN(section_from_options_to_file);
+	RUN(clone_runs_leave_libcurl_unloaded);
 	RUN(errors_come_back_with_their_exit_code);
 	git_libgit2_shutdown();
 	return DONE();
