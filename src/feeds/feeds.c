@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mergeletter/feeds/libxml.h"
 #include "mergeletter/net/http.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
@@ -301,6 +302,8 @@ int feeds_parse(const char *body, size_t len, const char *base_url, const struct
 	xmlNode *root, *channel;
 	int rc = -1;
 
+	if (libxml_load(err) < 0)
+		return -1;
 	xmlSetExternalEntityLoader(refuse_loader);
 	if (len > (size_t)0x7FFFFFFF)
 		return error_set(err, ML_EXIT_NETWORK, "the feed is too large");

@@ -1,15 +1,19 @@
-/* test_dynlib.c: libcurl is loaded only when a run first needs it
- * (util/libcurl.h): the network engine loads it, and the forwarders hand
- * each argument type through. (test_run checks that a month from a clone
- * leaves it unloaded.) */
+/* test_dynlib.c: libcurl and libxml2 are loaded only when a run first
+ * needs them (util/libcurl.h, feeds/libxml.h): the network engine loads
+ * libcurl, a feed's parse libxml2, and the forwarders hand each argument
+ * type through. (test_run checks that a month from a clone leaves both
+ * unloaded.) */
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "mergeletter/feeds/feeds.h"
+#include "mergeletter/model/news.h"
 #include "mergeletter/net/http.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/libcurl.h"
+#include "mergeletter/util/range.h"
 #include "testutil.h"
 
 /* 1 when the process has the library mapped (RTLD_NOLOAD never loads it). */
@@ -83,9 +87,38 @@ static void global_init_after_cleanup(void)
 	curl_global_cleanup(); /* a second one does nothing */
 }
 
+/* A feed's parse loads libxml2; its strings are freed through xmlFree. */
+static void feed_parse_loads_libxml(void)
+{
+	const char *xml = "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+			  "xml:base=\"https://blog.example/\"><entry>"
+			  "<title type=\"html\">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; co</title>"
+			  "<link rel=\"alternate\" href=\"posts/a\"/>"
+			  "<published>2023-08-02T00:00:00Z</published></entry></feed>";
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_range aug;
+	struct ml_news n;
+
+	memset(&n, 0, sizeof n);
+	CHECK(!is_loaded("libxml2.so.2"));
+	CHECK(range_from_month(&aug, "2023-08", &err) == 0);
+	CHECK(feeds_parse(xml, strlen(xml), "https://blog.example/feed.xml", &aug, 0, &n, &err) ==
+	      0);
+	CHECK(err.msg == NULL);
+	CHECK(is_loaded("libxml2.so.2"));
+	CHECK(n.nentries == 1);
+	if (n.nentries == 1) {
+		CHECK_STR(n.entries[0].title, "Bold & co");
+		CHECK_STR(n.entries[0].link, "https://blog.example/posts/a");
+	}
+	news_release(&n);
+	error_clear(&err);
+}
+
 int main(void)
 {
 	RUN(network_engine_loads_libcurl); /* first: nothing has loaded libcurl yet */
+	RUN(feed_parse_loads_libxml);	   /* nor libxml2 */
 	RUN(forwarders_pass_each_type);
 	RUN(global_init_after_cleanup);
 	return DONE();

@@ -146,22 +146,29 @@ static void errors_come_back_with_their_exit_code(void)
 	error_clear(&err);
 }
 
-/* After the runs above, all from a clone: neither libcurl nor its ~40
- * dependencies were loaded (util/libcurl.h; RTLD_NOLOAD never loads). */
-static void clone_runs_leave_libcurl_unloaded(void)
+/* After the runs above, all from a clone: neither libcurl nor libxml2, nor
+ * their dependencies, were loaded (util/libcurl.h, feeds/libxml.h;
+ * RTLD_NOLOAD never loads). */
+static void clone_runs_load_neither_library(void)
 {
-	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_NOLOAD);
+	static const char *const sonames[] = {"libcurl.so.4", "libxml2.so.2"};
 
-	CHECK(h == NULL);
-	if (h)
-		dlclose(h);
+	for (size_t i = 0; i < sizeof sonames / sizeof *sonames; i++) {
+		void *h = dlopen(sonames[i], RTLD_NOW | RTLD_NOLOAD);
+
+		if (h) {
+			fprintf(stderr, "%s was loaded\n", sonames[i]);
+			dlclose(h);
+		}
+		CHECK(h == NULL);
+	}
 }
 
 int main(void)
 {
 	git_libgit2_init();
 	RUN(section_from_options_to_file);
-	RUN(clone_runs_leave_libcurl_unloaded);
+	RUN(clone_runs_load_neither_library);
 	RUN(errors_come_back_with_their_exit_code);
 	git_libgit2_shutdown();
 	return DONE();
