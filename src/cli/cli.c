@@ -17,6 +17,7 @@
 #include "mergeletter/util/datadir.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/file.h"
+#include "mergeletter/util/libcurl.h"
 #include "mergeletter/util/str.h"
 #include "mergeletter/util/term.h"
 
@@ -466,11 +467,15 @@ static int parse_opts(struct cli_opts *o, const char *cmdname, int argc, char **
 		if (optind >= argc)
 			return usage_error(cmdname, err,
 					   "missing OWNER/REPO (or --git PATH, or --config FILE)");
-		if (!(o->r.repo = ghenv_repo_from_arg(argv[optind])))
+		if (!(o->r.repo = ghenv_repo_from_arg(argv[optind]))) {
+			/* a URL is read by libcurl's parser: say so if it is missing */
+			if (libcurl_load(err) < 0)
+				return -1;
 			return usage_error(cmdname, err,
 					   "invalid repository '%s'; write it as OWNER/REPO or "
 					   "https://github.com/OWNER/REPO",
 					   argv[optind]);
+		}
 		optind++;
 	}
 	if (optind < argc)

@@ -11,6 +11,7 @@
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/file.h"
+#include "mergeletter/util/libcurl.h"
 #include "mergeletter/util/progress.h"
 #include "mergeletter/util/str.h"
 
@@ -798,6 +799,10 @@ int previous_parse(struct ml_config *out, const char *text, size_t len, const ch
 
 	memset(out, 0, sizeof *out);
 	memset(&p, 0, sizeof p);
+	/* its sections are found by their links, read by libcurl's URL
+	 * parser: a missing libcurl is said, not taken for no sections */
+	if (libcurl_load(err) < 0)
+		return -1;
 	nul = memchr(text, '\0', len);
 	if (nul) { /* every string read from it would stop there */
 		size_t line = 1;

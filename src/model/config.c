@@ -22,6 +22,7 @@
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/file.h"
+#include "mergeletter/util/libcurl.h"
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
 
@@ -709,6 +710,9 @@ static int load_feed(struct loader *ld, json_t *v, struct ml_feed_cfg *f)
 	if (!f->url || !feed_url_valid(f->url)) {
 		struct ml_buf m = ML_BUF_INIT;
 		int rc;
+
+		if (f->url && libcurl_load(ld->err) < 0)
+			return -1; /* not the URL's fault: its parser is missing */
 
 		buf_printf(&m, "feed \"%s\" is not an http(s) URL", f->url ? f->url : "");
 		rc = fail_at(ld, f->url ? f->url : "feeds", m.data, "bad feed URL");
