@@ -572,6 +572,24 @@ void gitsource_end(void)
 	gitsource_held = 0;
 }
 
+/* Keep libgit2 from reading the commit-graph file: libgit2 1.5 loads it
+ * on the first revwalk or merge base (git_revwalk_next, git_merge_base)
+ * and checks its SHA-1 trailer over the whole file first: 7.6 MB and some
+ * 250 million instructions for a history of 100,000 commits, more than
+ * the range's walk itself costs reading the commits' objects, which the
+ * records read anyway (and the object cache then keeps). gitwalk.c reads
+ * the graph itself, without the checksum. Not for gitrelease.h: asking
+ * whether each tag is reached can go deep into the history. */
+static void no_libgit2_graph(git_repository *git)
+{
+	git_odb *odb = NULL;
+
+	if (git_repository_odb(&odb, git) == 0)
+		git_odb_set_commit_graph(odb, NULL);
+	git_error_clear();
+	git_odb_free(odb);
+}
+
 /* Open the clone at path and read its config into w; w->repo is repo, else
  * the origin's, which must be known when need_repo is set. */
 static int open_repo(struct walk *w, const char *path, const char *repo, int need_repo,
@@ -687,6 +705,7 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 	gitsource_begin();
 	if (open_repo(&w, q->path, q->repo, 1, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
+	no_libgit2_graph(w.git);
 	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins, &lcache) < 0) {
 		error_oom(err);
 		goto done;
