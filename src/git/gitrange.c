@@ -36,9 +36,73 @@ static int oidv_push(struct oidv *s, const git_oid *id)
 	return 0;
 }
 
-static int by_oid(const void *a, const void *b)
+/* A set of commit ids (open addressing; the ids are hashes already): the
+ * own commits of the merges seen so far, asked once per commit of the
+ * range. */
+struct oidset {
+	git_oid *slot;
+	unsigned char *used;
+	size_t n, cap; /* cap: 0 or a power of two */
+};
+
+static size_t oidset_home(const struct oidset *s, const git_oid *id)
 {
-	return git_oid_cmp(a, b);
+	size_t h;
+
+	memcpy(&h, id->id, sizeof h);
+	return h & (s->cap - 1);
+}
+
+static int oidset_has(const struct oidset *s, const git_oid *id)
+{
+	for (size_t i = s->cap ? oidset_home(s, id) : 0; s->cap && s->used[i];
+	     i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->slot[i], id))
+			return 1;
+	return 0;
+}
+
+static void oidset_put(struct oidset *s, const git_oid *id)
+{
+	size_t i;
+
+	for (i = oidset_home(s, id); s->used[i]; i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->slot[i], id))
+			return;
+	s->used[i] = 1;
+	git_oid_cpy(&s->slot[i], id);
+	s->n++;
+}
+
+static void oidset_release(struct oidset *s)
+{
+	free(s->slot);
+	free(s->used);
+}
+
+/* Add id, the table kept at most half full: 0, or -1 when out of memory. */
+static int oidset_add(struct oidset *s, const git_oid *id)
+{
+	struct oidset big = {NULL, NULL, 0, s->cap ? 2 * s->cap : 1024}, old = *s;
+	int rc = -1;
+
+	if (2 * (s->n + 1) <= s->cap) {
+		oidset_put(s, id);
+		return 0;
+	}
+	big.slot = malloc(big.cap * sizeof *big.slot);
+	big.used = calloc(big.cap, 1);
+	if (big.slot && big.used) {
+		for (size_t k = 0; k < old.cap; k++)
+			if (old.used[k])
+				oidset_put(&big, &old.slot[k]);
+		oidset_put(&big, id);
+		*s = big;
+		big = old; /* released below */
+		rc = 0;
+	}
+	oidset_release(&big);
+	return rc;
 }
 
 /* Every commit that rw yields, appended to out: 0, or -1 (*oom_out set
@@ -134,8 +198,9 @@ int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oi
 	git_revwalk *rw = NULL;
 	git_commit *c = NULL;
 	struct oidv own = {0};
+	struct oidset skip = {0};
 	git_oid id;
-	size_t sorted = 0;
+	size_t added = 0;
 	int rc = -1, failed_oom = 0, e;
 
 	/* children before parents: a merge comes before its own commits */
@@ -144,14 +209,14 @@ int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oi
 	    git_revwalk_push(rw, to) < 0 || git_revwalk_hide(rw, from) < 0)
 		goto fail;
 	while ((e = git_revwalk_next(&id, rw)) == 0) {
-		if (own.n > sorted) { /* what the last merge added */
-			qsort(own.v, own.n, sizeof *own.v, by_oid);
-			sorted = own.n;
-		}
+		for (; added < own.n; added++) /* what the last merge added */
+			if (oidset_add(&skip, &own.v[added]) < 0) {
+				failed_oom = 1;
+				goto fail;
+			}
 		if (git_commit_lookup(&c, r->git, &id) < 0)
 			goto fail;
-		if (own.n && bsearch(&id, own.v, own.n, sizeof *own.v, by_oid) &&
-		    !r->trusted(r->ud, c)) {
+		if (oidset_has(&skip, &id) && !r->trusted(r->ud, c)) {
 			git_commit_free(c);
 			c = NULL;
 			continue;
@@ -176,6 +241,7 @@ fail:
 done:
 	git_commit_free(c);
 	free(own.v);
+	oidset_release(&skip);
 	git_revwalk_free(rw);
 	return rc;
 }
