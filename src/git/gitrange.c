@@ -9,6 +9,7 @@
 #include "mergeletter/git/gitrange.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,43 +130,68 @@ static int walk_fail(const struct ml_gitrange *r, struct ml_error *err)
 				: "cannot walk the history (damaged repository? try git fsck)");
 }
 
-/* The usual PR merge: two parents, the second a line of single-parent
- * commits down to the merge base of the two. Those commits into own: 1;
- * 0 for another shape (nothing added), -1 on failure. At most OWN_LINE_MAX
- * commits are followed: a revwalk with hidden commits re-reads the history
- * below the merge, where this reads the line alone. */
+/* The line of single-parent commits from tip down to stop, each into own:
+ * 1 once it gets there; 0 (own as it was) when it meets another shape,
+ * OWN_LINE_MAX commits, or a commit committed before floor; -1 when out of
+ * memory. A revwalk with hidden commits re-reads the history below the
+ * merge, where this reads the line alone. */
 #define OWN_LINE_MAX 256
-static int own_line(const struct ml_gitrange *r, git_commit *c, struct oidv *own, int *oom_out)
+static int follow_line(const struct ml_gitrange *r, const git_oid *tip, const git_oid *stop,
+		       int64_t floor, struct oidv *own, int *oom_out)
 {
-	git_oid base, id;
+	git_oid id;
 	size_t start = own->n;
-	int rc = 0;
+	int rc = 1;
 
-	if (git_commit_parentcount(c) != 2 ||
-	    git_merge_base(&base, r->git, git_commit_parent_id(c, 0), git_commit_parent_id(c, 1)) <
-		0) {
-		git_error_clear();
-		return 0;
-	}
-	git_oid_cpy(&id, git_commit_parent_id(c, 1));
-	for (int i = 0; rc == 0 && !git_oid_equal(&id, &base); i++) {
+	git_oid_cpy(&id, tip);
+	for (int i = 0; rc == 1 && !git_oid_equal(&id, stop); i++) {
 		git_commit *k = NULL;
 
 		if (i == OWN_LINE_MAX || git_commit_lookup(&k, r->git, &id) < 0 ||
-		    git_commit_parentcount(k) != 1) {
+		    git_commit_parentcount(k) != 1 || (int64_t)git_commit_time(k) < floor) {
 			git_error_clear();
-			own->n = start; /* another shape: the revwalk decides */
-			git_commit_free(k);
-			return 0;
-		}
-		if (oidv_push(own, &id) < 0) {
+			rc = 0;
+		} else if (oidv_push(own, &id) < 0) {
 			*oom_out = 1;
 			rc = -1;
+		} else {
+			git_oid_cpy(&id, git_commit_parent_id(k, 0));
 		}
-		git_oid_cpy(&id, git_commit_parent_id(k, 0));
 		git_commit_free(k);
 	}
-	return rc < 0 ? -1 : 1;
+	if (rc == 0)
+		own->n = start; /* another shape: the revwalk decides */
+	return rc;
+}
+
+/* The usual PR merge: two parents, the second a line of single-parent
+ * commits down to the merge base of the two. Those commits into own: 1;
+ * 0 for another shape (nothing added), -1 on failure. Most often the line
+ * comes down to the first parent itself, which is then the merge base: that
+ * is tried first, and given up at the first commit of the line older than
+ * the first parent (below the fork point, most likely); then the merge
+ * base is asked for. */
+static int own_line(const struct ml_gitrange *r, git_commit *c, struct oidv *own, int *oom_out)
+{
+	git_commit *first = NULL;
+	git_oid base;
+	int rc = 0;
+
+	if (git_commit_parentcount(c) != 2)
+		return 0;
+	if (git_commit_parent(&first, c, 0) == 0)
+		rc = follow_line(r, git_commit_parent_id(c, 1), git_commit_id(first),
+				 (int64_t)git_commit_time(first), own, oom_out);
+	git_error_clear();
+	git_commit_free(first);
+	if (rc != 0)
+		return rc;
+	if (git_merge_base(&base, r->git, git_commit_parent_id(c, 0), git_commit_parent_id(c, 1)) <
+	    0) {
+		git_error_clear();
+		return 0;
+	}
+	return follow_line(r, git_commit_parent_id(c, 1), &base, INT64_MIN, own, oom_out);
 }
 
 /* The own commits of merge c (its other parents' side) into own. */
