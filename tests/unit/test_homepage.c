@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 
 #include "gittest.h"
-#include "mergeletter/git/gitsource.h"
 #include "mergeletter/cli/cli.h"
 #include "mergeletter/document/homepage.h"
+#include "mergeletter/git/gitsource.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/file.h"
 #include "testutil.h"
