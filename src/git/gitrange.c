@@ -9,6 +9,7 @@
 #include "mergeletter/git/gitrange.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +37,73 @@ static int oidv_push(struct oidv *s, const git_oid *id)
 	return 0;
 }
 
-static int by_oid(const void *a, const void *b)
+/* A set of commit ids (open addressing; the ids are hashes already): the
+ * own commits of the merges seen so far, asked once per commit of the
+ * range. */
+struct oidset {
+	git_oid *slot;
+	unsigned char *used;
+	size_t n, cap; /* cap: 0 or a power of two */
+};
+
+static size_t oidset_home(const struct oidset *s, const git_oid *id)
 {
-	return git_oid_cmp(a, b);
+	size_t h;
+
+	memcpy(&h, id->id, sizeof h);
+	return h & (s->cap - 1);
+}
+
+static int oidset_has(const struct oidset *s, const git_oid *id)
+{
+	for (size_t i = s->cap ? oidset_home(s, id) : 0; s->cap && s->used[i];
+	     i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->slot[i], id))
+			return 1;
+	return 0;
+}
+
+static void oidset_put(struct oidset *s, const git_oid *id)
+{
+	size_t i;
+
+	for (i = oidset_home(s, id); s->used[i]; i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->slot[i], id))
+			return;
+	s->used[i] = 1;
+	git_oid_cpy(&s->slot[i], id);
+	s->n++;
+}
+
+static void oidset_release(struct oidset *s)
+{
+	free(s->slot);
+	free(s->used);
+}
+
+/* Add id, the table kept at most half full: 0, or -1 when out of memory. */
+static int oidset_add(struct oidset *s, const git_oid *id)
+{
+	struct oidset big = {NULL, NULL, 0, s->cap ? 2 * s->cap : 1024}, old = *s;
+	int rc = -1;
+
+	if (2 * (s->n + 1) <= s->cap) {
+		oidset_put(s, id);
+		return 0;
+	}
+	big.slot = malloc(big.cap * sizeof *big.slot);
+	big.used = calloc(big.cap, 1);
+	if (big.slot && big.used) {
+		for (size_t k = 0; k < old.cap; k++)
+			if (old.used[k])
+				oidset_put(&big, &old.slot[k]);
+		oidset_put(&big, id);
+		*s = big;
+		big = old; /* released below */
+		rc = 0;
+	}
+	oidset_release(&big);
+	return rc;
 }
 
 /* Every commit that rw yields, appended to out: 0, or -1 (*oom_out set
@@ -65,43 +130,68 @@ static int walk_fail(const struct ml_gitrange *r, struct ml_error *err)
 				: "cannot walk the history (damaged repository? try git fsck)");
 }
 
-/* The usual PR merge: two parents, the second a line of single-parent
- * commits down to the merge base of the two. Those commits into own: 1;
- * 0 for another shape (nothing added), -1 on failure. At most OWN_LINE_MAX
- * commits are followed: a revwalk with hidden commits re-reads the history
- * below the merge, where this reads the line alone. */
+/* The line of single-parent commits from tip down to stop, each into own:
+ * 1 once it gets there; 0 (own as it was) when it meets another shape,
+ * OWN_LINE_MAX commits, or a commit committed before floor; -1 when out of
+ * memory. A revwalk with hidden commits re-reads the history below the
+ * merge, where this reads the line alone. */
 #define OWN_LINE_MAX 256
-static int own_line(const struct ml_gitrange *r, git_commit *c, struct oidv *own, int *oom_out)
+static int follow_line(const struct ml_gitrange *r, const git_oid *tip, const git_oid *stop,
+		       int64_t floor, struct oidv *own, int *oom_out)
 {
-	git_oid base, id;
+	git_oid id;
 	size_t start = own->n;
-	int rc = 0;
+	int rc = 1;
 
-	if (git_commit_parentcount(c) != 2 ||
-	    git_merge_base(&base, r->git, git_commit_parent_id(c, 0), git_commit_parent_id(c, 1)) <
-		0) {
-		git_error_clear();
-		return 0;
-	}
-	git_oid_cpy(&id, git_commit_parent_id(c, 1));
-	for (int i = 0; rc == 0 && !git_oid_equal(&id, &base); i++) {
+	git_oid_cpy(&id, tip);
+	for (int i = 0; rc == 1 && !git_oid_equal(&id, stop); i++) {
 		git_commit *k = NULL;
 
 		if (i == OWN_LINE_MAX || git_commit_lookup(&k, r->git, &id) < 0 ||
-		    git_commit_parentcount(k) != 1) {
+		    git_commit_parentcount(k) != 1 || (int64_t)git_commit_time(k) < floor) {
 			git_error_clear();
-			own->n = start; /* another shape: the revwalk decides */
-			git_commit_free(k);
-			return 0;
-		}
-		if (oidv_push(own, &id) < 0) {
+			rc = 0;
+		} else if (oidv_push(own, &id) < 0) {
 			*oom_out = 1;
 			rc = -1;
+		} else {
+			git_oid_cpy(&id, git_commit_parent_id(k, 0));
 		}
-		git_oid_cpy(&id, git_commit_parent_id(k, 0));
 		git_commit_free(k);
 	}
-	return rc < 0 ? -1 : 1;
+	if (rc == 0)
+		own->n = start; /* another shape: the revwalk decides */
+	return rc;
+}
+
+/* The usual PR merge: two parents, the second a line of single-parent
+ * commits down to the merge base of the two. Those commits into own: 1;
+ * 0 for another shape (nothing added), -1 on failure. Most often the line
+ * comes down to the first parent itself, which is then the merge base: that
+ * is tried first, and given up at the first commit of the line older than
+ * the first parent (below the fork point, most likely); then the merge
+ * base is asked for. */
+static int own_line(const struct ml_gitrange *r, git_commit *c, struct oidv *own, int *oom_out)
+{
+	git_commit *first = NULL;
+	git_oid base;
+	int rc = 0;
+
+	if (git_commit_parentcount(c) != 2)
+		return 0;
+	if (git_commit_parent(&first, c, 0) == 0)
+		rc = follow_line(r, git_commit_parent_id(c, 1), git_commit_id(first),
+				 (int64_t)git_commit_time(first), own, oom_out);
+	git_error_clear();
+	git_commit_free(first);
+	if (rc != 0)
+		return rc;
+	if (git_merge_base(&base, r->git, git_commit_parent_id(c, 0), git_commit_parent_id(c, 1)) <
+	    0) {
+		git_error_clear();
+		return 0;
+	}
+	return follow_line(r, git_commit_parent_id(c, 1), &base, INT64_MIN, own, oom_out);
 }
 
 /* The own commits of merge c (its other parents' side) into own. */
@@ -134,8 +224,9 @@ int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oi
 	git_revwalk *rw = NULL;
 	git_commit *c = NULL;
 	struct oidv own = {0};
+	struct oidset skip = {0};
 	git_oid id;
-	size_t sorted = 0;
+	size_t added = 0;
 	int rc = -1, failed_oom = 0, e;
 
 	/* children before parents: a merge comes before its own commits */
@@ -144,14 +235,14 @@ int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oi
 	    git_revwalk_push(rw, to) < 0 || git_revwalk_hide(rw, from) < 0)
 		goto fail;
 	while ((e = git_revwalk_next(&id, rw)) == 0) {
-		if (own.n > sorted) { /* what the last merge added */
-			qsort(own.v, own.n, sizeof *own.v, by_oid);
-			sorted = own.n;
-		}
+		for (; added < own.n; added++) /* what the last merge added */
+			if (oidset_add(&skip, &own.v[added]) < 0) {
+				failed_oom = 1;
+				goto fail;
+			}
 		if (git_commit_lookup(&c, r->git, &id) < 0)
 			goto fail;
-		if (own.n && bsearch(&id, own.v, own.n, sizeof *own.v, by_oid) &&
-		    !r->trusted(r->ud, c)) {
+		if (oidset_has(&skip, &id) && !r->trusted(r->ud, c)) {
 			git_commit_free(c);
 			c = NULL;
 			continue;
@@ -176,6 +267,7 @@ fail:
 done:
 	git_commit_free(c);
 	free(own.v);
+	oidset_release(&skip);
 	git_revwalk_free(rw);
 	return rc;
 }

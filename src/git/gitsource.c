@@ -5,6 +5,7 @@
 #include "mergeletter/git/gitsource.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <git2.h>
 #include <iconv.h>
@@ -539,19 +540,45 @@ static void restart_walk(void *ud)
 	drop_records(ud);
 }
 
+/* Set while this thread starts libgit2: see mbedtls_x509_crt_parse_file(). */
+static _Thread_local int starting_libgit2;
+
+/* libgit2 1.5 as Debian builds it (with mbedTLS) parses every certificate
+ * of /etc/ssl/certs/ca-certificates.crt in git_libgit2_init(), for HTTPS
+ * transports that mergeletter never uses (it fetches nothing through
+ * libgit2): some 55 million instructions, a sixth of a month's run from a
+ * clone. No option skips it (bench/README.md), so this definition takes
+ * the place of mbedTLS's for libgit2: while gitsource_begin() starts
+ * libgit2 it loads nothing and says so is fine (libgit2's TLS then trusts
+ * no certificate); any other call goes on to mbedTLS's own. A libgit2
+ * built with another TLS library never calls it. */
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	int (*parse)(void *, const char *) = NULL;
+	void *sym;
+
+	if (starting_libgit2)
+		return 0;
+	if ((sym = dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file")) != NULL)
+		memcpy(&parse, &sym, sizeof parse);
+	return parse ? parse(chain, path) : -0x2900; /* MBEDTLS_ERR_X509_FILE_IO_ERROR */
+}
+
 /* What libgit2 lets a reader of history skip: re-hashing every object it
  * inflates (zlib's checksum of each object still catches corruption; a
  * SHA-1 collision is not this tool's concern). The global and system
  * config stay (safe.directory lives there). The CA certificates that
- * libgit2 1.5 parses in git_libgit2_init() cannot be skipped: see
- * bench/README.md. */
+ * libgit2 1.5 parses in git_libgit2_init(): see
+ * mbedtls_x509_crt_parse_file(). */
 static void gitsource_tune(void)
 {
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
-/* libgit2 for the whole run: git_libgit2_init() parses the system's CA
- * certificates (libgit2 1.5 with mbedTLS: about 5 ms), and a release
+/* libgit2 for the whole run: git_libgit2_init() would parse the system's
+ * CA certificates (libgit2 1.5 with mbedTLS: about 5 ms; not while
+ * starting_libgit2 is set, see mbedtls_x509_crt_parse_file()), and a release
  * asks three things of a clone (the times, the previous release, the
  * records), an issue one per clone. The first start keeps a reference of
  * the run's own, which gitsource_end() drops; each call still pairs its
@@ -560,9 +587,11 @@ static int gitsource_held;
 
 void gitsource_begin(void)
 {
+	starting_libgit2 = 1;
 	git_libgit2_init();
 	if (!gitsource_held && git_libgit2_init() > 0)
 		gitsource_held = 1;
+	starting_libgit2 = 0;
 }
 
 void gitsource_end(void)
@@ -570,6 +599,24 @@ void gitsource_end(void)
 	if (gitsource_held)
 		git_libgit2_shutdown();
 	gitsource_held = 0;
+}
+
+/* Keep libgit2 from reading the commit-graph file: libgit2 1.5 loads it
+ * on the first revwalk or merge base (git_revwalk_next, git_merge_base)
+ * and checks its SHA-1 trailer over the whole file first: 7.6 MB and some
+ * 250 million instructions for a history of 100,000 commits, more than
+ * the range's walk itself costs reading the commits' objects, which the
+ * records read anyway (and the object cache then keeps). gitwalk.c reads
+ * the graph itself, without the checksum. Not for gitrelease.h: asking
+ * whether each tag is reached can go deep into the history. */
+static void no_libgit2_graph(git_repository *git)
+{
+	git_odb *odb = NULL;
+
+	if (git_repository_odb(&odb, git) == 0)
+		git_odb_set_commit_graph(odb, NULL);
+	git_error_clear();
+	git_odb_free(odb);
 }
 
 /* Open the clone at path and read its config into w; w->repo is repo, else
@@ -687,6 +734,7 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 	gitsource_begin();
 	if (open_repo(&w, q->path, q->repo, 1, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
+	no_libgit2_graph(w.git);
 	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins, &lcache) < 0) {
 		error_oom(err);
 		goto done;

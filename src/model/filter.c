@@ -22,6 +22,19 @@ static const char *const default_title_patterns[] = {
     "^lock file maintenance",
 };
 
+/* What a title must hold for each pattern above to match it (see
+ * needle_absent()), so that most titles are told apart without regexec():
+ * alternatives separated by "|", "^" for "begins with". */
+static const char *const default_title_needles[] = {
+    "(deps",
+    "^deps",
+    "^bump ",
+    "^update rust crate ",
+    "^update ",
+    "^update ",
+    "^lock file maintenance",
+};
+
 /* A bot's PR that changes the bump bots' own configuration, not a
  * dependency (Renovate's onboarding "Configure Renovate", "chore(config):
  * migrate renovate config", "Update dependabot.yml"): a real change. The
@@ -31,6 +44,12 @@ static const char *const config_change_patterns[] = {
     "(renovate|dependabot)[^ ]*\\.(json5?|ya?ml)",
     "(configure|migrate|onboard)[a-z]* (the )?([^ ]+ )?(renovate|dependabot)",
     "(renovate|dependabot) (bot )?(config|configuration|settings|preset|interval|schedule)",
+};
+
+static const char *const config_change_needles[] = {
+    "renovate|dependabot",
+    "renovate|dependabot",
+    "renovate|dependabot",
 };
 
 static const char *const default_labels[] = {"dependencies"};
@@ -50,14 +69,29 @@ static const char *const housekeeping_patterns[] = {
     "^merge (branch|remote-tracking branch) ",
 };
 
+static const char *const housekeeping_needles[] = {
+    "release", "^chore(release)|^build(release)", "version", "release",
+    ".",       "^update |^sync |^merge ",	  "^merge ",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+_Static_assert(COUNT(default_title_needles) == COUNT(default_title_patterns),
+	       "a needle for each title pattern");
+_Static_assert(COUNT(config_change_needles) == COUNT(config_change_patterns),
+	       "a needle for each config change pattern");
+_Static_assert(COUNT(housekeeping_needles) == COUNT(housekeeping_patterns),
+	       "a needle for each housekeeping pattern");
+
 /* A long-lived branch of the repository: its PRs are syncs. */
 #define LONG_LIVED_BRANCH                                                                          \
 	"^(main|master|next|develop|development|dev|stable|trunk|staging|release([/-].*)?|"        \
 	"maint(enance)?([/-].*)?|v?[0-9]+(\\.([0-9]+|x))*(-stable)?)$"
 
 struct ml_filter {
-	regex_t *res; /* bump title patterns, then config_change_patterns, then
-		       * housekeeping patterns, then the long-lived branch */
+	regex_t *res;	      /* bump title patterns, then config_change_patterns, then
+			       * housekeeping patterns, then the long-lived branch */
+	const char **needles; /* of each of res, or NULL (a pattern of the config) */
+	int no_needles;	      /* filter_use_needles(f, 0): every title to regexec() */
 	size_t nres;
 	size_t ntitle; /* res[0..ntitle) are bump titles */
 	size_t nconf;  /* res[ntitle..nconf) are config changes */
@@ -201,13 +235,14 @@ int filter_pattern_compile(regex_t *re, const char *pat, const char **why)
 	return 0;
 }
 
-static int add_pattern(struct ml_filter *f, const char *pat, struct ml_error *err)
+static int add_pattern(struct ml_filter *f, const char *pat, const char *needle,
+		       struct ml_error *err)
 {
 	const char *why;
 
 	if (filter_pattern_compile(&f->res[f->nres], pat, &why) < 0)
 		return error_set(err, ML_EXIT_USAGE, "bump title pattern \"%s\": %s", pat, why);
-	f->nres++;
+	f->needles[f->nres++] = needle;
 	return 0;
 }
 
@@ -221,25 +256,26 @@ int filter_new(struct ml_filter **out, const struct ml_bump_rules *extra, struct
 	int rc = -1;
 
 	*out = NULL;
-	if (!f || !(f->res = calloc(ndef + nextra + nconf + nhouse + 1, sizeof *f->res))) {
+	if (!f || !(f->res = calloc(ndef + nextra + nconf + nhouse + 1, sizeof *f->res)) ||
+	    !(f->needles = calloc(ndef + nextra + nconf + nhouse + 1, sizeof *f->needles))) {
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
 	}
 	for (size_t i = 0; i < ndef; i++)
-		if (add_pattern(f, default_title_patterns[i], err) < 0)
+		if (add_pattern(f, default_title_patterns[i], default_title_needles[i], err) < 0)
 			goto done;
 	for (size_t i = 0; i < nextra; i++)
-		if (add_pattern(f, extra->title_patterns.v[i], err) < 0)
+		if (add_pattern(f, extra->title_patterns.v[i], NULL, err) < 0)
 			goto done;
 	f->ntitle = f->nres;
 	for (size_t i = 0; i < nconf; i++)
-		if (add_pattern(f, config_change_patterns[i], err) < 0)
+		if (add_pattern(f, config_change_patterns[i], config_change_needles[i], err) < 0)
 			goto done;
 	f->nconf = f->nres;
 	for (size_t i = 0; i < nhouse; i++)
-		if (add_pattern(f, housekeeping_patterns[i], err) < 0)
+		if (add_pattern(f, housekeeping_patterns[i], housekeeping_needles[i], err) < 0)
 			goto done;
-	if (add_pattern(f, LONG_LIVED_BRANCH, err) < 0)
+	if (add_pattern(f, LONG_LIVED_BRANCH, NULL, err) < 0)
 		goto done;
 	if (strv_push_all(&f->labels, default_labels,
 			  sizeof default_labels / sizeof *default_labels) < 0 ||
@@ -258,10 +294,40 @@ done:
 	return rc;
 }
 
+static int ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* 1 when s holds none of needles' alternatives ("a|^b": a anywhere, or s
+ * beginning with b), ASCII letters in either case: the patterns are
+ * matched with REG_ICASE in the C locale (the program sets no other),
+ * where only ASCII letters have another case. NULL needles: 0. */
+static int needle_absent(const char *s, const char *needles)
+{
+	for (const char *alt = needles; alt && *alt;) {
+		size_t n = strcspn(alt, "|");
+
+		if (*alt == '^') {
+			if (strncasecmp(s, alt + 1, n - 1) == 0)
+				return 0;
+		} else {
+			for (const char *p = s; *p; p++)
+				if (ascii_lower((unsigned char)*p) ==
+					ascii_lower((unsigned char)*alt) &&
+				    strncasecmp(p, alt, n) == 0)
+					return 0;
+		}
+		alt += n + (alt[n] == '|');
+	}
+	return needles != NULL;
+}
+
 static int title_matches(const struct ml_filter *f, const char *title, size_t from, size_t to)
 {
 	for (size_t i = from; title && i < to; i++)
-		if (regexec(&f->res[i], title, 0, NULL, 0) == 0)
+		if ((f->no_needles || !needle_absent(title, f->needles[i])) &&
+		    regexec(&f->res[i], title, 0, NULL, 0) == 0)
 			return 1;
 	return 0;
 }
@@ -373,6 +439,11 @@ void filter_apply_release(const struct ml_filter *f, struct ml_pr_list *l)
 	mark_reverts(l);
 }
 
+void filter_use_needles(struct ml_filter *f, int on)
+{
+	f->no_needles = !on;
+}
+
 void filter_free(struct ml_filter *f)
 {
 	if (!f)
@@ -380,6 +451,7 @@ void filter_free(struct ml_filter *f)
 	for (size_t i = 0; i < f->nres; i++)
 		regfree(&f->res[i]);
 	free(f->res);
+	free(f->needles);
 	strv_release(&f->labels);
 	strv_release(&f->authors);
 	free(f);

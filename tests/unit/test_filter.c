@@ -1,4 +1,6 @@
 /* test_filter.c: which PRs are dependency bumps. */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "mergeletter/model/filter.h"
@@ -239,6 +241,94 @@ static void release_apply(void)
 	filter_free(f);
 }
 
+/* The needles that spare regexec() change no answer: every title of a
+ * corpus built from the patterns' words, in both cases, is judged alike
+ * with and without them. */
+static void needles_agree(void)
+{
+	static const char *const heads[] = {"",
+					    "chore: ",
+					    "chore(deps): ",
+					    "Build(Deps)!: ",
+					    "fix(deps-dev): ",
+					    "deps: ",
+					    "DEPS(core): ",
+					    "bump ",
+					    "BUMP ",
+					    "Update ",
+					    "update rust crate ",
+					    "Sync ",
+					    "Merge ",
+					    "merge branch ",
+					    "Merge remote-tracking branch ",
+					    "Release ",
+					    "release: ",
+					    "Prepare for the release ",
+					    "chore(release): ",
+					    "BUILD(RELEASE): ",
+					    "chore!: bump the crate version ",
+					    "Cut the ",
+					    "v",
+					    "Lock File Maintenance",
+					    "lock file maintenance ",
+					    "Revert \"",
+					    "x",
+					    "(deps"};
+	static const char *const middles[] = {"foo from 1.0 to 2.0",
+					      "renovate.json",
+					      "Dependabot config",
+					      "configure Renovate",
+					      "main with latest",
+					      "`develop` into next",
+					      "1.2.0",
+					      "v0.14.11 release",
+					      "version to 1.2.0",
+					      "",
+					      "dependencies",
+					      "all non-major dependencies",
+					      "serde to v1",
+					      "actions/checkout action to v4",
+					      "uefi-0.38.0",
+					      "0.1.2-rc.1",
+					      "Update dependabot.yml",
+					      "renovate bot schedule",
+					      "migrate the renovate config"};
+	static const char *const tails[] = {"", " (#906)", ".", " from main", "\""};
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_filter *f = NULL;
+	struct ml_pr pr;
+	char title[256];
+	int differ = 0;
+
+	CHECK(filter_new(&f, NULL, &err) == 0);
+	memset(&pr, 0, sizeof pr);
+	pr.repo = "o/r";
+	pr.title = title;
+	for (size_t h = 0; f && h < sizeof heads / sizeof *heads; h++)
+		for (size_t m = 0; m < sizeof middles / sizeof *middles; m++)
+			for (size_t t = 0; t < sizeof tails / sizeof *tails; t++)
+				for (int upper = 0; upper < 2; upper++) {
+					int bump_on, house_on;
+
+					snprintf(title, sizeof title, "%s%s%s", heads[h],
+						 middles[m], tails[t]);
+					for (char *p = title; upper && *p; p++)
+						*p = (char)toupper((unsigned char)*p);
+					filter_use_needles(f, 1);
+					bump_on = filter_is_bump(f, &pr);
+					house_on = filter_is_housekeeping(f, &pr);
+					filter_use_needles(f, 0);
+					if (bump_on != filter_is_bump(f, &pr) ||
+					    house_on != filter_is_housekeeping(f, &pr)) {
+						fprintf(stderr, "needles differ on \"%s\"\n",
+							title);
+						differ++;
+					}
+				}
+	CHECK(differ == 0);
+	filter_free(f);
+}
+
 int main(void)
 {
 	RUN(defaults);
@@ -247,5 +337,6 @@ int main(void)
 	RUN(pattern_bounds);
 	RUN(housekeeping);
 	RUN(release_apply);
+	RUN(needles_agree);
 	return DONE();
 }

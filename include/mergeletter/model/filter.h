@@ -45,6 +45,11 @@ int filter_is_housekeeping(const struct ml_filter *f, const struct ml_pr *pr);
 /* filter_apply() for release notes: is_bump also on housekeeping and on
  * both PRs of every revert pair of the list. */
 void filter_apply_release(const struct ml_filter *f, struct ml_pr_list *l);
+/* The built-in title patterns are tried only on titles that hold what
+ * each needs (a word it begins with or contains), which saves most calls
+ * to regexec(); off (on 0), every title goes to regexec(), for the tests
+ * to compare. On by default. */
+void filter_use_needles(struct ml_filter *f, int on);
 void filter_free(struct ml_filter *f);
 
 #endif
