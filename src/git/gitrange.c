@@ -294,12 +294,13 @@ static void sort_unique(struct ml_strv *v)
 }
 
 int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
-			const struct ml_strv *wanted, struct ml_strv *out)
+			const struct ml_strv *wanted, struct ml_strv *out, struct ml_strv *all)
 {
 	git_revwalk *rw = NULL;
+	struct ml_strmap seen = {0}; /* all's addresses, when all is kept */
 	git_oid id;
 	size_t n = 0, found = 0, need = 0;
-	int rc = 0;
+	int rc = 0, early = 0, e = 0;
 
 	for (size_t i = 0; wanted && i < wanted->n; i++) /* distinct addresses wanted */
 		need += i == 0 || strcmp(wanted->v[i - 1], wanted->v[i]) != 0;
@@ -308,13 +309,13 @@ int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
 		git_revwalk_free(rw);
 		return 0;
 	}
-	while (rc == 0 && n++ < max && !(wanted && found == need) &&
-	       git_revwalk_next(&id, rw) == 0) {
+	while (rc == 0 && n++ < max && !(early = wanted && found == need) &&
+	       (e = git_revwalk_next(&id, rw)) == 0) {
 		git_commit *c = NULL;
 		const git_signature *a;
 		char *low;
 
-		if (git_commit_lookup(&c, git, &id) < 0)
+		if ((e = git_commit_lookup(&c, git, &id)) < 0)
 			break;
 		a = git_commit_author(c);
 		if (a && a->email && *a->email && (low = ml_strdup(a->email))) {
@@ -327,6 +328,12 @@ int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
 				rc = strv_push(out, low);
 				found += rc == 0;
 			}
+			if (rc == 0 && all && !strmap_get(&seen, low))
+				rc =
+				    strv_push(all, low) < 0 || strmap_put(&seen, all->v[all->n - 1],
+									  all->v[all->n - 1]) < 0
+					? -1
+					: 0;
 			free(low);
 		} else if (a && a->email && *a->email) {
 			rc = -1;
@@ -335,8 +342,13 @@ int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
 	}
 	git_error_clear();
 	git_revwalk_free(rw);
+	strmap_release(&seen);
 	if (rc < 0)
 		return -1;
 	sort_unique(out);
-	return 0;
+	if (all)
+		sort_unique(all);
+	/* not early, and not cut short by what could not be read (a shallow
+	 * clone may be deepened later): every address from reaches */
+	return all && !early && (e == 0 || e == GIT_ITEROVER);
 }

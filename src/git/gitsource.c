@@ -22,6 +22,7 @@
 #include "mergeletter/git/gitwalk.h"
 #include "mergeletter/model/config.h"
 #include "mergeletter/model/ghenv.h"
+#include "mergeletter/net/cache.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
@@ -40,6 +41,8 @@ struct walk {
 	int graph_allowed;	     /* core.commitGraph is not false */
 	struct ml_gitlogins *logins; /* who wrote what the commits do not name */
 	int identities;		     /* keep each record's author address in emails */
+	const char *cache_dir;	     /* where FROM's identities are kept (NULL: */
+	int use_cache;		     /* the default directory); use_cache 0: nowhere */
 	struct ml_strv emails;	     /* of out->items[start + i], lowercase ("" unknown) */
 };
 
@@ -685,21 +688,98 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* New contributors of FROM..: a record whose author's address no commit
- * that FROM reaches carries (see gitrange_identities()). */
-static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
+/* The cache entry of the addresses that FROM reaches: the clone, the
+ * walk's bound and the commit. */
+static int identities_key(const struct walk *w, const git_oid *from, struct ml_buf *key)
 {
-	struct ml_strv known = {0}, wanted = {0};
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof hex, from);
+	return buf_printf(key, "mergeletter-git-identities:%d:%s:%s", GITSOURCE_HISTORY_MAX,
+			  git_repository_commondir(w->git), hex);
+}
+
+/* FROM's addresses as a run before kept them (one a line, sorted): 1 and
+ * *known filled, 0 when none is kept, -1 when out of memory. A commit's
+ * ancestors never change, so the entry never goes stale. */
+static int identities_load(struct ml_cache *cache, const char *key, struct ml_strv *known)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < w->emails.n; i++)
+	if (!cache || cache_get(cache, key, "", &e) != 1)
+		goto done;
+	rc = 1;
+	for (char *line = e.body, *next; rc == 1 && line && *line; line = next) {
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		if (*line && strv_push(known, line) < 0)
+			rc = -1;
+	}
+	if (rc == 1 && known->n > 1) /* kept sorted; a damaged entry costs a sort */
+		qsort(known->v, known->n, sizeof *known->v, by_str);
+done:
+	cache_entry_release(&e);
+	return rc;
+}
+
+static void identities_store(struct ml_cache *cache, const char *key, const struct ml_strv *all)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	struct ml_buf body = ML_BUF_INIT;
+	int bad = 0;
+
+	for (size_t i = 0; !bad && i < all->n; i++)
+		if (!strchr(all->v[i], '\n'))
+			bad = buf_printf(&body, "%s\n", all->v[i]) < 0;
+	if (!bad && cache) {
+		e.status = 200;
+		e.body = body.data ? body.data : "";
+		e.len = body.len;
+		cache_put(cache, key, "", &e); /* a failure only costs the next run */
+	}
+	buf_release(&body);
+}
+
+/* New contributors of FROM..: a record whose author's address no commit
+ * that FROM reaches carries (see gitrange_identities()). A FROM whose
+ * history had to be read to its end (a new contributor's address is found
+ * nowhere) keeps every address it reaches in the cache, so that the next
+ * run from FROM (the same release drafted again, the unreleased notes
+ * since the latest tag) reads none of it. */
+static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
+{
+	struct ml_strv known = {0}, wanted = {0}, all = {0};
+	struct ml_cache *cache = NULL;
+	struct ml_buf key = ML_BUF_INIT;
+	int rc = 0, have = 0;
+
+	if (w->use_cache) {
+		struct ml_error ignored = ML_ERROR_INIT;
+
+		if (cache_open(&cache, w->cache_dir, NULL, &ignored) < 0)
+			cache = NULL; /* no cache: read the history, as without one */
+		error_clear(&ignored);
+	}
+	if (cache && (identities_key(w, from, &key) < 0 ||
+		      (have = identities_load(cache, key.data, &known)) < 0))
+		rc = -1;
+	for (size_t i = 0; rc == 0 && !have && i < w->emails.n; i++)
 		if (*w->emails.v[i])
 			rc = strv_push(&wanted, w->emails.v[i]);
 	if (rc == 0 && wanted.n > 1)
 		qsort(wanted.v, wanted.n, sizeof *wanted.v, by_str);
-	if (rc == 0)
-		rc = gitrange_identities(w->git, from, GITSOURCE_HISTORY_MAX, &wanted, &known);
+	if (rc == 0 && !have)
+		rc = gitrange_identities(w->git, from, GITSOURCE_HISTORY_MAX, &wanted, &known,
+					 cache ? &all : NULL);
+	if (rc == 1) {
+		identities_store(cache, key.data, &all);
+		rc = 0;
+	}
 	strv_release(&wanted);
+	strv_release(&all);
+	buf_release(&key);
+	cache_free(cache);
 	if (rc < 0) {
 		strv_release(&known);
 		return error_oom(err);
@@ -744,6 +824,8 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 					 pr_trusted, visit_commit, &w};
 
 		w.identities = 1;
+		w.cache_dir = q->cache_dir;
+		w.use_cache = !q->no_cache;
 		if (resolve_tip(&w, q->from, &from, err) < 0 ||
 		    gitrange_walk(&gr, &from, &tip, err) < 0 || mark_first(&w, &from, err) < 0)
 			goto done;

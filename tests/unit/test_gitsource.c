@@ -10,6 +10,7 @@
 #include "mergeletter/git/gitsource.h"
 #include "mergeletter/model/draft.h"
 #include "mergeletter/model/filter.h"
+#include "mergeletter/net/cache.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
@@ -1130,6 +1131,62 @@ static void logins_from_head(void)
 	gt_rmtree(cache);
 }
 
+/* A release's new contributors: an address that nothing FROM reaches
+ * carries. When that took reading FROM's whole history, every address it
+ * reaches is kept under FROM's commit (the entry checked, then replaced
+ * by one without old@: the next run reads it, not the history). */
+static void new_contributors_cached(void)
+{
+	char *dir = gt_tmpdir(), *cache = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = {NULL, 0, 0};
+	struct ml_git_query q = {dir, "v1.1.0", "v1.0.0", NULL, NULL, NULL, cache, 0};
+	struct ml_cache *c = NULL;
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	char key[4600], hex[GIT_OID_HEXSZ + 1];
+	git_oid t;
+
+	gt_origin(r, "https://github.com/rust-osdev/uefi-rs.git");
+	t = gt_commit(r, COMMIT("Initial\n", "old@example.com", "2023-06-01T00:00:00Z", 0), NULL,
+		      NULL);
+	t = squash(r, t, "First (#1)\n", "someone@example.com", "2023-06-02T00:00:00Z");
+	gt_ref(r, "refs/tags/v1.0.0", &t);
+	git_oid_tostr(hex, sizeof hex, &t);
+	snprintf(key, sizeof key, "mergeletter-git-identities:200000:%s:%s",
+		 git_repository_commondir(r), hex);
+	t = squash(r, t, "Old hand (#2)\n", "Old@Example.com", "2023-06-03T00:00:00Z");
+	t = squash(r, t, "Newcomer (#3)\n", "new@example.com", "2023-06-04T00:00:00Z");
+	gt_ref(r, "refs/tags/v1.1.0", &t);
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+	for (int round = 0; round < 2; round++) {
+		CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
+		CHECK(l.len == 2 && find(&l, 2) && find(&l, 3));
+		if (find(&l, 2) && find(&l, 3)) {
+			/* round 0: the root commit has old@; round 1: the entry says not */
+			CHECK(find(&l, 2)->first_contribution == (round == 1));
+			CHECK(find(&l, 3)->first_contribution);
+		}
+		pr_list_release(&l);
+		if (round > 0)
+			break;
+		CHECK(cache_open(&c, cache, NULL, &err) == 0);
+		CHECK(c && cache_get(c, key, "", &e) == 1);
+		CHECK_STR(e.body, "old@example.com\nsomeone@example.com\n");
+		cache_entry_release(&e);
+		e.status = 200;
+		e.body = (char *)"someone@example.com\n";
+		e.len = strlen(e.body);
+		CHECK(c && cache_put(c, key, "", &e) == 0);
+		cache_free(c);
+	}
+	CHECK(err.msg == NULL);
+	git_repository_free(r);
+	gt_rmtree(dir);
+	gt_rmtree(cache);
+}
+
 /* libgit2 starts once a run: the first call keeps a reference that
  * gitsource_end() drops (git_libgit2_init() returns the count). */
 static void libgit2_held_for_the_run(void)
@@ -1288,6 +1345,7 @@ int main(void)
 	RUN(logins_cached);
 	RUN(logins_from_head);
 	RUN(libgit2_held_for_the_run);
+	RUN(new_contributors_cached);
 	RUN(message_parser);
 	gitsource_end(); /* what the library held for the "run" */
 	git_libgit2_shutdown();

@@ -50,9 +50,11 @@ int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oi
  * identities a release's new contributors do not have. With wanted (sorted,
  * lowercase) only those of wanted are kept, and the walk ends once all of
  * them are found (a release whose authors all wrote before reads little).
- * 0, or -1 when out of memory; a history that cannot be read further ends
- * the list. */
+ * With all, every address met goes there too (sorted, each once), and 1
+ * says the walk did not end early: all is then every address from
+ * reaches, what a cache may keep for from. 0, or -1 when out of memory; a
+ * history that cannot be read further ends the list. */
 int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
-			const struct ml_strv *wanted, struct ml_strv *out);
+			const struct ml_strv *wanted, struct ml_strv *out, struct ml_strv *all);
 
 #endif
