@@ -31,9 +31,26 @@ if [ ! -f "$repo/gc-complete" ]; then
 	touch "$repo/gc-complete"
 fi
 mlcache=$cache/logins-$commits-$every.ml-cache
-rm -rf "$mlcache"
+rm -rf "$mlcache" "$mlcache-newcomer"
 
-python3 - "$here" "$bin" "$runs" "$commits" "$every" "$start" "$step" "$repo" "$mlcache" <<'EOF'
+# The same history plus one release by an author no earlier commit carries:
+# a new contributor, whom only reading all of FROM's history can tell.
+newc=$cache/newcomer-$commits-$every.git
+last=$((commits / every))
+if [ ! -f "$newc/newcomer-complete" ]; then
+	rm -rf "$newc"
+	git clone -q --bare --shared "$repo" "$newc"
+	git -C "$newc" config remote.origin.url https://github.com/org/big.git
+	c=$(GIT_AUTHOR_NAME=Newcomer GIT_AUTHOR_EMAIL=newcomer@example.com \
+		GIT_COMMITTER_NAME=Maintainer GIT_COMMITTER_EMAIL=maintainer@example.com \
+		GIT_AUTHOR_DATE=2030-01-01T00:00:00Z GIT_COMMITTER_DATE=2030-01-01T00:00:00Z \
+		git -C "$newc" commit-tree "main^{tree}" -p main -m "A first change (#999999)")
+	git -C "$newc" update-ref refs/heads/main "$c"
+	git -C "$newc" tag "v$((last + 1)).0.0" "$c"
+	touch "$newc/newcomer-complete"
+fi
+
+python3 - "$here" "$bin" "$runs" "$commits" "$every" "$start" "$step" "$repo" "$mlcache" "$newc" <<'EOF'
 import sys, time
 
 sys.path.insert(0, sys.argv[1])
@@ -41,7 +58,7 @@ from ranges import bounds, measure, month_of, timed  # noqa: E402
 
 binary, runs = sys.argv[2], int(sys.argv[3])
 commits, every, start, step = (int(x) for x in sys.argv[4:8])
-repo, mlcache = sys.argv[8], sys.argv[9]
+repo, mlcache, newc = sys.argv[8], sys.argv[9], sys.argv[10]
 ML = [binary, "section", "--git", repo, "--format", "json", "--cache-dir", mlcache]
 
 
@@ -81,4 +98,13 @@ for label, ml_cmd, git_cmd in cases:
     unknown = out.count(b'"author": null')
     print(f"{label:<30} {prs:>5} {unknown:>7} {jw:>6.1f} ms {mw:>6.1f} ms {gw:>6.1f} ms {jw / gw:>5.2f}x"
           f" {jc:>6.1f} ms {mc:>6.1f} ms {gc:>6.1f} ms {jc / gc:>5.2f}x {mc / gc:>5.2f}x")
+a, b = f"v{last}.0.0", f"v{last + 1}.0.0"
+ml_cmd = [binary, "section", "--git", newc, "--cache-dir", mlcache + "-newcomer", "--from", a, "--to", b]
+git_cmd = ["git", "-C", newc, "log", f"{a}..{b}", "--format=%H %ct %an %ae %s"]
+cold_w, cold_c, _ = measure(ml_cmd, 1)
+mw, mc, out = measure(ml_cmd, runs)
+gw, gc, _ = measure(git_cmd, runs)
+print(f"a new contributor in {a}..{b} (1 PR; FROM's {commits} commits read once for the addresses they "
+      f"carry): cold {cold_w:.0f} ms wall, {cold_c:.0f} ms CPU; then md {mw:.1f} ms wall, {mc:.1f} ms CPU "
+      f"against git log {gw:.1f} ms, {gc:.1f} ms")
 EOF
