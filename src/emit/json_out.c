@@ -1,7 +1,14 @@
 /* json_out.c: --format json, the draft's data for scripts.
  *
+ * The document's frame (the root, the sections, the repositories and
+ * their PR lists) is written here the way jansson lays out a whole
+ * document with JSON_INDENT(2), and every value in it is built and
+ * dumped by jansson where it sits, then freed: a release of thousands of
+ * PRs never holds them all as jansson values (their few MB of small
+ * allocations, each page touched once, cost more than writing them).
+ *
  * jansson ownership: json_object_set_new()/json_array_append_new() steal
- * the new reference they are given; the root is released here.
+ * the new reference they are given; so does w_value().
  */
 #include "mergeletter/emit/json_out.h"
 #include "mergeletter/util/str.h"
@@ -67,41 +74,132 @@ static json_t *pr_json(const struct ml_draft *d, const struct ml_pr *pr, int *ok
 	return o;
 }
 
-static json_t *repo_json(const struct ml_draft *d, const struct ml_draft_repo *r, int *ok)
+/* The frame's writer: depth open containers, empty[k] while the k-th has
+ * nothing in it yet; ok cleared by any failure. */
+#define W_DEPTH 8
+struct writer {
+	struct ml_buf *out;
+	int depth;
+	int empty[W_DEPTH];
+	int ok;
+};
+
+static void w_newline(struct writer *w, int depth)
 {
-	json_t *o = json_object(), *m = json_array(), *prs = json_array(), *thanks = json_array();
+	if (buf_puts(w->out, "\n") < 0 || buf_printf(w->out, "%*s", 2 * depth, "") < 0)
+		w->ok = 0;
+}
+
+static void w_open(struct writer *w, const char *bracket)
+{
+	if (w->depth == W_DEPTH || buf_puts(w->out, bracket) < 0) {
+		w->ok = 0;
+		return;
+	}
+	w->empty[w->depth++] = 1;
+}
+
+static void w_close(struct writer *w, const char *bracket)
+{
+	if (w->depth == 0) {
+		w->ok = 0;
+		return;
+	}
+	if (!w->empty[--w->depth])
+		w_newline(w, w->depth);
+	if (buf_puts(w->out, bracket) < 0)
+		w->ok = 0;
+}
+
+/* The next item of the open container: its separator and indent. */
+static void w_item(struct writer *w)
+{
+	if (w->depth == 0) {
+		w->ok = 0;
+		return;
+	}
+	if (!w->empty[w->depth - 1] && buf_puts(w->out, ",") < 0)
+		w->ok = 0;
+	w->empty[w->depth - 1] = 0;
+	w_newline(w, w->depth);
+}
+
+/* key: one of our own ASCII literals, nothing to escape. */
+static void w_key(struct writer *w, const char *key)
+{
+	w_item(w);
+	if (buf_printf(w->out, "\"%s\": ", key) < 0)
+		w->ok = 0;
+}
+
+/* jansson's text of a value, each line after the first indented to
+ * where the value sits. */
+static int dump_indented(const char *text, size_t len, void *ud)
+{
+	struct writer *w = ud;
+	const char *nl;
+
+	while ((nl = memchr(text, '\n', len))) {
+		size_t n = (size_t)(nl - text);
+
+		if (buf_add(w->out, text, n) < 0)
+			return -1;
+		w_newline(w, w->depth);
+		text += n + 1;
+		len -= n + 1;
+	}
+	return w->ok && buf_add(w->out, text, len) == 0 ? 0 : -1;
+}
+
+/* Dump v (stolen; NULL: an allocation failed) where the writer stands. */
+static void w_value(struct writer *w, json_t *v)
+{
+	if (!v || json_dump_callback(v, dump_indented, w,
+				     JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) < 0)
+		w->ok = 0;
+	json_decref(v);
+}
+
+static void repo_write(struct writer *w, const struct ml_draft *d, const struct ml_draft_repo *r)
+{
+	json_t *m = json_array(), *thanks = json_array();
 	struct ml_strref who = {0};
 
-	put(o, "repo", json_string(r->info.repo), ok);
-	put(o, "name", str_or_null(r->info.name), ok);
-	put(o, "intro", str_or_null(r->info.intro), ok);
+	w_open(w, "{");
+	w_key(w, "repo");
+	w_value(w, json_string(r->info.repo));
+	w_key(w, "name");
+	w_value(w, str_or_null(r->info.name));
+	w_key(w, "intro");
+	w_value(w, str_or_null(r->info.intro));
 	for (size_t i = 0; i < r->info.nmaintainers; i++) {
 		json_t *mm = json_object();
 
-		put(mm, "login", json_string(r->info.maintainers[i].login), ok);
-		put(mm, "url", str_or_null(r->info.maintainers[i].url), ok);
-		push(m, mm, ok);
+		put(mm, "login", json_string(r->info.maintainers[i].login), &w->ok);
+		put(mm, "url", str_or_null(r->info.maintainers[i].url), &w->ok);
+		push(m, mm, &w->ok);
 	}
-	put(o, "maintainers", m, ok);
-	for (size_t i = 0; i < r->prs.len; i++)
-		push(prs, pr_json(d, &r->prs.items[i], ok), ok);
-	put(o, "prs", prs, ok);
+	w_key(w, "maintainers");
+	w_value(w, m);
+	w_key(w, "prs");
+	w_open(w, "[");
+	for (size_t i = 0; w->ok && i < r->prs.len; i++) {
+		w_item(w);
+		w_value(w, pr_json(d, &r->prs.items[i], &w->ok));
+	}
+	w_close(w, "]");
 	if (draft_thanks(r, d->deps_mode, &who) < 0)
-		*ok = 0;
+		w->ok = 0;
 	for (size_t i = 0; i < who.n; i++)
-		push(thanks, json_string(who.v[i]), ok);
+		push(thanks, json_string(who.v[i]), &w->ok);
 	strref_release(&who);
-	put(o, "thanks", thanks, ok);
-	if (r->failure)
-		put(o, "failure", json_string(r->failure), ok);
-	return o;
-}
-
-/* json_dump_callback() straight into the output buffer: no second copy of
- * the document. */
-static int dump_to_buf(const char *text, size_t len, void *ud)
-{
-	return buf_add(ud, text, len);
+	w_key(w, "thanks");
+	w_value(w, thanks);
+	if (r->failure) {
+		w_key(w, "failure");
+		w_value(w, json_string(r->failure));
+	}
+	w_close(w, "}");
 }
 
 static int add_failure(void *ud, const char *failure)
@@ -110,85 +208,102 @@ static int add_failure(void *ud, const char *failure)
 }
 
 /* "tooling" and "news", only when the config has them. */
-static void parts_json(json_t *root, const struct ml_draft *d, int *ok)
+static void parts_write(struct writer *w, const struct ml_draft *d)
 {
 	if (d->tooling_heading) {
 		json_t *o = json_object(), *c = json_array();
 
-		put(o, "heading", json_string(d->tooling_heading), ok);
+		put(o, "heading", json_string(d->tooling_heading), &w->ok);
 		for (size_t i = 0; i < d->tooling.len; i++) {
-			json_t *pr = pr_json(d, &d->tooling.items[i], ok);
+			json_t *pr = pr_json(d, &d->tooling.items[i], &w->ok);
 
-			put(pr, "repo", json_string(d->tooling.items[i].repo), ok);
-			push(c, pr, ok);
+			put(pr, "repo", json_string(d->tooling.items[i].repo), &w->ok);
+			push(c, pr, &w->ok);
 		}
-		put(o, "candidates", c, ok);
-		put(root, "tooling", o, ok);
+		put(o, "candidates", c, &w->ok);
+		w_key(w, "tooling");
+		w_value(w, o);
 	}
 	if (d->news.heading) {
 		json_t *o = json_object(), *e = json_array();
 
-		put(o, "heading", json_string(d->news.heading), ok);
+		put(o, "heading", json_string(d->news.heading), &w->ok);
 		for (size_t i = 0; i < d->news.nentries; i++) {
 			const struct ml_news_entry *ne = &d->news.entries[i];
 			json_t *eo = json_object();
 
-			put(eo, "title", json_string(ne->title), ok);
-			put(eo, "url", json_string(ne->link), ok);
-			put(eo, "date", time_json(ne->date), ok);
-			put(eo, "offer", json_boolean(ne->offer), ok);
-			push(e, eo, ok);
+			put(eo, "title", json_string(ne->title), &w->ok);
+			put(eo, "url", json_string(ne->link), &w->ok);
+			put(eo, "date", time_json(ne->date), &w->ok);
+			put(eo, "offer", json_boolean(ne->offer), &w->ok);
+			push(e, eo, &w->ok);
 		}
-		put(o, "entries", e, ok);
-		put(o, "failures", strv_json(&d->news.failures, ok), ok);
-		put(root, "news", o, ok);
+		put(o, "entries", e, &w->ok);
+		put(o, "failures", strv_json(&d->news.failures, &w->ok), &w->ok);
+		w_key(w, "news");
+		w_value(w, o);
 	}
 }
 
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
-	json_t *root = json_object(), *range = json_object(), *secs = json_array();
+	struct writer w = {out, 0, {0}, 1};
+	json_t *range = json_object();
 	char label[160], date[16];
-	int ok = 1, rc = -1;
 
 	range_format_date(d->date, date, sizeof date);
-	put(root, "title", str_or_null(d->title), &ok);
-	put(root, "date", json_string(date), &ok);
-	put(root, "editors", strv_json(&d->editors, &ok), &ok);
-	put(range, "since", time_json(d->range.since), &ok);
-	put(range, "until", time_json(d->range.until), &ok);
-	put(range, "label", json_string(draft_range_label(d, label, sizeof label)), &ok);
+	w_open(&w, "{");
+	w_key(&w, "title");
+	w_value(&w, str_or_null(d->title));
+	w_key(&w, "date");
+	w_value(&w, json_string(date));
+	w_key(&w, "editors");
+	w_value(&w, strv_json(&d->editors, &w.ok));
+	put(range, "since", time_json(d->range.since), &w.ok);
+	put(range, "until", time_json(d->range.until), &w.ok);
+	put(range, "label", json_string(draft_range_label(d, label, sizeof label)), &w.ok);
 	if (d->from_ref)
-		put(range, "from", json_string(d->from_ref), &ok);
+		put(range, "from", json_string(d->from_ref), &w.ok);
 	if (d->to_ref)
-		put(range, "to", json_string(d->to_ref), &ok);
-	put(root, "range", range, &ok);
-	put(root, "deps", json_string(deps_mode_name(d->deps_mode)), &ok);
-	for (size_t i = 0; i < d->nsections; i++) {
+		put(range, "to", json_string(d->to_ref), &w.ok);
+	w_key(&w, "range");
+	w_value(&w, range);
+	w_key(&w, "deps");
+	w_value(&w, json_string(deps_mode_name(d->deps_mode)));
+	w_key(&w, "sections");
+	w_open(&w, "[");
+	for (size_t i = 0; w.ok && i < d->nsections; i++) {
 		const struct ml_draft_section *s = &d->sections[i];
-		json_t *so = json_object(), *repos = json_array();
 
-		put(so, "heading", str_or_null(s->heading), &ok);
-		for (size_t j = 0; j < s->nrepos; j++)
-			push(repos, repo_json(d, &s->repos[j], &ok), &ok);
-		put(so, "repos", repos, &ok);
-		if (s->failure)
-			put(so, "failure", json_string(s->failure), &ok);
-		push(secs, so, &ok);
+		w_item(&w);
+		w_open(&w, "{");
+		w_key(&w, "heading");
+		w_value(&w, str_or_null(s->heading));
+		w_key(&w, "repos");
+		w_open(&w, "[");
+		for (size_t j = 0; w.ok && j < s->nrepos; j++) {
+			w_item(&w);
+			repo_write(&w, d, &s->repos[j]);
+		}
+		w_close(&w, "]");
+		if (s->failure) {
+			w_key(&w, "failure");
+			w_value(&w, json_string(s->failure));
+		}
+		w_close(&w, "}");
 	}
-	put(root, "sections", secs, &ok);
+	w_close(&w, "]");
 	if (draft_each_failure(d, NULL, NULL) > 0) {
 		json_t *failures = json_array();
 
 		if (draft_each_failure(d, add_failure, failures) < 0)
-			ok = 0;
-		put(root, "failures", failures, &ok);
+			w.ok = 0;
+		w_key(&w, "failures");
+		w_value(&w, failures);
 	}
-	parts_json(root, d, &ok);
-	if (ok &&
-	    json_dump_callback(root, dump_to_buf, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 &&
-	    buf_puts(out, "\n") == 0)
-		rc = 0;
-	json_decref(root);
-	return rc;
+	parts_write(&w, d);
+	w_close(&w, "}");
+	if (buf_puts(out, "\n") < 0)
+		w.ok = 0;
+	return w.ok ? 0 : -1;
 }
