@@ -60,13 +60,8 @@ int gitlogins_new(struct ml_gitlogins **out, git_repository *git, const git_oid 
 	l->repo = repo;
 	l->origin = origin;
 	l->config = config;
-	if (cache && cache->use) {
-		struct ml_error err = ML_ERROR_INIT;
-
-		if (cache_open(&l->cache, cache->dir, NULL, &err) < 0)
-			l->cache = NULL; /* no cache: read everything, as without one */
-		error_clear(&err);
-	}
+	if (cache && cache->use)
+		l->cache = cache_open_quietly(cache->dir); /* none: read everything */
 	if (git_mailmap_from_repository(&l->mailmap, git) < 0) {
 		git_error_clear(); /* no usable .mailmap: none */
 		l->mailmap = NULL;

@@ -754,13 +754,8 @@ static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
 	struct ml_buf key = ML_BUF_INIT;
 	int rc = 0, have = 0;
 
-	if (w->use_cache) {
-		struct ml_error ignored = ML_ERROR_INIT;
-
-		if (cache_open(&cache, w->cache_dir, NULL, &ignored) < 0)
-			cache = NULL; /* no cache: read the history, as without one */
-		error_clear(&ignored);
-	}
+	if (w->use_cache)
+		cache = cache_open_quietly(w->cache_dir); /* none: read the history */
 	if (cache && (identities_key(w, from, &key) < 0 ||
 		      (have = identities_load(cache, key.data, &known)) < 0))
 		rc = -1;

@@ -123,6 +123,17 @@ done:
 	return rc;
 }
 
+struct ml_cache *cache_open_quietly(const char *dir)
+{
+	struct ml_cache *c = NULL;
+	struct ml_error ignored = ML_ERROR_INIT;
+
+	if (cache_open(&c, dir, NULL, &ignored) < 0)
+		c = NULL;
+	error_clear(&ignored);
+	return c;
+}
+
 const char *cache_path(const struct ml_cache *c)
 {
 	return c ? c->dir : NULL;

@@ -53,6 +53,10 @@ struct ml_cache_entry {
  * progress (borrowed, may be NULL) receives the warnings. */
 int cache_open(struct ml_cache **out, const char *dir, struct ml_progress *progress,
 	       struct ml_error *err);
+/* The cache of dir for a reader that can do without one (a clone's reads
+ * kept between runs): NULL when it cannot be opened, and nothing said, as
+ * a run without it is only slower. */
+struct ml_cache *cache_open_quietly(const char *dir);
 const char *cache_path(const struct ml_cache *c);
 /* 1 and *e filled on a hit; 0 on a miss (or a corrupt entry, removed). */
 int cache_get(struct ml_cache *c, const char *url, const char *accept, struct ml_cache_entry *e);
