@@ -468,8 +468,7 @@ static int learn(struct ml_gitlogins *l)
 	size_t n = 0, cached = 0;
 	int rc = -1, have = 0, met = 0;
 
-	if (!l->learned_done)
-		choose_tip(l);
+	choose_tip(l);
 	l->learned_done = 1;
 	if ((have = cache_load(l, &read_to, &cached)) < 0)
 		goto done;
