@@ -705,7 +705,7 @@ static int identities_key(const struct walk *w, const git_oid *from, struct ml_b
 static int identities_load(struct ml_cache *cache, const char *key, struct ml_strv *known)
 {
 	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
-	int rc = 0;
+	int rc = 0, unsorted = 0;
 
 	if (!cache || cache_get(cache, key, "", &e) != 1)
 		goto done;
@@ -715,8 +715,10 @@ static int identities_load(struct ml_cache *cache, const char *key, struct ml_st
 			*next++ = '\0';
 		if (*line && strv_push(known, line) < 0)
 			rc = -1;
+		else if (*line && known->n > 1 && strcmp(known->v[known->n - 2], line) > 0)
+			unsorted = 1;
 	}
-	if (rc == 1 && known->n > 1) /* kept sorted; a damaged entry costs a sort */
+	if (rc == 1 && unsorted) /* kept sorted; only a damaged entry is sorted here */
 		qsort(known->v, known->n, sizeof *known->v, by_str);
 done:
 	cache_entry_release(&e);

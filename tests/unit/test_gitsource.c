@@ -1160,23 +1160,28 @@ static void new_contributors_cached(void)
 	gt_ref(r, "refs/tags/v1.1.0", &t);
 	gt_ref(r, "refs/heads/main", &t);
 	gt_symref(r, "HEAD", "refs/heads/main");
-	for (int round = 0; round < 2; round++) {
+	for (int round = 0; round < 3; round++) {
 		CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
 		CHECK(l.len == 2 && find(&l, 2) && find(&l, 3));
 		if (find(&l, 2) && find(&l, 3)) {
-			/* round 0: the root commit has old@; round 1: the entry says not */
+			/* round 0: the root commit has old@; round 1: the entry says
+			 * not; round 2: a damaged (unsorted) entry that has it */
 			CHECK(find(&l, 2)->first_contribution == (round == 1));
 			CHECK(find(&l, 3)->first_contribution);
 		}
 		pr_list_release(&l);
-		if (round > 0)
+		if (round == 2)
 			break;
 		CHECK(cache_open(&c, cache, NULL, &err) == 0);
-		CHECK(c && cache_get(c, key, "", &e) == 1);
-		CHECK_STR(e.body, "old@example.com\nsomeone@example.com\n");
-		cache_entry_release(&e);
+		if (round == 0) {
+			CHECK(c && cache_get(c, key, "", &e) == 1);
+			CHECK_STR(e.body, "old@example.com\nsomeone@example.com\n");
+			cache_entry_release(&e);
+		}
 		e.status = 200;
-		e.body = (char *)"someone@example.com\n";
+		e.body = (char *)(round == 0 ? "someone@example.com\n"
+					     : "zed@example.com\nold@example.com\naa@example.com\n"
+					       "bb@example.com\ncc@example.com\n");
 		e.len = strlen(e.body);
 		CHECK(c && cache_put(c, key, "", &e) == 0);
 		cache_free(c);
