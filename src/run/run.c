@@ -650,11 +650,12 @@ done:
 	return rc;
 }
 
-/* libcurl's global state lives at most as long as one run: the first
- * libcurl call loads and initialises it (util/libcurl.h), so a run from a
- * clone never loads it, and the cleanup does nothing then. */
-static int with_curl(int (*fn)(struct ml_run_opts *, struct ml_error *), struct ml_run_opts *o,
-		     struct ml_error *err)
+/* The libraries' global state lives at most as long as one run: the first
+ * libcurl call loads and initialises libcurl (util/libcurl.h), the first
+ * clone starts libgit2 (gitsource_begin()); each is let go here, and what
+ * the run never started costs nothing. */
+static int one_run(int (*fn)(struct ml_run_opts *, struct ml_error *), struct ml_run_opts *o,
+		   struct ml_error *err)
 {
 	int rc = fn(o, err);
 
@@ -665,15 +666,15 @@ static int with_curl(int (*fn)(struct ml_run_opts *, struct ml_error *), struct 
 
 int run_section(struct ml_run_opts *o, struct ml_error *err)
 {
-	return with_curl(section_run, o, err);
+	return one_run(section_run, o, err);
 }
 
 int run_issue(struct ml_run_opts *o, struct ml_error *err)
 {
-	return with_curl(issue_run, o, err);
+	return one_run(issue_run, o, err);
 }
 
 int run_finalize(struct ml_run_opts *o, struct ml_error *err)
 {
-	return with_curl(finalize_run, o, err);
+	return one_run(finalize_run, o, err);
 }
