@@ -86,7 +86,11 @@ struct writer {
 
 static void w_newline(struct writer *w, int depth)
 {
-	if (buf_puts(w->out, "\n") < 0 || buf_printf(w->out, "%*s", 2 * depth, "") < 0)
+	/* a newline and 2 * W_DEPTH spaces: depth never exceeds W_DEPTH */
+	static const char indent[] = "\n                ";
+	_Static_assert(sizeof indent == 2 + 2 * W_DEPTH, "an indent for every depth");
+
+	if (buf_add(w->out, indent, 1 + 2 * (size_t)depth) < 0)
 		w->ok = 0;
 }
 
