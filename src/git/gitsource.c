@@ -568,6 +568,28 @@ int mbedtls_x509_crt_parse_file(void *chain, const char *path)
 	return parse ? parse(chain, path) : -0x2900; /* MBEDTLS_ERR_X509_FILE_IO_ERROR */
 }
 
+/* libgit2 1.5 also starts libssh2 in git_libgit2_init(), for SSH
+ * transports that mergeletter never uses either: libssh2 1.10 starts
+ * OpenSSL then (its engines, error strings and config file), about 1 ms of
+ * a 5 ms release from a clone, and OpenSSL's exit handlers cost more. While
+ * gitsource_begin() starts libgit2 this says it went well and does nothing:
+ * libssh2 starts itself when a session is first made
+ * (libssh2_session_init_ex() calls it when nobody did), and libgit2's
+ * shutdown calls libssh2_exit(), which does nothing for a library that
+ * was never started. Any other call goes on to libssh2's own. */
+int libssh2_init(int flags);
+int libssh2_init(int flags)
+{
+	int (*init)(int) = NULL;
+	void *sym;
+
+	if (starting_libgit2)
+		return 0;
+	if ((sym = dlsym(RTLD_NEXT, "libssh2_init")) != NULL)
+		memcpy(&init, &sym, sizeof init);
+	return init ? init(flags) : -1;
+}
+
 /* What libgit2 lets a reader of history skip: re-hashing every object it
  * inflates (zlib's checksum of each object still catches corruption; a
  * SHA-1 collision is not this tool's concern). The global and system
