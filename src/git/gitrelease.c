@@ -139,15 +139,55 @@ static int tag_commit(git_repository *git, const char *name, git_oid *id, int64_
 	return rc;
 }
 
-/* Which of two candidates is the better answer: the later version for a
- * release name, else the later commit, then the later version. */
-static int better(const struct cand *a, const struct cand *b, int by_version)
+/* The better answer first: the later version (for a release name), then
+ * the name, so that equal versions ("v1.2", "v1.2.0") always give the same
+ * answer. */
+static int by_version(const void *a, const void *b)
 {
-	int c = gitrelease_compare(&a->v, &b->v);
+	const struct cand *x = a, *y = b;
+	int c = gitrelease_compare(&y->v, &x->v);
 
-	if (!by_version && a->time != b->time)
-		return a->time > b->time;
-	return c > 0;
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* The better answer first for the tip: the later commit, then as
+ * by_version(). */
+static int by_time(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time > y->time ? -1 : 1;
+	return by_version(a, b);
+}
+
+/* The release tags that may answer for to (to_name's prefix, prereleases
+ * as gitrelease_previous() says) into *out (n of them), each with its
+ * commit when peel is set (the tip's question orders them by its time;
+ * one that names no commit is left out). 0, or -1 when out of memory. */
+static int candidates(git_repository *git, const git_strarray *names, const char *to_name, int peel,
+		      struct cand **out, size_t *n)
+{
+	struct ml_semver tv;
+	const int named = gitrelease_parse(to_name, &tv);
+	struct cand c;
+
+	*n = 0;
+	if (!(*out = malloc((names->count ? names->count : 1) * sizeof **out)))
+		return -1;
+	for (size_t i = 0; i < names->count; i++) {
+		c.name = names->strings[i];
+		if (!gitrelease_parse(c.name, &c.v) || (c.v.pre && !(named && tv.pre)))
+			continue;
+		if (named && (c.v.prefix_len != tv.prefix_len ||
+			      strncasecmp(c.name, to_name, tv.prefix_len) != 0 ||
+			      strcmp(c.name, to_name) == 0))
+			continue;
+		if (peel && tag_commit(git, c.name, &c.id, &c.time) < 0)
+			continue;
+		(*out)[(*n)++] = c;
+	}
+	return 0;
 }
 
 int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name, char **tag,
@@ -156,37 +196,40 @@ int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_n
 	git_strarray names = {NULL, 0};
 	struct ml_semver tv;
 	const int named = gitrelease_parse(to_name, &tv);
-	struct cand best, c;
-	int have = 0, rc = -1;
+	struct cand *cands = NULL;
+	size_t n = 0;
+	int rc = -1;
 
 	*tag = NULL;
 	if (git_tag_list(&names, git) < 0)
 		return gitwalk_fail(err, git_repository_path(git), "cannot list the tags");
-	for (size_t i = 0; i < names.count; i++) {
-		c.name = names.strings[i];
-		if (!gitrelease_parse(c.name, &c.v) || (c.v.pre && !(named && tv.pre)))
-			continue;
-		if (named && (c.v.prefix_len != tv.prefix_len ||
-			      strncasecmp(c.name, to_name, tv.prefix_len) != 0 ||
-			      strcmp(c.name, to_name) == 0))
-			continue;
-		if (have && named && !better(&c, &best, named))
-			continue; /* no need to ask the graph */
-		if (tag_commit(git, c.name, &c.id, &c.time) < 0 ||
-		    (have && !better(&c, &best, named)))
-			continue;
-		if (git_oid_equal(&c.id, to) ? named : git_graph_descendant_of(git, to, &c.id) != 1)
-			continue;
-		git_error_clear();
-		best = c;
-		have = 1;
-	}
-	if (have && !(*tag = ml_strdup(best.name))) {
+	if (candidates(git, &names, to_name, !named, &cands, &n) < 0) {
 		error_set(err, ML_EXIT_FAILURE, "out of memory");
 		goto done;
 	}
+	if (n > 1)
+		qsort(cands, n, sizeof *cands, named ? by_version : by_time);
+	/* the best that to reaches: asking the graph from the best down, the
+	 * first yes is the answer, and no tag is asked about that the answer
+	 * beats (each question may walk deep into the history) */
+	for (size_t i = 0; i < n && !*tag; i++) {
+		struct cand *c = &cands[i];
+
+		if (named && tag_commit(git, c->name, &c->id, &c->time) < 0)
+			continue;
+		if (git_oid_equal(&c->id, to) ? named
+					      : git_graph_descendant_of(git, to, &c->id) != 1)
+			continue;
+		git_error_clear();
+		if (!(*tag = ml_strdup(c->name))) {
+			error_set(err, ML_EXIT_FAILURE, "out of memory");
+			goto done;
+		}
+	}
+	git_error_clear();
 	rc = 0;
 done:
+	free(cands);
 	git_strarray_dispose(&names);
 	return rc;
 }
