@@ -403,6 +403,59 @@ static void previous_release(void)
 	hist_done(&h);
 }
 
+/* The previous release as the refs store it and as the history reaches
+ * it: an annotated tag (loose, then packed with its peeled commit), a tag
+ * of a tree, a release reached only through a merge (not on TO's
+ * first-parent line), and one behind a commit whose clock is a day slow
+ * (the line is given up before it: libgit2 answers). */
+static void previous_release_shapes(void)
+{
+	struct hist h;
+	git_oid m, side, tree_id, tag_id;
+	git_treebuilder *tb = NULL;
+	git_signature *who = NULL;
+	git_object *target = NULL;
+	git_refdb *refdb = NULL;
+
+	m = hist_root(&h, "v1.0.0");
+	m = squash(&h, m, 1);
+	gt_check(git_signature_new(&who, "Rel", "rel@example.com", (git_time_t)h.clock, 0), "sig");
+	gt_check(git_object_lookup(&target, h.r, &m, GIT_OBJECT_COMMIT), "lookup");
+	gt_check(git_tag_create(&tag_id, h.r, "v2.0.0", target, who, "Release 2.0.0\n", 0),
+		 "annotated tag");
+	git_object_free(target);
+	git_signature_free(who);
+	gt_check(git_treebuilder_new(&tb, h.r, NULL), "treebuilder");
+	gt_check(git_treebuilder_write(&tree_id, tb), "write tree");
+	git_treebuilder_free(tb);
+	tag(&h, "v9.0.0", &tree_id); /* names no commit */
+	side = squash(&h, m, 2);
+	tag(&h, "v2.1.0", &side);
+	m = squash(&h, m, 3);
+	m = two(&h, m, side, "Merge branch 'release-2.1'\n");
+	tag(&h, "v2.2.0", &m);
+	m = squash(&h, m, 4);
+	tag(&h, "v2.3.0", &m);
+	h.clock -= 2 * 24 * 60 * 60; /* a day and more slow */
+	m = squash(&h, m, 5);
+	h.clock += 2 * 24 * 60 * 60;
+	m = squash(&h, m, 6);
+	tag(&h, "v2.4.0", &m);
+	gt_ref(h.r, "refs/heads/main", &m);
+	gt_symref(h.r, "HEAD", "refs/heads/main");
+	for (int packed = 0; packed < 2; packed++) {
+		check_previous(h.dir, "v2.0.0", "v1.0.0");
+		check_previous(h.dir, "v2.1.0", "v2.0.0"); /* annotated, on the line */
+		check_previous(h.dir, "v2.2.0", "v2.1.0"); /* through the merge only */
+		check_previous(h.dir, "v2.4.0", "v2.3.0"); /* behind the slow clock */
+		check_previous(h.dir, NULL, "v2.4.0");
+		gt_check(git_repository_refdb(&refdb, h.r), "refdb");
+		gt_check(git_refdb_compress(refdb), "pack the refs");
+		git_refdb_free(refdb);
+	}
+	hist_done(&h);
+}
+
 /* Release notes end to end from a clone: the built-in release-notes
  * template with categories, breaking changes first, conventional types
  * dropped, housekeeping set aside, new contributors, the compare link. */
@@ -646,6 +699,7 @@ int main(void)
 	RUN(maintenance_branch);
 	RUN(revert_and_rebase);
 	RUN(previous_release);
+	RUN(previous_release_shapes);
 	RUN(release_notes);
 	RUN(generated_histories);
 	gitsource_end(); /* what the library held for the "run" */
