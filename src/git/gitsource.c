@@ -44,6 +44,7 @@ struct walk {
 	const char *cache_dir;	     /* where FROM's identities are kept (NULL: */
 	int use_cache;		     /* the default directory); use_cache 0: nowhere */
 	struct ml_strv emails;	     /* of out->items[start + i], lowercase ("" unknown) */
+	int kept;		     /* git is the run's kept clone (close_repo() keeps it) */
 };
 
 /* The facts of one PR commit, before they become a record. */
@@ -610,6 +611,34 @@ static void gitsource_tune(void)
  * own init and shutdown. */
 static int gitsource_held;
 
+/* The clone a run reads, kept open from one question to the next while
+ * gitsource_keep() is in force: a release asks three things of one clone
+ * (the previous release, the range's times, the records), and opening it
+ * again, with its config, refs, pack indexes and first objects, costs more
+ * than the records of a one-PR release. One at a time: another clone
+ * takes its place. gitsource_end() lets it go. */
+static struct {
+	int on;	    /* gitsource_keep() was called */
+	char *path; /* as given */
+	git_repository *git;
+	char *origin; /* as read_config() found them */
+	int graph_allowed;
+} kept;
+
+static void kept_release(void)
+{
+	git_repository_free(kept.git);
+	free(kept.path);
+	free(kept.origin);
+	kept.git = NULL;
+	kept.path = kept.origin = NULL;
+}
+
+void gitsource_keep(void)
+{
+	kept.on = 1;
+}
+
 void gitsource_begin(void)
 {
 	starting_libgit2 = 1;
@@ -621,6 +650,8 @@ void gitsource_begin(void)
 
 void gitsource_end(void)
 {
+	kept_release();
+	kept.on = 0;
 	if (gitsource_held)
 		git_libgit2_shutdown();
 	gitsource_held = 0;
@@ -632,8 +663,10 @@ void gitsource_end(void)
  * 250 million instructions for a history of 100,000 commits, more than
  * the range's walk itself costs reading the commits' objects, which the
  * records read anyway (and the object cache then keeps). gitwalk.c reads
- * the graph itself, without the checksum. Not for gitrelease.h: asking
- * whether each tag is reached can go deep into the history. */
+ * the graph itself, without the checksum. Nor does gitrelease.c need it:
+ * libgit2 1.5 answers ancestry (git_graph_descendant_of) from merge bases,
+ * which do not read the graph's generations; with the graph, v49.0.0 from
+ * v50.0.0 there costs 42 ms instead of 20, the checksum's price. */
 static void no_libgit2_graph(git_repository *git)
 {
 	git_odb *odb = NULL;
@@ -644,26 +677,61 @@ static void no_libgit2_graph(git_repository *git)
 	git_odb_free(odb);
 }
 
-/* Open the clone at path and read its config into w; w->repo is repo, else
- * the origin's, which must be known when need_repo is set. */
+/* Keep the clone w opened (at path) for the run's next question, when
+ * gitsource_keep() is in force and libgit2 is held for the run; it stays
+ * w's to close otherwise (out of memory included). */
+static void keep_repo(struct walk *w, const char *path)
+{
+	char *p, *origin;
+
+	if (!kept.on || !gitsource_held)
+		return;
+	p = ml_strdup(path);
+	origin = w->origin ? ml_strdup(w->origin) : NULL;
+	if (!p || (w->origin && !origin)) {
+		free(p);
+		free(origin);
+		return;
+	}
+	kept_release();
+	kept.path = p;
+	kept.git = w->git;
+	kept.origin = origin;
+	kept.graph_allowed = w->graph_allowed;
+	w->kept = 1;
+}
+
+/* Open the clone at path (or take the run's kept one) and read its config
+ * into w; w->repo is repo, else the origin's, which must be known when
+ * need_repo is set. close_repo() undoes it. */
 static int open_repo(struct walk *w, const char *path, const char *repo, int need_repo,
 		     struct ml_error *err)
 {
 	int e;
 
-	gitsource_tune();
-	e = git_repository_open_ext(&w->git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-
-	if (e == GIT_ENOTFOUND) {
-		git_error_clear();
-		return error_set(err, ML_EXIT_SOURCE,
-				 "'%s': not a git repository; give the path of a clone (its work "
-				 "tree or a bare repository)",
-				 path);
+	if (kept.git && strcmp(kept.path, path) == 0) {
+		w->git = kept.git;
+		w->kept = 1;
+		w->graph_allowed = kept.graph_allowed;
+		if (kept.origin && !(w->origin = ml_strdup(kept.origin)))
+			return error_oom(err);
+	} else {
+		gitsource_tune();
+		e = git_repository_open_ext(&w->git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+		if (e == GIT_ENOTFOUND) {
+			git_error_clear();
+			return error_set(
+			    err, ML_EXIT_SOURCE,
+			    "'%s': not a git repository; give the path of a clone (its work "
+			    "tree or a bare repository)",
+			    path);
+		}
+		if (e < 0)
+			return gitwalk_fail(err, path, "cannot open the repository");
+		read_config(w);
+		no_libgit2_graph(w->git);
+		keep_repo(w, path);
 	}
-	if (e < 0)
-		return gitwalk_fail(err, path, "cannot open the repository");
-	read_config(w);
 	w->repo = repo ? repo : w->origin;
 	if (!w->repo && need_repo)
 		return error_set(err, ML_EXIT_SOURCE,
@@ -671,6 +739,16 @@ static int open_repo(struct walk *w, const char *path, const char *repo, int nee
 				 "remote on github.com); give OWNER/REPO (\"repo\" in the config)",
 				 path);
 	return 0;
+}
+
+/* What open_repo() opened: closed, unless the run keeps it. */
+static void close_repo(struct walk *w)
+{
+	free(w->origin);
+	w->origin = NULL;
+	if (!w->kept)
+		git_repository_free(w->git);
+	w->git = NULL;
 }
 
 /* gitrange's question: a PR merge whose other parents are the PR's own
@@ -833,7 +911,6 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 	gitsource_begin();
 	if (open_repo(&w, q->path, q->repo, 1, err) < 0 || resolve_tip(&w, q->ref, &tip, err) < 0)
 		goto done;
-	no_libgit2_graph(w.git);
 	if (gitlogins_new(&w.logins, w.git, &tip, w.repo, w.origin, q->logins, &lcache) < 0) {
 		error_oom(err);
 		goto done;
@@ -869,8 +946,7 @@ done:
 		drop_records(&w);
 	gitlogins_free(w.logins);
 	strv_release(&w.emails);
-	free(w.origin);
-	git_repository_free(w.git);
+	close_repo(&w);
 	git_libgit2_shutdown();
 	return rc;
 }
@@ -911,8 +987,7 @@ int gitsource_ref_times(const char *path, const char *from, const char *to, int6
 	if (open_repo(&w, path, NULL, 0, err) == 0 && ref_time(&w, from, from_time, err) == 0 &&
 	    ref_time(&w, to, to_time, err) == 0)
 		rc = 0;
-	free(w.origin);
-	git_repository_free(w.git);
+	close_repo(&w);
 	git_libgit2_shutdown();
 	return rc;
 }
@@ -935,8 +1010,7 @@ int gitsource_previous_release(const char *path, const char *to, char **tag, str
 			       "'%s': no release tag before '%s' (a tag such as v1.2.3 that it "
 			       "reaches); give --from REF",
 			       path, to ? to : "the tip");
-	free(w.origin);
-	git_repository_free(w.git);
+	close_repo(&w);
 	git_libgit2_shutdown();
 	return rc;
 }

@@ -652,13 +652,16 @@ done:
 
 /* The libraries' global state lives at most as long as one run: the first
  * libcurl call loads and initialises libcurl (util/libcurl.h), the first
- * clone starts libgit2 (gitsource_begin()); each is let go here, and what
+ * clone starts libgit2 (gitsource_begin()) and stays open for the run's
+ * next question of it (gitsource_keep()); each is let go here, and what
  * the run never started costs nothing. */
 static int one_run(int (*fn)(struct ml_run_opts *, struct ml_error *), struct ml_run_opts *o,
 		   struct ml_error *err)
 {
-	int rc = fn(o, err);
+	int rc;
 
+	gitsource_keep();
+	rc = fn(o, err);
 	gitsource_end();
 	curl_global_cleanup();
 	return rc;

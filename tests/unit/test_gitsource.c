@@ -1244,6 +1244,43 @@ static void libgit2_held_for_the_run(void)
 	gt_rmtree(dir);
 }
 
+/* A run keeps the clone it opened for its next question (gitsource_keep()):
+ * the same answers as each call opening it anew, another clone taking its
+ * place, an error on the kept one, and gitsource_end() letting it go (the
+ * ASan build would see a clone that stayed open). */
+static void clone_kept_for_the_run(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	char *dir = make_release_repo(), *other = make_release_repo(), *tag = NULL;
+	struct ml_git_query q = {dir, "v1.1", "v1.0", NULL, NULL, NULL, NULL, 1};
+	struct ml_pr_list l = {NULL, 0, 0};
+	int64_t a = 0, b = 0, a2 = 0, b2 = 0;
+
+	gitsource_end();
+	CHECK(gitsource_ref_times(dir, "v1.0", "v1.1", &a, &b, &err) == 0);
+	gitsource_keep();
+	for (int i = 0; i < 2; i++) {
+		CHECK(gitsource_ref_times(dir, "v1.0", "v1.1", &a2, &b2, &err) == 0);
+		CHECK(a2 == a && b2 == b);
+		CHECK(gitsource_previous_release(dir, "v1.1", &tag, &err) == 0);
+		CHECK_STR(tag, "v1.0");
+		free(tag);
+		tag = NULL;
+		CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
+		CHECK(l.len == 3 && find(&l, 11) && find(&l, 12) && find(&l, 13));
+		pr_list_release(&l);
+		q.from = "nope";
+		check_error(gitsource_read(&q, &l, NULL, &err), &err, "ref 'nope' not found");
+		q.from = "v1.0";
+		q.path = i == 0 ? other : dir; /* the other clone, then the first again */
+	}
+	gitsource_end();
+	CHECK(gitsource_ref_times(dir, "v1.0", "v1.1", &a2, &b2, &err) == 0 && a2 == a);
+	CHECK(err.msg == NULL);
+	gt_rmtree(dir);
+	gt_rmtree(other);
+}
+
 static void urls_and_addresses(void)
 {
 	static const char *const good[] = {
@@ -1377,6 +1414,7 @@ int main(void)
 	RUN(logins_cached);
 	RUN(logins_from_head);
 	RUN(libgit2_held_for_the_run);
+	RUN(clone_kept_for_the_run);
 	RUN(new_contributors_cached);
 	RUN(certificates_pass_through);
 	RUN(ssh_pass_through);

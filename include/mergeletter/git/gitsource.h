@@ -62,6 +62,13 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 void gitsource_begin(void);
 void gitsource_end(void);
 
+/* Keep the clone that the calls below open open for the next call on the
+ * same path, until gitsource_end() (one clone at a time: another takes its
+ * place). For a run, whose questions of one clone follow each other;
+ * without it each call opens and closes its clone, and sees what changed
+ * in it since the last. */
+void gitsource_keep(void);
+
 /* The committer times of the commits that from and to (NULL: the default
  * tip) name in the clone at path: what a ref range means in time. */
 int gitsource_ref_times(const char *path, const char *from, const char *to, int64_t *from_time,
