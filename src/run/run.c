@@ -245,20 +245,19 @@ static int set_aside_kinds(struct ml_buf *b, const struct ml_pr_list *l, const s
 }
 
 /* Notes on stderr for repositories that get no section; cfg's bump rules
- * tell what a release's set-aside PRs were. */
+ * tell what a release's set-aside PRs were (the rules are compiled only
+ * for a release that set all its PRs aside). */
 static void note_empty(const struct ml_draft *d, const struct ml_config *cfg)
 {
 	struct ml_error ferr = ML_ERROR_INIT;
 	struct ml_filter *filter = NULL;
 	char label[160];
+	int tried = 0;
 
-	if (d->from_ref) { /* "nothing merged in v1.0..v1.1" */
+	if (d->from_ref) /* "nothing merged in v1.0..v1.1" */
 		snprintf(label, sizeof label, "%s..%s", d->from_ref, d->to_ref ? d->to_ref : "");
-		if (filter_new(&filter, cfg ? &cfg->bumps : NULL, &ferr) < 0)
-			error_clear(&ferr); /* the kinds then go unnamed */
-	} else {
+	else
 		draft_range_label(d, label, sizeof label);
-	}
 	for (size_t i = 0; i < d->nsections; i++)
 		for (size_t j = 0; j < d->sections[i].nrepos; j++) {
 			const struct ml_draft_repo *r = &d->sections[i].repos[j];
@@ -269,6 +268,9 @@ static void note_empty(const struct ml_draft *d, const struct ml_config *cfg)
 				listed += draft_pr_listed(&r->prs.items[k], d->deps_mode);
 			if (r->failure)
 				continue; /* listed at the end */
+			if (r->prs.len > 0 && listed == 0 && d->from_ref && !tried++ &&
+			    filter_new(&filter, cfg ? &cfg->bumps : NULL, &ferr) < 0)
+				error_clear(&ferr); /* the kinds then go unnamed */
 			if (r->prs.len == 0)
 				term_print(stderr, "note: ", "%s: nothing merged in %s; no section",
 					   r->info.repo, label);
