@@ -293,8 +293,9 @@ static void sort_unique(struct ml_strv *v)
 	v->n = kept;
 }
 
-int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
-			const struct ml_strv *wanted, struct ml_strv *out, struct ml_strv *all)
+int gitrange_identities(git_repository *git, const git_oid *from, const git_oid *hide, size_t max,
+			const struct ml_strv *wanted, struct ml_strv *out, struct ml_strv *all,
+			size_t *nread)
 {
 	git_revwalk *rw = NULL;
 	struct ml_strmap seen = {0}; /* all's addresses, when all is kept */
@@ -302,14 +303,16 @@ int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
 	size_t n = 0, found = 0, need = 0;
 	int rc = 0, early = 0, e = 0;
 
+	*nread = 0;
 	for (size_t i = 0; wanted && i < wanted->n; i++) /* distinct addresses wanted */
 		need += i == 0 || strcmp(wanted->v[i - 1], wanted->v[i]) != 0;
-	if (git_revwalk_new(&rw, git) < 0 || git_revwalk_push(rw, from) < 0) {
+	if (git_revwalk_new(&rw, git) < 0 || git_revwalk_push(rw, from) < 0 ||
+	    (hide && git_revwalk_hide(rw, hide) < 0)) {
 		git_error_clear();
 		git_revwalk_free(rw);
 		return 0;
 	}
-	while (rc == 0 && n++ < max && !(early = wanted && found == need) &&
+	while (rc == 0 && n < max && !(early = wanted && found == need) &&
 	       (e = git_revwalk_next(&id, rw)) == 0) {
 		git_commit *c = NULL;
 		const git_signature *a;
@@ -317,6 +320,7 @@ int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
 
 		if ((e = git_commit_lookup(&c, git, &id)) < 0)
 			break;
+		n++;
 		a = git_commit_author(c);
 		if (a && a->email && *a->email && (low = ml_strdup(a->email))) {
 			for (char *p = low; *p; p++)
@@ -340,6 +344,7 @@ int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
 		}
 		git_commit_free(c);
 	}
+	*nread = n;
 	git_error_clear();
 	git_revwalk_free(rw);
 	strmap_release(&seen);
@@ -349,6 +354,7 @@ int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
 	if (all)
 		sort_unique(all);
 	/* not early, and not cut short by what could not be read (a shallow
-	 * clone may be deepened later): every address from reaches */
-	return all && !early && (e == 0 || e == GIT_ITEROVER);
+	 * clone may be deepened later): every address of the range (within
+	 * max commits) */
+	return !early && (e == 0 || e == GIT_ITEROVER);
 }

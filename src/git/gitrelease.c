@@ -270,6 +270,20 @@ static int reaches(git_repository *git, const git_oid *to, const git_oid *id, in
 	return met;
 }
 
+int gitrelease_reaches(git_repository *git, const git_oid *to, const git_oid *id)
+{
+	git_commit *c = NULL;
+	int64_t time;
+
+	if (git_commit_lookup(&c, git, id) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	time = (int64_t)git_commit_time(c);
+	git_commit_free(c);
+	return reaches(git, to, id, time);
+}
+
 int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name, char **tag,
 			struct ml_error *err)
 {

@@ -44,6 +44,7 @@ struct walk {
 	const char *cache_dir;	     /* where FROM's identities are kept (NULL: */
 	int use_cache;		     /* the default directory); use_cache 0: nowhere */
 	struct ml_strv emails;	     /* of out->items[start + i], lowercase ("" unknown) */
+	struct ml_git_stats *stats;  /* what the read cost, or NULL */
 	int kept;		     /* git is the run's kept clone (close_repo() keeps it) */
 };
 
@@ -843,38 +844,219 @@ static void identities_store(struct ml_cache *cache, const char *key, const stru
 	buf_release(&body);
 }
 
+/* The clone's index of those entries: the FROMs that have one (or had:
+ * the cache may have let it go since), newest first, one commit id a
+ * line, at most IDENTITIES_INDEX_MAX. */
+#define IDENTITIES_INDEX_MAX 16
+static int index_key(const struct walk *w, struct ml_buf *key)
+{
+	return buf_printf(key, "mergeletter-git-identities-index:%d:%s", GITSOURCE_HISTORY_MAX,
+			  git_repository_commondir(w->git));
+}
+
+/* The index's commits into ids (a line that is not a commit id is
+ * skipped): how many. */
+static size_t index_load(struct ml_cache *cache, const char *key, git_oid *ids)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	size_t n = 0;
+
+	if (cache_get(cache, key, "", &e) != 1)
+		return 0;
+	for (char *line = e.body, *next; line && *line && n < IDENTITIES_INDEX_MAX; line = next) {
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		if (strlen(line) == GIT_OID_HEXSZ && git_oid_fromstr(&ids[n], line) == 0)
+			n++;
+	}
+	git_error_clear();
+	cache_entry_release(&e);
+	return n;
+}
+
+/* from first in the index, then the others as they were. */
+static void index_add(struct ml_cache *cache, const struct walk *w, const git_oid *from)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	struct ml_buf key = ML_BUF_INIT, body = ML_BUF_INIT;
+	git_oid ids[IDENTITIES_INDEX_MAX];
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t n, listed = 1;
+	int bad = index_key(w, &key) < 0;
+
+	n = bad ? 0 : index_load(cache, key.data, ids);
+	git_oid_tostr(hex, sizeof hex, from);
+	bad = bad || buf_printf(&body, "%s\n", hex) < 0;
+	for (size_t i = 0; !bad && i < n && listed < IDENTITIES_INDEX_MAX; i++) {
+		if (git_oid_equal(&ids[i], from))
+			continue;
+		git_oid_tostr(hex, sizeof hex, &ids[i]);
+		bad = buf_printf(&body, "%s\n", hex) < 0;
+		listed++;
+	}
+	if (!bad) {
+		e.status = 200;
+		e.body = body.data;
+		e.len = body.len;
+		cache_put(cache, key.data, "", &e); /* a failure only costs the next run */
+	}
+	buf_release(&key);
+	buf_release(&body);
+}
+
+/* Of the index's commits, how many are asked whether FROM reaches them. */
+#define IDENTITIES_BASES 3
+
+struct base {
+	git_oid id;
+	int64_t time;
+	size_t order; /* in the index */
+};
+
+/* The later commit first; the index's order (newer entry first) else. */
+static int by_base_time(const void *a, const void *b)
+{
+	const struct base *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time > y->time ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A kept entry that FROM's can be made from: an earlier FROM that from
+ * reaches, its addresses into *known and its commit into *base: 1; 0 when
+ * there is none; -1 when out of memory. The index's commits not later
+ * than from (committer time; a later one is not its ancestor, bar a skewed
+ * clock, which then only costs a longer walk) are asked, the latest first
+ * (the nearest, the fewest commits between), at most IDENTITIES_BASES of
+ * them: whether from reaches it (gitrelease_reaches(), exact: a commit
+ * that is not an ancestor would lend addresses that FROM's history does
+ * not carry), then whether its entry is still kept. */
+static int identities_base(struct walk *w, struct ml_cache *cache, const git_oid *from,
+			   git_oid *base, struct ml_strv *known)
+{
+	struct ml_buf key = ML_BUF_INIT;
+	git_oid ids[IDENTITIES_INDEX_MAX];
+	struct base b[IDENTITIES_INDEX_MAX];
+	git_commit *c = NULL;
+	int64_t from_time;
+	size_t n, nb = 0;
+	int rc = 0;
+
+	if (git_commit_lookup(&c, w->git, from) < 0 || index_key(w, &key) < 0) {
+		git_error_clear();
+		rc = c ? -1 : 0;
+		goto done;
+	}
+	from_time = (int64_t)git_commit_time(c);
+	n = index_load(cache, key.data, ids);
+	for (size_t i = 0; i < n; i++) {
+		git_commit *k = NULL;
+
+		if (!git_oid_equal(&ids[i], from) && git_commit_lookup(&k, w->git, &ids[i]) == 0 &&
+		    (int64_t)git_commit_time(k) <= from_time) {
+			git_oid_cpy(&b[nb].id, &ids[i]);
+			b[nb].time = (int64_t)git_commit_time(k);
+			b[nb++].order = i;
+		}
+		git_commit_free(k);
+	}
+	git_error_clear();
+	if (nb > 1)
+		qsort(b, nb, sizeof *b, by_base_time);
+	for (size_t i = 0; rc == 0 && i < nb && i < IDENTITIES_BASES; i++) {
+		if (gitrelease_reaches(w->git, from, &b[i].id) != 1)
+			continue;
+		buf_reset(&key);
+		if (identities_key(w, &b[i].id, &key) < 0) {
+			rc = -1;
+			break;
+		}
+		if ((rc = identities_load(cache, key.data, known)) == 1)
+			git_oid_cpy(base, &b[i].id);
+	}
+done:
+	git_commit_free(c);
+	buf_release(&key);
+	return rc;
+}
+
+/* known gets more's strings (more emptied); both sorted (strcmp), each
+ * string once, and known stays so. 0, or -1 when out of memory. */
+static int add_sorted(struct ml_strv *known, struct ml_strv *more)
+{
+	size_t i = 0, j = 0, n = 0, cap = known->n + more->n;
+	char **v;
+
+	if (!more->n)
+		return 0;
+	if (!(v = malloc(cap * sizeof *v)))
+		return -1;
+	while (i < known->n || j < more->n) {
+		int c = i == known->n ? 1 : j == more->n ? -1 : strcmp(known->v[i], more->v[j]);
+
+		if (c == 0)
+			free(more->v[j++]);
+		v[n++] = c <= 0 ? known->v[i++] : more->v[j++];
+	}
+	free(known->v);
+	known->v = v;
+	known->n = n;
+	known->cap = cap;
+	free(more->v);
+	more->v = NULL;
+	more->n = more->cap = 0;
+	return 0;
+}
+
 /* New contributors of FROM..: a record whose author's address no commit
- * that FROM reaches carries (see gitrange_identities()). A FROM whose
- * history had to be read to its end (a new contributor's address is found
- * nowhere) keeps every address it reaches in the cache, so that the next
- * run from FROM (the same release drafted again, the unreleased notes
- * since the latest tag) reads none of it. */
+ * that FROM reaches carries (see gitrange_identities()). What FROM reaches
+ * is read once and kept in the cache, so that the next run from FROM (the
+ * same release drafted again, the unreleased notes since the latest tag)
+ * reads none of it: when an earlier FROM that FROM reaches has its
+ * addresses kept (the previous release's, most often), FROM's are those
+ * and the addresses of what FROM reaches and it does not (exact: its
+ * ancestors are FROM's), so the next release reads the last one's commits
+ * only; with none, a FROM whose history had to be read to its end (a new
+ * contributor's address is found nowhere) keeps what it read. */
 static int mark_first(struct walk *w, const git_oid *from, struct ml_error *err)
 {
-	struct ml_strv known = {0}, wanted = {0}, all = {0};
+	struct ml_strv known = {0}, wanted = {0}, fresh = {0};
 	struct ml_cache *cache = NULL;
 	struct ml_buf key = ML_BUF_INIT;
-	int rc = 0, have = 0;
+	git_oid base;
+	size_t nread = 0;
+	int rc = 0, have = 0, based = 0;
 
 	if (w->use_cache)
 		cache = cache_open_quietly(w->cache_dir); /* none: read the history */
 	if (cache && (identities_key(w, from, &key) < 0 ||
-		      (have = identities_load(cache, key.data, &known)) < 0))
+		      (have = identities_load(cache, key.data, &known)) < 0 ||
+		      (!have && (based = identities_base(w, cache, from, &base, &known)) < 0)))
 		rc = -1;
-	for (size_t i = 0; rc == 0 && !have && i < w->emails.n; i++)
-		if (*w->emails.v[i])
-			rc = strv_push(&wanted, w->emails.v[i]);
-	if (rc == 0 && wanted.n > 1)
-		qsort(wanted.v, wanted.n, sizeof *wanted.v, by_str);
-	if (rc == 0 && !have)
-		rc = gitrange_identities(w->git, from, GITSOURCE_HISTORY_MAX, &wanted, &known,
-					 cache ? &all : NULL);
-	if (rc == 1) {
-		identities_store(cache, key.data, &all);
-		rc = 0;
+	if (rc == 0 && based) { /* the base's, and every address of from ^base */
+		rc = gitrange_identities(w->git, from, &base, GITSOURCE_HISTORY_MAX, NULL, &fresh,
+					 NULL, &nread);
+		if (rc >= 0 && add_sorted(&known, &fresh) < 0)
+			rc = -1;
+	} else if (rc == 0 && !have) {
+		for (size_t i = 0; rc == 0 && i < w->emails.n; i++)
+			if (*w->emails.v[i])
+				rc = strv_push(&wanted, w->emails.v[i]);
+		if (rc == 0 && wanted.n > 1)
+			qsort(wanted.v, wanted.n, sizeof *wanted.v, by_str);
+		if (rc == 0)
+			rc = gitrange_identities(w->git, from, NULL, GITSOURCE_HISTORY_MAX, &wanted,
+						 &known, cache ? &fresh : NULL, &nread);
+	}
+	if (w->stats)
+		w->stats->identity_commits += nread;
+	if (rc == 1 && cache) { /* every address that from reaches */
+		identities_store(cache, key.data, based ? &known : &fresh);
+		index_add(cache, w, from);
 	}
 	strv_release(&wanted);
-	strv_release(&all);
+	strv_release(&fresh);
 	buf_release(&key);
 	cache_free(cache);
 	if (rc < 0) {
@@ -920,6 +1102,7 @@ int gitsource_read(const struct ml_git_query *q, struct ml_pr_list *out, char **
 					 pr_trusted, visit_commit, &w};
 
 		w.identities = 1;
+		w.stats = q->stats;
 		w.cache_dir = q->cache_dir;
 		w.use_cache = !q->no_cache;
 		if (resolve_tip(&w, q->from, &from, err) < 0 ||
@@ -955,7 +1138,7 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
 		    struct ml_error *err)
 {
-	struct ml_git_query q = {path, ref, NULL, repo, range, NULL, NULL, 0};
+	struct ml_git_query q = {path, ref, NULL, repo, range, NULL, NULL, 0, NULL};
 
 	return gitsource_read(&q, out, repo_out, err);
 }
@@ -1024,7 +1207,7 @@ int gitsource_fetch_draft(struct ml_draft *d, const char *cache_dir, int no_cach
 			char *used = NULL;
 			struct ml_git_query q = {r->info.git,  r->info.ref, d->from_ref,
 						 r->info.repo, &d->range,   &d->logins,
-						 cache_dir,    no_cache};
+						 cache_dir,    no_cache,    NULL};
 
 			if (!r->info.git)
 				continue;

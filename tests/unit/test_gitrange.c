@@ -152,7 +152,7 @@ static char *range_numbers(const char *dir, const char *from, const char *to)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_pr_list l = {NULL, 0, 0};
-	struct ml_git_query q = {dir, to, from, OWNER "/uefi-rs", NULL, NULL, NULL, 0};
+	struct ml_git_query q = {dir, to, from, OWNER "/uefi-rs", NULL, NULL, NULL, 0, NULL};
 	struct ml_buf b = ML_BUF_INIT;
 	long *v;
 
@@ -177,7 +177,7 @@ static char *set_aside(const char *dir, const char *from, const char *to)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_pr_list l = {NULL, 0, 0};
-	struct ml_git_query q = {dir, to, from, OWNER "/uefi-rs", NULL, NULL, NULL, 0};
+	struct ml_git_query q = {dir, to, from, OWNER "/uefi-rs", NULL, NULL, NULL, 0, NULL};
 	struct ml_filter *f = NULL;
 	struct ml_buf b = ML_BUF_INIT;
 
@@ -242,7 +242,7 @@ static void bors_and_homu(void)
 	struct ml_pr_list l = {NULL, 0, 0};
 	struct hist h;
 	git_oid m, a, b, p[3];
-	struct ml_git_query q = {NULL, "main", "v1", OWNER "/uefi-rs", NULL, NULL, NULL, 0};
+	struct ml_git_query q = {NULL, "main", "v1", OWNER "/uefi-rs", NULL, NULL, NULL, 0, NULL};
 
 	m = hist_root(&h, "v1");
 	h.by_author = 1; /* the PRs' own commits, as their authors made them */
@@ -650,8 +650,8 @@ static void generated_histories(void)
 				struct ml_error err = ML_ERROR_INIT;
 				struct ml_pr_list l = {NULL, 0, 0};
 				char from[GIT_OID_HEXSZ + 1], to[GIT_OID_HEXSZ + 1];
-				struct ml_git_query q = {h.dir, to,   from, OWNER "/uefi-rs",
-							 NULL,	NULL, NULL, 1};
+				struct ml_git_query q = {
+				    h.dir, to, from, OWNER "/uefi-rs", NULL, NULL, NULL, 1, NULL};
 				int seen[GEN_PRS] = {0}, bad = 0;
 
 				git_oid_tostr(from, sizeof from, &g->tags[i]);

@@ -13,6 +13,7 @@
 #include "mergeletter/net/cache.h"
 #include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
+#include "mergeletter/util/sha256.h"
 #include "mergeletter/util/str.h"
 #include "testutil.h"
 
@@ -842,7 +843,7 @@ static void between(const char *dir, const char *from, const char *to, const cha
 {
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_pr_list l = {NULL, 0, 0};
-	struct ml_git_query q = {dir, to, from, NULL, NULL, NULL, NULL, 0};
+	struct ml_git_query q = {dir, to, from, NULL, NULL, NULL, NULL, 0, NULL};
 
 	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
 	CHECK(err.msg == NULL);
@@ -858,7 +859,7 @@ static void ref_ranges(void)
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_pr_list l = {NULL, 0, 0};
 	char *dir = make_release_repo();
-	struct ml_git_query q = {dir, NULL, "v1.0", NULL, NULL, NULL, NULL, 0};
+	struct ml_git_query q = {dir, NULL, "v1.0", NULL, NULL, NULL, NULL, 0, NULL};
 	int64_t a = 0, b = 0;
 
 	between(dir, "v1.0", "v1.1", "11,12,13");  /* not v1.0's #10, but v1.1's #13 */
@@ -977,7 +978,7 @@ static void logins_offline(void)
 	struct ml_pr_list l = {NULL, 0, 0};
 	struct ml_login_map map;
 	char *dir = make_logins_repo();
-	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, NULL, 0};
+	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, NULL, 0, NULL};
 	const struct ml_pr *pr;
 
 	memset(&map, 0, sizeof map);
@@ -1017,7 +1018,7 @@ static void logins_majority(void)
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_pr_list l = {NULL, 0, 0};
-	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, NULL, 0};
+	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, NULL, 0, NULL};
 	static const char *const pats[] = {"pat/a", "pat/b", "quo/c", "rust-osdev/x"};
 	git_oid t;
 
@@ -1056,7 +1057,7 @@ static void logins_cached(void)
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_pr_list l = {NULL, 0, 0};
-	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, cache, 0};
+	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, cache, 0, NULL};
 	git_commit *merge = NULL;
 	git_oid t, side;
 
@@ -1099,7 +1100,7 @@ static void logins_from_head(void)
 	struct ml_range range = august();
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_pr_list l = {NULL, 0, 0};
-	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, cache, 0};
+	struct ml_git_query q = {dir, NULL, NULL, NULL, &range, NULL, cache, 0, NULL};
 	git_commit *merge = NULL;
 	git_oid t, side;
 
@@ -1141,7 +1142,7 @@ static void new_contributors_cached(void)
 	git_repository *r = gt_init(dir, 0);
 	struct ml_error err = ML_ERROR_INIT;
 	struct ml_pr_list l = {NULL, 0, 0};
-	struct ml_git_query q = {dir, "v1.1.0", "v1.0.0", NULL, NULL, NULL, cache, 0};
+	struct ml_git_query q = {dir, "v1.1.0", "v1.0.0", NULL, NULL, NULL, cache, 0, NULL};
 	struct ml_cache *c = NULL;
 	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
 	char key[4600], hex[GIT_OID_HEXSZ + 1];
@@ -1187,6 +1188,115 @@ static void new_contributors_cached(void)
 		cache_free(c);
 	}
 	CHECK(err.msg == NULL);
+	git_repository_free(r);
+	gt_rmtree(dir);
+	gt_rmtree(cache);
+}
+
+/* The cache file of the addresses kept for commit id: garbage (the
+ * cache's checksum no longer matches: no entry). */
+static void damage_identities(git_repository *r, const char *cache, const git_oid *id)
+{
+	char key[4600], hex[GIT_OID_HEXSZ + 1], name[ML_SHA256_HEX_LEN + 1], path[4800];
+	FILE *fp;
+
+	git_oid_tostr(hex, sizeof hex, id);
+	snprintf(key, sizeof key, "mergeletter-git-identities:200000:%s:%s\n",
+		 git_repository_commondir(r), hex);
+	sha256_hex(key, strlen(key), name);
+	snprintf(path, sizeof path, "%s/%s", cache, name);
+	CHECK((fp = fopen(path, "r+")) != NULL);
+	if (fp) {
+		fseek(fp, -4, SEEK_END);
+		fputs("junk", fp);
+		fclose(fp);
+	}
+}
+
+/* One release of read_release(): how many commits the new contributors
+ * took, and whether PR numbers[i] was a first contribution (want[i]). */
+static size_t read_release(const char *dir, const char *cache, const char *from, const char *to,
+			   const long *numbers, const int *want, size_t n)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_pr_list l = {NULL, 0, 0};
+	struct ml_git_stats stats = {0};
+	struct ml_git_query q = {dir, to, from, NULL, NULL, NULL, cache, 0, &stats};
+
+	CHECK(gitsource_read(&q, &l, NULL, &err) == 0);
+	CHECK(l.len == n);
+	for (size_t i = 0; i < n; i++) {
+		const struct ml_pr *pr = find(&l, numbers[i]);
+
+		CHECK(pr && pr->first_contribution == want[i]);
+		if (pr && pr->first_contribution != want[i])
+			fprintf(stderr, "  %s..%s: #%ld %s\n", from, to, numbers[i],
+				want[i] ? "is new" : "is not new");
+	}
+	pr_list_release(&l);
+	CHECK(err.msg == NULL);
+	error_clear(&err);
+	return stats.identity_commits;
+}
+
+/* The next release's first run reads only the commits between the
+ * releases: FROM's addresses are the last FROM's kept ones (an ancestor)
+ * and those of what FROM reaches and it does not. Never those of a kept
+ * FROM that is not an ancestor (a side branch's, here kept last and made
+ * itself from v1.0.0's), nor a damaged entry (then the history is read). */
+static void new_contributors_incremental(void)
+{
+	char *dir = gt_tmpdir(), *cache = gt_tmpdir();
+	git_repository *r = gt_init(dir, 0);
+	static const long r1[] = {3, 4, 5}, r2[] = {6, 7, 8, 10}, rs[] = {3, 4, 5, 6, 7, 8, 10};
+	static const int w1[] = {1, 0, 1}, w2[] = {0, 1, 0, 1}, ws[] = {1, 0, 1, 1, 1, 0, 0};
+	struct ml_error err = ML_ERROR_INIT;
+	struct ml_cache *c = NULL;
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	char key[4600];
+	git_oid t, v10, v11, side;
+
+	gt_origin(r, "https://github.com/rust-osdev/uefi-rs.git");
+	t = gt_commit(r, COMMIT("Initial\n", "old@example.com", "2023-06-01T00:00:00Z", 0), NULL,
+		      NULL);
+	t = squash(r, t, "One (#1)\n", "a@example.com", "2023-06-02T00:00:00Z");
+	v10 = squash(r, t, "Two (#2)\n", "b@example.com", "2023-06-03T00:00:00Z");
+	gt_ref(r, "refs/tags/v1.0.0", &v10);
+	side = squash(r, v10, "Side (#9)\n", "x@example.com", "2023-06-04T00:00:00Z");
+	gt_ref(r, "refs/tags/side", &side);
+	t = squash(r, v10, "Three (#3)\n", "c@example.com", "2023-06-05T00:00:00Z");
+	t = squash(r, t, "Four (#4)\n", "A@example.com", "2023-06-06T00:00:00Z");
+	v11 = squash(r, t, "Five (#5)\n", "d@example.com", "2023-06-07T00:00:00Z");
+	gt_ref(r, "refs/tags/v1.1.0", &v11);
+	t = squash(r, v11, "Six (#6)\n", "c@example.com", "2023-06-08T00:00:00Z");
+	t = squash(r, t, "Seven (#7)\n", "e@example.com", "2023-06-09T00:00:00Z");
+	t = squash(r, t, "Eight (#8)\n", "a@example.com", "2023-06-10T00:00:00Z");
+	t = squash(r, t, "Ten (#10)\n", "x@example.com", "2023-06-11T00:00:00Z");
+	gt_ref(r, "refs/tags/v1.2.0", &t);
+	gt_ref(r, "refs/heads/main", &t);
+	gt_symref(r, "HEAD", "refs/heads/main");
+
+	/* v1.0.0's history read to its end (c@ is new): kept */
+	CHECK(read_release(dir, cache, "v1.0.0", "v1.1.0", r1, w1, 3) == 3);
+	/* the side branch's, from v1.0.0's: its one commit read, x@ kept */
+	CHECK(read_release(dir, cache, "side", "v1.2.0", rs, ws, 7) == 1);
+	/* the next release: v1.1.0's own commits only, not side's addresses */
+	CHECK(read_release(dir, cache, "v1.1.0", "v1.2.0", r2, w2, 4) == 3);
+	CHECK(read_release(dir, cache, "v1.1.0", "v1.2.0", r2, w2, 4) == 0); /* kept */
+	/* damaged: v1.1.0's entry and its base's; the history is read */
+	damage_identities(r, cache, &v11);
+	damage_identities(r, cache, &v10);
+	CHECK(read_release(dir, cache, "v1.1.0", "v1.2.0", r2, w2, 4) == 6);
+	/* an index of garbage: no base (and v1.0.0's entry is still damaged) */
+	CHECK(cache_open(&c, cache, NULL, &err) == 0);
+	snprintf(key, sizeof key, "mergeletter-git-identities-index:200000:%s",
+		 git_repository_commondir(r));
+	e.status = 200;
+	e.body = (char *)"zz\nnot a commit id\n0123456789012345678901234567890123456789x\n";
+	e.len = strlen(e.body);
+	CHECK(c && cache_put(c, key, "", &e) == 0);
+	cache_free(c);
+	CHECK(read_release(dir, cache, "v1.0.0", "v1.1.0", r1, w1, 3) == 3);
 	git_repository_free(r);
 	gt_rmtree(dir);
 	gt_rmtree(cache);
@@ -1252,7 +1362,7 @@ static void clone_kept_for_the_run(void)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	char *dir = make_release_repo(), *other = make_release_repo(), *tag = NULL;
-	struct ml_git_query q = {dir, "v1.1", "v1.0", NULL, NULL, NULL, NULL, 1};
+	struct ml_git_query q = {dir, "v1.1", "v1.0", NULL, NULL, NULL, NULL, 1, NULL};
 	struct ml_pr_list l = {NULL, 0, 0};
 	int64_t a = 0, b = 0, a2 = 0, b2 = 0;
 
@@ -1416,6 +1526,7 @@ int main(void)
 	RUN(libgit2_held_for_the_run);
 	RUN(clone_kept_for_the_run);
 	RUN(new_contributors_cached);
+	RUN(new_contributors_incremental);
 	RUN(certificates_pass_through);
 	RUN(ssh_pass_through);
 	RUN(message_parser);

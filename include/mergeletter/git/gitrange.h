@@ -45,16 +45,18 @@ struct ml_gitrange {
 int gitrange_walk(const struct ml_gitrange *r, const git_oid *from, const git_oid *to,
 		  struct ml_error *err);
 
-/* Every author address of the commits that from reaches (every parent, at
- * most max commits), lowercase, sorted (strcmp), each once, into out: the
- * identities a release's new contributors do not have. With wanted (sorted,
- * lowercase) only those of wanted are kept, and the walk ends once all of
- * them are found (a release whose authors all wrote before reads little).
- * With all, every address met goes there too (sorted, each once), and 1
- * says the walk did not end early: all is then every address from
- * reaches, what a cache may keep for from. 0, or -1 when out of memory; a
- * history that cannot be read further ends the list. */
-int gitrange_identities(git_repository *git, const git_oid *from, size_t max,
-			const struct ml_strv *wanted, struct ml_strv *out, struct ml_strv *all);
+/* Every author address of the commits that from reaches and hide does not
+ * (hide NULL: none; every parent, at most max commits), lowercase, sorted
+ * (strcmp), each once, into out: the identities a release's new
+ * contributors do not have. With wanted (sorted, lowercase) only those of
+ * wanted are kept, and the walk ends once all of them are found (a release
+ * whose authors all wrote before reads little). With all, every address
+ * met goes there too (sorted, each once). *nread: the commits read. 1 says
+ * the walk did not end early nor at a commit it could not read: out (or
+ * all) is then every address of the range (of its first max commits),
+ * what a cache may keep; 0 when it did, -1 when out of memory. */
+int gitrange_identities(git_repository *git, const git_oid *from, const git_oid *hide, size_t max,
+			const struct ml_strv *wanted, struct ml_strv *out, struct ml_strv *all,
+			size_t *nread);
 
 #endif

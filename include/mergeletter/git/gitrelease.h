@@ -41,4 +41,10 @@ int gitrelease_compare(const struct ml_semver *a, const struct ml_semver *b);
 int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name, char **tag,
 			struct ml_error *err);
 
+/* 1 when to reaches commit id (id is to or an ancestor of it), else 0 (id
+ * not a commit that can be read included). Exact, and cheap for a commit
+ * on to's first-parent line: that line is read down to id's committer
+ * time first, libgit2's merge bases asked only when it does not meet id. */
+int gitrelease_reaches(git_repository *git, const git_oid *to, const git_oid *id);
+
 #endif

@@ -37,6 +37,11 @@ int gitsource_fetch(const char *path, const char *ref, const char *repo,
 		    const struct ml_range *range, struct ml_pr_list *out, char **repo_out,
 		    struct ml_error *err);
 
+/* What a read cost (added to: zero it first). */
+struct ml_git_stats {
+	size_t identity_commits; /* read for the new contributors' addresses */
+};
+
 /* What to read from a clone. */
 struct ml_git_query {
 	const char *path;	      /* a work tree, its .git directory, or a bare repository */
@@ -49,6 +54,7 @@ struct ml_git_query {
 	const struct ml_login_map *logins; /* the config's "logins", or NULL */
 	const char *cache_dir;		   /* the login evidence's cache (gitlogins.h); NULL: */
 	int no_cache;			   /* the default directory; no_cache: none */
+	struct ml_git_stats *stats;	   /* NULL, or what the read cost is added to */
 };
 
 /* gitsource_fetch() with a query; a ref that does not resolve is an
