@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "mergeletter/git/gitwalk.h"
+#include "mergeletter/net/cache.h"
+#include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/str.h"
 
@@ -114,8 +116,10 @@ int gitrelease_compare(const struct ml_semver *a, const struct ml_semver *b)
 struct cand {
 	char *name; /* under refs/tags/ */
 	struct ml_semver v;
-	git_oid id;   /* what the tag names; once peeled, the tagged commit */
-	int64_t time; /* the commit's committer time, once peeled */
+	git_oid target; /* what the tag names */
+	git_oid id;	/* once peeled, the tagged commit */
+	int64_t time;	/* the commit's committer time, once peeled */
+	int peeled;	/* 1: id and time are set; -1: names no commit; 0: not known yet */
 };
 
 /* The better answer first: the later version (for a release name), then
@@ -140,17 +144,21 @@ static int by_time(const void *a, const void *b)
 	return by_version(a, b);
 }
 
-/* c->id peeled to the commit it names, with its time: 0, or -1 when it
- * names no commit. */
+/* c->target peeled to the commit it names, with its time, into c: 0, or
+ * -1 when it names no commit. */
 static int peel(git_repository *git, struct cand *c)
 {
 	git_object *obj = NULL, *peeled = NULL;
 	int rc = -1;
 
-	if (git_object_lookup(&obj, git, &c->id, GIT_OBJECT_ANY) == 0 &&
+	if (c->peeled)
+		return c->peeled > 0 ? 0 : -1;
+	c->peeled = -1;
+	if (git_object_lookup(&obj, git, &c->target, GIT_OBJECT_ANY) == 0 &&
 	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
 		git_oid_cpy(&c->id, git_object_id(peeled));
 		c->time = (int64_t)git_commit_time((git_commit *)peeled);
+		c->peeled = 1;
 		rc = 0;
 	}
 	git_error_clear();
@@ -193,8 +201,9 @@ static int add_cand(struct cands *l, git_reference *ref, const char *to_name, in
 	if (!target && git_reference_resolve(&direct, ref) == 0) /* a symbolic ref */
 		target = git_reference_target(direct);
 	git_error_clear();
+	c.peeled = 0;
 	if (target)
-		git_oid_cpy(&c.id, target);
+		git_oid_cpy(&c.target, target);
 	git_reference_free(direct);
 	if (!target)
 		return 0;
@@ -238,6 +247,118 @@ static int candidates(git_repository *git, const char *to_name, struct cands *l,
 	}
 	git_reference_iterator_free(it);
 	return e == GIT_ITEROVER ? 0 : -1;
+}
+
+/* What the tip's question peels is kept in the cache: every release tag's
+ * target, the commit it names and that commit's time, "TARGET COMMIT
+ * TIME" a line (COMMIT all zeros: it names no commit). Facts about
+ * objects, which never change (a tag moved names another target); each
+ * tag peeled is a read of an object somewhere
+ * in the pack: 1.5 ms for 51 tags of a history of 100,000 commits, where
+ * the entry is one small file. */
+static int peels_key(git_repository *git, struct ml_buf *key)
+{
+	return buf_printf(key, "mergeletter-git-tag-commits:%s", git_repository_commondir(git));
+}
+
+static int by_target(const void *a, const void *b)
+{
+	return git_oid_cmp(&((const struct cand *)a)->target, &((const struct cand *)b)->target);
+}
+
+/* The kept peels of l's tags into them (l sorted by_target): 1 when every
+ * tag of l had one, else 0. A line that does not parse is skipped. */
+static int peels_load(struct ml_cache *cache, const char *key, struct cands *l)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	size_t found = 0;
+
+	if (!cache || cache_get(cache, key, "", &e) != 1)
+		return 0;
+	for (char *line = e.body, *next; line && *line; line = next) {
+		struct cand k, *c;
+		char *end;
+		long long t;
+
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		if (strlen(line) < 2 * GIT_OID_HEXSZ + 3 || line[GIT_OID_HEXSZ] != ' ' ||
+		    line[2 * GIT_OID_HEXSZ + 1] != ' ' ||
+		    git_oid_fromstrn(&k.target, line, GIT_OID_HEXSZ) < 0 ||
+		    git_oid_fromstrn(&k.id, line + GIT_OID_HEXSZ + 1, GIT_OID_HEXSZ) < 0)
+			continue;
+		t = strtoll(line + 2 * GIT_OID_HEXSZ + 2, &end, 10);
+		if (*end || !(c = bsearch(&k, l->v, l->n, sizeof *l->v, by_target)))
+			continue;
+		for (; c > l->v && git_oid_equal(&c[-1].target, &k.target); c--)
+			; /* the first of the tags that name it */
+		for (; c < l->v + l->n && git_oid_equal(&c->target, &k.target); c++) {
+			found += !c->peeled;
+			git_oid_cpy(&c->id, &k.id);
+			c->time = (int64_t)t;
+			c->peeled = git_oid_is_zero(&k.id) ? -1 : 1;
+		}
+	}
+	git_error_clear();
+	cache_entry_release(&e);
+	return found == l->n;
+}
+
+static void peels_store(struct ml_cache *cache, const char *key, const struct cands *l)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	struct ml_buf body = ML_BUF_INIT;
+	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
+	int bad = 0;
+
+	for (size_t i = 0; !bad && i < l->n; i++) {
+		if (i > 0 && git_oid_equal(&l->v[i - 1].target, &l->v[i].target))
+			continue;
+		git_oid_tostr(a, sizeof a, &l->v[i].target);
+		if (l->v[i].peeled > 0)
+			git_oid_tostr(b, sizeof b, &l->v[i].id);
+		else
+			memset(b, '0', GIT_OID_HEXSZ);
+		bad = buf_printf(&body, "%s %s %lld\n", a, b,
+				 l->v[i].peeled > 0 ? (long long)l->v[i].time : 0LL) < 0;
+	}
+	if (!bad && body.len) {
+		e.status = 200;
+		e.body = body.data;
+		e.len = body.len;
+		cache_put(cache, key, "", &e); /* a failure only costs the next run */
+	}
+	buf_release(&body);
+}
+
+/* Every tag of l peeled (the tip's question orders them by time), from the
+ * cache where it has them; one that names no commit is dropped. 0, or -1
+ * when out of memory. */
+static int peel_all(git_repository *git, struct ml_cache *cache, struct cands *l)
+{
+	struct ml_buf key = ML_BUF_INIT;
+	size_t kept = 0;
+	int all = 0;
+
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, by_target);
+	if (cache && peels_key(git, &key) < 0)
+		return -1;
+	if (cache)
+		all = peels_load(cache, key.data, l);
+	for (size_t i = 0; i < l->n; i++)
+		peel(git, &l->v[i]);
+	if (cache && !all)
+		peels_store(cache, key.data, l);
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].peeled > 0)
+			l->v[kept++] = l->v[i];
+		else
+			free(l->v[i].name);
+	}
+	l->n = kept;
+	buf_release(&key);
+	return 0;
 }
 
 /* 1 when the commit id, committed at time, is to's ancestor, else 0. The
@@ -284,13 +405,12 @@ int gitrelease_reaches(git_repository *git, const git_oid *to, const git_oid *id
 	return reaches(git, to, id, time);
 }
 
-int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name, char **tag,
-			struct ml_error *err)
+int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name,
+			struct ml_cache *cache, char **tag, struct ml_error *err)
 {
 	struct cands l = {NULL, 0, 0};
 	struct ml_semver tv;
 	const int named = gitrelease_parse(to_name, &tv);
-	size_t kept = 0;
 	int rc = -1, oom = 0;
 
 	*tag = NULL;
@@ -301,14 +421,10 @@ int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_n
 			gitwalk_fail(err, git_repository_path(git), "cannot list the tags");
 		goto done;
 	}
-	for (size_t i = 0; !named && i < l.n; i++) { /* the tip's order is by time */
-		if (peel(git, &l.v[i]) == 0)
-			l.v[kept++] = l.v[i];
-		else
-			free(l.v[i].name);
+	if (!named && peel_all(git, cache, &l) < 0) { /* the tip's order is by time */
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
 	}
-	if (!named)
-		l.n = kept;
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof *l.v, named ? by_version : by_time);
 	/* the best that to reaches: asking from the best down, the first yes

@@ -1175,8 +1175,10 @@ int gitsource_ref_times(const char *path, const char *from, const char *to, int6
 	return rc;
 }
 
-int gitsource_previous_release(const char *path, const char *to, char **tag, struct ml_error *err)
+int gitsource_previous_release(const char *path, const char *to, const char *cache_dir,
+			       int no_cache, char **tag, struct ml_error *err)
 {
+	struct ml_cache *cache = NULL;
 	struct walk w;
 	git_oid tip;
 	int rc = -1;
@@ -1185,14 +1187,17 @@ int gitsource_previous_release(const char *path, const char *to, char **tag, str
 	w.path = path;
 	*tag = NULL;
 	gitsource_begin();
-	if (open_repo(&w, path, NULL, 0, err) == 0 && resolve_tip(&w, to, &tip, err) == 0 &&
-	    gitrelease_previous(w.git, &tip, to, tag, err) == 0)
-		rc = 0;
+	if (open_repo(&w, path, NULL, 0, err) == 0 && resolve_tip(&w, to, &tip, err) == 0) {
+		if (!no_cache && !gitrelease_parse(to, &(struct ml_semver){0}))
+			cache = cache_open_quietly(cache_dir); /* none: every tag is peeled */
+		rc = gitrelease_previous(w.git, &tip, to, cache, tag, err);
+	}
 	if (rc == 0 && !*tag)
 		rc = error_set(err, ML_EXIT_SOURCE,
 			       "'%s': no release tag before '%s' (a tag such as v1.2.3 that it "
 			       "reaches); give --from REF",
 			       path, to ? to : "the tip");
+	cache_free(cache);
 	close_repo(&w);
 	git_libgit2_shutdown();
 	return rc;

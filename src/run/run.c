@@ -451,7 +451,8 @@ static int release_start(const struct ml_run_opts *o, const struct ml_config *cf
 	int ret;
 
 	if (rc->git)
-		return gitsource_previous_release(rc->git, to ? to : rc->ref, tag, err);
+		return gitsource_previous_release(rc->git, to ? to : rc->ref, o->cache_dir,
+						  o->no_cache, tag, err);
 	progress_init(&progress, stderr, 0, o->verbose);
 	ret = open_client(&gh, o, cfg, &progress, err);
 	if (ret == 0)

@@ -338,7 +338,7 @@ static void check_previous(const char *dir, const char *to, const char *want)
 {
 	struct ml_error err = ML_ERROR_INIT;
 	char *tag = NULL;
-	int rc = gitsource_previous_release(dir, to, &tag, &err);
+	int rc = gitsource_previous_release(dir, to, NULL, 1, &tag, &err);
 
 	if (want) {
 		CHECK(rc == 0);

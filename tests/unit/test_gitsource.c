@@ -1372,7 +1372,7 @@ static void clone_kept_for_the_run(void)
 	for (int i = 0; i < 2; i++) {
 		CHECK(gitsource_ref_times(dir, "v1.0", "v1.1", &a2, &b2, &err) == 0);
 		CHECK(a2 == a && b2 == b);
-		CHECK(gitsource_previous_release(dir, "v1.1", &tag, &err) == 0);
+		CHECK(gitsource_previous_release(dir, "v1.1", NULL, 1, &tag, &err) == 0);
 		CHECK_STR(tag, "v1.0");
 		free(tag);
 		tag = NULL;
@@ -1389,6 +1389,49 @@ static void clone_kept_for_the_run(void)
 	CHECK(err.msg == NULL);
 	gt_rmtree(dir);
 	gt_rmtree(other);
+}
+
+/* The tip's latest release peels every release tag: what each names is
+ * kept in the cache (the entry written once, then read), a tag added or
+ * moved is peeled again, and an entry of garbage is no entry. */
+static void latest_release_cached(void)
+{
+	struct ml_error err = ML_ERROR_INIT;
+	char *dir = make_release_repo(), *cache = gt_tmpdir(), *tag = NULL, key[4200];
+	git_repository *r = NULL;
+	struct ml_cache *c = NULL;
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+	git_object *head = NULL;
+
+	gt_check(git_repository_open(&r, dir), "open");
+	snprintf(key, sizeof key, "mergeletter-git-tag-commits:%s", git_repository_commondir(r));
+	for (int round = 0; round < 4; round++) {
+		CHECK(gitsource_previous_release(dir, NULL, cache, 0, &tag, &err) == 0);
+		CHECK_STR(tag, round < 2 ? "v1.1" : "v1.2");
+		free(tag);
+		tag = NULL;
+		CHECK(cache_open(&c, cache, NULL, &err) == 0);
+		CHECK(c && cache_get(c, key, "", &e) == 1);
+		CHECK(e.body && strlen(e.body) == (round < 2 ? 2 : 3) * (2 * GIT_OID_HEXSZ + 13));
+		cache_entry_release(&e);
+		if (round == 1) { /* a release at the tip */
+			gt_check(git_revparse_single(&head, r, "main"), "main");
+			gt_ref(r, "refs/tags/v1.2", git_object_id(head));
+			git_object_free(head);
+		}
+		if (round == 2) {
+			e.status = 200;
+			e.body = (char *)"junk\n";
+			e.len = strlen(e.body);
+			CHECK(c && cache_put(c, key, "", &e) == 0);
+			memset(&e, 0, sizeof e);
+		}
+		cache_free(c);
+	}
+	CHECK(err.msg == NULL);
+	git_repository_free(r);
+	gt_rmtree(dir);
+	gt_rmtree(cache);
 }
 
 static void urls_and_addresses(void)
@@ -1525,6 +1568,7 @@ int main(void)
 	RUN(logins_from_head);
 	RUN(libgit2_held_for_the_run);
 	RUN(clone_kept_for_the_run);
+	RUN(latest_release_cached);
 	RUN(new_contributors_cached);
 	RUN(new_contributors_incremental);
 	RUN(certificates_pass_through);

@@ -15,6 +15,7 @@
 #include <git2.h>
 #include <stddef.h>
 
+struct ml_cache;
 struct ml_error;
 
 /* A parsed release name. */
@@ -36,10 +37,11 @@ int gitrelease_compare(const struct ml_semver *a, const struct ml_semver *b);
  * is an ancestor of to and not to itself, prereleases skipped unless
  * to_name is one. With to_name NULL or not a release name (a branch, the
  * tip): the latest release reachable from to, to included (its tagged
- * commit's time, then its version), prereleases skipped. 0 with *tag the
- * name, or *tag NULL when there is none; -1 with err set. */
-int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name, char **tag,
-			struct ml_error *err);
+ * commit's time, then its version), prereleases skipped; cache (NULL:
+ * none) keeps what the tags name for that question. 0 with *tag the name,
+ * or *tag NULL when there is none; -1 with err set. */
+int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name,
+			struct ml_cache *cache, char **tag, struct ml_error *err);
 
 /* 1 when to reaches commit id (id is to or an ancestor of it), else 0 (id
  * not a commit that can be read included). Exact, and cheap for a commit

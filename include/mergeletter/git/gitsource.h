@@ -82,10 +82,12 @@ int gitsource_ref_times(const char *path, const char *from, const char *to, int6
 
 /* The release before to (NULL: the tip; see gitrelease_previous()): the
  * highest release tag that to reaches, of to's prefix, prereleases
- * skipped unless to is one; for a tip, the latest release it reaches.
- * *tag newly allocated; none is an ML_EXIT_SOURCE error that says to give
+ * skipped unless to is one; for a tip, the latest release it reaches (what
+ * its tags name kept in the cache: cache_dir as for ml_git_query). *tag
+ * newly allocated; none is an ML_EXIT_SOURCE error that says to give
  * --from. */
-int gitsource_previous_release(const char *path, const char *to, char **tag, struct ml_error *err);
+int gitsource_previous_release(const char *path, const char *to, const char *cache_dir,
+			       int no_cache, char **tag, struct ml_error *err);
 
 /* Fill every repository of the draft that has a clone configured; a
  * repository without "repo" gets the one its origin remote names.
