@@ -293,11 +293,48 @@ static void sort_unique(struct ml_strv *v)
 	v->n = kept;
 }
 
+/* The author address of a commit's raw object, lowercase, newly
+ * allocated in *email ("" for none): 0, or -1 when the object has no
+ * author line that libgit2 would parse (git_signature__parse(): the last
+ * '<' and the last '>' of the line, what is between them trimmed). The
+ * revwalk has the object in libgit2's cache: reading it costs no
+ * inflating, and no commit to parse whole (message, signatures, parents),
+ * a third of what git_commit_lookup() would. */
+static int raw_author(const char *data, size_t len, char **email)
+{
+	const char *p = data, *end = data + len, *eol, *lt = NULL, *gt = NULL;
+
+	*email = NULL;
+	for (; p < end && *p != '\n'; p = eol + 1) { /* the header, to the blank line */
+		if (!(eol = memchr(p, '\n', (size_t)(end - p))))
+			return -1;
+		if ((size_t)(eol - p) <= 7 || memcmp(p, "author ", 7) != 0)
+			continue;
+		for (const char *q = p + 7; q < eol; q++) {
+			lt = *q == '<' ? q : lt;
+			gt = *q == '>' ? q : gt;
+		}
+		if (!lt || !gt || gt <= lt)
+			return -1;
+		for (lt++; lt < gt && isspace((unsigned char)*lt); lt++)
+			;
+		while (gt > lt && isspace((unsigned char)gt[-1]))
+			gt--;
+		if (!(*email = ml_strndup(lt, (size_t)(gt - lt))))
+			return -2;
+		for (char *c = *email; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		return 0;
+	}
+	return -1;
+}
+
 int gitrange_identities(git_repository *git, const git_oid *from, const git_oid *hide, size_t max,
 			const struct ml_strv *wanted, struct ml_strv *out, struct ml_strv *all,
 			size_t *nread)
 {
 	git_revwalk *rw = NULL;
+	git_odb *odb = NULL;
 	struct ml_strmap seen = {0}; /* all's addresses, when all is kept */
 	git_oid id;
 	size_t n = 0, found = 0, need = 0;
@@ -306,47 +343,45 @@ int gitrange_identities(git_repository *git, const git_oid *from, const git_oid 
 	*nread = 0;
 	for (size_t i = 0; wanted && i < wanted->n; i++) /* distinct addresses wanted */
 		need += i == 0 || strcmp(wanted->v[i - 1], wanted->v[i]) != 0;
-	if (git_revwalk_new(&rw, git) < 0 || git_revwalk_push(rw, from) < 0 ||
-	    (hide && git_revwalk_hide(rw, hide) < 0)) {
+	if (git_repository_odb(&odb, git) < 0 || git_revwalk_new(&rw, git) < 0 ||
+	    git_revwalk_push(rw, from) < 0 || (hide && git_revwalk_hide(rw, hide) < 0)) {
 		git_error_clear();
 		git_revwalk_free(rw);
+		git_odb_free(odb);
 		return 0;
 	}
 	while (rc == 0 && n < max && !(early = wanted && found == need) &&
 	       (e = git_revwalk_next(&id, rw)) == 0) {
-		git_commit *c = NULL;
-		const git_signature *a;
-		char *low;
+		git_odb_object *obj = NULL;
+		char *low = NULL;
 
-		if ((e = git_commit_lookup(&c, git, &id)) < 0)
+		if ((e = git_odb_read(&obj, odb, &id)) < 0)
+			break;
+		e = raw_author(git_odb_object_data(obj), git_odb_object_size(obj), &low);
+		git_odb_object_free(obj);
+		if (e == -2)
+			rc = -1;
+		if (e < 0)
 			break;
 		n++;
-		a = git_commit_author(c);
-		if (a && a->email && *a->email && (low = ml_strdup(a->email))) {
-			for (char *p = low; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-			if (!wanted) {
-				rc = strv_push(out, low);
-			} else if (bsearch(&low, wanted->v, wanted->n, sizeof *wanted->v, by_str) &&
-				   !strv_contains_case(out, low)) {
-				rc = strv_push(out, low);
-				found += rc == 0;
-			}
-			if (rc == 0 && all && !strmap_get(&seen, low))
-				rc =
-				    strv_push(all, low) < 0 || strmap_put(&seen, all->v[all->n - 1],
-									  all->v[all->n - 1]) < 0
-					? -1
-					: 0;
-			free(low);
-		} else if (a && a->email && *a->email) {
-			rc = -1;
+		if (*low && !wanted) {
+			rc = strv_push(out, low);
+		} else if (*low && bsearch(&low, wanted->v, wanted->n, sizeof *wanted->v, by_str) &&
+			   !strv_contains_case(out, low)) {
+			rc = strv_push(out, low);
+			found += rc == 0;
 		}
-		git_commit_free(c);
+		if (rc == 0 && *low && all && !strmap_get(&seen, low))
+			rc = strv_push(all, low) < 0 ||
+				     strmap_put(&seen, all->v[all->n - 1], all->v[all->n - 1]) < 0
+				 ? -1
+				 : 0;
+		free(low);
 	}
 	*nread = n;
 	git_error_clear();
 	git_revwalk_free(rw);
+	git_odb_free(odb);
 	strmap_release(&seen);
 	if (rc < 0)
 		return -1;
