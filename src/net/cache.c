@@ -199,17 +199,64 @@ static int take_number(const char **p, const char *end, const char *name, unsign
 }
 
 /* Inflate n bytes at p into e->body (raw bytes); 0 when whole. */
+/* The data inflated in one call with Z_FINISH (the size is known): zlib
+ * then needs no window of its own (uncompress() asks for 32 KB, some fresh
+ * pages a run where a page fault is not cheap). */
 static int inflate_into(const char *p, size_t n, unsigned long long raw, struct ml_cache_entry *e)
 {
-	uLongf out = (uLongf)raw;
+	z_stream z;
+	int rc;
 
-	if (raw > RAW_MAX || !(e->body = malloc((size_t)raw + 1)))
+	if (raw > RAW_MAX || n > RAW_MAX || !(e->body = malloc((size_t)raw + 1)))
 		return -1;
-	if (uncompress((Bytef *)e->body, &out, (const Bytef *)p, (uLong)n) != Z_OK || out != raw)
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)p;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)e->body;
+	z.avail_out = (uInt)raw;
+	rc = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END || z.total_out != raw || z.avail_in != 0)
 		return -1;
 	e->body[raw] = '\0';
 	e->len = (size_t)raw;
 	return 0;
+}
+
+/* data deflated into *out (newly allocated, *outlen long): what
+ * compress2() writes, with a window and a hash table no larger than the
+ * data needs. zlib's defaults take some 256 KB, which for an entry of a
+ * few KB are a mapping of fresh pages to fault in, each time. 0, or -1
+ * when out of memory. */
+static int deflate_new(const char *data, size_t len, Bytef **out, uLongf *outlen)
+{
+	z_stream z;
+	int wbits = 9, rc;
+
+	*out = NULL;
+	while (wbits < 15 && (1UL << wbits) < len + 262) /* the window, and zlib's lookahead */
+		wbits++;
+	memset(&z, 0, sizeof z);
+	if (len > RAW_MAX || deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, wbits, wbits - 7,
+					  Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	*outlen = deflateBound(&z, (uLong)len);
+	if ((*out = malloc(*outlen))) {
+		z.next_in = (Bytef *)data;
+		z.avail_in = (uInt)len;
+		z.next_out = *out;
+		z.avail_out = (uInt)*outlen;
+	}
+	rc = *out ? deflate(&z, Z_FINISH) : Z_MEM_ERROR;
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	if (rc == Z_STREAM_END)
+		return 0;
+	free(*out);
+	*out = NULL;
+	return -1;
 }
 
 /* Parse a whole entry file of either format; 0 when valid. */
@@ -337,9 +384,7 @@ int cache_put(struct ml_cache *c, const char *url, const char *accept,
 
 	if (!c)
 		return 0;
-	zlen = compressBound((uLong)e->len);
-	if (!(z = malloc(zlen)) || compress2(z, &zlen, (const Bytef *)(e->body ? e->body : ""),
-					     (uLong)e->len, Z_DEFAULT_COMPRESSION) != Z_OK) {
+	if (deflate_new(e->body ? e->body : "", e->len, &z, &zlen) < 0) {
 		progress_warn(c->progress, "cache: cannot store %s (out of memory)", url);
 		goto done;
 	}

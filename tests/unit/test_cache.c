@@ -303,6 +303,24 @@ static void records_and_compression(void)
 	cache_entry_release(&out);
 	only_file(path, sizeof path);
 	CHECK(stat(path, &st) == 0 && st.st_size < 2000);
+	/* the window and hash sized to the data: every size reads back, the
+	 * empty body and data that does not compress included */
+	static const size_t sizes[] = {0, 1, 250, 262, 263, 5000, 70000};
+	static char noise[70000];
+	unsigned x = 1;
+
+	for (size_t i = 0; i < sizeof noise; i++)
+		noise[i] = (char)((x = x * 1103515245u + 12345u) >> 16);
+	for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++)
+		for (int kind = 0; kind < 2; kind++) {
+			in.body = kind ? noise : big;
+			in.len = sizes[k] < sizeof big || kind ? sizes[k] : sizeof big;
+			CHECK(cache_put(c, "http://h/r", "a", &in) == 0);
+			CHECK(cache_get(c, "http://h/r", "a", &out) == 1);
+			CHECK(out.len == in.len && out.body &&
+			      memcmp(out.body, in.body, in.len) == 0);
+			cache_entry_release(&out);
+		}
 	cache_free(c);
 	error_clear(&err);
 }
