@@ -254,9 +254,9 @@ static int candidates(git_repository *git, const char *to_name, struct cands *l,
  * target, the commit it names and that commit's time, "TARGET COMMIT
  * TIME" a line (COMMIT all zeros: it names no commit). Facts about
  * objects, which never change (a tag moved names another target); each
- * tag peeled is a read of an object somewhere
- * in the pack: 1.5 ms for 51 tags of a history of 100,000 commits, where
- * the entry is one small file. */
+ * tag peeled is a read of an object somewhere in the pack, 1.5 ms for the
+ * 51 tags of a history of 100,000 commits, where the entry is one small
+ * file. */
 static int peels_key(git_repository *git, struct ml_buf *key)
 {
 	return buf_printf(key, "mergeletter-git-tag-commits:%s", git_repository_commondir(git));
