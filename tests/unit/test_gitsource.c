@@ -1192,7 +1192,7 @@ static void new_contributors_cached(void)
 	gt_rmtree(cache);
 }
 
-/* gitsource.c defines mbedtls_x509_crt_parse_file() so that libgit2's
+/* libgit2_link.c stands in for mbedtls_x509_crt_parse_file() so that libgit2's
  * start-up parses no certificate; any other call must reach mbedTLS's
  * own, which refuses a file that is not there (-0x3E00, the PK layer's
  * file I/O error) before it touches the chain. */
