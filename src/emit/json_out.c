@@ -54,26 +54,6 @@ static json_t *time_json(int64_t t)
 	return json_string_nocheck(iso);
 }
 
-static json_t *pr_json(const struct ml_draft *d, const struct ml_pr *pr, int *ok)
-{
-	json_t *o = json_object();
-	char url[1024];
-
-	snprintf(url, sizeof url, "%s/%s/pull/%ld", draft_web(d), pr->repo, pr->number);
-	put(o, "number", json_integer(pr->number), ok);
-	put(o, "title", json_string(pr->title ? pr->title : ""), ok);
-	put(o, "url", json_string(url), ok);
-	put(o, "author", str_or_null(pr->author), ok);
-	put(o, "author_is_bot", json_boolean(pr->author_is_bot), ok);
-	put(o, "merged_at", time_json(pr->merged_at), ok);
-	put(o, "labels", strv_json(&pr->labels, ok), ok);
-	put(o, "author_association", str_or_null(pr->association), ok);
-	put(o, "coauthors", strv_json(&pr->coauthors, ok), ok);
-	put(o, "bump", json_boolean(pr->is_bump), ok);
-	put(o, "listed", json_boolean(draft_pr_listed(pr, d->deps_mode)), ok);
-	return o;
-}
-
 /* The frame's writer: depth open containers, empty[k] while the k-th has
  * nothing in it yet; ok cleared by any failure. */
 #define W_DEPTH 8
@@ -82,6 +62,7 @@ struct writer {
 	int depth;
 	int empty[W_DEPTH];
 	int ok;
+	json_t *str, *num; /* a string and an integer, reset for each leaf */
 };
 
 static void w_newline(struct writer *w, int depth)
@@ -131,9 +112,17 @@ static void w_item(struct writer *w)
 /* key: one of our own ASCII literals, nothing to escape. */
 static void w_key(struct writer *w, const char *key)
 {
+	size_t n = strlen(key);
+
 	w_item(w);
-	if (buf_printf(w->out, "\"%s\": ", key) < 0)
+	if (buf_grow(w->out, n + 4) < 0) {
 		w->ok = 0;
+		return;
+	}
+	w->out->data[w->out->len] = '"';
+	memcpy(w->out->data + w->out->len + 1, key, n);
+	memcpy(w->out->data + w->out->len + 1 + n, "\": ", 3);
+	buf_setlen(w->out, w->out->len + n + 4);
 }
 
 /* jansson's text of a value, each line after the first indented to
@@ -164,6 +153,110 @@ static void w_value(struct writer *w, json_t *v)
 	json_decref(v);
 }
 
+/* Dump leaf v (kept: a string or a number, one line) straight into the
+ * buffer where the writer stands. */
+static void w_leaf(struct writer *w, const json_t *v)
+{
+	struct ml_buf *out = w->out;
+	size_t room, n;
+
+	if (!w->ok || buf_grow(out, 64) < 0) {
+		w->ok = 0;
+		return;
+	}
+	room = out->cap - out->len - 1;
+	n = json_dumpb(v, out->data + out->len, room, JSON_ENCODE_ANY);
+	if (n > room &&
+	    (buf_grow(out, n) < 0 || json_dumpb(v, out->data + out->len, n, JSON_ENCODE_ANY) != n))
+		n = 0;
+	if (n == 0)
+		w->ok = 0;
+	else
+		buf_setlen(out, out->len + n);
+}
+
+static void w_lit(struct writer *w, const char *lit)
+{
+	if (buf_puts(w->out, lit) < 0)
+		w->ok = 0;
+}
+
+static void w_str(struct writer *w, const char *s)
+{
+	if (!s)
+		w_lit(w, "null");
+	else if (json_string_set(w->str, s) < 0)
+		w->ok = 0;
+	else
+		w_leaf(w, w->str);
+}
+
+static void w_bool(struct writer *w, int b)
+{
+	w_lit(w, b ? "true" : "false");
+}
+
+static void w_strv(struct writer *w, const struct ml_strv *sv)
+{
+	w_open(w, "[");
+	for (size_t i = 0; i < sv->n; i++) {
+		w_item(w);
+		w_str(w, sv->v[i]);
+	}
+	w_close(w, "]");
+}
+
+/* A PR's fields, and its repo when with_repo. */
+static void pr_write(struct writer *w, const struct ml_draft *d, const struct ml_pr *pr,
+		     int with_repo)
+{
+	char url[1024], iso[32];
+
+	snprintf(url, sizeof url, "%s/%s/pull/%ld", draft_web(d), pr->repo, pr->number);
+	range_format_iso(pr->merged_at, iso, sizeof iso);
+	w_open(w, "{");
+	w_key(w, "number");
+	if (json_integer_set(w->num, pr->number) < 0)
+		w->ok = 0;
+	w_leaf(w, w->num);
+	w_key(w, "title");
+	w_str(w, pr->title ? pr->title : "");
+	w_key(w, "url");
+	w_str(w, url);
+	w_key(w, "author");
+	w_str(w, pr->author);
+	w_key(w, "author_is_bot");
+	w_bool(w, pr->author_is_bot);
+	w_key(w, "merged_at");
+	w_str(w, iso);
+	w_key(w, "labels");
+	w_strv(w, &pr->labels);
+	w_key(w, "author_association");
+	w_str(w, pr->association);
+	w_key(w, "coauthors");
+	w_strv(w, &pr->coauthors);
+	w_key(w, "bump");
+	w_bool(w, pr->is_bump);
+	w_key(w, "listed");
+	w_bool(w, draft_pr_listed(pr, d->deps_mode));
+	if (with_repo) {
+		w_key(w, "repo");
+		w_str(w, pr->repo);
+	}
+	w_close(w, "}");
+}
+
+static void prs_write(struct writer *w, const struct ml_draft *d, const struct ml_pr_list *l,
+		      int with_repo)
+{
+	w_open(w, "[");
+	for (size_t i = 0; w->ok && i < l->len; i++) {
+		w_item(w);
+		pr_write(w, d, &l->items[i], with_repo);
+	}
+	w_close(w, "]");
+}
+
 static void repo_write(struct writer *w, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
 	json_t *m = json_array(), *thanks = json_array();
@@ -186,12 +279,7 @@ static void repo_write(struct writer *w, const struct ml_draft *d, const struct 
 	w_key(w, "maintainers");
 	w_value(w, m);
 	w_key(w, "prs");
-	w_open(w, "[");
-	for (size_t i = 0; w->ok && i < r->prs.len; i++) {
-		w_item(w);
-		w_value(w, pr_json(d, &r->prs.items[i], &w->ok));
-	}
-	w_close(w, "]");
+	prs_write(w, d, &r->prs, 0);
 	if (draft_thanks(r, d->deps_mode, &who) < 0)
 		w->ok = 0;
 	for (size_t i = 0; i < who.n; i++)
@@ -215,18 +303,13 @@ static int add_failure(void *ud, const char *failure)
 static void parts_write(struct writer *w, const struct ml_draft *d)
 {
 	if (d->tooling_heading) {
-		json_t *o = json_object(), *c = json_array();
-
-		put(o, "heading", json_string(d->tooling_heading), &w->ok);
-		for (size_t i = 0; i < d->tooling.len; i++) {
-			json_t *pr = pr_json(d, &d->tooling.items[i], &w->ok);
-
-			put(pr, "repo", json_string(d->tooling.items[i].repo), &w->ok);
-			push(c, pr, &w->ok);
-		}
-		put(o, "candidates", c, &w->ok);
 		w_key(w, "tooling");
-		w_value(w, o);
+		w_open(w, "{");
+		w_key(w, "heading");
+		w_str(w, d->tooling_heading);
+		w_key(w, "candidates");
+		prs_write(w, d, &d->tooling, 1);
+		w_close(w, "}");
 	}
 	if (d->news.heading) {
 		json_t *o = json_object(), *e = json_array();
@@ -251,10 +334,12 @@ static void parts_write(struct writer *w, const struct ml_draft *d)
 
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
-	struct writer w = {out, 0, {0}, 1};
+	struct writer w = {out, 0, {0}, 1, json_string(""), json_integer(0)};
 	json_t *range = json_object();
 	char label[160], date[16];
 
+	if (!w.str || !w.num)
+		w.ok = 0;
 	range_format_date(d->date, date, sizeof date);
 	w_open(&w, "{");
 	w_key(&w, "title");
@@ -309,5 +394,7 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 	w_close(&w, "}");
 	if (buf_puts(out, "\n") < 0)
 		w.ok = 0;
+	json_decref(w.str);
+	json_decref(w.num);
 	return w.ok ? 0 : -1;
 }
