@@ -1,11 +1,14 @@
 /* json_out.c: --format json, the draft's data for scripts.
  *
- * The document's frame (the root, the sections, the repositories and
- * their PR lists) is written here the way jansson lays out a whole
- * document with JSON_INDENT(2), and every value in it is built and
- * dumped by jansson where it sits, then freed: a release of thousands of
- * PRs never holds them all as jansson values (their few MB of small
- * allocations, each page touched once, cost more than writing them).
+ * The document's frame (the root, the sections, the repositories, their
+ * PR lists and each PR's fields) is written here the way jansson lays out
+ * a whole document with JSON_INDENT(2); every other value is built and
+ * dumped by jansson where it sits, then freed, and a PR's strings and
+ * number are dumped by jansson one by one into the output: a release of
+ * thousands of PRs never holds them as jansson values (their few MB of
+ * small allocations, each page touched once, cost more than writing
+ * them). Text the frame writes itself is our own ASCII: keys, brackets,
+ * true/false/null, dates, the digits of a number jansson has dumped.
  *
  * jansson ownership: json_object_set_new()/json_array_append_new() steal
  * the new reference they are given; so does w_value().
@@ -62,16 +65,18 @@ struct writer {
 	int depth;
 	int empty[W_DEPTH];
 	int ok;
-	json_t *str, *num; /* a string and an integer, reset for each leaf */
+	json_t *str, *num;    /* a string and an integer, reset for each leaf */
+	const char *url_repo; /* the repo whose address w_url() holds, or NULL */
+	struct ml_buf url;    /* its text as jansson dumps it, no closing quote */
 };
+
+/* A comma, a newline and 2 * W_DEPTH spaces: depth never exceeds W_DEPTH. */
+static const char w_indent[] = ",\n                ";
+_Static_assert(sizeof w_indent == 3 + 2 * W_DEPTH, "an indent for every depth");
 
 static void w_newline(struct writer *w, int depth)
 {
-	/* a newline and 2 * W_DEPTH spaces: depth never exceeds W_DEPTH */
-	static const char indent[] = "\n                ";
-	_Static_assert(sizeof indent == 2 + 2 * W_DEPTH, "an indent for every depth");
-
-	if (buf_add(w->out, indent, 1 + 2 * (size_t)depth) < 0)
+	if (buf_add(w->out, w_indent + 1, 1 + 2 * (size_t)depth) < 0)
 		w->ok = 0;
 }
 
@@ -99,30 +104,40 @@ static void w_close(struct writer *w, const char *bracket)
 /* The next item of the open container: its separator and indent. */
 static void w_item(struct writer *w)
 {
+	int first;
+
 	if (w->depth == 0) {
 		w->ok = 0;
 		return;
 	}
-	if (!w->empty[w->depth - 1] && buf_puts(w->out, ",") < 0)
-		w->ok = 0;
+	first = w->empty[w->depth - 1];
 	w->empty[w->depth - 1] = 0;
-	w_newline(w, w->depth);
+	if (buf_add(w->out, w_indent + first, 2 - (size_t)first + 2 * (size_t)w->depth) < 0)
+		w->ok = 0;
 }
 
-/* key: one of our own ASCII literals, nothing to escape. */
-static void w_key(struct writer *w, const char *key)
+/* "s": our own ASCII text (a key, a date), nothing to escape. */
+static void w_ascii(struct writer *w, const char *s, const char *after)
 {
-	size_t n = strlen(key);
+	size_t n = strlen(s), m = strlen(after);
+	char *p;
 
-	w_item(w);
-	if (buf_grow(w->out, n + 4) < 0) {
+	if (buf_grow(w->out, n + 2 + m) < 0) {
 		w->ok = 0;
 		return;
 	}
-	w->out->data[w->out->len] = '"';
-	memcpy(w->out->data + w->out->len + 1, key, n);
-	memcpy(w->out->data + w->out->len + 1 + n, "\": ", 3);
-	buf_setlen(w->out, w->out->len + n + 4);
+	p = w->out->data + w->out->len;
+	p[0] = '"';
+	memcpy(p + 1, s, n);
+	p[n + 1] = '"';
+	memcpy(p + n + 2, after, m);
+	buf_setlen(w->out, w->out->len + n + 2 + m);
+}
+
+static void w_key(struct writer *w, const char *key)
+{
+	w_item(w);
+	w_ascii(w, key, ": ");
 }
 
 /* jansson's text of a value, each line after the first indented to
@@ -153,26 +168,29 @@ static void w_value(struct writer *w, json_t *v)
 	json_decref(v);
 }
 
-/* Dump leaf v (kept: a string or a number, one line) straight into the
- * buffer where the writer stands. */
-static void w_leaf(struct writer *w, const json_t *v)
+/* Append jansson's text of leaf v (a string or a number: one line). */
+static int dump_leaf(struct ml_buf *out, const json_t *v)
 {
-	struct ml_buf *out = w->out;
 	size_t room, n;
 
-	if (!w->ok || buf_grow(out, 64) < 0) {
-		w->ok = 0;
-		return;
-	}
+	if (buf_grow(out, 64) < 0)
+		return -1;
 	room = out->cap - out->len - 1;
 	n = json_dumpb(v, out->data + out->len, room, JSON_ENCODE_ANY);
 	if (n > room &&
 	    (buf_grow(out, n) < 0 || json_dumpb(v, out->data + out->len, n, JSON_ENCODE_ANY) != n))
-		n = 0;
+		return -1;
 	if (n == 0)
+		return -1;
+	buf_setlen(out, out->len + n);
+	return 0;
+}
+
+/* Dump leaf v (kept) straight into the buffer where the writer stands. */
+static void w_leaf(struct writer *w, const json_t *v)
+{
+	if (!w->ok || dump_leaf(w->out, v) < 0)
 		w->ok = 0;
-	else
-		buf_setlen(out, out->len + n);
 }
 
 static void w_lit(struct writer *w, const char *lit)
@@ -206,29 +224,64 @@ static void w_strv(struct writer *w, const struct ml_strv *sv)
 	w_close(w, "]");
 }
 
+/* A PR's address, web/repo/pull/number: jansson's text of web/repo/pull/
+ * is kept for the run of PRs of one repo, and the number's digits, as
+ * jansson dumped them (ASCII), are added to it. */
+static void w_url(struct writer *w, const char *web, const char *repo, const char *digits, size_t n)
+{
+	if (!w->url_repo || strcmp(w->url_repo, repo) != 0) {
+		struct ml_buf pre = ML_BUF_INIT;
+		int rc = 0;
+
+		w->url_repo = NULL;
+		buf_reset(&w->url);
+		if (buf_printf(&pre, "%s/%s/pull/", web, repo) < 0 ||
+		    json_string_set(w->str, buf_str(&pre)) < 0 || dump_leaf(&w->url, w->str) < 0)
+			rc = -1;
+		buf_release(&pre);
+		if (rc < 0) {
+			w->ok = 0;
+			return;
+		}
+		buf_setlen(&w->url, w->url.len - 1); /* the closing quote */
+		w->url_repo = repo;
+	}
+	if (buf_add(w->out, w->url.data, w->url.len) < 0 || buf_add(w->out, digits, n) < 0 ||
+	    buf_add(w->out, "\"", 1) < 0)
+		w->ok = 0;
+}
+
 /* A PR's fields, and its repo when with_repo. */
 static void pr_write(struct writer *w, const struct ml_draft *d, const struct ml_pr *pr,
 		     int with_repo)
 {
-	char url[1024], iso[32];
+	char digits[32], iso[32];
+	size_t at, n = 0;
 
-	snprintf(url, sizeof url, "%s/%s/pull/%ld", draft_web(d), pr->repo, pr->number);
 	range_format_iso(pr->merged_at, iso, sizeof iso);
 	w_open(w, "{");
 	w_key(w, "number");
+	at = w->out->len;
 	if (json_integer_set(w->num, pr->number) < 0)
 		w->ok = 0;
 	w_leaf(w, w->num);
+	n = w->ok ? w->out->len - at : 0;
+	if (n == 0 || n >= sizeof digits) {
+		w->ok = 0;
+		n = 0;
+	} else {
+		memcpy(digits, w->out->data + at, n);
+	}
 	w_key(w, "title");
 	w_str(w, pr->title ? pr->title : "");
 	w_key(w, "url");
-	w_str(w, url);
+	w_url(w, draft_web(d), pr->repo, digits, n);
 	w_key(w, "author");
 	w_str(w, pr->author);
 	w_key(w, "author_is_bot");
 	w_bool(w, pr->author_is_bot);
 	w_key(w, "merged_at");
-	w_str(w, iso);
+	w_ascii(w, iso, "");
 	w_key(w, "labels");
 	w_strv(w, &pr->labels);
 	w_key(w, "author_association");
@@ -334,7 +387,7 @@ static void parts_write(struct writer *w, const struct ml_draft *d)
 
 int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 {
-	struct writer w = {out, 0, {0}, 1, json_string(""), json_integer(0)};
+	struct writer w = {out, 0, {0}, 1, json_string(""), json_integer(0), NULL, ML_BUF_INIT};
 	json_t *range = json_object();
 	char label[160], date[16];
 
@@ -396,5 +449,6 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
 		w.ok = 0;
 	json_decref(w.str);
 	json_decref(w.num);
+	buf_release(&w.url);
 	return w.ok ? 0 : -1;
 }
