@@ -68,7 +68,24 @@ struct writer {
 	json_t *str, *num;    /* a string and an integer, reset for each leaf */
 	const char *url_repo; /* the repo whose address w_url() holds, or NULL */
 	struct ml_buf url;    /* its text as jansson dumps it, no closing quote */
+	int (*flush)(void *ud, const char *data, size_t len); /* or NULL */
+	void *flush_ud;
 };
+
+/* What gathers in out before it goes to flush: a few pages, written again
+ * and again, rather than the whole document's fresh pages (a first write
+ * to a page is a page fault: 11-30 us each on the bench VM). */
+#define W_FLUSH_AT (64 * 1024)
+
+/* Between two items: hand what gathered to flush, when there is one. */
+static void w_flush(struct writer *w)
+{
+	if (!w->flush || !w->ok || w->out->len < W_FLUSH_AT)
+		return;
+	if (w->flush(w->flush_ud, w->out->data, w->out->len) < 0)
+		w->ok = 0;
+	w->out->len = 0;
+}
 
 /* A comma, a newline and 2 * W_DEPTH spaces: depth never exceeds W_DEPTH. */
 static const char w_indent[] = ",\n                ";
@@ -306,6 +323,7 @@ static void prs_write(struct writer *w, const struct ml_draft *d, const struct m
 	for (size_t i = 0; w->ok && i < l->len; i++) {
 		w_item(w);
 		pr_write(w, d, &l->items[i], with_repo);
+		w_flush(w);
 	}
 	w_close(w, "]");
 }
@@ -385,9 +403,11 @@ static void parts_write(struct writer *w, const struct ml_draft *d)
 	}
 }
 
-int json_out_draft(struct ml_buf *out, const struct ml_draft *d)
+int json_out_draft(struct ml_buf *out, const struct ml_draft *d,
+		   int (*flush)(void *ud, const char *data, size_t len), void *ud)
 {
-	struct writer w = {out, 0, {0}, 1, json_string(""), json_integer(0), NULL, ML_BUF_INIT};
+	struct writer w = {out,	 0,	      {0},   1, json_string(""), json_integer(0),
+			   NULL, ML_BUF_INIT, flush, ud};
 	json_t *range = json_object();
 	char label[160], date[16];
 
