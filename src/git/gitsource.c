@@ -5,7 +5,6 @@
 #include "mergeletter/git/gitsource.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <git2.h>
 #include <iconv.h>
@@ -20,6 +19,7 @@
 #include "mergeletter/git/gitrange.h"
 #include "mergeletter/git/gitrelease.h"
 #include "mergeletter/git/gitwalk.h"
+#include "mergeletter/git/libgit2_link.h"
 #include "mergeletter/model/config.h"
 #include "mergeletter/model/ghenv.h"
 #include "mergeletter/net/cache.h"
@@ -545,67 +545,19 @@ static void restart_walk(void *ud)
 	drop_records(ud);
 }
 
-/* Set while this thread starts libgit2: see mbedtls_x509_crt_parse_file(). */
-static _Thread_local int starting_libgit2;
-
-/* libgit2 1.5 as Debian builds it (with mbedTLS) parses every certificate
- * of /etc/ssl/certs/ca-certificates.crt in git_libgit2_init(), for HTTPS
- * transports that mergeletter never uses (it fetches nothing through
- * libgit2): some 55 million instructions, a sixth of a month's run from a
- * clone. No option skips it (bench/README.md), so this definition takes
- * the place of mbedTLS's for libgit2: while gitsource_begin() starts
- * libgit2 it loads nothing and says so is fine (libgit2's TLS then trusts
- * no certificate); any other call goes on to mbedTLS's own. A libgit2
- * built with another TLS library never calls it. */
-int mbedtls_x509_crt_parse_file(void *chain, const char *path);
-int mbedtls_x509_crt_parse_file(void *chain, const char *path)
-{
-	int (*parse)(void *, const char *) = NULL;
-	void *sym;
-
-	if (starting_libgit2)
-		return 0;
-	if ((sym = dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file")) != NULL)
-		memcpy(&parse, &sym, sizeof parse);
-	return parse ? parse(chain, path) : -0x2900; /* MBEDTLS_ERR_X509_FILE_IO_ERROR */
-}
-
-/* libgit2 1.5 also starts libssh2 in git_libgit2_init(), for SSH
- * transports that mergeletter never uses either: libssh2 1.10 starts
- * OpenSSL then (its engines, error strings and config file), about 1 ms of
- * a 5 ms release from a clone, and OpenSSL's exit handlers cost more. While
- * gitsource_begin() starts libgit2 this says it went well and does nothing:
- * libssh2 starts itself when a session is first made
- * (libssh2_session_init_ex() calls it when nobody did), and libgit2's
- * shutdown calls libssh2_exit(), which does nothing for a library that
- * was never started. Any other call goes on to libssh2's own. */
-int libssh2_init(int flags);
-int libssh2_init(int flags)
-{
-	int (*init)(int) = NULL;
-	void *sym;
-
-	if (starting_libgit2)
-		return 0;
-	if ((sym = dlsym(RTLD_NEXT, "libssh2_init")) != NULL)
-		memcpy(&init, &sym, sizeof init);
-	return init ? init(flags) : -1;
-}
-
 /* What libgit2 lets a reader of history skip: re-hashing every object it
  * inflates (zlib's checksum of each object still catches corruption; a
  * SHA-1 collision is not this tool's concern). The global and system
  * config stay (safe.directory lives there). The CA certificates that
- * libgit2 1.5 parses in git_libgit2_init(): see
- * mbedtls_x509_crt_parse_file(). */
+ * libgit2 1.5 parses in git_libgit2_init(): see libgit2_link.h. */
 static void gitsource_tune(void)
 {
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
 /* libgit2 for the whole run: git_libgit2_init() would parse the system's
- * CA certificates (libgit2 1.5 with mbedTLS: about 5 ms; not while
- * starting_libgit2 is set, see mbedtls_x509_crt_parse_file()), and a release
+ * CA certificates (libgit2 1.5 with mbedTLS: about 5 ms; libgit2_link_init()
+ * does not), and a release
  * asks three things of a clone (the times, the previous release, the
  * records), an issue one per clone. The first start keeps a reference of
  * the run's own, which gitsource_end() drops; each call still pairs its
@@ -642,11 +594,9 @@ void gitsource_keep(void)
 
 void gitsource_begin(void)
 {
-	starting_libgit2 = 1;
-	git_libgit2_init();
-	if (!gitsource_held && git_libgit2_init() > 0)
+	libgit2_link_init();
+	if (!gitsource_held && libgit2_link_init() > 0)
 		gitsource_held = 1;
-	starting_libgit2 = 0;
 }
 
 void gitsource_end(void)

@@ -300,6 +300,12 @@ static int check_output(const struct ml_run_opts *o, struct ml_error *err)
 	return update_check_target(o->output, &uo, err);
 }
 
+/* json_out_draft()'s flush to standard output; ud is the run's error. */
+static int to_stdout(void *ud, const char *data, size_t len)
+{
+	return file_write_stdout(data, len, ud);
+}
+
 static int emit(const struct ml_draft *d, const struct ml_run_opts *o, const struct ml_config *cfg,
 		struct ml_error *err)
 {
@@ -327,13 +333,14 @@ static int emit(const struct ml_draft *d, const struct ml_run_opts *o, const str
 	}
 	print_notes(&notes);
 	if (o->format == ML_RUN_JSON)
-		rc = json_out_draft(&out, d);
+		rc = json_out_draft(&out, d, o->output ? NULL : to_stdout, err);
 	else if (o->command == ML_RUN_ISSUE)
 		rc = markdown_issue(&out, d);
 	else
 		rc = markdown_section(&out, d, &d->sections[0].repos[0]);
 	if (rc < 0) {
-		error_set(err, ML_EXIT_FAILURE, "out of memory while writing the draft");
+		if (!err->msg) /* else standard output failed */
+			error_set(err, ML_EXIT_FAILURE, "out of memory while writing the draft");
 		goto done;
 	}
 	if (o->output)

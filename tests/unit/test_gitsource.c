@@ -1304,7 +1304,7 @@ static void new_contributors_incremental(void)
 	gt_rmtree(cache);
 }
 
-/* gitsource.c defines mbedtls_x509_crt_parse_file() so that libgit2's
+/* libgit2_link.c stands in for mbedtls_x509_crt_parse_file() so that libgit2's
  * start-up parses no certificate; any other call must reach mbedTLS's
  * own, which refuses a file that is not there (-0x3E00, the PK layer's
  * file I/O error) before it touches the chain. */
@@ -1320,7 +1320,7 @@ static void certificates_pass_through(void)
 		fprintf(stderr, "  parsed nothing and said so is fine: not passed on to mbedTLS\n");
 }
 
-/* gitsource.c defines libssh2_init() too, so that libgit2's start-up
+/* libgit2_link.c stands in for libssh2_init() too, so that libgit2's start-up
  * does not start libssh2 (and OpenSSL); any other call reaches libssh2's
  * own, which starts it and says so (0; the stand-in's fallback, when
  * libssh2's cannot be found, is -1). */

@@ -9,6 +9,7 @@
 
 #include "mergeletter/emit/json_out.h"
 #include "mergeletter/model/draft.h"
+#include "mergeletter/util/buf.h"
 #include "mergeletter/util/error.h"
 #include "mergeletter/util/range.h"
 #include "mergeletter/util/str.h"
@@ -125,7 +126,7 @@ static void frame_is_jansson_layout(void)
 		for (size_t i = 0; i < d.nsections; i++)
 			for (size_t j = 0; j < d.sections[i].nrepos; j++)
 				prs += d.sections[i].repos[j].prs.len;
-		CHECK(json_out_draft(&out, &d) == 0);
+		CHECK(json_out_draft(&out, &d, NULL, NULL) == 0);
 		bytes += out.len;
 		back = out.data ? json_loadb(out.data, out.len, 0, &jerr) : NULL;
 		CHECK(back != NULL);
@@ -149,8 +150,55 @@ static void frame_is_jansson_layout(void)
 	fprintf(stderr, "  300 drafts, %zu PRs, %zu bytes of JSON\n", prs, bytes);
 }
 
+struct chunks {
+	struct ml_buf all;
+	size_t calls;
+	int fail; /* the flush fails from its first call */
+};
+
+static int collect(void *ud, const char *data, size_t len)
+{
+	struct chunks *c = ud;
+
+	c->calls++;
+	return c->fail ? -1 : buf_add(&c->all, data, len);
+}
+
+/* A draft of thousands of PRs goes out in pieces as it is written; the
+ * pieces and what is left are the text written whole; a flush that fails
+ * fails the draft. */
+static void large_draft_flushed_in_pieces(void)
+{
+	for (int fail = 0; fail <= 1; fail++) {
+		unsigned long st = 7;
+		struct ml_draft d;
+		struct ml_buf whole = ML_BUF_INIT, rest = ML_BUF_INIT;
+		struct chunks c = {ML_BUF_INIT, 0, fail};
+
+		memset(&d, 0, sizeof d);
+		CHECK(one_draft(&d, &st) == 0);
+		add_prs(&d.sections[0].repos[0].prs, "o/first", &st, 3000);
+		CHECK(json_out_draft(&whole, &d, NULL, NULL) == 0);
+		if (!fail) {
+			CHECK(json_out_draft(&rest, &d, collect, &c) == 0);
+			CHECK(c.calls >= 4 && whole.len > 4 * 64 * 1024);
+			CHECK(buf_add(&c.all, rest.data, rest.len) == 0);
+			CHECK(c.all.len == whole.len &&
+			      memcmp(c.all.data, whole.data, whole.len) == 0);
+		} else {
+			CHECK(json_out_draft(&rest, &d, collect, &c) == -1);
+			CHECK(c.calls == 1);
+		}
+		buf_release(&whole);
+		buf_release(&rest);
+		buf_release(&c.all);
+		draft_release(&d);
+	}
+}
+
 int main(void)
 {
 	RUN(frame_is_jansson_layout);
+	RUN(large_draft_flushed_in_pieces);
 	return DONE();
 }

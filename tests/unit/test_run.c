@@ -148,10 +148,17 @@ static void errors_come_back_with_their_exit_code(void)
 
 /* After the runs above, all from a clone: neither libcurl nor libxml2, nor
  * their dependencies, were loaded (util/libcurl.h, feeds/libxml.h;
- * RTLD_NOLOAD never loads). */
+ * RTLD_NOLOAD never loads); with libgit2 linked statically, neither a
+ * shared libgit2 nor its Kerberos, TLS or SSH libraries (libgit2_link.h). */
 static void clone_runs_load_neither_library(void)
 {
-	static const char *const sonames[] = {"libcurl.so.4", "libxml2.so.2"};
+	static const char *const sonames[] = {
+	    "libcurl.so.4",	"libxml2.so.2",
+#ifdef ML_LIBGIT2_STATIC
+	    "libgit2.so.1.5",	"libgssapi_krb5.so.2", "libkrb5.so.3",
+	    "libmbedtls.so.14", "libssh2.so.1",	       "libcrypto.so.3",
+#endif
+	};
 
 	for (size_t i = 0; i < sizeof sonames / sizeof *sonames; i++) {
 		void *h = dlopen(sonames[i], RTLD_NOW | RTLD_NOLOAD);
