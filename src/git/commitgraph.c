@@ -10,7 +10,8 @@
  *   CDAT     N x 36: tree id (20), first parent, second parent (4 each:
  *            a position, 0x70000000 for none, or 0x80000000 | an index into
  *            EDGE for three or more parents), then 8 bytes whose low 34
- *            bits are the committer time (the high 30: a generation)
+ *            bits are the committer time (the high 30: the topological
+ *            level, git's generation number v1)
  *   ...      other chunks (EDGE, GDAT, bloom filters), unused here
  *   trailer  the file's checksum (20)
  */
@@ -191,6 +192,7 @@ int commit_graph_entry(const struct ml_commit_graph *g, uint32_t pos, struct ml_
 	uint32_t p1 = be32(d), p2 = be32(d + 4);
 
 	e->time = (int64_t)(be64(d + 8) & (((uint64_t)1 << 34) - 1));
+	e->generation = be32(d + 8) >> 2;
 	if (p1 == CG_PARENT_NONE) {
 		e->parent = ML_CG_NONE;
 		e->nparents = 0;

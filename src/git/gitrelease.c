@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mergeletter/git/commitgraph.h"
 #include "mergeletter/git/gitwalk.h"
 #include "mergeletter/net/cache.h"
 #include "mergeletter/util/buf.h"
@@ -436,15 +437,48 @@ int gitrelease_reaches(git_repository *git, const git_oid *to, const git_oid *id
 	return reaches(git, to, id, time);
 }
 
+/* to's generation in g, or 0 when it has none to compare with (no graph,
+ * not in it, a graph without generations, or one capped: a capped
+ * commit's ancestors may be capped too). */
+static uint32_t generation_of(const struct ml_commit_graph *g, const git_oid *id)
+{
+	struct ml_cg_entry e;
+	uint32_t pos;
+
+	if (!g || !commit_graph_find(g, id->id, &pos) || commit_graph_entry(g, pos, &e) < 0 ||
+	    e.generation >= ML_CG_GENERATION_MAX)
+		return 0;
+	return e.generation;
+}
+
+/* 1 when the graph says id is not an ancestor of a commit of generation
+ * to_gen (from generation_of()): a commit's ancestors all have lower
+ * generations. 0 when it cannot say. */
+static int graph_rules_out(const struct ml_commit_graph *g, uint32_t to_gen, const git_oid *id)
+{
+	struct ml_cg_entry e;
+	uint32_t pos;
+
+	return to_gen && commit_graph_find(g, id->id, &pos) &&
+	       commit_graph_entry(g, pos, &e) == 0 && e.generation >= to_gen;
+}
+
 int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name,
-			struct ml_cache *cache, char **tag, struct ml_error *err)
+			struct ml_cache *cache, int graph_allowed, char **tag, struct ml_error *err)
 {
 	struct cands l = {NULL, 0, 0};
 	struct ml_semver tv;
 	const int named = gitrelease_parse(to_name, &tv);
+	struct ml_commit_graph *g = NULL;
+	uint32_t to_gen;
 	int rc = -1, oom = 0;
 
 	*tag = NULL;
+	if (gitwalk_open_graph(git, graph_allowed, &g) < 0) {
+		error_set(err, ML_EXIT_FAILURE, "out of memory");
+		goto done;
+	}
+	to_gen = generation_of(g, to);
 	if (candidates(git, to_name, &l, &oom) < 0) {
 		if (oom)
 			error_set(err, ML_EXIT_FAILURE, "out of memory");
@@ -466,7 +500,9 @@ int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_n
 
 		if (named && peel(git, c) < 0)
 			continue;
-		if (git_oid_equal(&c->id, to) ? named : !reaches(git, to, &c->id, c->time))
+		if (git_oid_equal(&c->id, to)
+			? named
+			: graph_rules_out(g, to_gen, &c->id) || !reaches(git, to, &c->id, c->time))
 			continue;
 		if (!(*tag = ml_strdup(c->name))) {
 			error_set(err, ML_EXIT_FAILURE, "out of memory");
@@ -475,6 +511,7 @@ int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_n
 	}
 	rc = 0;
 done:
+	commit_graph_free(g);
 	cands_release(&l);
 	return rc;
 }

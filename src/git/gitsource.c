@@ -1140,7 +1140,7 @@ int gitsource_previous_release(const char *path, const char *to, const char *cac
 	if (open_repo(&w, path, NULL, 0, err) == 0 && resolve_tip(&w, to, &tip, err) == 0) {
 		if (!no_cache && !gitrelease_parse(to, &(struct ml_semver){0}))
 			cache = cache_open_quietly(cache_dir); /* none: every tag is peeled */
-		rc = gitrelease_previous(w.git, &tip, to, cache, tag, err);
+		rc = gitrelease_previous(w.git, &tip, to, cache, w.graph_allowed, tag, err);
 	}
 	if (rc == 0 && !*tag)
 		rc = error_set(err, ML_EXIT_SOURCE,

@@ -308,22 +308,19 @@ done:
 	return rc;
 }
 
-/* The commit-graph to walk with, or NULL: none in a shallow clone (git
- * writes none there, and the walk must find the boundary by reading
- * objects). -1 only when out of memory. */
-static int open_graph(const struct ml_gitwalk *w, struct ml_commit_graph **g, struct ml_error *err)
+int gitwalk_open_graph(git_repository *git, int allowed, struct ml_commit_graph **g)
 {
 	struct ml_buf objects = ML_BUF_INIT;
 	int rc;
 
 	*g = NULL;
-	if (!w->graph_allowed || git_repository_is_shallow(w->git) != 0)
+	if (!allowed || git_repository_is_shallow(git) != 0)
 		return 0;
-	if (buf_printf(&objects, "%sobjects", git_repository_commondir(w->git)) < 0)
-		return error_set(err, ML_EXIT_FAILURE, "out of memory");
+	if (buf_printf(&objects, "%sobjects", git_repository_commondir(git)) < 0)
+		return -1;
 	rc = commit_graph_open(g, objects.data);
 	buf_release(&objects);
-	return rc < 0 ? error_set(err, ML_EXIT_FAILURE, "out of memory") : 0;
+	return rc;
 }
 
 int gitwalk_range(const struct ml_gitwalk *w, const git_oid *tip, struct ml_error *err)
@@ -331,8 +328,8 @@ int gitwalk_range(const struct ml_gitwalk *w, const git_oid *tip, struct ml_erro
 	struct ml_commit_graph *graph = NULL;
 	int e;
 
-	if (open_graph(w, &graph, err) < 0)
-		return -1;
+	if (gitwalk_open_graph(w->git, w->graph_allowed, &graph) < 0)
+		return error_set(err, ML_EXIT_FAILURE, "out of memory");
 	e = walk_first_parent(w, tip, graph, err);
 	if (e == GRAPH_MISMATCH) { /* a damaged or foreign commit-graph: without it */
 		w->restart(w->ud);

@@ -378,16 +378,23 @@ static void previous_release(void)
 	m = squash(&h, m, 6);
 	gt_ref(h.r, "refs/heads/main", &m);
 	gt_symref(h.r, "HEAD", "refs/heads/main");
-	check_previous(h.dir, "v1.1.0", "v1.0.0"); /* not v1.0.1: not an ancestor */
-	check_previous(h.dir, "v1.0.1", "v1.0.0");
-	check_previous(h.dir, "v1.1.0-rc.1", "v1.1.0-beta.1");
-	check_previous(h.dir, "v1.1.0-beta.1", "v1.0.0");
-	check_previous(h.dir, "uefi-raw-v0.6.0", "uefi-raw-v0.5.0");
-	check_previous(h.dir, "v1.0.0", "v0.9.0");
-	check_previous(h.dir, "v0.9.0", NULL);
-	check_previous(h.dir, NULL, "v1.1.0"); /* unreleased: the latest release to the tip */
-	check_previous(h.dir, "main", "v1.1.0");
-	CHECK_RANGE(h.dir, "v1.1.0", "main", "6");
+	/* the same answers without and with a commit-graph, whose generations
+	 * rule out the later tags without a walk */
+	for (int graph = 0; graph <= 1; graph++) {
+		if (graph)
+			gt_commit_graph(h.r);
+		check_previous(h.dir, "v1.1.0", "v1.0.0"); /* not v1.0.1: not an ancestor */
+		check_previous(h.dir, "v1.0.1", "v1.0.0");
+		check_previous(h.dir, "v1.1.0-rc.1", "v1.1.0-beta.1");
+		check_previous(h.dir, "v1.1.0-beta.1", "v1.0.0");
+		check_previous(h.dir, "uefi-raw-v0.6.0", "uefi-raw-v0.5.0");
+		check_previous(h.dir, "v1.0.0", "v0.9.0");
+		check_previous(h.dir, "v0.9.0", NULL);
+		check_previous(h.dir, NULL,
+			       "v1.1.0"); /* unreleased: the latest release to the tip */
+		check_previous(h.dir, "main", "v1.1.0");
+		CHECK_RANGE(h.dir, "v1.1.0", "main", "6");
+	}
 	CHECK(gitrelease_parse("uefi-v0.38.0", &a) && a.prefix_len == 5 && a.minor == 38);
 	CHECK(gitrelease_parse("1.2", &a) && a.prefix_len == 0 && a.patch == 0 && !a.pre);
 	CHECK(!gitrelease_parse("v1", &a) && !gitrelease_parse("release-x", &a));

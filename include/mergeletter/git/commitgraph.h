@@ -3,8 +3,10 @@
  *
  * objects/info/commit-graph (git's Documentation/gitformat-commit-graph.txt)
  * holds, for every commit it covers, the parents (as positions in the
- * file) and the committer time, so a walk along first parents reads no
- * object. libgit2 1.5 has no public lookup into it, hence this reader.
+ * file), the committer time and the generation number, so a walk along
+ * first parents reads no object, and a commit whose generation is not below
+ * another's is known not to be its ancestor. libgit2 1.5 has no public lookup into it, hence this
+ * reader.
  *
  * Only what is certain is used: a single file of version 1 with SHA-1 ids
  * and no base graphs. A split graph (objects/info/commit-graphs/), another
@@ -27,10 +29,15 @@ struct ml_commit_graph;
 
 /* What the graph says of one commit. */
 struct ml_cg_entry {
-	int64_t time;	   /* committer time (34 bits in the file) */
-	uint32_t parent;   /* position of the first parent, or ML_CG_NONE */
-	unsigned nparents; /* 0, 1, or 2 for "two or more" */
+	int64_t time;	     /* committer time (34 bits in the file) */
+	uint32_t parent;     /* position of the first parent, or ML_CG_NONE */
+	unsigned nparents;   /* 0, 1, or 2 for "two or more" */
+	uint32_t generation; /* the topological level: 1 for a root, else 1 +
+				its parents' highest; 0 when the file has none,
+				ML_CG_GENERATION_MAX for that or more */
 };
+
+#define ML_CG_GENERATION_MAX 0x3FFFFFFFu
 
 /* Open objects_dir/info/commit-graph. 0 with *out set, or 0 with *out
  * NULL when there is no usable graph (absent, split, another version or

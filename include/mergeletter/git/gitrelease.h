@@ -38,10 +38,14 @@ int gitrelease_compare(const struct ml_semver *a, const struct ml_semver *b);
  * to_name is one. With to_name NULL or not a release name (a branch, the
  * tip): the latest release reachable from to, to included (its tagged
  * commit's time, then its version), prereleases skipped; cache (NULL:
- * none) keeps what the tags name for that question. 0 with *tag the name,
- * or *tag NULL when there is none; -1 with err set. */
+ * none) keeps what the tags name for that question. With graph_allowed
+ * (core.commitGraph is not false), the commit-graph's generation numbers
+ * rule out the tags that cannot be to's ancestors (a later one: those of
+ * later versions, when to is an old release) without a walk. 0 with *tag
+ * the name, or *tag NULL when there is none; -1 with err set. */
 int gitrelease_previous(git_repository *git, const git_oid *to, const char *to_name,
-			struct ml_cache *cache, char **tag, struct ml_error *err);
+			struct ml_cache *cache, int graph_allowed, char **tag,
+			struct ml_error *err);
 
 /* 1 when to reaches commit id (id is to or an ancestor of it), else 0 (id
  * not a commit that can be read included). Exact, and cheap for a commit

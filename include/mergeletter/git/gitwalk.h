@@ -34,6 +34,13 @@ struct ml_gitwalk {
  * not reach back to the range). */
 int gitwalk_range(const struct ml_gitwalk *w, const git_oid *tip, struct ml_error *err);
 
+/* The commit-graph of git's objects to walk with, into *g, or NULL: none
+ * when not allowed (core.commitGraph false), in a shallow clone (git
+ * writes none there, and a walk must find the boundary by reading
+ * objects), or when there is no usable file. 0, or -1 when out of memory. */
+struct ml_commit_graph;
+int gitwalk_open_graph(git_repository *git, int allowed, struct ml_commit_graph **g);
+
 /* err set to "'path': what: libgit2's last error" (ML_EXIT_SOURCE); -1. */
 int gitwalk_fail(struct ml_error *err, const char *path, const char *what);
 
