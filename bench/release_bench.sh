@@ -78,6 +78,11 @@ for label, b in (("release near", last), ("release deep", deep_tag)):
     a, b = f"v{b - 1}.0.0", f"v{b}.0.0"
     cases.append((f"{label} {a}..{b}", ML + ["--from", a, "--to", b],
                   ["git", "-C", repo, "log", f"{a}..{b}", "--format=%H %ct %an %ae %s"]))
+# --to alone: the previous release is found from the tags (every later tag
+# ruled out), against git log over the range it finds
+a, b = f"v{deep_tag - 1}.0.0", f"v{deep_tag}.0.0"
+cases.append((f"release deep, --to {b} alone", ML + ["--to", b],
+              ["git", "-C", repo, "log", f"{a}..{b}", "--format=%H %ct %an %ae %s"]))
 
 ms, _ = timed(ML + ["--month", f"{near[0]:04d}-{near[1]:02d}"])
 _, ml_start, _ = measure([binary, "--version"], runs)
@@ -87,7 +92,7 @@ print(f"{commits} first-parent commits (gc'ed, commit-graph), a tag every {every
       f"included: wall time, and CPU time (user + system, steadier on a shared machine); "
       f"json is --format json, md the default Markdown")
 print(f"start-up alone (--version), CPU: mergeletter {ml_start:.1f} ms, git {git_start:.1f} ms")
-print(f"{'range':<30} {'PRs':>5} {'unknown':>7} {'json':>9} {'md':>9} {'git log':>9} {'ratio':>6}"
+print(f"{'range':<32} {'PRs':>5} {'unknown':>7} {'json':>9} {'md':>9} {'git log':>9} {'ratio':>6}"
       f" {'json cpu':>9} {'md cpu':>9} {'git cpu':>9} {'json':>6} {'md':>6}")
 for label, ml_cmd, git_cmd in cases:
     jw, jc, out = measure(ml_cmd, runs)
@@ -96,7 +101,7 @@ for label, ml_cmd, git_cmd in cases:
     gc = max(gc, 0.1)
     prs = out.count(b'"number"')
     unknown = out.count(b'"author": null')
-    print(f"{label:<30} {prs:>5} {unknown:>7} {jw:>6.1f} ms {mw:>6.1f} ms {gw:>6.1f} ms {jw / gw:>5.2f}x"
+    print(f"{label:<32} {prs:>5} {unknown:>7} {jw:>6.1f} ms {mw:>6.1f} ms {gw:>6.1f} ms {jw / gw:>5.2f}x"
           f" {jc:>6.1f} ms {mc:>6.1f} ms {gc:>6.1f} ms {jc / gc:>5.2f}x {mc / gc:>5.2f}x")
 a, b = f"v{last}.0.0", f"v{last + 1}.0.0"
 ml_cmd = [binary, "section", "--git", newc, "--cache-dir", mlcache + "-newcomer", "--from", a, "--to", b]
