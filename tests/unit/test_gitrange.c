@@ -4,6 +4,7 @@
  * revert pair, rebase merges; and generated histories from a seed. */
 #define _XOPEN_SOURCE 700
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -99,13 +100,14 @@ static git_oid two(struct hist *h, git_oid a, git_oid b, const char *msg)
 /* A PR from a branch: a commit on a side branch off base (whose subject
  * names issue 999 like a squash would: it is the PR's own, not a PR), then
  * GitHub's merge of it into tip. */
-static git_oid fork_pr(struct hist *h, git_oid tip, git_oid base, const char *from, long number)
+static git_oid fork_pr_by(struct hist *h, git_oid tip, git_oid base, const char *from, long number,
+			  const char *email)
 {
 	char msg[256];
 	git_oid side;
 
 	h->by_author = 1;
-	side = one(h, base, "Fix the thing (#999)\n", "someone@example.com");
+	side = one(h, base, "Fix the thing (#999)\n", email);
 	h->by_author = 0;
 
 	snprintf(msg, sizeof msg, "Merge pull request #%ld from %s\n\nPR %ld\n", number, from,
@@ -113,12 +115,22 @@ static git_oid fork_pr(struct hist *h, git_oid tip, git_oid base, const char *fr
 	return two(h, tip, side, msg);
 }
 
-static git_oid squash(struct hist *h, git_oid tip, long number)
+static git_oid fork_pr(struct hist *h, git_oid tip, git_oid base, const char *from, long number)
+{
+	return fork_pr_by(h, tip, base, from, number, "someone@example.com");
+}
+
+static git_oid squash_by(struct hist *h, git_oid tip, long number, const char *email)
 {
 	char msg[128];
 
 	snprintf(msg, sizeof msg, "Change %ld (#%ld)\n", number, number);
-	return one(h, tip, msg, "1+someone@users.noreply.github.com");
+	return one(h, tip, msg, email);
+}
+
+static git_oid squash(struct hist *h, git_oid tip, long number)
+{
+	return squash_by(h, tip, number, "1+someone@users.noreply.github.com");
 }
 
 static void tag(struct hist *h, const char *name, const git_oid *id)
@@ -596,14 +608,18 @@ static void generate(struct hist *h, unsigned long seed, struct gen *g)
 		unsigned long op = rnd(&s) % 10;
 		size_t at = rnd(&s) % 3;
 		long number = (long)g->npr + 1;
-		char from[64];
+		char from[64], email[64];
 
+		/* ten authors, some spelt in capitals: each one's first PR is
+		 * somewhere in the history */
+		snprintf(email, sizeof email, rnd(&s) % 4 ? "u%lu@example.com" : "U%lu@Example.COM",
+			 rnd(&s) % 10);
 		if (op < 4) {
-			lines[at] = g->pr[g->npr++] = squash(h, lines[at], number);
+			lines[at] = g->pr[g->npr++] = squash_by(h, lines[at], number, email);
 		} else if (op < 7) {
 			snprintf(from, sizeof from, "user%lu/topic", rnd(&s) % 5);
-			lines[at] = g->pr[g->npr++] =
-			    fork_pr(h, lines[at], (op == 6) ? lines[0] : lines[at], from, number);
+			lines[at] = g->pr[g->npr++] = fork_pr_by(
+			    h, lines[at], (op == 6) ? lines[0] : lines[at], from, number, email);
 		} else if (op == 7) { /* next into main through a PR */
 			lines[0] = g->pr[g->npr++] =
 			    two(h, lines[0], lines[1], "Merge pull request #0 from x/y\n");
@@ -642,23 +658,104 @@ static int reaches(git_repository *r, const git_oid *b, const git_oid *a)
 	return git_oid_equal(a, b) || git_graph_descendant_of(r, b, a) == 1;
 }
 
+#define GEN_ADDRS 32
+
+/* The address the new-contributor check takes for PR commit id: its
+ * author's, a merge's second parent's (lowercase). */
+static void pr_address(git_repository *r, const git_oid *id, char *out, size_t n)
+{
+	git_commit *c = NULL, *head = NULL;
+
+	gt_check(git_commit_lookup(&c, r, id), "pr commit");
+	if (git_commit_parentcount(c) > 1)
+		gt_check(git_commit_parent(&head, c, 1), "pr head");
+	snprintf(out, n, "%s", git_commit_author(head ? head : c)->email);
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	git_commit_free(head);
+	git_commit_free(c);
+}
+
+/* Every author address of the commits from reaches (lowercase), by a walk
+ * of its own: the oracle of "no commit that FROM reaches carries it". */
+static size_t addresses(git_repository *r, const git_oid *from, char out[][64])
+{
+	git_revwalk *rw = NULL;
+	git_oid id;
+	size_t n = 0;
+
+	gt_check(git_revwalk_new(&rw, r), "revwalk");
+	gt_check(git_revwalk_push(rw, from), "push");
+	while (git_revwalk_next(&id, rw) == 0) {
+		git_commit *c = NULL;
+		char a[64];
+		size_t k;
+
+		gt_check(git_commit_lookup(&c, r, &id), "commit");
+		snprintf(a, sizeof a, "%s", git_commit_author(c)->email);
+		git_commit_free(c);
+		for (char *p = a; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		for (k = 0; k < n && strcmp(out[k], a) != 0; k++)
+			;
+		if (k == n && n < GEN_ADDRS)
+			memcpy(out[n++], a, sizeof a);
+	}
+	git_revwalk_free(rw);
+	return n;
+}
+
+/* Each record's first_contribution as the oracle says (known[n]: the
+ * addresses FROM reaches): 1 when all agree. */
+static int new_contributors_right(git_repository *r, const struct gen *g,
+				  const struct ml_pr_list *l, char known[][64], size_t n)
+{
+	for (size_t k = 0; k < l->len; k++) {
+		char a[64];
+		int carried = 0;
+
+		if (l->items[k].number < 1 || l->items[k].number > (long)g->npr)
+			return 0;
+		pr_address(r, &g->pr[l->items[k].number - 1], a, sizeof a);
+		for (size_t i = 0; i < n; i++)
+			carried |= strcmp(known[i], a) == 0;
+		if (l->items[k].first_contribution != !carried)
+			return 0;
+	}
+	return 1;
+}
+
+/* Over seeded histories (main, next and a maintenance line; every kind of
+ * PR, by ten authors): every range between two tags lists each PR its TO
+ * reaches and its FROM does not, once; its new contributors are those
+ * whose address no commit FROM reaches carries (an oracle walk of its
+ * own); and with the addresses kept from the seed's earlier ranges (the
+ * incremental cache) the answers are the same, reading fewer commits. */
 static void generated_histories(void)
 {
-	int cases = 0, failed = 0;
+	int cases = 0, failed = 0, firsts = 0;
+	size_t read_fresh = 0, read_kept = 0;
 
 	for (unsigned long seed = 1; seed <= 18; seed++) {
 		struct hist h;
 		struct gen *g = malloc(sizeof *g);
+		char *cache = gt_tmpdir(); /* kept across the seed's ranges */
 
 		hist_init(&h);
 		generate(&h, seed, g);
-		for (size_t i = 0; i + 1 < g->ntags; i++)
+		for (size_t i = 0; i + 1 < g->ntags; i++) {
+			char known[GEN_ADDRS][64];
+			size_t nknown = addresses(h.r, &g->tags[i], known);
+
 			for (size_t j = i + 1; j < g->ntags; j++) {
 				struct ml_error err = ML_ERROR_INIT;
-				struct ml_pr_list l = {NULL, 0, 0};
+				struct ml_pr_list l = {NULL, 0, 0}, lk = {NULL, 0, 0};
 				char from[GIT_OID_HEXSZ + 1], to[GIT_OID_HEXSZ + 1];
+				struct ml_git_stats fresh = {0}, kept = {0};
 				struct ml_git_query q = {
-				    h.dir, to, from, OWNER "/uefi-rs", NULL, NULL, NULL, 1, NULL};
+				    h.dir, to, from, OWNER "/uefi-rs", NULL, NULL, NULL, 1, &fresh};
+				struct ml_git_query qk = {
+				    h.dir, to, from, OWNER "/uefi-rs", NULL, NULL, cache, 0, &kept};
 				int seen[GEN_PRS] = {0}, bad = 0;
 
 				git_oid_tostr(from, sizeof from, &g->tags[i]);
@@ -683,19 +780,46 @@ static void generated_histories(void)
 					if (want != (seen[k] == 1))
 						bad = 1;
 				}
+				if (!bad && !new_contributors_right(h.r, g, &l, known, nknown))
+					bad = 2;
+				if (gitsource_read(&qk, &lk, NULL, &err) < 0) {
+					error_clear(&err);
+					bad = 3;
+				} else if (lk.len != l.len) {
+					bad = 3;
+				}
+				for (size_t k = 0; !bad && k < l.len; k++) {
+					if (lk.items[k].number != l.items[k].number ||
+					    lk.items[k].first_contribution !=
+						l.items[k].first_contribution)
+						bad = 3;
+					firsts += l.items[k].first_contribution;
+				}
+				read_fresh += fresh.identity_commits;
+				read_kept += kept.identity_commits;
 				if (bad) {
-					fprintf(stderr, "  seed %lu: tags %zu..%zu wrong\n", seed,
-						i, j);
+					fprintf(stderr, "  seed %lu: tags %zu..%zu wrong (%s)\n",
+						seed, i, j,
+						bad == 1   ? "the PRs"
+						: bad == 2 ? "the new contributors"
+							   : "with the addresses kept");
 					failed++;
 				}
 				pr_list_release(&l);
+				pr_list_release(&lk);
 			}
+		}
 		free(g);
 		hist_done(&h);
+		gt_rmtree(cache);
 	}
-	printf("generated: %d ranges, %d wrong\n", cases, failed);
+	printf("generated: %d ranges, %d wrong; %d new contributors; commits read for them: "
+	       "%zu without a cache, %zu with one\n",
+	       cases, failed, firsts, read_fresh, read_kept);
 	CHECK(cases >= 200);
 	CHECK(failed == 0);
+	CHECK(firsts >= 20);		   /* the property is not about nobody */
+	CHECK(read_kept < read_fresh / 2); /* the kept addresses are used */
 }
 
 int main(void)
