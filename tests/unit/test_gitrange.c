@@ -822,6 +822,94 @@ static void generated_histories(void)
 	CHECK(read_kept < read_fresh / 2); /* the kept addresses are used */
 }
 
+/* Over seeded histories with release tags of random versions (out of
+ * order in time, some prereleases, some on the maintenance line): the
+ * previous release of each tag is the highest version among the release
+ * tags it reaches (not on its own commit; prereleases only for a
+ * prerelease), as an oracle of git_graph_descendant_of() says; without a
+ * commit-graph and with one, whose generations rule tags out. */
+#define GEN_RELEASES 16
+
+static void generated_previous_releases(void)
+{
+	int cases = 0, failed = 0, none = 0;
+
+	for (unsigned long seed = 1; seed <= 12; seed++) {
+		struct hist h;
+		struct gen *g = malloc(sizeof *g);
+		char names[GEN_RELEASES][32];
+		git_oid at[GEN_RELEASES];
+		struct ml_semver v[GEN_RELEASES];
+		unsigned long st = seed * 7919;
+		size_t n = 0;
+
+		git_odb *odb = NULL;
+
+		hist_init(&h);
+		generate(&h, seed, g);
+		gt_check(git_repository_odb(&odb, h.r), "odb");
+		for (size_t k = 0; k < g->npr && n < GEN_RELEASES; k++) {
+			/* generate() packed what its refs reach: a PR on a line
+			 * no ref reaches is gone */
+			if (rnd(&st) % 2 || !git_odb_exists(odb, &g->pr[k]))
+				continue;
+			snprintf(names[n], sizeof names[n], "v%lu.%lu.%zu%s", rnd(&st) % 3,
+				 rnd(&st) % 4, n, rnd(&st) % 4 ? "" : "-rc.1");
+			at[n] = g->pr[k];
+			tag(&h, names[n], &at[n]);
+			CHECK(gitrelease_parse(names[n], &v[n]));
+			n++;
+		}
+		git_odb_free(odb);
+		for (int graph = 0; graph <= 1; graph++) {
+			for (size_t t = 0; graph && t < n; t++) { /* the graph covers every line */
+				char ref[64];
+
+				snprintf(ref, sizeof ref, "refs/heads/release-%zu", t);
+				gt_ref(h.r, ref, &at[t]);
+			}
+			if (graph)
+				gt_commit_graph(h.r);
+			for (size_t t = 0; t < n; t++) {
+				struct ml_error err = ML_ERROR_INIT;
+				const char *want = NULL;
+				char *got = NULL;
+				size_t best = n;
+
+				for (size_t c = 0; c < n; c++) {
+					if (c == t || git_oid_equal(&at[c], &at[t]) ||
+					    (v[c].pre && !v[t].pre) ||
+					    git_graph_descendant_of(h.r, &at[t], &at[c]) != 1)
+						continue;
+					if (best == n || gitrelease_compare(&v[c], &v[best]) > 0)
+						best = c;
+				}
+				want = best < n ? names[best] : NULL;
+				none += !want;
+				cases++;
+				if (gitsource_previous_release(h.dir, names[t], NULL, 1, &got,
+							       &err) < 0) {
+					got = NULL; /* "no release before": an error */
+					error_clear(&err);
+				}
+				if (want ? !got || strcmp(got, want) != 0 : got != NULL) {
+					fprintf(stderr, "  seed %lu%s: before %s: %s, not %s\n",
+						seed, graph ? " (graph)" : "", names[t],
+						got ? got : "none", want ? want : "none");
+					failed++;
+				}
+				free(got);
+			}
+		}
+		free(g);
+		hist_done(&h);
+	}
+	printf("previous releases: %d questions, %d wrong, %d with none\n", cases, failed, none);
+	CHECK(cases >= 150);
+	CHECK(failed == 0);
+	CHECK(none < cases / 2);
+}
+
 int main(void)
 {
 	git_libgit2_init();
@@ -833,6 +921,7 @@ int main(void)
 	RUN(previous_release_shapes);
 	RUN(release_notes);
 	RUN(generated_histories);
+	RUN(generated_previous_releases);
 	gitsource_end(); /* what the library held for the "run" */
 	git_libgit2_shutdown();
 	return DONE();
