@@ -412,7 +412,6 @@ done:
 /* Keep the votes (before decide()) as read to the tip. */
 static void cache_store(struct ml_gitlogins *l, size_t count)
 {
-	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
 	struct ml_buf key = ML_BUF_INIT, body = ML_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
 	int bad = 0;
@@ -428,12 +427,8 @@ static void cache_store(struct ml_gitlogins *l, size_t count)
 		bad = buf_printf(&body, "%c\t%s\t%s\t%s\t%zu\n", v->kind == VOTE_AUTHOR ? 'A' : 'M',
 				 v->name, v->email, v->login, v->count) < 0;
 	}
-	if (!bad) {
-		e.status = 200;
-		e.body = body.data;
-		e.len = body.len;
-		cache_put(l->cache, key.data, "", &e); /* a failure only costs the next run */
-	}
+	if (!bad) /* a failure only costs the next run */
+		cache_put_text(l->cache, key.data, body.data, body.len);
 	buf_release(&key);
 	buf_release(&body);
 }

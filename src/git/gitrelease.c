@@ -308,7 +308,6 @@ static int peels_load(struct ml_cache *cache, const char *key, struct cands *l)
 
 static void peels_store(struct ml_cache *cache, const char *key, const struct cands *l)
 {
-	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
 	struct ml_buf body = ML_BUF_INIT;
 	char a[GIT_OID_HEXSZ + 1], b[GIT_OID_HEXSZ + 1];
 	int bad = 0;
@@ -324,12 +323,8 @@ static void peels_store(struct ml_cache *cache, const char *key, const struct ca
 		bad = buf_printf(&body, "%s %s %lld\n", a, b,
 				 l->v[i].peeled > 0 ? (long long)l->v[i].time : 0LL) < 0;
 	}
-	if (!bad && body.len) {
-		e.status = 200;
-		e.body = body.data;
-		e.len = body.len;
-		cache_put(cache, key, "", &e); /* a failure only costs the next run */
-	}
+	if (!bad && body.len) /* a failure only costs the next run */
+		cache_put_text(cache, key, body.data, body.len);
 	buf_release(&body);
 }
 

@@ -778,19 +778,14 @@ done:
 
 static void identities_store(struct ml_cache *cache, const char *key, const struct ml_strv *all)
 {
-	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
 	struct ml_buf body = ML_BUF_INIT;
 	int bad = 0;
 
 	for (size_t i = 0; !bad && i < all->n; i++)
 		if (!strchr(all->v[i], '\n'))
 			bad = buf_printf(&body, "%s\n", all->v[i]) < 0;
-	if (!bad && cache) {
-		e.status = 200;
-		e.body = body.data ? body.data : "";
-		e.len = body.len;
-		cache_put(cache, key, "", &e); /* a failure only costs the next run */
-	}
+	if (!bad) /* a failure only costs the next run */
+		cache_put_text(cache, key, body.data, body.len);
 	buf_release(&body);
 }
 
@@ -827,7 +822,6 @@ static size_t index_load(struct ml_cache *cache, const char *key, git_oid *ids)
 /* from first in the index, then the others as they were. */
 static void index_add(struct ml_cache *cache, const struct walk *w, const git_oid *from)
 {
-	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
 	struct ml_buf key = ML_BUF_INIT, body = ML_BUF_INIT;
 	git_oid ids[IDENTITIES_INDEX_MAX];
 	char hex[GIT_OID_HEXSZ + 1];
@@ -844,12 +838,8 @@ static void index_add(struct ml_cache *cache, const struct walk *w, const git_oi
 		bad = buf_printf(&body, "%s\n", hex) < 0;
 		listed++;
 	}
-	if (!bad) {
-		e.status = 200;
-		e.body = body.data;
-		e.len = body.len;
-		cache_put(cache, key.data, "", &e); /* a failure only costs the next run */
-	}
+	if (!bad) /* a failure only costs the next run */
+		cache_put_text(cache, key.data, body.data, body.len);
 	buf_release(&key);
 	buf_release(&body);
 }

@@ -198,10 +198,10 @@ static int take_number(const char **p, const char *end, const char *name, unsign
 	return rc;
 }
 
-/* Inflate n bytes at p into e->body (raw bytes); 0 when whole. */
-/* The data inflated in one call with Z_FINISH (the size is known): zlib
- * then needs no window of its own (uncompress() asks for 32 KB, some fresh
- * pages a run where a page fault is not cheap). */
+/* Inflate n bytes at p into e->body (raw bytes); 0 when whole. In one
+ * call with Z_FINISH (the size is known): zlib then needs no window of its
+ * own (uncompress() asks for 32 KB, some fresh pages a run where a page
+ * fault is not cheap). */
 static int inflate_into(const char *p, size_t n, unsigned long long raw, struct ml_cache_entry *e)
 {
 	z_stream z;
@@ -414,6 +414,16 @@ done:
 	free(path);
 	free(z);
 	return rc;
+}
+
+int cache_put_text(struct ml_cache *c, const char *key, const char *text, size_t len)
+{
+	struct ml_cache_entry e = ML_CACHE_ENTRY_INIT;
+
+	e.status = 200;
+	e.body = (char *)(text ? text : "");
+	e.len = text ? len : 0;
+	return cache_put(c, key, "", &e);
 }
 
 void cache_set_max(struct ml_cache *c, unsigned long long max_bytes)

@@ -131,6 +131,17 @@ static void roundtrip(void)
 	CHECK(out.etag == NULL && out.link == NULL && out.modified == NULL);
 	cache_entry_release(&out);
 	CHECK(count_files() == 1); /* replaced, and no temporary file left */
+	/* text of our own: a 200 under its key with no Accept; NULL is empty */
+	CHECK(cache_put_text(c, "mergeletter-test:text", "a\nb\n", 4) == 0);
+	CHECK(cache_get(c, "mergeletter-test:text", "", &out) == 1);
+	CHECK(out.status == 200 && out.len == 4 && out.etag == NULL);
+	CHECK_STR(out.body, "a\nb\n");
+	cache_entry_release(&out);
+	CHECK(cache_put_text(c, "mergeletter-test:text", NULL, 9) == 0);
+	CHECK(cache_get(c, "mergeletter-test:text", "", &out) == 1);
+	CHECK(out.len == 0 && out.body && !*out.body);
+	cache_entry_release(&out);
+	CHECK(cache_put_text(NULL, "mergeletter-test:text", "x", 1) == 0);
 	cache_free(c);
 	error_clear(&err);
 }

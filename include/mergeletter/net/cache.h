@@ -63,6 +63,9 @@ int cache_get(struct ml_cache *c, const char *url, const char *accept, struct ml
 /* Store a response; 0, or -1 after a warning (the run goes on). */
 int cache_put(struct ml_cache *c, const char *url, const char *accept,
 	      const struct ml_cache_entry *e);
+/* Keep text of our own (not a response) under key: cache_put() of a 200
+ * with no Accept. c NULL: nothing kept. 0, or -1 after a warning. */
+int cache_put_text(struct ml_cache *c, const char *key, const char *text, size_t len);
 void cache_entry_release(struct ml_cache_entry *e);
 /* The bound on the entries' total size (bytes; 0: none), kept at cache_free(). */
 void cache_set_max(struct ml_cache *c, unsigned long long max_bytes);
