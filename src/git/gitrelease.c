@@ -3,7 +3,6 @@
 #include "mergeletter/git/gitrelease.h"
 
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,38 +357,6 @@ static int peel_all(git_repository *git, struct ml_cache *cache, struct cands *l
 	return 0;
 }
 
-/* The first parent and the committer time of commit id from its raw
- * object: 1, or 0 when it has no parent or cannot be read. The raw object
- * stays in libgit2's cache, where the revwalk that reads the range next
- * finds it: one inflating a commit, where git_commit_lookup() would leave
- * a parsed commit that a revwalk does not take, and each would inflate it. */
-static int raw_head(git_odb *odb, const git_oid *id, git_oid *parent, int64_t *time)
-{
-	git_odb_object *obj = NULL;
-	const char *p, *end, *eol, *gt;
-	int has_parent = 0, has_time = 0;
-
-	if (git_odb_read(&obj, odb, id) < 0 || git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
-		git_error_clear();
-		git_odb_object_free(obj);
-		return 0;
-	}
-	p = git_odb_object_data(obj);
-	end = p + git_odb_object_size(obj);
-	for (; p < end && *p != '\n' && (eol = memchr(p, '\n', (size_t)(end - p))); p = eol + 1) {
-		if (!has_parent && eol - p == 7 + GIT_OID_HEXSZ && memcmp(p, "parent ", 7) == 0)
-			has_parent = git_oid_fromstrn(parent, p + 7, GIT_OID_HEXSZ) == 0;
-		if (eol - p > 10 && memcmp(p, "committer ", 10) == 0) {
-			for (gt = eol; gt > p && gt[-1] != '>'; gt--)
-				;
-			has_time = gt > p && sscanf(gt, " %" SCNd64, time) == 1;
-		}
-	}
-	git_error_clear();
-	git_odb_object_free(obj);
-	return has_parent && has_time;
-}
-
 /* 1 when the commit id, committed at time, is to's ancestor, else 0. The
  * first-parent line from to is read first, down to id's time: a release
  * is most often on it, and a step of it is one commit (which the range's
@@ -399,16 +366,16 @@ static int raw_head(git_odb *odb, const git_oid *id, git_oid *parent, int64_t *t
  * skewed clock costs time, never the answer. */
 static int reaches(git_repository *git, const git_oid *to, const git_oid *id, int64_t time)
 {
+	struct ml_commit_head h;
 	git_odb *odb = NULL;
-	git_oid at, parent;
-	int64_t t = 0;
+	git_oid at;
 	int met = 0;
 
 	git_oid_cpy(&at, to);
-	if (git_repository_odb(&odb, git) == 0)
-		while (!(met = git_oid_equal(&at, id)) && raw_head(odb, &at, &parent, &t) &&
-		       t >= time)
-			git_oid_cpy(&at, &parent);
+	if (git_repository_odb(&odb, git) == 0) /* raw heads: the range's walk finds them read */
+		while (!(met = git_oid_equal(&at, id)) && gitwalk_read_head(odb, &at, &h) == 0 &&
+		       h.nparents > 0 && h.time >= time)
+			git_oid_cpy(&at, &h.parent);
 	git_odb_free(odb);
 	git_error_clear();
 	if (met)

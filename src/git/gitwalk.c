@@ -88,15 +88,7 @@ static int shallow_error(const struct ml_gitwalk *w, int64_t ends, struct ml_err
 			 w->path, since, end);
 }
 
-/* What the walk needs of a commit, read from its raw header: no full parse
- * and no object cache for the thousands of commits outside the range. */
-struct commit_head {
-	int64_t time;	/* committer time */
-	git_oid parent; /* the first parent, when nparents > 0 */
-	unsigned nparents;
-};
-
-static int read_head(git_odb *odb, const git_oid *id, struct commit_head *h)
+int gitwalk_read_head(git_odb *odb, const git_oid *id, struct ml_commit_head *h)
 {
 	git_odb_object *obj = NULL;
 	const char *p, *end;
@@ -148,7 +140,7 @@ done:
 /* The facts of one commit from the graph, when it has them: 1, else 0
  * (a commit whose time git could not parse is stored with time 0; it is
  * read from its object instead). -1 for a malformed entry. */
-static int graph_head(const struct ml_commit_graph *g, uint32_t pos, struct commit_head *h,
+static int graph_head(const struct ml_commit_graph *g, uint32_t pos, struct ml_commit_head *h,
 		      uint32_t *parent_pos)
 {
 	struct ml_cg_entry e;
@@ -167,14 +159,14 @@ static int graph_head(const struct ml_commit_graph *g, uint32_t pos, struct comm
 }
 
 /* 1 when what the graph says of a commit is what its object says. */
-static int graph_agrees(const struct commit_head *h, int64_t time, unsigned nparents,
+static int graph_agrees(const struct ml_commit_head *h, int64_t time, unsigned nparents,
 			const git_oid *parent)
 {
 	return h->time == time && h->nparents == (nparents > 2 ? 2 : nparents) &&
 	       (nparents == 0 || git_oid_equal(&h->parent, parent));
 }
 
-static int head_from_commit(git_commit *c, struct commit_head *h)
+static int head_from_commit(git_commit *c, struct ml_commit_head *h)
 {
 	memset(h, 0, sizeof *h);
 	if (git_commit_time(c) < 0 || git_commit_time(c) > TIME_MAX) {
@@ -203,7 +195,7 @@ static int walk_first_parent(const struct ml_gitwalk *w, const git_oid *tip,
 {
 	const int shallow = git_repository_is_shallow(w->git) == 1;
 	const int64_t since = w->range->since, old = since - STOP_SLACK;
-	struct commit_head h, check;
+	struct ml_commit_head h, check;
 	git_odb *odb = NULL;
 	git_commit *c = NULL;
 	git_oid id;
@@ -228,7 +220,7 @@ static int walk_first_parent(const struct ml_gitwalk *w, const git_oid *tip,
 		if (from_graph &&
 		    !checked) { /* one object read: is this graph about these commits? */
 			checked = 1;
-			if (read_head(odb, &id, &check) < 0) {
+			if (gitwalk_read_head(odb, &id, &check) < 0) {
 				git_error_clear();
 				rc = GRAPH_MISMATCH;
 				goto done;
@@ -245,7 +237,7 @@ static int walk_first_parent(const struct ml_gitwalk *w, const git_oid *tip,
 				e = head_from_commit(c, &h);
 			} else {
 				git_error_clear();
-				e = read_head(odb, &id, &h);
+				e = gitwalk_read_head(odb, &id, &h);
 			}
 			if (e == GIT_ENOTFOUND && shallow && !git_oid_equal(&id, tip)) {
 				git_error_clear(); /* beyond the boundary (libgit2 < 1.7 keeps its

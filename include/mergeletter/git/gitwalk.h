@@ -11,6 +11,7 @@
 #define MERGELETTER_GITWALK_H
 
 #include <git2.h>
+#include <stdint.h>
 
 #include "mergeletter/util/range.h"
 
@@ -40,6 +41,19 @@ int gitwalk_range(const struct ml_gitwalk *w, const git_oid *tip, struct ml_erro
  * objects), or when there is no usable file. 0, or -1 when out of memory. */
 struct ml_commit_graph;
 int gitwalk_open_graph(git_repository *git, int allowed, struct ml_commit_graph **g);
+
+/* What a walk needs of a commit, read from its raw header: no full parse
+ * (git_odb_read(): the raw object stays in libgit2's cache, where a later
+ * git_commit_lookup() or revwalk of the same commit finds it). */
+struct ml_commit_head {
+	int64_t time;	/* committer time */
+	git_oid parent; /* the first parent, when nparents > 0 */
+	unsigned nparents;
+};
+
+/* id's head into h: 0; -1 for a commit without a committer time that
+ * parses (libgit2's error set), or libgit2's error (GIT_ENOTFOUND). */
+int gitwalk_read_head(git_odb *odb, const git_oid *id, struct ml_commit_head *h);
 
 /* err set to "'path': what: libgit2's last error" (ML_EXIT_SOURCE); -1. */
 int gitwalk_fail(struct ml_error *err, const char *path, const char *what);
