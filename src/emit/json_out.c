@@ -231,14 +231,20 @@ static void w_bool(struct writer *w, int b)
 	w_lit(w, b ? "true" : "false");
 }
 
-static void w_strv(struct writer *w, const struct ml_strv *sv)
+/* An array of the n strings of v. */
+static void w_strs(struct writer *w, char *const *v, size_t n)
 {
 	w_open(w, "[");
-	for (size_t i = 0; i < sv->n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		w_item(w);
-		w_str(w, sv->v[i]);
+		w_str(w, v[i]);
 	}
 	w_close(w, "]");
+}
+
+static void w_strv(struct writer *w, const struct ml_strv *sv)
+{
+	w_strs(w, sv->v, sv->n);
 }
 
 /* A PR's address, web/repo/pull/number: jansson's text of web/repo/pull/
@@ -330,16 +336,16 @@ static void prs_write(struct writer *w, const struct ml_draft *d, const struct m
 
 static void repo_write(struct writer *w, const struct ml_draft *d, const struct ml_draft_repo *r)
 {
-	json_t *m = json_array(), *thanks = json_array();
+	json_t *m = json_array();
 	struct ml_strref who = {0};
 
 	w_open(w, "{");
 	w_key(w, "repo");
-	w_value(w, json_string(r->info.repo));
+	w_str(w, r->info.repo);
 	w_key(w, "name");
-	w_value(w, str_or_null(r->info.name));
+	w_str(w, r->info.name);
 	w_key(w, "intro");
-	w_value(w, str_or_null(r->info.intro));
+	w_str(w, r->info.intro);
 	for (size_t i = 0; i < r->info.nmaintainers; i++) {
 		json_t *mm = json_object();
 
@@ -353,14 +359,12 @@ static void repo_write(struct writer *w, const struct ml_draft *d, const struct 
 	prs_write(w, d, &r->prs, 0);
 	if (draft_thanks(r, d->deps_mode, &who) < 0)
 		w->ok = 0;
-	for (size_t i = 0; i < who.n; i++)
-		push(thanks, json_string(who.v[i]), &w->ok);
-	strref_release(&who);
 	w_key(w, "thanks");
-	w_value(w, thanks);
+	w_strs(w, (char *const *)who.v, who.n);
+	strref_release(&who);
 	if (r->failure) {
 		w_key(w, "failure");
-		w_value(w, json_string(r->failure));
+		w_str(w, r->failure);
 	}
 	w_close(w, "}");
 }
@@ -416,11 +420,11 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d,
 	range_format_date(d->date, date, sizeof date);
 	w_open(&w, "{");
 	w_key(&w, "title");
-	w_value(&w, str_or_null(d->title));
+	w_str(&w, d->title);
 	w_key(&w, "date");
-	w_value(&w, json_string(date));
+	w_str(&w, date);
 	w_key(&w, "editors");
-	w_value(&w, strv_json(&d->editors, &w.ok));
+	w_strv(&w, &d->editors);
 	put(range, "since", time_json(d->range.since), &w.ok);
 	put(range, "until", time_json(d->range.until), &w.ok);
 	put(range, "label", json_string(draft_range_label(d, label, sizeof label)), &w.ok);
@@ -431,7 +435,7 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d,
 	w_key(&w, "range");
 	w_value(&w, range);
 	w_key(&w, "deps");
-	w_value(&w, json_string(deps_mode_name(d->deps_mode)));
+	w_str(&w, deps_mode_name(d->deps_mode));
 	w_key(&w, "sections");
 	w_open(&w, "[");
 	for (size_t i = 0; w.ok && i < d->nsections; i++) {
@@ -440,7 +444,7 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d,
 		w_item(&w);
 		w_open(&w, "{");
 		w_key(&w, "heading");
-		w_value(&w, str_or_null(s->heading));
+		w_str(&w, s->heading);
 		w_key(&w, "repos");
 		w_open(&w, "[");
 		for (size_t j = 0; w.ok && j < s->nrepos; j++) {
@@ -450,7 +454,7 @@ int json_out_draft(struct ml_buf *out, const struct ml_draft *d,
 		w_close(&w, "]");
 		if (s->failure) {
 			w_key(&w, "failure");
-			w_value(&w, json_string(s->failure));
+			w_str(&w, s->failure);
 		}
 		w_close(&w, "}");
 	}
