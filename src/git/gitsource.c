@@ -258,7 +258,6 @@ static int message_utf8(git_commit *c, char **out)
 	return rc;
 }
 
-/* Append the record of f (whose strings it takes) for commit c. */
 /* The address of who wrote the PR of c: its author, or a merge's head's. */
 static int keep_identity(struct walk *w, git_commit *c)
 {
@@ -279,6 +278,7 @@ static int keep_identity(struct walk *w, git_commit *c)
 	return rc;
 }
 
+/* Append the record of f (whose strings it takes) for commit c. */
 static int add_record(struct walk *w, git_commit *c, struct pr_facts *f, struct ml_error *err)
 {
 	struct ml_pr *pr;

@@ -45,17 +45,27 @@ int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path)
 	return starting ? 0 : __real_mbedtls_x509_crt_parse_file(chain, path);
 }
 #else
+/* The definition of name that the dynamic linker finds after ours, into
+ * *fn (a function pointer of fn_size bytes), or *fn left NULL. POSIX makes
+ * dlsym()'s pointer a function pointer; memcpy says so without the cast
+ * ISO C forbids. */
+static void next_definition(const char *name, void *fn, size_t fn_size)
+{
+	void *sym = dlsym(RTLD_NEXT, name);
+
+	if (sym && fn_size == sizeof sym)
+		memcpy(fn, &sym, sizeof sym);
+}
+
 /* Found before libmbedx509's own by the dynamic linker. */
 int mbedtls_x509_crt_parse_file(void *chain, const char *path);
 int mbedtls_x509_crt_parse_file(void *chain, const char *path)
 {
 	int (*parse)(void *, const char *) = NULL;
-	void *sym;
 
 	if (starting)
 		return 0;
-	if ((sym = dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file")) != NULL)
-		memcpy(&parse, &sym, sizeof parse);
+	next_definition("mbedtls_x509_crt_parse_file", &parse, sizeof parse);
 	return parse ? parse(chain, path) : -0x2900; /* MBEDTLS_ERR_X509_FILE_IO_ERROR */
 }
 #endif
@@ -81,12 +91,10 @@ int libssh2_init(int flags);
 int libssh2_init(int flags)
 {
 	int (*init)(int) = NULL;
-	void *sym;
 
 	if (starting)
 		return 0;
-	if ((sym = dlsym(RTLD_NEXT, "libssh2_init")) != NULL)
-		memcpy(&init, &sym, sizeof init);
+	next_definition("libssh2_init", &init, sizeof init);
 	return init ? init(flags) : -1;
 }
 #endif
